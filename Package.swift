@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+// kalypso-console: a terminal console for Kalypso hardware operators.
+// Layering (arrows point down only): kalypso-console → ConsoleApp → TerminalKit;
+// kalypso-console → KalypsoKit (later) → EthereumKit. C shims sit at the bottom.
+import PackageDescription
+
+let package = Package(
+    name: "kalypso-console",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kalypso-console", targets: ["kalypso-console"]),
+        .library(name: "EthereumKit", targets: ["EthereumKit"]),
+        .library(name: "TerminalKit", targets: ["TerminalKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+    ],
+    targets: [
+        // C shims
+        .systemLibrary(
+            name: "CSecp256k1", pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(name: "CSystem"),
+
+        // Libraries
+        .target(
+            name: "EthereumKit",
+            dependencies: ["CSecp256k1", .product(name: "BigInt", package: "BigInt")]),
+        .target(name: "TerminalKit", dependencies: ["CNcursesw", "CSystem"]),
+        .target(name: "ConsoleApp", dependencies: ["TerminalKit"]),
+
+        // Programs
+        .executableTarget(
+            name: "kalypso-console",
+            dependencies: [
+                "ConsoleApp", "TerminalKit", "EthereumKit", "CSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "kalypso-bench",
+            dependencies: [
+                "EthereumKit", "TerminalKit", "CSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests
+        .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
+        .testTarget(
+            name: "EthereumKitTests",
+            dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")]),
+        .testTarget(
+            name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
+        .testTarget(
+            name: "ConsoleEndToEndTests",
+            dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,87 @@
+#ifndef KALYPSO_CNCURSESW_SHIM_H
+#define KALYPSO_CNCURSESW_SHIM_H
+/*
+ * ncursesw for Swift. SwiftPM drops the -D flags of ncursesw's pkg-config file, so the wide-character
+ * switches are set here, before <ncurses.h>. Everything Swift 6 cannot import (macros, C globals that
+ * are "not concurrency-safe", variadic functions) gets a static inline wrapper prefixed kc_.
+ */
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <wchar.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ncurses.h>
+#include <term.h>
+#if !NCURSES_WIDECHAR
+#error "ncurses wide-character API not enabled"
+#endif
+
+/* C globals */
+static inline WINDOW *kc_stdscr(void) { return stdscr; }
+static inline int kc_lines(void) { return LINES; }
+static inline int kc_cols(void) { return COLS; }
+static inline int kc_colors(void) { return COLORS; }
+static inline int kc_color_pairs(void) { return COLOR_PAIRS; }
+
+/* function-like macros */
+static inline int kc_key_f(int n) { return KEY_F(n); }
+static inline void kc_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+
+/* attribute bits (NCURSES_BITS shift macros) */
+static inline attr_t kc_a_normal(void) { return A_NORMAL; }
+static inline attr_t kc_a_bold(void) { return A_BOLD; }
+static inline attr_t kc_a_dim(void) { return A_DIM; }
+static inline attr_t kc_a_italic(void) { return A_ITALIC; }
+static inline attr_t kc_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t kc_a_reverse(void) { return A_REVERSE; }
+static inline attr_t kc_a_blink(void) { return A_BLINK; }
+
+/* One wide character (a grapheme of up to a few code points) with attributes and an extended colour pair. */
+static inline int kc_mvadd_wchstr(WINDOW *w, int y, int x, const wchar_t *chars, attr_t attrs, int pair) {
+    cchar_t cc;
+    if (setcchar(&cc, chars, attrs, 0, &pair) == ERR) return ERR;
+    return mvwadd_wch(w, y, x, &cc);
+}
+
+/* terminfo string capability, or NULL when absent/cancelled */
+static inline const char *kc_tigetstr(const char *name) {
+    char *s = tigetstr((char *)name);
+    if (s == NULL || s == (char *)-1) return NULL;
+    return s;
+}
+
+/* terminfo numeric capability; -1 absent, -2 not numeric */
+static inline int kc_tigetnum(const char *name) { return tigetnum((char *)name); }
+/* terminfo boolean capability; 1 present, 0 absent, -1 not boolean */
+static inline int kc_tigetflag(const char *name) { return tigetflag((char *)name); }
+
+/*
+ * initscr() exit(1)s from inside the library on a bad TERM. This checks the terminal first and
+ * returns NULL with a message instead, so the caller can print a clear error and a suggestion.
+ */
+static inline SCREEN *kc_newterm_checked(const char *term, FILE *out, FILE *in, char *err, size_t n) {
+    int errret = 0;
+    const char *t = term ? term : getenv("TERM");
+    if (t == NULL || *t == '\0') { snprintf(err, n, "TERM is not set"); return NULL; }
+    if (setupterm((char *)t, fileno(out), &errret) != OK) {
+        snprintf(err, n, errret == 0 ? "terminal type '%s' is not in the terminfo database"
+                                     : "the terminfo database could not be found (TERM=%s)", t);
+        return NULL;
+    }
+    if (kc_tigetstr("cup") == NULL) {
+        snprintf(err, n, "terminal type '%s' cannot move the cursor (no 'cup' capability)", t);
+        del_curterm(cur_term);
+        return NULL;
+    }
+    del_curterm(cur_term);
+    SCREEN *s = newterm((char *)t, out, in);
+    if (s == NULL) snprintf(err, n, "newterm(%s) failed", t);
+    return s;
+}
+#endif

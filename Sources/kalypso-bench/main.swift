@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// Benchmarks: programs with figures, run in release mode (see BENCHMARKS.md).
+struct KalypsoBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kalypso-bench",
+        abstract: "Benchmarks for kalypso-console (build with -c release).",
+        subcommands: []
+    )
+}
+
+KalypsoBench.main()

@@ -1,0 +1,11 @@
+import ConsoleApp
+import Testing
+import TestSupport
+
+@Suite struct VersionTests {
+    @Test func binaryPrintsItsVersion() throws {
+        let r = try runProcess([RepoPaths.consoleBinary, "--version"])
+        #expect(r.status == 0)
+        #expect(r.output.trimmingCharacters(in: .whitespacesAndNewlines) == ConsoleApp.version)
+    }
+}
