@@ -1,0 +1,131 @@
+import CSecp256k1
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// secp256k1 operations on one shared libsecp256k1 context.
+///
+/// The context is created once and randomised (side-channel blinding); libsecp256k1 documents every call we
+/// make on it (sign, pubkey create/parse/serialise, recover) as safe to run concurrently on a const context.
+public enum Secp256k1 {
+    final class Context: @unchecked Sendable {
+        let pointer: OpaquePointer
+
+        init() {
+            // Creation only fails on invalid flags, which NONE is not; trap there rather than run unsigned.
+            guard let ctx = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE)) else {
+                fatalError("secp256k1_context_create failed")
+            }
+            var seed = [UInt8](repeating: 0, count: 32)
+            var rng = SystemRandomNumberGenerator()
+            for i in 0..<32 { seed[i] = rng.next() }
+            _ = secp256k1_context_randomize(ctx, seed)
+            Secp256k1.wipe(&seed)
+            pointer = ctx
+        }
+    }
+
+    static let context = Context()
+
+    /// The group order n, big-endian.
+    static let order: [UInt8] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+        0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+    ]
+    /// n / 2: EIP-2 (Homestead) rejects signatures with s above this.
+    static let halfOrder: [UInt8] = [
+        0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+    ]
+
+    /// Big-endian comparison of equal-length byte strings.
+    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        for i in 0..<a.count where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        return 0
+    }
+
+    /// Overwrites a buffer with zeros in a way the optimiser may not drop.
+    static func wipe(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { wipe($0) }
+    }
+
+    static func wipe(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        #if canImport(Glibc)
+        explicit_bzero(base, buffer.count)
+        #else
+        _ = memset_s(base, buffer.count, 0, buffer.count)
+        #endif
+    }
+
+    /// The public key that produced `signature` over the 32-byte `digest`.
+    public static func recoverPublicKey(digest: [UInt8], signature: Signature) throws(SignatureError) -> PublicKey {
+        guard digest.count == 32 else { throw .digestLength(digest.count) }
+        var compact = signature.r + signature.s
+        var recSig = secp256k1_ecdsa_recoverable_signature()
+        guard secp256k1_ecdsa_recoverable_signature_parse_compact(
+            context.pointer, &recSig, &compact, Int32(signature.yParity)) == 1
+        else { throw .recoveryFailed }
+        var pubkey = secp256k1_pubkey()
+        guard secp256k1_ecdsa_recover(context.pointer, &pubkey, &recSig, digest) == 1 else { throw .recoveryFailed }
+        return PublicKey(secp: pubkey)
+    }
+
+    /// The address that produced `signature` over the 32-byte `digest` ("who signed this?").
+    public static func recover(digest: [UInt8], signature: Signature) throws(SignatureError) -> Address {
+        try recoverPublicKey(digest: digest, signature: signature).address
+    }
+}
+
+/// Why a key could not be built. Never carries key material.
+public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
+    case wrongLength(Int)
+    /// Zero or not below the curve order.
+    case outOfRange
+    case invalidHex(position: Int)
+    case invalidPublicKey(length: Int)
+
+    public var description: String {
+        switch self {
+        case .wrongLength(let n): return "a private key has 32 bytes (64 hex digits), this one has \(n) bytes"
+        case .outOfRange: return "the private key is zero or not below the secp256k1 group order"
+        case .invalidHex(let p): return "the private key is not hex (bad digit at position \(p + 1))"
+        case .invalidPublicKey(let n): return "\(n) bytes are not a valid secp256k1 public key (64, 65 or 33 bytes on the curve)"
+        }
+    }
+}
+
+/// Why a signature was rejected or could not be used.
+public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible {
+    case wrongLength(Int)
+    case invalidV(BigUIntDescription)
+    /// s above n/2; EIP-2 makes such signatures invalid (they are the malleable twin of a low-s one).
+    case highS
+    case rOutOfRange
+    case sOutOfRange
+    case digestLength(Int)
+    case recoveryFailed
+    case invalidHex(Hex.DecodingError)
+
+    public var description: String {
+        switch self {
+        case .wrongLength(let n): return "a signature has 65 bytes (r ‖ s ‖ v), this one has \(n)"
+        case .invalidV(let v): return "signature v is \(v.text); expected 27 or 28 (or 0 or 1)"
+        case .highS: return "signature s is in the upper half of the curve order (not canonical, EIP-2)"
+        case .rOutOfRange: return "signature r is zero or not below the curve order"
+        case .sOutOfRange: return "signature s is zero or not below the curve order"
+        case .digestLength(let n): return "a signing digest has 32 bytes, this one has \(n)"
+        case .recoveryFailed: return "no public key can be recovered from this signature and digest"
+        case .invalidHex(let e): return "signature is not hex: \(e)"
+        }
+    }
+}
+
+/// A number shown in an error, kept as text so the error stays Equatable and Sendable without BigInt.
+public struct BigUIntDescription: Equatable, Sendable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+}
