@@ -1,0 +1,263 @@
+import BigInt
+
+/// One entry of an EIP-2930 access list: an address and storage slots the transaction will touch.
+public struct AccessListEntry: Hashable, Sendable {
+    public var address: Address
+    /// 32-byte storage keys.
+    public var storageKeys: [[UInt8]]
+
+    public init(address: Address, storageKeys: [[UInt8]] = []) {
+        self.address = address
+        self.storageKeys = storageKeys
+    }
+
+    var rlp: RLPItem { .list([.bytes(address.bytes), .list(storageKeys.map { .bytes($0) })]) }
+}
+
+/// A pre-EIP-2718 transaction, signed with EIP-155 replay protection when `chainId` is set.
+public struct LegacyTransaction: Hashable, Sendable {
+    public var nonce: UInt64
+    public var gasPrice: BigUInt
+    public var gasLimit: BigUInt
+    /// nil creates a contract.
+    public var to: Address?
+    public var value: BigUInt
+    public var data: [UInt8]
+    /// nil signs without replay protection (v = 27/28); only for chains that still require it.
+    public var chainId: BigUInt?
+
+    public init(
+        nonce: UInt64, gasPrice: BigUInt, gasLimit: BigUInt, to: Address?, value: BigUInt = 0, data: [UInt8] = [],
+        chainId: BigUInt?
+    ) {
+        self.nonce = nonce
+        self.gasPrice = gasPrice
+        self.gasLimit = gasLimit
+        self.to = to
+        self.value = value
+        self.data = data
+        self.chainId = chainId
+    }
+
+    var fields: [RLPItem] {
+        [.uint(nonce), .uint(gasPrice), .uint(gasLimit), .bytes(to?.bytes ?? []), .uint(value), .bytes(data)]
+    }
+
+    /// rlp([nonce, gasPrice, gas, to, value, data, chainId, 0, 0]) (EIP-155) or the first six fields alone.
+    public var signingPayload: [UInt8] {
+        if let chainId { return RLP.encode(.list(fields + [.uint(chainId), .bytes([]), .bytes([])])) }
+        return RLP.encode(.list(fields))
+    }
+
+    public var signingHash: [UInt8] { Keccak256.hash(signingPayload) }
+}
+
+/// An EIP-2930 (type 1) transaction: legacy gas pricing plus an access list.
+public struct AccessListTransaction: Hashable, Sendable {
+    public var chainId: BigUInt
+    public var nonce: UInt64
+    public var gasPrice: BigUInt
+    public var gasLimit: BigUInt
+    public var to: Address?
+    public var value: BigUInt
+    public var data: [UInt8]
+    public var accessList: [AccessListEntry]
+
+    public init(
+        chainId: BigUInt, nonce: UInt64, gasPrice: BigUInt, gasLimit: BigUInt, to: Address?, value: BigUInt = 0,
+        data: [UInt8] = [], accessList: [AccessListEntry] = []
+    ) {
+        self.chainId = chainId
+        self.nonce = nonce
+        self.gasPrice = gasPrice
+        self.gasLimit = gasLimit
+        self.to = to
+        self.value = value
+        self.data = data
+        self.accessList = accessList
+    }
+
+    var fields: [RLPItem] {
+        [
+            .uint(chainId), .uint(nonce), .uint(gasPrice), .uint(gasLimit), .bytes(to?.bytes ?? []), .uint(value),
+            .bytes(data), .list(accessList.map(\.rlp)),
+        ]
+    }
+
+    /// 0x01 ‖ rlp([chainId, nonce, gasPrice, gas, to, value, data, accessList]).
+    public var signingPayload: [UInt8] { [0x01] + RLP.encode(.list(fields)) }
+    public var signingHash: [UInt8] { Keccak256.hash(signingPayload) }
+}
+
+/// An EIP-1559 (type 2) transaction, what ethers v6 and the Kalypso SDK send by default (spec §6.1).
+public struct EIP1559Transaction: Hashable, Sendable {
+    public var chainId: BigUInt
+    public var nonce: UInt64
+    public var maxPriorityFeePerGas: BigUInt
+    public var maxFeePerGas: BigUInt
+    public var gasLimit: BigUInt
+    /// nil creates a contract.
+    public var to: Address?
+    public var value: BigUInt
+    public var data: [UInt8]
+    public var accessList: [AccessListEntry]
+
+    public init(
+        chainId: BigUInt, nonce: UInt64, maxPriorityFeePerGas: BigUInt, maxFeePerGas: BigUInt, gasLimit: BigUInt,
+        to: Address?, value: BigUInt = 0, data: [UInt8] = [], accessList: [AccessListEntry] = []
+    ) {
+        self.chainId = chainId
+        self.nonce = nonce
+        self.maxPriorityFeePerGas = maxPriorityFeePerGas
+        self.maxFeePerGas = maxFeePerGas
+        self.gasLimit = gasLimit
+        self.to = to
+        self.value = value
+        self.data = data
+        self.accessList = accessList
+    }
+
+    var fields: [RLPItem] {
+        [
+            .uint(chainId), .uint(nonce), .uint(maxPriorityFeePerGas), .uint(maxFeePerGas), .uint(gasLimit),
+            .bytes(to?.bytes ?? []), .uint(value), .bytes(data), .list(accessList.map(\.rlp)),
+        ]
+    }
+
+    /// 0x02 ‖ rlp([chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gas, to, value, data, accessList]).
+    public var signingPayload: [UInt8] { [0x02] + RLP.encode(.list(fields)) }
+    public var signingHash: [UInt8] { Keccak256.hash(signingPayload) }
+}
+
+/// Any transaction kind we can sign or decode.
+public enum UnsignedTransaction: Hashable, Sendable {
+    case legacy(LegacyTransaction)
+    case accessList(AccessListTransaction)
+    case eip1559(EIP1559Transaction)
+
+    /// The EIP-2718 type byte (0 for legacy).
+    public var type: UInt8 {
+        switch self {
+        case .legacy: return 0
+        case .accessList: return 1
+        case .eip1559: return 2
+        }
+    }
+
+    public var signingHash: [UInt8] {
+        switch self {
+        case .legacy(let t): return t.signingHash
+        case .accessList(let t): return t.signingHash
+        case .eip1559(let t): return t.signingHash
+        }
+    }
+
+    public var chainId: BigUInt? {
+        switch self {
+        case .legacy(let t): return t.chainId
+        case .accessList(let t): return t.chainId
+        case .eip1559(let t): return t.chainId
+        }
+    }
+
+    public var nonce: UInt64 {
+        switch self {
+        case .legacy(let t): return t.nonce
+        case .accessList(let t): return t.nonce
+        case .eip1559(let t): return t.nonce
+        }
+    }
+
+    public var to: Address? {
+        switch self {
+        case .legacy(let t): return t.to
+        case .accessList(let t): return t.to
+        case .eip1559(let t): return t.to
+        }
+    }
+
+    public var value: BigUInt {
+        switch self {
+        case .legacy(let t): return t.value
+        case .accessList(let t): return t.value
+        case .eip1559(let t): return t.value
+        }
+    }
+
+    public var data: [UInt8] {
+        switch self {
+        case .legacy(let t): return t.data
+        case .accessList(let t): return t.data
+        case .eip1559(let t): return t.data
+        }
+    }
+
+    public var gasLimit: BigUInt {
+        switch self {
+        case .legacy(let t): return t.gasLimit
+        case .accessList(let t): return t.gasLimit
+        case .eip1559(let t): return t.gasLimit
+        }
+    }
+
+    /// Signs with `key` (RFC 6979, low-s).
+    public func sign(with key: PrivateKey) -> SignedTransaction {
+        SignedTransaction(transaction: self, signature: key.signDigest32(signingHash))
+    }
+}
+
+extension LegacyTransaction {
+    public func sign(with key: PrivateKey) -> SignedTransaction { UnsignedTransaction.legacy(self).sign(with: key) }
+}
+
+extension AccessListTransaction {
+    public func sign(with key: PrivateKey) -> SignedTransaction { UnsignedTransaction.accessList(self).sign(with: key) }
+}
+
+extension EIP1559Transaction {
+    public func sign(with key: PrivateKey) -> SignedTransaction { UnsignedTransaction.eip1559(self).sign(with: key) }
+}
+
+/// A transaction with its signature: what `eth_sendRawTransaction` takes.
+public struct SignedTransaction: Hashable, Sendable {
+    public let transaction: UnsignedTransaction
+    public let signature: Signature
+
+    public init(transaction: UnsignedTransaction, signature: Signature) {
+        self.transaction = transaction
+        self.signature = signature
+    }
+
+    /// The v field as serialised: chainId·2 + 35 + yParity (EIP-155), 27 + yParity (legacy without chain id),
+    /// or yParity for typed transactions.
+    public var v: BigUInt {
+        switch transaction {
+        case .legacy(let t):
+            if let chainId = t.chainId { return chainId * 2 + 35 + BigUInt(signature.yParity) }
+            return BigUInt(27 + signature.yParity)
+        case .accessList, .eip1559:
+            return BigUInt(signature.yParity)
+        }
+    }
+
+    /// The raw transaction bytes (EIP-2718 envelope for typed transactions).
+    public var rawBytes: [UInt8] {
+        let sig: [RLPItem] = [.uint(v), .uint(signature.rValue), .uint(signature.sValue)]
+        switch transaction {
+        case .legacy(let t): return RLP.encode(.list(t.fields + sig))
+        case .accessList(let t): return [0x01] + RLP.encode(.list(t.fields + sig))
+        case .eip1559(let t): return [0x02] + RLP.encode(.list(t.fields + sig))
+        }
+    }
+
+    /// `0x` hex of `rawBytes`, the `eth_sendRawTransaction` parameter.
+    public var rawHex: String { Hex.encode(rawBytes) }
+
+    /// keccak256(rawBytes): the transaction hash nodes report.
+    public var hash: [UInt8] { Keccak256.hash(rawBytes) }
+
+    /// The address that signed the transaction.
+    public func sender() throws(SignatureError) -> Address {
+        try Secp256k1.recover(digest: transaction.signingHash, signature: signature)
+    }
+}
