@@ -21,7 +21,7 @@ struct EthereumBenchmark: ParsableCommand {
 
     mutating func run() throws {
         #if DEBUG
-        print("warning: debug build; figures are only meaningful with `swift build -c release`")
+            print("warning: debug build; figures are only meaningful with `swift build -c release`")
         #endif
         let budget = seconds
         let mib = 1 << 20
@@ -29,9 +29,10 @@ struct EthereumBenchmark: ParsableCommand {
         let small = Array(big[0..<64])
         var sink: UInt8 = 0
 
-        let keccakMB = Self.rate(seconds: budget, work: Double(mib)) {
-            sink ^= Keccak256.hash(big)[0]
-        } / 1e6
+        let keccakMB =
+            Self.rate(seconds: budget, work: Double(mib)) {
+                sink ^= Keccak256.hash(big)[0]
+            } / 1e6
         let keccakSmall = Self.rate(seconds: budget, work: 1) { sink ^= Keccak256.hash(small)[0] }
 
         let key = try PrivateKey(hex: "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
@@ -129,7 +130,8 @@ struct EthereumBenchmark: ParsableCommand {
             }
             url.deleteLastPathComponent()
         }
-        throw ValidationError("cannot find the repository (Benchmarks/core_reference.py); run from the repo or pass --repo")
+        throw ValidationError(
+            "cannot find the repository (Benchmarks/core_reference.py); run from the repo or pass --repo")
     }
 
     static func runPython(repo: String, seconds: Double) throws -> [String: Double] {

@@ -35,7 +35,8 @@ import Testing
             _ = try? SignedTransaction.decode(raw: [0x02] + bytes)
             _ = try? Signature(serialized: bytes)
             _ = try? PublicKey(bytes: bytes)
-            let text = String((0..<Int.random(in: 0..<70, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? "0" })
+            let text = String(
+                (0..<Int.random(in: 0..<70, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? "0" })
             _ = try? Hex.decode(text)
             _ = try? Address(text)
             _ = try? Units.parse(text, decimals: 18)

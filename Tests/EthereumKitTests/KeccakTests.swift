@@ -11,14 +11,18 @@ import Testing
     }
 
     @Test func abc() {
-        #expect(Keccak256.hash(utf8: "abc").hexString == "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")
+        #expect(
+            Keccak256.hash(utf8: "abc").hexString
+                == "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")
     }
 
     @Test func standardInputs() {
-        #expect(Keccak256.hash(utf8: "The quick brown fox jumps over the lazy dog").hexString
-            == "0x4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15")
-        #expect(Keccak256.hash(utf8: "hello").hexString
-            == "0x1c8aff950685c2ed4bc3174f3472287b56d9517b9c948127319a09a7a36deac8")
+        #expect(
+            Keccak256.hash(utf8: "The quick brown fox jumps over the lazy dog").hexString
+                == "0x4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15")
+        #expect(
+            Keccak256.hash(utf8: "hello").hexString
+                == "0x1c8aff950685c2ed4bc3174f3472287b56d9517b9c948127319a09a7a36deac8")
         // SHA3-256("") is a7ffc6f8…; Keccak must differ.
         #expect(!Keccak256.hash([]).hexString.hasPrefix("0xa7ffc6f8"))
     }

@@ -80,7 +80,10 @@ import Testing
             #expect(error.reason == .nestingTooDeep(limit: 256))
         }
         let message = RLPError(position: 0, reason: .singleByteAsString(5)).description
-        #expect(message == "invalid RLP at byte 0: non-canonical string: the single byte 0x05 must be encoded as itself, not with a 0x81 prefix")
+        #expect(
+            message
+                == "invalid RLP at byte 0: non-canonical string: the single byte 0x05 must be encoded as itself, not with a 0x81 prefix"
+        )
     }
 
     struct Reference: Decodable {
@@ -93,7 +96,8 @@ import Testing
     /// Random items encoded by pyrlp: same bytes, and decoding gives the item back; mutated inputs
     /// (bit flip, truncation, extra byte) are accepted or rejected exactly as pyrlp does.
     @Test func randomItemsAgainstPyrlp() throws {
-        let ref = try Python.json(Reference.self, script: "Tests/EthereumKitTests/reference/core_rlp.py", arguments: ["7", "400"])
+        let ref = try Python.json(
+            Reference.self, script: "Tests/EthereumKitTests/reference/core_rlp.py", arguments: ["7", "400"])
         #expect(ref.items.count == 400)
         for c in ref.items {
             let item = try c.item.rlpItem()

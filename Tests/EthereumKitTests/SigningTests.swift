@@ -70,8 +70,12 @@ import Testing
             #expect(!error.description.contains("4c0883"))
             #expect(!error.description.contains("z"))
         }
-        #expect(throws: KeyError.invalidPublicKey(length: 64)) { try PublicKey(bytes: [UInt8](repeating: 7, count: 64)) }
-        #expect(throws: KeyError.invalidPublicKey(length: 10)) { try PublicKey(bytes: [UInt8](repeating: 7, count: 10)) }
+        #expect(throws: KeyError.invalidPublicKey(length: 64)) {
+            try PublicKey(bytes: [UInt8](repeating: 7, count: 64))
+        }
+        #expect(throws: KeyError.invalidPublicKey(length: 10)) {
+            try PublicKey(bytes: [UInt8](repeating: 7, count: 10))
+        }
     }
 
     @Test func randomKeysSignAndRecover() throws {
@@ -82,7 +86,9 @@ import Testing
             #expect(try sig.recoverAddress(digest: digest) == key.address)
             #expect(Secp256k1Helpers.isLowS(sig))
         }
-        #expect(throws: SignatureError.digestLength(31)) { try PrivateKey.random().sign(digest: [UInt8](repeating: 0, count: 31)) }
+        #expect(throws: SignatureError.digestLength(31)) {
+            try PrivateKey.random().sign(digest: [UInt8](repeating: 0, count: 31))
+        }
     }
 
     @Test func signatureParsing() throws {
@@ -96,7 +102,9 @@ import Testing
         #expect(try Signature(hex: sig.serialized.hexString) == sig)
         for badV: UInt8 in [2, 26, 29, 35, 37, 255] {
             bytes[64] = badV
-            #expect(throws: SignatureError.invalidV(BigUIntDescription(String(badV)))) { try Signature(serialized: bytes) }
+            #expect(throws: SignatureError.invalidV(BigUIntDescription(String(badV)))) {
+                try Signature(serialized: bytes)
+            }
         }
         #expect(throws: SignatureError.wrongLength(64)) { try Signature(serialized: Array(sig.serialized.prefix(64))) }
         #expect(throws: SignatureError.wrongLength(66)) { try Signature(serialized: sig.serialized + [0]) }
@@ -104,8 +112,12 @@ import Testing
         let n = BigUInt("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", radix: 16) ?? 0
         let highS = (n - sig.sValue).bigEndianBytes(paddedTo: 32) ?? []
         #expect(throws: SignatureError.highS) { try Signature(serialized: sig.r + highS + [27]) }
-        #expect(throws: SignatureError.rOutOfRange) { try Signature(serialized: [UInt8](repeating: 0, count: 32) + sig.s + [27]) }
-        #expect(throws: SignatureError.sOutOfRange) { try Signature(serialized: sig.r + [UInt8](repeating: 0, count: 32) + [27]) }
+        #expect(throws: SignatureError.rOutOfRange) {
+            try Signature(serialized: [UInt8](repeating: 0, count: 32) + sig.s + [27])
+        }
+        #expect(throws: SignatureError.sOutOfRange) {
+            try Signature(serialized: sig.r + [UInt8](repeating: 0, count: 32) + [27])
+        }
         #expect(throws: SignatureError.rOutOfRange) { try Signature(serialized: n.bigEndianBytes + sig.s + [27]) }
         #expect(throws: SignatureError.self) { try Signature(hex: "0xzz") }
     }
@@ -152,16 +164,19 @@ import Testing
                 "enclavePubKey": .bytes(key.publicKey.raw), "PCR0": .bytes(pcr(0)), "PCR1": .bytes(pcr(1)),
                 "PCR2": .bytes(pcr(2)), "timestampInMilliseconds": .uint(1_712_471_793_488),
             ])
-        #expect(try data.domainSeparator().hexString == "0x0de834feb03c214f785e75b2828ffeceb322312d4487e2fb9640ca5fc32542c7")
-        #expect(try EIP712.typeHash("Attestation", types: types).hexString
-            == "0x6889df476ca38f3f4b417c17eb496682eb401b4f41a2259741a78acc481ea805")
+        #expect(
+            try data.domainSeparator().hexString == "0x0de834feb03c214f785e75b2828ffeceb322312d4487e2fb9640ca5fc32542c7"
+        )
+        #expect(
+            try EIP712.typeHash("Attestation", types: types).hexString
+                == "0x6889df476ca38f3f4b417c17eb496682eb401b4f41a2259741a78acc481ea805")
         // Without an explicit EIP712Domain type, the same domain type is derived.
         var derived = data
         derived.types["EIP712Domain"] = nil
         #expect(try derived.domainSeparator() == data.domainSeparator())
         // The contract's formula, written out.
         func word(_ v: BigUInt) -> [UInt8] { v.bigEndianBytes(paddedTo: 32) ?? [] }
-        let structHash = try Keccak256.hash(
+        let structHash = Keccak256.hash(
             try EIP712.typeHash("Attestation", types: types) + Keccak256.hash(key.publicKey.raw)
                 + Keccak256.hash(pcr(0)) + Keccak256.hash(pcr(1)) + Keccak256.hash(pcr(2)) + word(1_712_471_793_488))
         #expect(try data.structHash() == structHash)
@@ -226,7 +241,9 @@ import Testing
             let key = try PrivateKey(hex: c.key)
             let sig = try key.sign(digest: hex(c.digest))
             #expect(sig.serialized.hexString == c.signature)
-            #expect(try Secp256k1.recover(digest: hex(c.digest), signature: Signature(hex: c.signature)).checksummed == c.address)
+            #expect(
+                try Secp256k1.recover(digest: hex(c.digest), signature: Signature(hex: c.signature)).checksummed
+                    == c.address)
         }
         for c in ref.eip712 {
             let key = try PrivateKey(hex: c.key)

@@ -16,17 +16,21 @@ import Testing
     /// The example transaction of EIP-155, every intermediate value as the EIP prints it.
     @Test func eip155Example() throws {
         let tx = try Self.eip155Example()
-        #expect(tx.signingPayload.hexString
-            == "0xec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080")
+        #expect(
+            tx.signingPayload.hexString
+                == "0xec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080")
         #expect(tx.signingHash.hexString == "0xdaf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53")
         let key = try PrivateKey(hex: Self.eip155Key)
         let signed = tx.sign(with: key)
         #expect(signed.v == 37)
-        #expect(signed.signature.rValue
-            == BigUInt("18515461264373351373200002665853028612451056578545711640558177340181847433846"))
-        #expect(signed.signature.sValue
-            == BigUInt("46948507304638947509940763649030358759909902576025900602547168820602576006531"))
-        let raw = "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83"
+        #expect(
+            signed.signature.rValue
+                == BigUInt("18515461264373351373200002665853028612451056578545711640558177340181847433846"))
+        #expect(
+            signed.signature.sValue
+                == BigUInt("46948507304638947509940763649030358759909902576025900602547168820602576006531"))
+        let raw =
+            "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83"
         #expect(signed.rawHex == raw)
         let decoded = try SignedTransaction.decode(rawHex: raw)
         #expect(decoded == signed)
@@ -37,7 +41,8 @@ import Testing
     @Test func contractCreationAndTypedRoundTrip() throws {
         let key = try PrivateKey(hex: Self.eip155Key)
         let create = EIP1559Transaction(
-            chainId: 421_614, nonce: 0, maxPriorityFeePerGas: 0, maxFeePerGas: BigUInt(100_000_000), gasLimit: 3_000_000,
+            chainId: 421_614, nonce: 0, maxPriorityFeePerGas: 0, maxFeePerGas: BigUInt(100_000_000),
+            gasLimit: 3_000_000,
             to: nil, data: [0x60, 0x80, 0x60, 0x40],
             accessList: [AccessListEntry(address: key.address, storageKeys: [[UInt8](repeating: 1, count: 32)])])
         let signed = create.sign(with: key)
@@ -80,18 +85,22 @@ import Testing
         }
         switch c.type {
         case 0:
-            return .legacy(LegacyTransaction(
-                nonce: nonce, gasPrice: try u("gasPrice"), gasLimit: try u("gas"), to: to, value: try u("value"),
-                data: hex(c.data), chainId: c.fields["chainId"] == nil ? nil : try u("chainId")))
+            return .legacy(
+                LegacyTransaction(
+                    nonce: nonce, gasPrice: try u("gasPrice"), gasLimit: try u("gas"), to: to, value: try u("value"),
+                    data: hex(c.data), chainId: c.fields["chainId"] == nil ? nil : try u("chainId")))
         case 1:
-            return .accessList(AccessListTransaction(
-                chainId: try u("chainId"), nonce: nonce, gasPrice: try u("gasPrice"), gasLimit: try u("gas"), to: to,
-                value: try u("value"), data: hex(c.data), accessList: access))
+            return .accessList(
+                AccessListTransaction(
+                    chainId: try u("chainId"), nonce: nonce, gasPrice: try u("gasPrice"), gasLimit: try u("gas"),
+                    to: to,
+                    value: try u("value"), data: hex(c.data), accessList: access))
         default:
-            return .eip1559(EIP1559Transaction(
-                chainId: try u("chainId"), nonce: nonce, maxPriorityFeePerGas: try u("maxPriorityFeePerGas"),
-                maxFeePerGas: try u("maxFeePerGas"), gasLimit: try u("gas"), to: to, value: try u("value"),
-                data: hex(c.data), accessList: access))
+            return .eip1559(
+                EIP1559Transaction(
+                    chainId: try u("chainId"), nonce: nonce, maxPriorityFeePerGas: try u("maxPriorityFeePerGas"),
+                    maxFeePerGas: try u("maxFeePerGas"), gasLimit: try u("gas"), to: to, value: try u("value"),
+                    data: hex(c.data), accessList: access))
         }
     }
 
@@ -148,9 +157,13 @@ import Testing
             return RLP.encode(.list(f))
         }
         reject(with(0, .bytes([0x00, 0x09])), .invalidField("nonce", .integerHasLeadingZero))
-        reject(with(0, .bytes([UInt8](repeating: 1, count: 9))), .invalidField("nonce", .integerTooLarge(bytes: 9, maxBytes: 8)))
+        reject(
+            with(0, .bytes([UInt8](repeating: 1, count: 9))),
+            .invalidField("nonce", .integerTooLarge(bytes: 9, maxBytes: 8)))
         reject(with(1, .bytes([0x00])), .invalidField("gasPrice", .integerHasLeadingZero))
-        reject(with(4, .bytes([UInt8](repeating: 1, count: 33))), .invalidField("value", .integerTooLarge(bytes: 33, maxBytes: 32)))
+        reject(
+            with(4, .bytes([UInt8](repeating: 1, count: 33))),
+            .invalidField("value", .integerTooLarge(bytes: 33, maxBytes: 32)))
         reject(with(2, .list([])), .invalidField("gasLimit", .expectedBytes))
         reject(with(3, .bytes([0x35, 0x35])), .invalidAddress(field: "to", length: 2))
         reject(with(6, .uint(30 as UInt)), .invalidV("30"))
@@ -168,12 +181,16 @@ import Testing
         reject(with2(9, .bytes([0x00])), .invalidField("yParity", .integerHasLeadingZero))
         reject(with2(8, .bytes([])), .invalidField("accessList", .expectedList))
         reject(with2(8, .list([.list([.bytes([1])])])), .invalidField("accessList[0]", .expectedList))
-        reject(with2(8, .list([.list([.bytes([1]), .list([])])])), .invalidAddress(field: "accessList[0].address", length: 1))
-        reject(with2(8, .list([.list([.bytes(key.address.bytes), .list([.bytes([1, 2])])])])),
-               .invalidStorageKey(entry: 0, key: 0, length: 2))
+        reject(
+            with2(8, .list([.list([.bytes([1]), .list([])])])),
+            .invalidAddress(field: "accessList[0].address", length: 1))
+        reject(
+            with2(8, .list([.list([.bytes(key.address.bytes), .list([.bytes([1, 2])])])])),
+            .invalidStorageKey(entry: 0, key: 0, length: 2))
         #expect(throws: TransactionDecodingError.self) { try SignedTransaction.decode(rawHex: "0xf8zz") }
-        #expect(TransactionDecodingError.invalidField("nonce", .integerHasLeadingZero).description
-            == "transaction field nonce: non-canonical integer: it has a leading zero byte")
+        #expect(
+            TransactionDecodingError.invalidField("nonce", .integerHasLeadingZero).description
+                == "transaction field nonce: non-canonical integer: it has a leading zero byte")
     }
 
     /// Every truncation and every single-bit flip of valid raw transactions is handled without a crash:
@@ -183,7 +200,8 @@ import Testing
         let raws: [[UInt8]] = [
             try Self.eip155Example().sign(with: key).rawBytes,
             EIP1559Transaction(
-                chainId: 42161, nonce: 7, maxPriorityFeePerGas: 0, maxFeePerGas: 100, gasLimit: 500_000, to: key.address,
+                chainId: 42161, nonce: 7, maxPriorityFeePerGas: 0, maxFeePerGas: 100, gasLimit: 500_000,
+                to: key.address,
                 value: 5, data: Array(0..<40),
                 accessList: [AccessListEntry(address: key.address, storageKeys: [[UInt8](repeating: 9, count: 32)])]
             ).sign(with: key).rawBytes,

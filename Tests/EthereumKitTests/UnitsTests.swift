@@ -20,7 +20,9 @@ import Testing
         #expect(try Units.parse("7", decimals: 0) == 7)
         // 2^256 - 1 wei, written in ether.
         let max = (BigUInt(1) << 256) - 1
-        #expect(try Units.parseEther("115792089237316195423570985008687907853269984665640564039457.584007913129639935") == max)
+        #expect(
+            try Units.parseEther("115792089237316195423570985008687907853269984665640564039457.584007913129639935")
+                == max)
     }
 
     @Test func parseRejectsWithClearMessages() {
@@ -42,8 +44,9 @@ import Testing
         reject("1000,000", .misplacedSeparator("1000,000", position: 4))
         reject(",100", .misplacedSeparator(",100", position: 0))
         reject("1.000,5", .misplacedSeparator("1.000,5", position: 5))
-        #expect(Units.ParseError.tooManyFractionalDigits("1.0000001", digits: 7, decimals: 6).description
-            == "amount \"1.0000001\" has 7 digits after the decimal point; this unit allows at most 6")
+        #expect(
+            Units.ParseError.tooManyFractionalDigits("1.0000001", digits: 7, decimals: 6).description
+                == "amount \"1.0000001\" has 7 digits after the decimal point; this unit allows at most 6")
         #expect(Units.ParseError.negative("-1").description == "amount \"-1\" is negative; amounts cannot be negative")
     }
 

@@ -44,7 +44,9 @@ public enum Hex {
         out.reserveCapacity(chars.count / 2)
         var i = 0
         while i < chars.count {
-            guard let hi = nibble(chars[i]) else { throw .invalidCharacter(character(in: string, digit: i), position: i) }
+            guard let hi = nibble(chars[i]) else {
+                throw .invalidCharacter(character(in: string, digit: i), position: i)
+            }
             guard let lo = nibble(chars[i + 1]) else {
                 throw .invalidCharacter(character(in: string, digit: i + 1), position: i + 1)
             }

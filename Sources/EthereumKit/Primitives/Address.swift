@@ -17,7 +17,8 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
             case .wrongLength(let s, let n): return "address \(s) has \(n) hex digits; an address has 40"
             case .notHex(let s, let e): return "address \(s) is not hex: \(e)"
             case .badChecksum(let s, let expected):
-                return "address \(s) has a wrong EIP-55 checksum (mixed case does not match); did you mean \(expected)? A typo in an address sends funds nowhere, so check where it came from"
+                return
+                    "address \(s) has a wrong EIP-55 checksum (mixed case does not match); did you mean \(expected)? A typo in an address sends funds nowhere, so check where it came from"
             case .notChecksummed(let s):
                 return "address \(s) is all lower- or upper-case; strict parsing needs the EIP-55 checksummed form"
             }

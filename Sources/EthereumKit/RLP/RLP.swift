@@ -43,7 +43,8 @@ public struct RLPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .trailingBytes(let n): what = "\(n) unexpected byte(s) after the end of the item"
         case .leadingZeroInLength: what = "non-canonical length: it has a leading zero byte"
         case .singleByteAsString(let b):
-            what = "non-canonical string: the single byte 0x\(Hex.encode([b], prefix: false)) must be encoded as itself, not with a 0x81 prefix"
+            what =
+                "non-canonical string: the single byte 0x\(Hex.encode([b], prefix: false)) must be encoded as itself, not with a 0x81 prefix"
         case .shortStringInLongForm(let n): what = "non-canonical string: length \(n) < 56 must use the short form"
         case .shortListInLongForm(let n): what = "non-canonical list: payload length \(n) < 56 must use the short form"
         case .lengthOverflow: what = "length is too large"
@@ -152,7 +153,8 @@ public enum RLP {
                 position = payloadStart + length
                 return .bytes(Array(input[payloadStart..<position]))
             case 0xc0...0xf7:
-                return try list(length: Int(prefix - 0xc0), payloadStart: start + 1, headerAt: start, end: end, depth: depth)
+                return try list(
+                    length: Int(prefix - 0xc0), payloadStart: start + 1, headerAt: start, end: end, depth: depth)
             default:  // 0xf8...0xff
                 let (length, payloadStart) = try longLength(count: Int(prefix - 0xf7), at: start, end: end)
                 if length < 56 { throw RLPError(position: start, reason: .shortListInLongForm(length: length)) }

@@ -1,9 +1,9 @@
 import CSecp256k1
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// secp256k1 operations on one shared libsecp256k1 context.
@@ -55,9 +55,9 @@ public enum Secp256k1 {
     static func wipe(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         #if canImport(Glibc)
-        explicit_bzero(base, buffer.count)
+            explicit_bzero(base, buffer.count)
         #else
-        _ = memset_s(base, buffer.count, 0, buffer.count)
+            _ = memset_s(base, buffer.count, 0, buffer.count)
         #endif
     }
 
@@ -66,8 +66,9 @@ public enum Secp256k1 {
         guard digest.count == 32 else { throw .digestLength(digest.count) }
         var compact = signature.r + signature.s
         var recSig = secp256k1_ecdsa_recoverable_signature()
-        guard secp256k1_ecdsa_recoverable_signature_parse_compact(
-            context.pointer, &recSig, &compact, Int32(signature.yParity)) == 1
+        guard
+            secp256k1_ecdsa_recoverable_signature_parse_compact(
+                context.pointer, &recSig, &compact, Int32(signature.yParity)) == 1
         else { throw .recoveryFailed }
         var pubkey = secp256k1_pubkey()
         guard secp256k1_ecdsa_recover(context.pointer, &pubkey, &recSig, digest) == 1 else { throw .recoveryFailed }
@@ -93,7 +94,8 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongLength(let n): return "a private key has 32 bytes (64 hex digits), this one has \(n) bytes"
         case .outOfRange: return "the private key is zero or not below the secp256k1 group order"
         case .invalidHex(let p): return "the private key is not hex (bad digit at position \(p + 1))"
-        case .invalidPublicKey(let n): return "\(n) bytes are not a valid secp256k1 public key (64, 65 or 33 bytes on the curve)"
+        case .invalidPublicKey(let n):
+            return "\(n) bytes are not a valid secp256k1 public key (64, 65 or 33 bytes on the curve)"
         }
     }
 }

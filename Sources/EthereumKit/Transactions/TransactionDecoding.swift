@@ -22,15 +22,18 @@ public enum TransactionDecodingError: Error, Equatable, Sendable, CustomStringCo
         switch self {
         case .empty: return "raw transaction is empty"
         case .invalidHex(let e): return "raw transaction: \(e)"
-        case .unsupportedType(let t): return "transaction type 0x\(Hex.encode([t], prefix: false)) is not supported (only legacy, 1 and 2)"
+        case .unsupportedType(let t):
+            return "transaction type 0x\(Hex.encode([t], prefix: false)) is not supported (only legacy, 1 and 2)"
         case .notATransaction(let b):
-            return "raw transaction starts with 0x\(Hex.encode([b], prefix: false)), which is neither a type byte nor an RLP list"
+            return
+                "raw transaction starts with 0x\(Hex.encode([b], prefix: false)), which is neither a type byte nor an RLP list"
         case .rlp(let e): return "raw transaction: \(e)"
         case .notAList: return "raw transaction payload is not an RLP list"
         case .wrongFieldCount(let type, let expected, let found):
             return "type \(type) transaction has \(found) fields; expected \(expected)"
         case .invalidField(let name, let e): return "transaction field \(name): \(e)"
-        case .invalidAddress(let field, let n): return "transaction field \(field) has \(n) bytes; an address has 20 (or 0 for contract creation)"
+        case .invalidAddress(let field, let n):
+            return "transaction field \(field) has \(n) bytes; an address has 20 (or 0 for contract creation)"
         case .invalidStorageKey(let entry, let key, let n):
             return "access list entry \(entry), storage key \(key) has \(n) bytes; expected 32"
         case .invalidV(let v): return "transaction signature v = \(v) is not valid for this transaction type"
@@ -72,7 +75,9 @@ extension SignedTransaction {
             throw .rlp(RLPError(position: error.position + offset, reason: error.reason))
         }
         guard case .list(let items) = item else { throw .notAList }
-        guard items.count == expected else { throw .wrongFieldCount(type: type, expected: expected, found: items.count) }
+        guard items.count == expected else {
+            throw .wrongFieldCount(type: type, expected: expected, found: items.count)
+        }
         return items
     }
 
@@ -108,9 +113,13 @@ extension SignedTransaction {
                 throw .invalidField("accessList[\(i)]", .expectedList)
             }
             let a = try bytes(parts[0], "accessList[\(i)].address")
-            guard let address = Address(bytes: a) else { throw .invalidAddress(field: "accessList[\(i)].address", length: a.count) }
+            guard let address = Address(bytes: a) else {
+                throw .invalidAddress(field: "accessList[\(i)].address", length: a.count)
+            }
             let keyItems: [RLPItem]
-            do { keyItems = try parts[1].listValue() } catch { throw .invalidField("accessList[\(i)].storageKeys", error) }
+            do { keyItems = try parts[1].listValue() } catch {
+                throw .invalidField("accessList[\(i)].storageKeys", error)
+            }
             var keys: [[UInt8]] = []
             for (k, keyItem) in keyItems.enumerated() {
                 let key = try bytes(keyItem, "accessList[\(i)].storageKeys[\(k)]")
@@ -171,6 +180,7 @@ extension SignedTransaction {
             maxPriorityFeePerGas: try uint(f[2], "maxPriorityFeePerGas"), maxFeePerGas: try uint(f[3], "maxFeePerGas"),
             gasLimit: try uint(f[4], "gasLimit"), to: try to(f[5]), value: try uint(f[6], "value"),
             data: try bytes(f[7], "data"), accessList: try accessList(f[8]))
-        return SignedTransaction(transaction: .eip1559(tx), signature: try signature(v: try yParity(f[9]), f[10], f[11]))
+        return SignedTransaction(
+            transaction: .eip1559(tx), signature: try signature(v: try yParity(f[9]), f[10], f[11]))
     }
 }

@@ -22,11 +22,14 @@ public enum Units {
             case .empty: return "amount is empty"
             case .negative(let s): return "amount \(String(reflecting: s)) is negative; amounts cannot be negative"
             case .invalidCharacter(let s, let c, let p):
-                return "amount \(String(reflecting: s)) has an invalid character \(String(reflecting: String(c))) at position \(p + 1); use digits and one '.'"
+                return
+                    "amount \(String(reflecting: s)) has an invalid character \(String(reflecting: String(c))) at position \(p + 1); use digits and one '.'"
             case .tooManyFractionalDigits(let s, let n, let d):
-                return "amount \(String(reflecting: s)) has \(n) digits after the decimal point; this unit allows at most \(d)"
+                return
+                    "amount \(String(reflecting: s)) has \(n) digits after the decimal point; this unit allows at most \(d)"
             case .misplacedSeparator(let s, let p):
-                return "amount \(String(reflecting: s)) has a misplaced '_' or ',' at position \(p + 1); separators go between groups of three digits"
+                return
+                    "amount \(String(reflecting: s)) has a misplaced '_' or ',' at position \(p + 1); separators go between groups of three digits"
             case .noDigits(let s): return "amount \(String(reflecting: s)) has no digits"
             }
         }
@@ -61,7 +64,8 @@ public enum Units {
                 if let n = separatorGroupLength, n != 3 { throw .misplacedSeparator(string, position: i) }
                 seenPoint = true
             case ",", "_":
-                let valid = !seenPoint && !integerDigits.isEmpty
+                let valid =
+                    !seenPoint && !integerDigits.isEmpty
                     && (separatorGroupLength.map { $0 == 3 } ?? (integerDigits.count <= 3))
                 if !valid { throw .misplacedSeparator(string, position: i) }
                 separatorGroupLength = 0
@@ -102,7 +106,9 @@ public enum Units {
         }
         let integerPart = String(digits.prefix(digits.count - decimals))
         var fraction = String(digits.suffix(decimals))
-        if let maxFractionDigits, fraction.count > maxFractionDigits { fraction = String(fraction.prefix(maxFractionDigits)) }
+        if let maxFractionDigits, fraction.count > maxFractionDigits {
+            fraction = String(fraction.prefix(maxFractionDigits))
+        }
         if trimTrailingZeros {
             while fraction.last == "0" { fraction.removeLast() }
         }
@@ -119,10 +125,14 @@ public enum Units {
     }
 
     /// Parses ether (18 decimals) into wei.
-    public static func parseEther(_ string: String) throws(ParseError) -> BigUInt { try parse(string, decimals: etherDecimals) }
+    public static func parseEther(_ string: String) throws(ParseError) -> BigUInt {
+        try parse(string, decimals: etherDecimals)
+    }
 
     /// Parses gwei (9 decimals) into wei.
-    public static func parseGwei(_ string: String) throws(ParseError) -> BigUInt { try parse(string, decimals: gweiDecimals) }
+    public static func parseGwei(_ string: String) throws(ParseError) -> BigUInt {
+        try parse(string, decimals: gweiDecimals)
+    }
 
     /// Wei as ether, trailing zeros trimmed.
     public static func formatEther(_ wei: BigUInt, groupThousands: Bool = false) -> String {
