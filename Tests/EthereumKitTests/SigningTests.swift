@@ -91,6 +91,28 @@ import Testing
         }
     }
 
+    /// The shared libsecp256k1 context is used from many tasks at once (keys and signatures are Sendable).
+    @Test func concurrentSigningOnTheSharedContext() async throws {
+        let key = try PrivateKey(hex: Self.notesKey)
+        let expected = try key.sign(digest: Keccak256.hash(utf8: "hello"))
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    var bad = 0
+                    for i in 0..<50 {
+                        let digest = Keccak256.hash(utf8: "task \(t) message \(i)")
+                        let sig = key.signPersonalMessage(digest)
+                        if (try? EIP191.recoverSigner(message: digest, signature: sig)) != key.address { bad += 1 }
+                        if (try? key.sign(digest: Keccak256.hash(utf8: "hello"))) != expected { bad += 1 }
+                    }
+                    return bad
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func signatureParsing() throws {
         let key = try PrivateKey(hex: Self.notesKey)
         let digest = Keccak256.hash(utf8: "hello")
@@ -102,7 +124,7 @@ import Testing
         #expect(try Signature(hex: sig.serialized.hexString) == sig)
         for badV: UInt8 in [2, 26, 29, 35, 37, 255] {
             bytes[64] = badV
-            #expect(throws: SignatureError.invalidV(BigUIntDescription(String(badV)))) {
+            #expect(throws: SignatureError.invalidV(badV)) {
                 try Signature(serialized: bytes)
             }
         }

@@ -180,7 +180,7 @@ import Testing
         reject(with2(9, .uint(2 as UInt)), .invalidV("2"))
         reject(with2(9, .bytes([0x00])), .invalidField("yParity", .integerHasLeadingZero))
         reject(with2(8, .bytes([])), .invalidField("accessList", .expectedList))
-        reject(with2(8, .list([.list([.bytes([1])])])), .invalidField("accessList[0]", .expectedList))
+        reject(with2(8, .list([.list([.bytes([1])])])), .invalidAccessListEntry(index: 0, fieldCount: 1))
         reject(
             with2(8, .list([.list([.bytes([1]), .list([])])])),
             .invalidAddress(field: "accessList[0].address", length: 1))

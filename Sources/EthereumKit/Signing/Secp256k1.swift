@@ -103,7 +103,7 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Why a signature was rejected or could not be used.
 public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongLength(Int)
-    case invalidV(BigUIntDescription)
+    case invalidV(UInt8)
     /// s above n/2; EIP-2 makes such signatures invalid (they are the malleable twin of a low-s one).
     case highS
     case rOutOfRange
@@ -115,7 +115,7 @@ public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .wrongLength(let n): return "a signature has 65 bytes (r ‖ s ‖ v), this one has \(n)"
-        case .invalidV(let v): return "signature v is \(v.text); expected 27 or 28 (or 0 or 1)"
+        case .invalidV(let v): return "signature v is \(v); expected 27 or 28 (or 0 or 1)"
         case .highS: return "signature s is in the upper half of the curve order (not canonical, EIP-2)"
         case .rOutOfRange: return "signature r is zero or not below the curve order"
         case .sOutOfRange: return "signature s is zero or not below the curve order"
@@ -124,10 +124,4 @@ public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidHex(let e): return "signature is not hex: \(e)"
         }
     }
-}
-
-/// A number shown in an error, kept as text so the error stays Equatable and Sendable without BigInt.
-public struct BigUIntDescription: Equatable, Sendable {
-    public let text: String
-    public init(_ text: String) { self.text = text }
 }

@@ -18,7 +18,7 @@ public struct Signature: Hashable, Sendable, CustomStringConvertible {
     /// Checks r and s are in 1…n-1, s is low (≤ n/2) and yParity is 0 or 1.
     public init(r: [UInt8], s: [UInt8], yParity: UInt8) throws(SignatureError) {
         guard r.count == 32, s.count == 32 else { throw .wrongLength(r.count + s.count + 1) }
-        guard yParity <= 1 else { throw .invalidV(BigUIntDescription(String(yParity))) }
+        guard yParity <= 1 else { throw .invalidV(yParity) }
         guard r.contains(where: { $0 != 0 }), Secp256k1.compare(r, Secp256k1.order) < 0 else { throw .rOutOfRange }
         guard s.contains(where: { $0 != 0 }), Secp256k1.compare(s, Secp256k1.order) < 0 else { throw .sOutOfRange }
         guard Secp256k1.compare(s, Secp256k1.halfOrder) <= 0 else { throw .highS }
@@ -40,7 +40,7 @@ public struct Signature: Hashable, Sendable, CustomStringConvertible {
         switch v {
         case 0, 1: parity = v
         case 27, 28: parity = v - 27
-        default: throw .invalidV(BigUIntDescription(String(v)))
+        default: throw .invalidV(v)
         }
         try self.init(r: Array(bytes[0..<32]), s: Array(bytes[32..<64]), yParity: parity)
     }

@@ -14,6 +14,7 @@ public enum TransactionDecodingError: Error, Equatable, Sendable, CustomStringCo
     case wrongFieldCount(type: UInt8, expected: Int, found: Int)
     case invalidField(String, RLPValueError)
     case invalidAddress(field: String, length: Int)
+    case invalidAccessListEntry(index: Int, fieldCount: Int)
     case invalidStorageKey(entry: Int, key: Int, length: Int)
     case invalidV(String)
     case invalidSignature(SignatureError)
@@ -34,6 +35,8 @@ public enum TransactionDecodingError: Error, Equatable, Sendable, CustomStringCo
         case .invalidField(let name, let e): return "transaction field \(name): \(e)"
         case .invalidAddress(let field, let n):
             return "transaction field \(field) has \(n) bytes; an address has 20 (or 0 for contract creation)"
+        case .invalidAccessListEntry(let i, let n):
+            return "access list entry \(i) has \(n) fields; expected [address, [storageKeys]]"
         case .invalidStorageKey(let entry, let key, let n):
             return "access list entry \(entry), storage key \(key) has \(n) bytes; expected 32"
         case .invalidV(let v): return "transaction signature v = \(v) is not valid for this transaction type"
@@ -110,7 +113,7 @@ extension SignedTransaction {
             let parts: [RLPItem]
             do { parts = try entry.listValue() } catch { throw .invalidField("accessList[\(i)]", error) }
             guard parts.count == 2 else {
-                throw .invalidField("accessList[\(i)]", .expectedList)
+                throw .invalidAccessListEntry(index: i, fieldCount: parts.count)
             }
             let a = try bytes(parts[0], "accessList[\(i)].address")
             guard let address = Address(bytes: a) else {
