@@ -168,6 +168,14 @@ import Testing
         #expect(try EIP191.recoverSigner(message: wrongDigest, signature: sig) != enclave.address)
     }
 
+    static let attestationTypes: [String: [EIP712Field]] = [
+        "EIP712Domain": [EIP712Field("name", "string"), EIP712Field("version", "string")],
+        "Attestation": [
+            EIP712Field("enclavePubKey", "bytes"), EIP712Field("PCR0", "bytes"), EIP712Field("PCR1", "bytes"),
+            EIP712Field("PCR2", "bytes"), EIP712Field("timestampInMilliseconds", "uint256"),
+        ],
+    ]
+
     /// Spec §2.6.1 item 4: Marlin's AttestationVerifier domain separator and Attestation typehash.
     @Test func attestationEIP712() throws {
         let types: [String: [EIP712Field]] = [
@@ -239,9 +247,13 @@ import Testing
             let message: JSONValue
             let domainSeparator, structHash, digest, signature, address: String
         }
+        struct Attestation: Decodable {
+            let verifierKey, enclavePubKey, pcr0, pcr1, pcr2, timestamp, digest, signature, verifierAddress: String
+        }
         let eip191: [Message]
         let hashes: [Hash]
         let eip712: [Typed]
+        let attestations: [Attestation]
     }
 
     /// Random messages, digests and typed data signed by eth-account 0.14; we reproduce hashes and
@@ -277,6 +289,21 @@ import Testing
             #expect(try data.signingHash().hexString == c.digest)
             #expect(try key.sign(typedData: data).serialized.hexString == c.signature)
             #expect(try data.recoverSigner(signature: Signature(hex: c.signature)).checksummed == c.address)
+        }
+        #expect(ref.attestations.count == 20)
+        for c in ref.attestations {
+            let data = EIP712TypedData(
+                types: Self.attestationTypes, primaryType: "Attestation",
+                domain: ["name": .string("marlin.oyster.AttestationVerifier"), "version": .string("1")],
+                message: [
+                    "enclavePubKey": .bytes(hex(c.enclavePubKey)), "PCR0": .bytes(hex(c.pcr0)),
+                    "PCR1": .bytes(hex(c.pcr1)), "PCR2": .bytes(hex(c.pcr2)),
+                    "timestampInMilliseconds": .uint(try #require(BigUInt(c.timestamp))),
+                ])
+            #expect(try data.signingHash().hexString == c.digest)
+            let verifier = try PrivateKey(hex: c.verifierKey)
+            #expect(try verifier.sign(typedData: data).serialized.hexString == c.signature)
+            #expect(try data.recoverSigner(signature: Signature(hex: c.signature)).checksummed == c.verifierAddress)
         }
     }
 }

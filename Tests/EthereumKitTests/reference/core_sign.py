@@ -150,4 +150,29 @@ for _ in range(n712):
         "address": Account.from_key(key).address,
     })
 
-print(json.dumps({"eip191": eip191, "hashes": hashes, "eip712": eip712}))
+# The Kalypso attestation struct (spec §2.6.1 item 4) with random enclave keys, PCRs and timestamps.
+ATTESTATION_TYPES = {
+    "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"}],
+    "Attestation": [
+        {"name": "enclavePubKey", "type": "bytes"}, {"name": "PCR0", "type": "bytes"}, {"name": "PCR1", "type": "bytes"},
+        {"name": "PCR2", "type": "bytes"}, {"name": "timestampInMilliseconds", "type": "uint256"},
+    ],
+}
+attestations = []
+for _ in range(20):
+    verifier_key, enclave_key = rkey(), rkey()
+    enclave_pub = Account.from_key(enclave_key)._key_obj.public_key.to_bytes()
+    msg = {"enclavePubKey": enclave_pub, "PCR0": rbytes(48), "PCR1": rbytes(48), "PCR2": rbytes(48),
+           "timestampInMilliseconds": rng.randrange(1_700_000_000_000, 1_900_000_000_000)}
+    full = {"types": ATTESTATION_TYPES, "primaryType": "Attestation",
+            "domain": {"name": "marlin.oyster.AttestationVerifier", "version": "1"}, "message": msg}
+    signable = encode_typed_data(full_message=full)
+    signed = Account.sign_message(signable, verifier_key)
+    attestations.append({
+        "verifierKey": hx(verifier_key), "enclavePubKey": hx(enclave_pub), "pcr0": hx(msg["PCR0"]),
+        "pcr1": hx(msg["PCR1"]), "pcr2": hx(msg["PCR2"]), "timestamp": str(msg["timestampInMilliseconds"]),
+        "digest": hx(_hash_eip191_message(signable)), "signature": hx(signed.signature),
+        "verifierAddress": Account.from_key(verifier_key).address,
+    })
+
+print(json.dumps({"eip191": eip191, "hashes": hashes, "eip712": eip712, "attestations": attestations}))
