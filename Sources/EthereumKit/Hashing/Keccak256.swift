@@ -115,15 +115,13 @@ public struct Keccak256: Sendable {
         }
         withUnsafeBytes(of: buffer) { b in Self.absorb(&state, b.baseAddress.unsafelyUnwrapped) }
         buffered = 0
-        let lanes = [state.l0, state.l1, state.l2, state.l3]
+        let s = state
         return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-            for (i, lane) in lanes.enumerated() {
-                var v = lane
-                for k in 0..<8 {
-                    out[i * 8 + k] = UInt8(truncatingIfNeeded: v)
-                    v &>>= 8
-                }
-            }
+            let raw = UnsafeMutableRawBufferPointer(out)
+            raw.storeBytes(of: s.l0.littleEndian, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: s.l1.littleEndian, toByteOffset: 8, as: UInt64.self)
+            raw.storeBytes(of: s.l2.littleEndian, toByteOffset: 16, as: UInt64.self)
+            raw.storeBytes(of: s.l3.littleEndian, toByteOffset: 24, as: UInt64.self)
             count = 32
         }
     }

@@ -213,7 +213,8 @@ public enum EIP712 {
         if type.hasPrefix("uint"), let bits = Int(type.dropFirst(4)), bits % 8 == 0, (8...256).contains(bits) {
             let v = try integer(value, fail)
             guard v.sign == .plus, v.magnitude.bitWidth <= bits else { throw fail("\(v) does not fit \(type)") }
-            return v.magnitude.bigEndianBytes(paddedTo: 32) ?? []
+            guard let word = v.magnitude.bigEndianBytes(paddedTo: 32) else { throw fail("\(v) does not fit \(type)") }
+            return word
         }
         if type.hasPrefix("int"), let bits = Int(type.dropFirst(3)), bits % 8 == 0, (8...256).contains(bits) {
             let v = try integer(value, fail)
@@ -221,7 +222,8 @@ public enum EIP712 {
             guard v >= -limit, v < limit else { throw fail("\(v) does not fit \(type)") }
             // Two's complement over 256 bits.
             let unsigned = v.sign == .minus ? (BigUInt(1) << 256) - v.magnitude : v.magnitude
-            return unsigned.bigEndianBytes(paddedTo: 32) ?? []
+            guard let word = unsigned.bigEndianBytes(paddedTo: 32) else { throw fail("\(v) does not fit \(type)") }
+            return word
         }
         throw fail("unknown type \(type)")
     }
