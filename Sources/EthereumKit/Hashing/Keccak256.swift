@@ -56,6 +56,13 @@ public struct Keccak256: Sendable {
         return h.finalize()
     }
 
+    /// One-shot hash of an array (non-generic, so callers in other modules skip generic dispatch).
+    public static func hash(_ data: [UInt8]) -> [UInt8] {
+        var h = Keccak256()
+        data.withUnsafeBytes { h.update($0) }
+        return h.finalize()
+    }
+
     /// One-shot hash of a string's UTF-8 bytes.
     public static func hash(utf8 string: String) -> [UInt8] {
         var h = Keccak256()
@@ -71,6 +78,11 @@ public struct Keccak256: Sendable {
             let copy = Array(data)
             copy.withUnsafeBytes { update($0) }
         }
+    }
+
+    /// Absorbs an array.
+    public mutating func update(_ data: [UInt8]) {
+        data.withUnsafeBytes { update($0) }
     }
 
     /// Absorbs raw bytes.
