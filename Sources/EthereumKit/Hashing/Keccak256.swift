@@ -180,7 +180,9 @@ public struct Keccak256: Sendable {
     ///
     /// Uses the lane-complementing transform from the Keccak team's implementation notes: lanes
     /// 1, 2, 8, 12, 17, 20 are kept inverted inside the loop, which turns 20 of the 25 NOTs of chi into
-    /// AND/OR forms (the inversion is applied on entry and undone on exit).
+    /// AND/OR forms (the inversion is applied on entry and undone on exit). The column parities of the
+    /// next round's theta are accumulated while each row is produced, while the new lanes are still in
+    /// registers.
     @inline(__always)
     static func permute(_ s: inout State) {
         var a0 = s.l0
@@ -208,12 +210,12 @@ public struct Keccak256: Sendable {
         var a22 = s.l22
         var a23 = s.l23
         var a24 = s.l24
+        var c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
+        var c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
+        var c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
+        var c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
+        var c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
         for round in 0..<24 {
-            let c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
-            let c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
-            let c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22
-            let c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23
-            let c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24
             let d0 = c4 ^ rotl(c1, 1)
             let d1 = c0 ^ rotl(c2, 1)
             let d2 = c1 ^ rotl(c3, 1)
@@ -229,6 +231,11 @@ public struct Keccak256: Sendable {
             let e2 = b2_0 ^ (b3_0 & b4_0)
             let e3 = b3_0 ^ (b4_0 | b0_0)
             let e4 = b4_0 ^ (b0_0 & b1_0)
+            c0 = e0
+            c1 = e1
+            c2 = e2
+            c3 = e3
+            c4 = e4
             let b0_1 = rotl(a3 ^ d3, 28)
             let b1_1 = rotl(a9 ^ d4, 20)
             let b2_1 = rotl(a10 ^ d0, 3)
@@ -239,6 +246,11 @@ public struct Keccak256: Sendable {
             let e7 = b2_1 ^ (b3_1 | ~b4_1)
             let e8 = b3_1 ^ (b4_1 | b0_1)
             let e9 = b4_1 ^ (b0_1 & b1_1)
+            c0 ^= e5
+            c1 ^= e6
+            c2 ^= e7
+            c3 ^= e8
+            c4 ^= e9
             let b0_2 = rotl(a1 ^ d1, 1)
             let b1_2 = rotl(a7 ^ d2, 6)
             let b2_2 = rotl(a13 ^ d3, 25)
@@ -249,6 +261,11 @@ public struct Keccak256: Sendable {
             let e12 = b2_2 ^ (~b3_2 & b4_2)
             let e13 = ~b3_2 ^ (b4_2 | b0_2)
             let e14 = b4_2 ^ (b0_2 & b1_2)
+            c0 ^= e10
+            c1 ^= e11
+            c2 ^= e12
+            c3 ^= e13
+            c4 ^= e14
             let b0_3 = rotl(a4 ^ d4, 27)
             let b1_3 = rotl(a5 ^ d0, 36)
             let b2_3 = rotl(a11 ^ d1, 10)
@@ -259,6 +276,11 @@ public struct Keccak256: Sendable {
             let e17 = b2_3 ^ (~b3_3 | b4_3)
             let e18 = ~b3_3 ^ (b4_3 & b0_3)
             let e19 = b4_3 ^ (b0_3 | b1_3)
+            c0 ^= e15
+            c1 ^= e16
+            c2 ^= e17
+            c3 ^= e18
+            c4 ^= e19
             let b0_4 = rotl(a2 ^ d2, 62)
             let b1_4 = rotl(a8 ^ d3, 55)
             let b2_4 = rotl(a14 ^ d4, 39)
@@ -269,6 +291,11 @@ public struct Keccak256: Sendable {
             let e22 = b2_4 ^ (b3_4 & b4_4)
             let e23 = b3_4 ^ (b4_4 | b0_4)
             let e24 = b4_4 ^ (b0_4 & b1_4)
+            c0 ^= e20
+            c1 ^= e21
+            c2 ^= e22
+            c3 ^= e23
+            c4 ^= e24
             a0 = e0
             a1 = e1
             a2 = e2
