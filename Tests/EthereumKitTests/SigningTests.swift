@@ -312,3 +312,24 @@ enum Secp256k1Helpers {
     static let halfOrder = BigUInt("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", radix: 16) ?? 0
     static func isLowS(_ s: Signature) -> Bool { s.sValue <= halfOrder && s.sValue > 0 }
 }
+
+/// A signer that is not a `PrivateKey` (as a keystore or hardware wallet would be).
+struct WrappedSigner: DigestSigner {
+    let key: PrivateKey
+    var address: Address { key.address }
+    func sign(digest: [UInt8]) throws(SignatureError) -> Signature { try key.sign(digest: digest) }
+}
+
+@Suite struct DigestSignerTests {
+    @Test func genericSignerMatchesPrivateKey() throws {
+        let key = try PrivateKey(hex: SigningTests.notesKey)
+        let signer = WrappedSigner(key: key)
+        let message = Array("kalypso".utf8)
+        #expect(try signer.signPersonalMessage(message) == key.signPersonalMessage(message))
+        let tx = UnsignedTransaction.eip1559(
+            EIP1559Transaction(
+                chainId: 42161, nonce: 1, maxPriorityFeePerGas: 0, maxFeePerGas: 10, gasLimit: 21000, to: key.address))
+        #expect(try tx.sign(with: signer) == tx.sign(with: key))
+        #expect(throws: SignatureError.digestLength(3)) { try signer.sign(digest: [1, 2, 3]) }
+    }
+}
