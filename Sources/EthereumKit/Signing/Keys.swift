@@ -61,8 +61,12 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible, Cus
             var bytes = [UInt8](repeating: 0, count: 32)
             for i in 0..<32 { bytes[i] = rng.next() }
             defer { Secp256k1.wipe(&bytes) }
-            // Out of range with probability ~2^-128; draw again.
-            if let key = try? PrivateKey(bytes: bytes) { return key }
+            do {
+                return try PrivateKey(bytes: bytes)
+            } catch {
+                // The only possible error is outOfRange (32 bytes were given), probability ~2^-128: draw again.
+                continue
+            }
         }
     }
 
