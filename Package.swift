@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
         .testTarget(
             name: "EthereumKitTests",
-            dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")]),
+            dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["reference"]),
         .testTarget(
             name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
         .testTarget(
