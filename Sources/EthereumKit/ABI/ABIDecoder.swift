@@ -43,26 +43,25 @@ struct ABIDecoderCore {
         return e
     }
 
-    @inline(__always) private func requireWord(at p: Int, _ what: String) throws(ABIDecodingError) {
+    @inline(__always) private func requireWord(at p: Int, _ what: @autoclosure () -> String) throws(ABIDecodingError) {
         if p > data.count - 32 {
-            throw fail(p, "data ends at byte \(data.count) but \(what) needs 32 bytes here")
+            throw fail(p, "data ends at byte \(data.count) but \(what()) needs 32 bytes here")
         }
     }
 
+    /// Eight big-endian bytes at `p`; callers have checked `p + 8 <= data.count`.
     @inline(__always) private func limb(at p: Int) -> UInt64 {
-        var v: UInt64 = 0
-        for i in 0..<8 { v = v << 8 | UInt64(data[p + i]) }
-        return v
+        data.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: p, as: UInt64.self)) }
     }
 
     /// Reads a 256-bit offset or length that must fit comfortably in memory-sized integers.
-    private func readSize(at p: Int, _ what: String) throws(ABIDecodingError) -> Int {
-        try requireWord(at: p, what)
+    private func readSize(at p: Int, _ what: @autoclosure () -> String) throws(ABIDecodingError) -> Int {
+        try requireWord(at: p, what())
         if limb(at: p) != 0 || limb(at: p + 8) != 0 || limb(at: p + 16) != 0 {
-            throw fail(p, "\(what) 0x\(Hex.encode(data[p..<p + 32], prefix: false).drop { $0 == "0" }) is 2^64 or more")
+            throw fail(p, "\(what()) 0x\(Hex.encode(data[p..<p + 32], prefix: false).drop { $0 == "0" }) is 2^64 or more")
         }
         let v = limb(at: p + 24)
-        guard v <= UInt64(ABIType.sizeLimit) else { throw fail(p, "\(what) \(v) is far beyond the data") }
+        guard v <= UInt64(ABIType.sizeLimit) else { throw fail(p, "\(what()) \(v) is far beyond the data") }
         return Int(v)
     }
 
@@ -73,8 +72,6 @@ struct ABIDecoderCore {
         values.reserveCapacity(types.count)
         var cursor = base
         for (i, t) in types.enumerated() {
-            let component: ABIPath.Component =
-                topLevel ? .index(i) : .field(i < names.count && !names[i].isEmpty ? names[i] : String(i))
             do {
                 if t.isDynamic {
                     let target = try tailPosition(slot: cursor, frame: base, headEnd: headEnd)
@@ -85,7 +82,7 @@ struct ABIDecoderCore {
                     cursor += t.headSize
                 }
             } catch {
-                throw prefixed(error, component)
+                throw prefixed(error, topLevel ? .index(i) : .field(i < names.count && !names[i].isEmpty ? names[i] : String(i)))
             }
         }
         return values
@@ -206,7 +203,7 @@ struct ABIDecoderCore {
         }
     }
 
-    private func readDynamicBytes(at p: Int, what: String) throws(ABIDecodingError) -> [UInt8] {
+    private func readDynamicBytes(at p: Int, what: StaticString) throws(ABIDecodingError) -> [UInt8] {
         let length = try readSize(at: p, "\(what) length")
         let available = data.count - (p + 32)
         if length > available {
@@ -241,7 +238,7 @@ struct ABIDecoderCore {
     }
 
     @inline(__always) static func bigUInt(_ l3: UInt64, _ l2: UInt64, _ l1: UInt64, _ l0: UInt64) -> BigUInt {
-        if l3 == 0 && l2 == 0 && l1 == 0 { return BigUInt(l0) }
+        if l3 == 0 && l2 == 0 && l1 == 0 { return BigUInt(UInt(l0)) }
         return BigUInt(words: [UInt(l0), UInt(l1), UInt(l2), UInt(l3)])
     }
 }

@@ -4,7 +4,7 @@ import BigInt
 public enum ABI {
     /// `abi.encode(values…)` for `types` (the encoding of function arguments without the selector).
     public static func encode(_ types: [ABIType], _ values: [ABIValue]) throws(ABIEncodingError) -> [UInt8] {
-        var encoder = ABIEncoderCore()
+        var encoder = ABIEncoderCore(capacity: ABIEncoderCore.estimatedSize(values))
         try encoder.encodeArguments(types: types, values: values)
         return encoder.out
     }
@@ -23,7 +23,7 @@ public enum ABI {
     public static func encodeCall(
         selector: [UInt8], types: [ABIType], values: [ABIValue]
     ) throws(ABIEncodingError) -> [UInt8] {
-        var encoder = ABIEncoderCore()
+        var encoder = ABIEncoderCore(capacity: selector.count + ABIEncoderCore.estimatedSize(values))
         encoder.out.append(contentsOf: selector)
         try encoder.encodeArguments(types: types, values: values)
         return encoder.out
@@ -45,20 +45,47 @@ public enum ABI {
 struct ABIEncoderCore {
     var out: [UInt8] = []
 
-    init() { out.reserveCapacity(256) }
+    init(capacity: Int = 256) { out.reserveCapacity(capacity) }
+
+    /// About the encoded size (exact for most values), so the buffer is allocated once.
+    static func estimatedSize(_ values: [ABIValue]) -> Int {
+        var n = 0
+        for v in values {
+            switch v {
+            case .bytes(let b): n += 64 + (b.count + 31) & ~31
+            case .string(let s): n += 64 + (s.utf8.count + 31) & ~31
+            case .array(let vs), .tuple(let vs): n += 64 + estimatedSize(vs)
+            default: n += 32
+            }
+        }
+        return n
+    }
+
+    private static let zeroWord = [UInt8](repeating: 0, count: 32)
 
     @inline(__always) mutating func appendZeros(_ n: Int) {
-        out.append(contentsOf: repeatElement(0, count: n))
+        var n = n
+        while n > 32 {
+            out.append(contentsOf: Self.zeroWord)
+            n -= 32
+        }
+        out.append(contentsOf: Self.zeroWord[0..<n])
     }
 
     @inline(__always) mutating func appendUInt64Word(_ v: UInt64) {
-        appendZeros(24)
-        appendBigEndian(v)
+        appendWord(0, 0, 0, v)
     }
 
-    @inline(__always) mutating func appendBigEndian(_ v: UInt64) {
-        var x = v.bigEndian
-        withUnsafeBytes(of: &x) { out.append(contentsOf: $0) }
+    /// Appends one 32-byte word from four 64-bit limbs, most significant first.
+    @inline(__always) mutating func appendWord(_ l3: UInt64, _ l2: UInt64, _ l1: UInt64, _ l0: UInt64) {
+        let start = out.count
+        out.append(contentsOf: Self.zeroWord)
+        out.withUnsafeMutableBytes { p in
+            p.storeBytes(of: l3.bigEndian, toByteOffset: start, as: UInt64.self)
+            p.storeBytes(of: l2.bigEndian, toByteOffset: start + 8, as: UInt64.self)
+            p.storeBytes(of: l1.bigEndian, toByteOffset: start + 16, as: UInt64.self)
+            p.storeBytes(of: l0.bigEndian, toByteOffset: start + 24, as: UInt64.self)
+        }
     }
 
     @inline(__always) mutating func patchWord(_ v: Int, at slot: Int) {
@@ -255,23 +282,14 @@ struct ABIEncoderCore {
 
     /// Writes up to four little-endian 64-bit limbs as one big-endian 32-byte word.
     @inline(__always) mutating func appendWords(_ words: BigUInt.Words, invert: Bool) {
-        var limbs: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var i = 0
-        for w in words {
-            switch i {
-            case 0: limbs.0 = UInt64(w)
-            case 1: limbs.1 = UInt64(w)
-            case 2: limbs.2 = UInt64(w)
-            case 3: limbs.3 = UInt64(w)
-            default: break
-            }
-            i += 1
-        }
+        let n = words.count
+        let limbs0: (UInt64, UInt64, UInt64, UInt64) = (
+            n > 0 ? UInt64(words[0]) : 0, n > 1 ? UInt64(words[1]) : 0,
+            n > 2 ? UInt64(words[2]) : 0, n > 3 ? UInt64(words[3]) : 0
+        )
+        var limbs = limbs0
         if invert { limbs = (~limbs.0, ~limbs.1, ~limbs.2, ~limbs.3) }
-        appendBigEndian(limbs.3)
-        appendBigEndian(limbs.2)
-        appendBigEndian(limbs.1)
-        appendBigEndian(limbs.0)
+        appendWord(limbs.3, limbs.2, limbs.1, limbs.0)
     }
 }
 
