@@ -96,7 +96,7 @@ enum ABIFixtures {
 
     @Test func arbitrumOneDelta() throws {
         let c = try ABIFixtures.load("ProofMarketplace.arbitrum-one-delta.json")
-        #expect(c.function("claimProverFeeReward").map { Hex.encode($0.selector) } == "0xab483c68")
+        #expect(Hex.encode(try c.function("claimProverFeeReward").selector) == "0xab483c68")
     }
 }
 
@@ -112,7 +112,7 @@ enum ABIFixtures {
 
     @Test func tupleComponentsFromJSON() throws {
         let c = try ABIFixtures.load("ProofMarketplace.json")
-        let createBid = try #require(c.function("createBid"))
+        let createBid = try c.function("createBid")
         #expect(createBid.signature == "createBid((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes,bytes)")
         #expect(Hex.encode(createBid.selector) == "0x0a6701ad")
         #expect(createBid.inputs[0].type.componentNames.contains("reward"))
@@ -122,12 +122,16 @@ enum ABIFixtures {
         let c = try ABIFixtures.load("AttestationVerifier.json")
         let verify = c.functions(named: "verify")
         #expect(verify.count >= 2)
-        #expect(c.function("verify") == nil)  // ambiguous bare name
+        let ambiguous = try #require(throws: ABILookupError.self) { try c.function("verify") }
+        #expect(ambiguous.description.hasPrefix("function verify is overloaded; name one of verify("))
         for f in verify {
-            #expect(c.function(f.signature)?.selector == f.selector)
+            #expect(try c.function(f.signature).selector == f.selector)
             #expect(c.function(selector: f.selector)?.signature == f.signature)
         }
-        #expect(c.function("noSuchFunction") == nil)
+        #expect(throws: ABILookupError.self) { try c.function("noSuchFunction") }
+        let wrong = try #require(throws: ABILookupError.self) { try c.function("verify(uint8)") }
+        #expect(wrong.description.hasPrefix("no function verify(uint8) in this ABI; there is verify("))
+        #expect(throws: ABILookupError.self) { try c.function("verify(uint7)") }
     }
 
     @Test func badJSONSaysWhere() {
@@ -161,7 +165,7 @@ enum ABIFixtures {
 @Suite struct ABIEventTests {
     @Test func decodesProverJoinedMarketplace() throws {
         let c = try ABIFixtures.load("ProverManager.json")
-        let e = try #require(c.event("ProverJoinedMarketplace"))
+        let e = try c.event("ProverJoinedMarketplace")
         let prover = try Address("0x52908400098527886E0F7030069857D2E4169EE7")
         let topics = [
             e.topic0,

@@ -8,6 +8,14 @@ public struct ABIJSONError: Error, Sendable, CustomStringConvertible {
     public var description: String { "cannot load ABI \(source): \(reason)" }
 }
 
+/// Why a function, event or error could not be found by name or signature.
+public struct ABILookupError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var query: String
+    public var reason: String
+
+    public var description: String { reason }
+}
+
 /// A contract's interface loaded from ABI JSON: functions, events and custom errors, with lookups by name,
 /// signature, selector and topic. Overloads (same name, different parameters) are kept apart.
 public struct ContractABI: Sendable {
@@ -173,15 +181,10 @@ public struct ContractABI: Sendable {
     /// All functions called `name` (overloads).
     public func functions(named name: String) -> [ABIFunction] { functions.filter { $0.name == name } }
 
-    /// The function called `name`, or matching a signature `name(type,…)` (names in it are ignored);
-    /// nil when there is none or a bare name is overloaded.
-    public func function(_ nameOrSignature: String) -> ABIFunction? {
-        if nameOrSignature.contains("(") {
-            guard let s = try? ABISignature(parsing: nameOrSignature) else { return nil }
-            return functions.first { $0.signature == s.canonical }
-        }
-        let matches = functions(named: nameOrSignature)
-        return matches.count == 1 ? matches[0] : nil
+    /// The function called `name`, or with the signature `name(type,…)` (parameter names in it are ignored).
+    /// A bare name that is overloaded is an error listing the overloads.
+    public func function(_ nameOrSignature: String) throws(ABILookupError) -> ABIFunction {
+        try Self.find(nameOrSignature, kind: "function", in: functions, name: \.name, signature: \.signature)
     }
 
     public func function(selector: [UInt8]) -> ABIFunction? {
@@ -190,21 +193,39 @@ public struct ContractABI: Sendable {
 
     public func events(named name: String) -> [ABIEvent] { events.filter { $0.name == name } }
 
-    /// The event called `name` or with that signature; nil when absent or ambiguous.
-    public func event(_ nameOrSignature: String) -> ABIEvent? {
-        if nameOrSignature.contains("(") {
-            guard let s = try? ABISignature(parsing: nameOrSignature) else { return nil }
-            return events.first { $0.signature == s.canonical }
-        }
-        let matches = events(named: nameOrSignature)
-        return matches.count == 1 ? matches[0] : nil
+    /// The event called `name` or with that signature (an overloaded bare name is an error).
+    public func event(_ nameOrSignature: String) throws(ABILookupError) -> ABIEvent {
+        try Self.find(nameOrSignature, kind: "event", in: events, name: \.name, signature: \.signature)
     }
 
     public func event(topic0: [UInt8]) -> ABIEvent? { eventsByTopic[topic0].map { events[$0] } }
 
-    public func error(_ name: String) -> ABICustomError? {
-        let matches = errors.filter { $0.name == name || $0.signature == name }
-        return matches.count == 1 ? matches[0] : nil
+    /// The custom error called `name` or with that signature (an overloaded bare name is an error).
+    public func error(_ nameOrSignature: String) throws(ABILookupError) -> ABICustomError {
+        try Self.find(nameOrSignature, kind: "error", in: errors, name: \.name, signature: \.signature)
+    }
+
+    private static func find<T>(
+        _ query: String, kind: String, in items: [T], name: KeyPath<T, String>, signature: KeyPath<T, String>
+    ) throws(ABILookupError) -> T {
+        if query.contains("(") {
+            let canonical: String
+            do { canonical = try ABISignature(parsing: query).canonical } catch {
+                throw ABILookupError(query: query, reason: "not a valid signature: \(error.reason)")
+            }
+            guard let found = items.first(where: { $0[keyPath: signature] == canonical }) else {
+                let sameName = items.filter { $0[keyPath: name] == query.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces) }
+                let hint = sameName.isEmpty ? "" : "; there is " + sameName.map { $0[keyPath: signature] }.joined(separator: ", ")
+                throw ABILookupError(query: query, reason: "no \(kind) \(canonical) in this ABI\(hint)")
+            }
+            return found
+        }
+        let matches = items.filter { $0[keyPath: name] == query }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty { throw ABILookupError(query: query, reason: "no \(kind) named \(query) in this ABI") }
+        throw ABILookupError(
+            query: query,
+            reason: "\(kind) \(query) is overloaded; name one of " + matches.map { $0[keyPath: signature] }.joined(separator: ", "))
     }
 
     public func error(selector: [UInt8]) -> ABICustomError? {
