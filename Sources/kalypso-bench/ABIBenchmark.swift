@@ -6,7 +6,8 @@ import Foundation
 struct ABIBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abi",
-        abstract: "ABI encode/decode of joinMarketplace (704-byte attestation) vs eth-abi (Benchmarks/abi_reference.py).")
+        abstract:
+            "ABI encode/decode of joinMarketplace (704-byte attestation) vs eth-abi (Benchmarks/abi_reference.py).")
 
     @Option(help: "Seconds per measurement.") var seconds: Double = 2
 
@@ -27,18 +28,24 @@ struct ABIBenchmark: ParsableCommand {
             name: "joinMarketplace",
             inputs: ["_marketId", "_computePerRequestRequired", "_proofGenerationCost", "_proposedTime", "_commission"]
                 .map { ABIParameter(name: $0, type: .uint256) }
-                + [ABIParameter(name: "_updateMarketDedicatedKey", type: .bool),
-                   ABIParameter(name: "_attestationData", type: .bytes),
-                   ABIParameter(name: "_enclaveSignature", type: .bytes)])
+                + [
+                    ABIParameter(name: "_updateMarketDedicatedKey", type: .bool),
+                    ABIParameter(name: "_attestationData", type: .bytes),
+                    ABIParameter(name: "_enclaveSignature", type: .bytes),
+                ])
         let sig: [UInt8] = (0..<64).map { UInt8(($0 * 7 + 1) % 256) } + [0x1c]
         let pubkey: [UInt8] = (0..<64).map { UInt8(($0 * 3 + 5) % 256) }
         let blob = try ABI.encode(
             [.bytes, .bytes, .bytes, .bytes, .bytes, .uint256],
-            [.bytes(sig), .bytes(pubkey), .bytes([UInt8](repeating: 0xa0, count: 48)),
-             .bytes([UInt8](repeating: 0xa1, count: 48)), .bytes((0..<48).map { UInt8($0) }), .uint(1_712_471_793_488)])
+            [
+                .bytes(sig), .bytes(pubkey), .bytes([UInt8](repeating: 0xa0, count: 48)),
+                .bytes([UInt8](repeating: 0xa1, count: 48)), .bytes((0..<48).map { UInt8($0) }),
+                .uint(1_712_471_793_488),
+            ])
         let enclaveSig: [UInt8] = (0..<64).map { UInt8(($0 * 11) % 256) } + [0x1b]
         let args: [ABIValue] = [
-            .uint(1), .uint(10), .uint(1_000_000_000_000_000_000), .uint(3600), .uint(100_000_000_000_000_000), .bool(true),
+            .uint(1), .uint(10), .uint(1_000_000_000_000_000_000), .uint(3600), .uint(100_000_000_000_000_000),
+            .bool(true),
             .bytes(blob), .bytes(enclaveSig),
         ]
         let calldata = try join.encodeCall(args)
@@ -48,7 +55,9 @@ struct ABIBenchmark: ParsableCommand {
         let encodeRate = try Self.rate(seconds: seconds) { sink &+= try join.encodeCall(args).count }
         let decodeRate = try Self.rate(seconds: seconds) { sink &+= try join.decodeCall(calldata).count }
 
-        print("joinMarketplace(uint256,uint256,uint256,uint256,uint256,bool,bytes,bytes): \(calldata.count) bytes of calldata, \(blob.count)-byte attestation")
+        print(
+            "joinMarketplace(uint256,uint256,uint256,uint256,uint256,bool,bytes,bytes): \(calldata.count) bytes of calldata, \(blob.count)-byte attestation"
+        )
         print(String(format: "Swift EthereumKit   encode %12.0f /s   decode %12.0f /s", encodeRate, decodeRate))
         if swiftOnly {
             print("(sink \(sink % 10))")
@@ -58,9 +67,14 @@ struct ABIBenchmark: ParsableCommand {
         guard ref.calldata == Hex.encode(calldata) else {
             throw ValidationError("eth-abi produced different calldata:\n\(ref.calldata)\n\(Hex.encode(calldata))")
         }
-        print(String(format: "Python eth-abi 6.0.0 encode %11.0f /s   decode %12.0f /s", ref.encodes_per_s, ref.decodes_per_s))
-        print(String(format: "ratio (Swift/eth-abi) encode %10.1fx   decode %11.1fx   (identical calldata; sink %d)",
-                     encodeRate / ref.encodes_per_s, decodeRate / ref.decodes_per_s, sink % 10))
+        print(
+            String(
+                format: "Python eth-abi 6.0.0 encode %11.0f /s   decode %12.0f /s", ref.encodes_per_s, ref.decodes_per_s
+            ))
+        print(
+            String(
+                format: "ratio (Swift/eth-abi) encode %10.1fx   decode %11.1fx   (identical calldata; sink %d)",
+                encodeRate / ref.encodes_per_s, decodeRate / ref.decodes_per_s, sink % 10))
     }
 
     /// Runs `body` in batches until `seconds` have passed; returns calls per second.
@@ -84,7 +98,8 @@ struct ABIBenchmark: ParsableCommand {
         let out = Pipe()
         process.standardOutput = out
         do { try process.run() } catch {
-            throw ValidationError("cannot start \(python) \(reference) (run from the repository root after scripts/setup.sh): \(error)")
+            throw ValidationError(
+                "cannot start \(python) \(reference) (run from the repository root after scripts/setup.sh): \(error)")
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,8 +1,8 @@
 import BigInt
 import EthereumKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A row of abi/selectors.md: kind, signature with parameter names, selector or topic0, and its file section.
 struct SelectorRow: Sendable, CustomStringConvertible {
@@ -44,7 +44,9 @@ enum ABIFixtures {
             }
             guard cells.count >= 5, ["fn", "event", "error"].contains(cells[1]) else { continue }
             let unquote = { (s: String) in s.trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
-            rows.append(SelectorRow(file: section, kind: cells[1], signature: unquote(cells[2]), hash: unquote(cells[3]), line: n + 1))
+            rows.append(
+                SelectorRow(
+                    file: section, kind: cells[1], signature: unquote(cells[2]), hash: unquote(cells[3]), line: n + 1))
         }
         return rows
     }
@@ -73,7 +75,9 @@ enum ABIFixtures {
         var contracts: [String: ContractABI] = [:]
         for row in try ABIFixtures.selectorRows() {
             let contract: ContractABI
-            if let c = contracts[row.file] { contract = c } else {
+            if let c = contracts[row.file] {
+                contract = c
+            } else {
                 contract = try ABIFixtures.load(row.file)
                 contracts[row.file] = contract
             }
@@ -113,7 +117,9 @@ enum ABIFixtures {
     @Test func tupleComponentsFromJSON() throws {
         let c = try ABIFixtures.load("ProofMarketplace.json")
         let createBid = try c.function("createBid")
-        #expect(createBid.signature == "createBid((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes,bytes)")
+        #expect(
+            createBid.signature
+                == "createBid((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes,bytes)")
         #expect(Hex.encode(createBid.selector) == "0x0a6701ad")
         #expect(createBid.inputs[0].type.componentNames.contains("reward"))
     }
@@ -145,7 +151,8 @@ enum ABIFixtures {
             #expect(error.description.contains("multiple of 8"))
         }
         #expect(throws: ABIJSONError.self) {
-            try ContractABI(json: Data(#"[{"type":"function","name":"f","inputs":[{"name":"x","type":"tuple"}]}]"#.utf8))
+            try ContractABI(
+                json: Data(#"[{"type":"function","name":"f","inputs":[{"name":"x","type":"tuple"}]}]"#.utf8))
         }
         #expect(throws: ABIJSONError.self) { try ContractABI(json: Data("{".utf8)) }
     }
@@ -172,7 +179,8 @@ enum ABIFixtures {
             [UInt8](repeating: 0, count: 12) + prover.bytes,
             [UInt8](repeating: 0, count: 31) + [3],
         ]
-        let data = words("""
+        let data = words(
+            """
             0000000000000000000000000000000000000000000000000000000000000005
             0000000000000000000000000000000000000000000000000de0b6b3a7640000
             """)
@@ -181,7 +189,10 @@ enum ABIFixtures {
         #expect(log["marketId"] == .uint(3))
         #expect(log["computeAllocation"] == .uint(5))
         #expect(log["commission"] == .uint(BigUInt(10).power(18)))
-        #expect(log.description == "ProverJoinedMarketplace(prover: 0x52908400098527886E0F7030069857D2E4169EE7, marketId: 3, computeAllocation: 5, commission: 1000000000000000000)")
+        #expect(
+            log.description
+                == "ProverJoinedMarketplace(prover: 0x52908400098527886E0F7030069857D2E4169EE7, marketId: 3, computeAllocation: 5, commission: 1000000000000000000)"
+        )
         // Round trip through the encoder.
         let (t2, d2) = try e.encodeLog(log.values)
         #expect(t2 == topics && d2 == data)
@@ -208,14 +219,22 @@ enum ABIFixtures {
             .string("hello"), .array([.uint(1), .uint(2)]), .tuple([.string("ab"), .uint(7)]),
         ])
         #expect(topics[1] == Keccak256.hash(utf8: "hello"))
-        #expect(topics[2] == Keccak256.hash(words("""
-            0000000000000000000000000000000000000000000000000000000000000001
-            0000000000000000000000000000000000000000000000000000000000000002
-            """)))
-        #expect(topics[3] == Keccak256.hash(words("""
-            6162000000000000000000000000000000000000000000000000000000000000
-            0000000000000000000000000000000000000000000000000000000000000007
-            """)))
+        #expect(
+            topics[2]
+                == Keccak256.hash(
+                    words(
+                        """
+                        0000000000000000000000000000000000000000000000000000000000000001
+                        0000000000000000000000000000000000000000000000000000000000000002
+                        """)))
+        #expect(
+            topics[3]
+                == Keccak256.hash(
+                    words(
+                        """
+                        6162000000000000000000000000000000000000000000000000000000000000
+                        0000000000000000000000000000000000000000000000000000000000000007
+                        """)))
     }
 
     @Test func anonymousAndWrongTopics() throws {
@@ -225,7 +244,9 @@ enum ABIFixtures {
         #expect(try e.decodeLog(topics: topics, data: data)["x"] == .uint(9))
         #expect(throws: ABIDecodingError.self) { try e.decodeLog(topics: [], data: data) }
         let named = try ABIEvent("A(uint256 indexed x, bool y)")
-        #expect(throws: ABIDecodingError.self) { try named.decodeLog(topics: [e.topic0.reversed(), topics[0]], data: data) }
+        #expect(throws: ABIDecodingError.self) {
+            try named.decodeLog(topics: [e.topic0.reversed(), topics[0]], data: data)
+        }
         var badData = data
         badData[31] = 7
         do {
@@ -255,11 +276,14 @@ enum ABIFixtures {
 
     @Test func errorString() {
         // revert("Already part of this market") as produced by solc.
-        let data = hex("0x08c379a0") + words("""
-            0000000000000000000000000000000000000000000000000000000000000020
-            000000000000000000000000000000000000000000000000000000000000001b
-            416c72656164792070617274206f662074686973206d61726b65740000000000
-            """)
+        let data =
+            hex("0x08c379a0")
+            + words(
+                """
+                0000000000000000000000000000000000000000000000000000000000000020
+                000000000000000000000000000000000000000000000000000000000000001b
+                416c72656164792070617274206f662074686973206d61726b65740000000000
+                """)
         let r = Self.registry.decodeRevert(data)
         #expect(r == .message("Already part of this market"))
         #expect(r.description == #"Error("Already part of this market")"#)
@@ -282,7 +306,9 @@ enum ABIFixtures {
         let who = try Address("0x52908400098527886E0F7030069857D2E4169EE7")
         let data = hex("0x2880cb7f") + [UInt8](repeating: 0, count: 12) + who.bytes
         let r = Self.registry.decodeRevert(data)
-        #expect(r.description == "InvalidEnclaveSignature(invalidSignerAddress: 0x52908400098527886E0F7030069857D2E4169EE7)")
+        #expect(
+            r.description == "InvalidEnclaveSignature(invalidSignerAddress: 0x52908400098527886E0F7030069857D2E4169EE7)"
+        )
         #expect(Self.registry.decodeRevert(hex("0xad6d603c")).description == "AlreadyJoinedMarket()")
     }
 

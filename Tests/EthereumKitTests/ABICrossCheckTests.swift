@@ -1,8 +1,8 @@
 import BigInt
 import EthereumKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 struct JSONValueError: Error, CustomStringConvertible {
     let description: String
@@ -54,7 +54,9 @@ func abiValue(fromJSON json: Any, as type: ABIType) throws -> ABIValue {
         guard let doc = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] else {
             throw JSONValueError(description: "abi_random.py did not print a JSON object")
         }
-        guard let list = doc[name] as? [[String: Any]] else { throw JSONValueError(description: "no \(name) in reference output") }
+        guard let list = doc[name] as? [[String: Any]] else {
+            throw JSONValueError(description: "no \(name) in reference output")
+        }
         return list
     }
 
@@ -121,7 +123,9 @@ func abiValue(fromJSON json: Any, as type: ABIType) throws -> ABIValue {
             let name = try #require(entry["name"] as? String)
             let params = try #require(entry["params"] as? [[String: Any]])
             let inputs = try params.map { p in
-                ABIParameter(type: try ABIType(parsing: try #require(p["type"] as? String)), indexed: p["indexed"] as? Bool ?? false)
+                ABIParameter(
+                    type: try ABIType(parsing: try #require(p["type"] as? String)),
+                    indexed: p["indexed"] as? Bool ?? false)
             }
             let event = ABIEvent(name: name, inputs: inputs)
             let vs = try values(["values": entry["values"] as Any, "types": []], inputs.map(\.type))
@@ -153,7 +157,10 @@ func abiValue(fromJSON json: Any, as type: ABIType) throws -> ABIValue {
             do {
                 let decoded = try ABI.decode(ts, from: data)
                 accepted += 1
-                #expect(ok, "we accept what eth-abi rejects (\(entry["error"] ?? "")): \(ts.map(\.canonical)) \(Hex.encode(data))")
+                #expect(
+                    ok,
+                    "we accept what eth-abi rejects (\(entry["error"] ?? "")): \(ts.map(\.canonical)) \(Hex.encode(data))"
+                )
                 if ok { #expect(decoded == (try values(entry, ts)), "\(ts.map(\.canonical))") }
             } catch {
                 rejected += 1

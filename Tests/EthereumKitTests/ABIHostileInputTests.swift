@@ -1,8 +1,8 @@
 import BigInt
 import EthereumKit
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// SplitMix64: a tiny seeded generator so hostile-input runs are reproducible.
 struct SeededRandom: RandomNumberGenerator {
@@ -28,12 +28,15 @@ enum JoinSample {
     static let blobTypes: [ABIType] = [.bytes, .bytes, .bytes, .bytes, .bytes, .uint256]
 
     static func blob() throws -> [UInt8] {
-        try ABI.encode(blobTypes, [.bytes(sig), .bytes(pubkey), .bytes(pcr0), .bytes(pcr1), .bytes(pcr2), .uint(timestampMs)])
+        try ABI.encode(
+            blobTypes, [.bytes(sig), .bytes(pubkey), .bytes(pcr0), .bytes(pcr1), .bytes(pcr2), .uint(timestampMs)])
     }
 
     static func arguments() throws -> [ABIValue] {
-        [.uint(1), .uint(10), .uint(BigUInt(10).power(18)), .uint(3600), .uint(BigUInt(10).power(17)), .bool(true),
-         .bytes(try blob()), .bytes(enclaveSig)]
+        [
+            .uint(1), .uint(10), .uint(BigUInt(10).power(18)), .uint(3600), .uint(BigUInt(10).power(17)), .bool(true),
+            .bytes(try blob()), .bytes(enclaveSig),
+        ]
     }
 }
 
@@ -79,19 +82,37 @@ enum JoinSample {
         let deep = (try? ABIType(parsing: "((string,uint8[])[],(bool,bytes32)[2],int24)[]")) ?? .bool
         return [
             (JoinSample.blobTypes + [], (try? ABI.decode(JoinSample.blobTypes, from: JoinSample.blob())) ?? []),
-            ([nested], [.array([
-                .array([.tuple([.uint(1), .bytes([1, 2, 3])]), .tuple([.uint(2), .bytes([])])]),
-                .array([.tuple([.uint(3), .bytes(Array(repeating: 9, count: 40))]), .tuple([.uint(4), .bytes([7])])]),
-            ])]),
-            ([deep, .string], [
-                .array([.tuple([
-                    .array([.tuple([.string("héllo"), .array([.uint(1), .uint(255)])]), .tuple([.string(""), .array([])])]),
-                    .array([.tuple([.bool(true), .fixedBytes(Array(repeating: 1, count: 32))]),
-                            .tuple([.bool(false), .fixedBytes(Array(repeating: 2, count: 32))])]),
-                    .int(-8_000_000),
-                ])]),
-                .string("tail"),
-            ]),
+            (
+                [nested],
+                [
+                    .array([
+                        .array([.tuple([.uint(1), .bytes([1, 2, 3])]), .tuple([.uint(2), .bytes([])])]),
+                        .array([
+                            .tuple([.uint(3), .bytes(Array(repeating: 9, count: 40))]),
+                            .tuple([.uint(4), .bytes([7])]),
+                        ]),
+                    ])
+                ]
+            ),
+            (
+                [deep, .string],
+                [
+                    .array([
+                        .tuple([
+                            .array([
+                                .tuple([.string("héllo"), .array([.uint(1), .uint(255)])]),
+                                .tuple([.string(""), .array([])]),
+                            ]),
+                            .array([
+                                .tuple([.bool(true), .fixedBytes(Array(repeating: 1, count: 32))]),
+                                .tuple([.bool(false), .fixedBytes(Array(repeating: 2, count: 32))]),
+                            ]),
+                            .int(-8_000_000),
+                        ])
+                    ]),
+                    .string("tail"),
+                ]
+            ),
         ]
     }()
 
@@ -166,13 +187,16 @@ enum JoinSample {
                 }
             }
         }
-        let e = try #require(throws: ABIDecodingError.self) { try ABI.decode([.array(.bytes)], from: [0x00] + huge[0].dropFirst() + huge[1]) }
+        let e = try #require(throws: ABIDecodingError.self) {
+            try ABI.decode([.array(.bytes)], from: [0x00] + huge[0].dropFirst() + huge[1])
+        }
         #expect(e.offset == 0 || e.offset == 32)
     }
 
     @Test func garbageNeverTraps() {
         var rng = SeededRandom(state: 7)
-        let types: [[ABIType]] = Self.samples.map(\.0) + [[.string], [.bytes, .address, .bool], [.array(.array(.string))]]
+        let types: [[ABIType]] =
+            Self.samples.map(\.0) + [[.string], [.bytes, .address, .bool], [.array(.array(.string))]]
         var errors = 0
         for _ in 0..<3000 {
             let n = Int.random(in: 0...300, using: &rng)
@@ -189,12 +213,16 @@ enum JoinSample {
     @Test func revertDecodingOfGarbage() {
         var rng = SeededRandom(state: 99)
         var registry = ABIErrorRegistry()
-        registry.register(ABICustomError(name: "E", inputs: [ABIParameter(type: .string), ABIParameter(type: .array(.bytes))]))
+        registry.register(
+            ABICustomError(name: "E", inputs: [ABIParameter(type: .string), ABIParameter(type: .array(.bytes))]))
         for _ in 0..<2000 {
             let n = Int.random(in: 0...200, using: &rng)
             var data = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
             if n >= 4 && Bool.random(using: &rng) {
-                let sel = [ABIRevertReason.errorStringSelector, ABIRevertReason.panicSelector, ABI.selector("E(string,bytes[])")]
+                let sel = [
+                    ABIRevertReason.errorStringSelector, ABIRevertReason.panicSelector,
+                    ABI.selector("E(string,bytes[])"),
+                ]
                 data.replaceSubrange(0..<4, with: sel[Int.random(in: 0..<3, using: &rng)])
             }
             _ = registry.decodeRevert(data).description

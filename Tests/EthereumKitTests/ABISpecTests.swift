@@ -22,89 +22,101 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
     }
 
     @Test func baz() throws {
-        try check("baz(uint32,bool)", [.uint(69), .bool(true)], selector: "0xcdcd77c0", body: """
-            0000000000000000000000000000000000000000000000000000000000000045
-            0000000000000000000000000000000000000000000000000000000000000001
-            """)
+        try check(
+            "baz(uint32,bool)", [.uint(69), .bool(true)], selector: "0xcdcd77c0",
+            body: """
+                0000000000000000000000000000000000000000000000000000000000000045
+                0000000000000000000000000000000000000000000000000000000000000001
+                """)
     }
 
     @Test func bar() throws {
         try check(
             "bar(bytes3[2])", [.array([.fixedBytes(Array("abc".utf8)), .fixedBytes(Array("def".utf8))])],
-            selector: "0xfce353f6", body: """
-            6162630000000000000000000000000000000000000000000000000000000000
-            6465660000000000000000000000000000000000000000000000000000000000
-            """)
+            selector: "0xfce353f6",
+            body: """
+                6162630000000000000000000000000000000000000000000000000000000000
+                6465660000000000000000000000000000000000000000000000000000000000
+                """)
     }
 
     @Test func sam() throws {
         try check(
-            "sam(bytes,bool,uint256[])", [.bytes(Array("dave".utf8)), .bool(true), .array([.uint(1), .uint(2), .uint(3)])],
-            selector: "0xa5643bf2", body: """
-            0000000000000000000000000000000000000000000000000000000000000060
-            0000000000000000000000000000000000000000000000000000000000000001
-            00000000000000000000000000000000000000000000000000000000000000a0
-            0000000000000000000000000000000000000000000000000000000000000004
-            6461766500000000000000000000000000000000000000000000000000000000
-            0000000000000000000000000000000000000000000000000000000000000003
-            0000000000000000000000000000000000000000000000000000000000000001
-            0000000000000000000000000000000000000000000000000000000000000002
-            0000000000000000000000000000000000000000000000000000000000000003
-            """)
+            "sam(bytes,bool,uint256[])",
+            [.bytes(Array("dave".utf8)), .bool(true), .array([.uint(1), .uint(2), .uint(3)])],
+            selector: "0xa5643bf2",
+            body: """
+                0000000000000000000000000000000000000000000000000000000000000060
+                0000000000000000000000000000000000000000000000000000000000000001
+                00000000000000000000000000000000000000000000000000000000000000a0
+                0000000000000000000000000000000000000000000000000000000000000004
+                6461766500000000000000000000000000000000000000000000000000000000
+                0000000000000000000000000000000000000000000000000000000000000003
+                0000000000000000000000000000000000000000000000000000000000000001
+                0000000000000000000000000000000000000000000000000000000000000002
+                0000000000000000000000000000000000000000000000000000000000000003
+                """)
     }
 
     @Test func f() throws {
         try check(
             "f(uint256,uint32[],bytes10,bytes)",
-            [.uint(0x123), .array([.uint(0x456), .uint(0x789)]), .fixedBytes(Array("1234567890".utf8)),
-             .bytes(Array("Hello, world!".utf8))],
-            selector: "0x8be65246", body: """
-            0000000000000000000000000000000000000000000000000000000000000123
-            0000000000000000000000000000000000000000000000000000000000000080
-            3132333435363738393000000000000000000000000000000000000000000000
-            00000000000000000000000000000000000000000000000000000000000000e0
-            0000000000000000000000000000000000000000000000000000000000000002
-            0000000000000000000000000000000000000000000000000000000000000456
-            0000000000000000000000000000000000000000000000000000000000000789
-            000000000000000000000000000000000000000000000000000000000000000d
-            48656c6c6f2c20776f726c642100000000000000000000000000000000000000
-            """)
+            [
+                .uint(0x123), .array([.uint(0x456), .uint(0x789)]), .fixedBytes(Array("1234567890".utf8)),
+                .bytes(Array("Hello, world!".utf8)),
+            ],
+            selector: "0x8be65246",
+            body: """
+                0000000000000000000000000000000000000000000000000000000000000123
+                0000000000000000000000000000000000000000000000000000000000000080
+                3132333435363738393000000000000000000000000000000000000000000000
+                00000000000000000000000000000000000000000000000000000000000000e0
+                0000000000000000000000000000000000000000000000000000000000000002
+                0000000000000000000000000000000000000000000000000000000000000456
+                0000000000000000000000000000000000000000000000000000000000000789
+                000000000000000000000000000000000000000000000000000000000000000d
+                48656c6c6f2c20776f726c642100000000000000000000000000000000000000
+                """)
     }
 
     @Test func g() throws {
         try check(
             "g(uint256[][],string[])",
-            [.array([.array([.uint(1), .uint(2)]), .array([.uint(3)])]),
-             .array([.string("one"), .string("two"), .string("three")])],
-            selector: "0x2289b18c", body: """
-            0000000000000000000000000000000000000000000000000000000000000040
-            0000000000000000000000000000000000000000000000000000000000000140
-            0000000000000000000000000000000000000000000000000000000000000002
-            0000000000000000000000000000000000000000000000000000000000000040
-            00000000000000000000000000000000000000000000000000000000000000a0
-            0000000000000000000000000000000000000000000000000000000000000002
-            0000000000000000000000000000000000000000000000000000000000000001
-            0000000000000000000000000000000000000000000000000000000000000002
-            0000000000000000000000000000000000000000000000000000000000000001
-            0000000000000000000000000000000000000000000000000000000000000003
-            0000000000000000000000000000000000000000000000000000000000000003
-            0000000000000000000000000000000000000000000000000000000000000060
-            00000000000000000000000000000000000000000000000000000000000000a0
-            00000000000000000000000000000000000000000000000000000000000000e0
-            0000000000000000000000000000000000000000000000000000000000000003
-            6f6e650000000000000000000000000000000000000000000000000000000000
-            0000000000000000000000000000000000000000000000000000000000000003
-            74776f0000000000000000000000000000000000000000000000000000000000
-            0000000000000000000000000000000000000000000000000000000000000005
-            7468726565000000000000000000000000000000000000000000000000000000
-            """)
+            [
+                .array([.array([.uint(1), .uint(2)]), .array([.uint(3)])]),
+                .array([.string("one"), .string("two"), .string("three")]),
+            ],
+            selector: "0x2289b18c",
+            body: """
+                0000000000000000000000000000000000000000000000000000000000000040
+                0000000000000000000000000000000000000000000000000000000000000140
+                0000000000000000000000000000000000000000000000000000000000000002
+                0000000000000000000000000000000000000000000000000000000000000040
+                00000000000000000000000000000000000000000000000000000000000000a0
+                0000000000000000000000000000000000000000000000000000000000000002
+                0000000000000000000000000000000000000000000000000000000000000001
+                0000000000000000000000000000000000000000000000000000000000000002
+                0000000000000000000000000000000000000000000000000000000000000001
+                0000000000000000000000000000000000000000000000000000000000000003
+                0000000000000000000000000000000000000000000000000000000000000003
+                0000000000000000000000000000000000000000000000000000000000000060
+                00000000000000000000000000000000000000000000000000000000000000a0
+                00000000000000000000000000000000000000000000000000000000000000e0
+                0000000000000000000000000000000000000000000000000000000000000003
+                6f6e650000000000000000000000000000000000000000000000000000000000
+                0000000000000000000000000000000000000000000000000000000000000003
+                74776f0000000000000000000000000000000000000000000000000000000000
+                0000000000000000000000000000000000000000000000000000000000000005
+                7468726565000000000000000000000000000000000000000000000000000000
+                """)
     }
 
     // ERC-20 transfer: selector from EIP-20 tooling everywhere (0xa9059cbb).
     @Test func transferSelector() throws {
         #expect(Hex.encode(try ABIFunction("transfer(address to, uint256 amount)").selector) == "0xa9059cbb")
-        #expect(Hex.encode(try ABIEvent("Transfer(address indexed from, address indexed to, uint256 value)").topic0)
-            == "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef")
+        #expect(
+            Hex.encode(try ABIEvent("Transfer(address indexed from, address indexed to, uint256 value)").topic0)
+                == "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef")
     }
 }
 
@@ -112,7 +124,8 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
     @Test(arguments: [
         ("uint256", "uint256"), ("uint", "uint256"), ("int", "int256"), ("int8", "int8"), ("bytes1", "bytes1"),
         ("bytes32", "bytes32"), ("bytes", "bytes"), ("string", "string"), ("address", "address"), ("bool", "bool"),
-        ("(uint256,bytes)[2][]", "(uint256,bytes)[2][]"), ("tuple(uint256,(bool,string[]))[]", "(uint256,(bool,string[]))[]"),
+        ("(uint256,bytes)[2][]", "(uint256,bytes)[2][]"),
+        ("tuple(uint256,(bool,string[]))[]", "(uint256,(bool,string[]))[]"),
         (" ( uint256 , bytes )[3] ", "(uint256,bytes)[3]"), ("()", "()"), ("uint8[][4][]", "uint8[][4][]"),
     ])
     func parsesCanonical(input: String, canonical: String) throws {
@@ -152,7 +165,10 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
     }
 
     @Test func humanReadableSignature() throws {
-        let s = try ABISignature(parsing: "event ProverJoinedMarketplace(address indexed prover, uint256 indexed marketId, uint256 computeAllocation, uint256 commission)")
+        let s = try ABISignature(
+            parsing:
+                "event ProverJoinedMarketplace(address indexed prover, uint256 indexed marketId, uint256 computeAllocation, uint256 commission)"
+        )
         #expect(s.name == "ProverJoinedMarketplace")
         #expect(s.canonical == "ProverJoinedMarketplace(address,uint256,uint256,uint256)")
         #expect(s.parameters.map(\.indexed) == [true, true, false, false])
@@ -195,8 +211,9 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
 
     @Test func twosComplement() throws {
         #expect(Hex.encode(try ABI.encode(.int(8), .int(-1))) == "0x" + String(repeating: "ff", count: 32))
-        #expect(Hex.encode(try ABI.encode(.int(256), .int(-(BigInt(1) << 255))))
-            == "0x80" + String(repeating: "00", count: 31))
+        #expect(
+            Hex.encode(try ABI.encode(.int(256), .int(-(BigInt(1) << 255))))
+                == "0x80" + String(repeating: "00", count: 31))
         #expect(try ABI.decode(.int(16), from: ABI.encode(.int(16), .int(-300))) == .int(-300))
     }
 
@@ -209,7 +226,9 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
 
     @Test func errorPathNamesTheValue() throws {
         let t = try ABIType(parsing: "(uint8 a,(bytes pcr0,uint8 x)[] items)", allowingNames: true)
-        let v = ABIValue.tuple([.uint(1), .array([.tuple([.bytes([]), .uint(1)]), .tuple([.string("no"), .uint(1)])])])
+        let v = ABIValue.tuple([
+            .uint(1), .array([.tuple([.bytes([]), .uint(1)]), .tuple([.string("no"), .uint(1)])]),
+        ])
         do {
             _ = try ABI.encode([.bool, .bool, t], [.bool(true), .bool(false), v])
             Issue.record("encoded a string as bytes")
@@ -224,7 +243,9 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
             [.int(16), .fixedBytes(1), .uint(16), .string],
             [.int(-1), .fixedBytes([0x42]), .uint(3), .string("Hello, world!")])
         #expect(Hex.encode(out) == "0xffff42000348656c6c6f2c20776f726c6421")
-        #expect(Hex.encode(try ABI.encodePacked([.array(.uint(8))], [.array([.uint(1)])])) == "0x" + String(repeating: "00", count: 31) + "01")
+        #expect(
+            Hex.encode(try ABI.encodePacked([.array(.uint(8))], [.array([.uint(1)])])) == "0x"
+                + String(repeating: "00", count: 31) + "01")
         #expect(throws: ABIEncodingError.self) { try ABI.encodePacked([.tuple([.bool])], [.tuple([.bool(true)])]) }
     }
 }
@@ -252,7 +273,9 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
     }
 
     @Test func paddingOfBytesMustBeZero() {
-        let e = decodeError(.bytes, """
+        let e = decodeError(
+            .bytes,
+            """
             0000000000000000000000000000000000000000000000000000000000000020
             0000000000000000000000000000000000000000000000000000000000000001
             ab00000000000000000000000000000000000000000000000000000000000001
@@ -267,13 +290,17 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
         #expect(e1?.reason.contains("2^64 or more") == true)
         #expect(e1?.path.description == "args[0]")
         // length 2^64 + 1
-        let e2 = decodeError(.bytes, """
+        let e2 = decodeError(
+            .bytes,
+            """
             0000000000000000000000000000000000000000000000000000000000000020
             0000000000000000000000000000000000000000000000010000000000000001
             """)
         #expect(e2?.offset == 32)
         // array length near 2^63: must not allocate
-        let e3 = decodeError(.array(.uint(256)), """
+        let e3 = decodeError(
+            .array(.uint(256)),
+            """
             0000000000000000000000000000000000000000000000000000000000000020
             0000000000000000000000000000000000000000000000007fffffffffffffff
             """)
@@ -285,10 +312,12 @@ func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
 
     @Test func decodingErrorPath() throws {
         let t = try ABIType(parsing: "(uint8 a,(bytes pcr0,bool ok)[] items)", allowingNames: true)
-        let good = try ABI.encode([.bool, .bool, t], [
-            .bool(true), .bool(false),
-            .tuple([.uint(1), .array([.tuple([.bytes([1]), .bool(true)]), .tuple([.bytes([2]), .bool(false)])])]),
-        ])
+        let good = try ABI.encode(
+            [.bool, .bool, t],
+            [
+                .bool(true), .bool(false),
+                .tuple([.uint(1), .array([.tuple([.bytes([1]), .bool(true)]), .tuple([.bytes([2]), .bool(false)])])]),
+            ])
         var bad = good
         // The second item's `ok` word is the last word of its tuple head; find it by decoding offsets:
         // args[2] → tuple at 0x60, items offset, array of 2 tuples. Set the bool to 2.

@@ -18,7 +18,8 @@ extension ABI {
 
     /// Decodes the encoding that starts at byte `start` of `data` (after a selector, say); error offsets
     /// count from the start of `data`.
-    public static func decode(_ types: [ABIType], from data: [UInt8], start: Int) throws(ABIDecodingError) -> [ABIValue] {
+    public static func decode(_ types: [ABIType], from data: [UInt8], start: Int) throws(ABIDecodingError) -> [ABIValue]
+    {
         guard start >= 0 && start <= data.count else {
             throw ABIDecodingError(offset: 0, reason: "start \(start) is outside the \(data.count) bytes of data")
         }
@@ -58,7 +59,8 @@ struct ABIDecoderCore {
     private func readSize(at p: Int, _ what: @autoclosure () -> String) throws(ABIDecodingError) -> Int {
         try requireWord(at: p, what())
         if limb(at: p) != 0 || limb(at: p + 8) != 0 || limb(at: p + 16) != 0 {
-            throw fail(p, "\(what()) 0x\(Hex.encode(data[p..<p + 32], prefix: false).drop { $0 == "0" }) is 2^64 or more")
+            throw fail(
+                p, "\(what()) 0x\(Hex.encode(data[p..<p + 32], prefix: false).drop { $0 == "0" }) is 2^64 or more")
         }
         let v = limb(at: p + 24)
         guard v <= UInt64(ABIType.sizeLimit) else { throw fail(p, "\(what()) \(v) is far beyond the data") }
@@ -66,7 +68,9 @@ struct ABIDecoderCore {
     }
 
     /// Decodes a tuple (or the top-level argument list) whose head starts at `base`.
-    func decodeSequence(_ types: [ABIType], names: [String], at base: Int, topLevel: Bool) throws(ABIDecodingError) -> [ABIValue] {
+    func decodeSequence(_ types: [ABIType], names: [String], at base: Int, topLevel: Bool) throws(ABIDecodingError)
+        -> [ABIValue]
+    {
         let headEnd = ABIType.saturatingAdd(base, ABIType.headSize(of: types))
         var values: [ABIValue] = []
         values.reserveCapacity(types.count)
@@ -82,7 +86,8 @@ struct ABIDecoderCore {
                     cursor += t.headSize
                 }
             } catch {
-                throw prefixed(error, topLevel ? .index(i) : .field(i < names.count && !names[i].isEmpty ? names[i] : String(i)))
+                throw prefixed(
+                    error, topLevel ? .index(i) : .field(i < names.count && !names[i].isEmpty ? names[i] : String(i)))
             }
         }
         return values
@@ -107,7 +112,10 @@ struct ABIDecoderCore {
         let stride = dynamic ? 32 : element.headSize
         let headEnd = ABIType.saturatingAdd(base, ABIType.saturatingMultiply(stride, count))
         if headEnd > data.count {
-            throw fail(base, "\(count) elements of \(element.canonical) need \(headEnd - base) bytes but the data ends at byte \(data.count)")
+            throw fail(
+                base,
+                "\(count) elements of \(element.canonical) need \(headEnd - base) bytes but the data ends at byte \(data.count)"
+            )
         }
         var values: [ABIValue] = []
         values.reserveCapacity(count)
@@ -145,7 +153,8 @@ struct ABIDecoderCore {
             let negative = l3 >> 63 == 1
             if bits < 256 {
                 // Every bit from bit `bits-1` up must equal the sign bit (proper sign extension).
-                let ok = negative
+                let ok =
+                    negative
                     ? ABIDecoderCore.fitsUnsigned((~l3, ~l2, ~l1, ~l0), bits: bits - 1)
                     : ABIDecoderCore.fitsUnsigned((l3, l2, l1, l0), bits: bits - 1)
                 if !ok { throw fail(p, "value 0x\(wordHex(p)) is not a sign-extended \(type.canonical)") }
@@ -190,7 +199,10 @@ struct ABIDecoderCore {
             let available = data.count - (p + 32)
             let minimum = element.isDynamic ? 32 : max(element.headSize, 1)
             if count > available / minimum {
-                throw fail(p, "array length \(count) needs at least \(ABIType.saturatingMultiply(count, minimum)) bytes but only \(available) follow")
+                throw fail(
+                    p,
+                    "array length \(count) needs at least \(ABIType.saturatingMultiply(count, minimum)) bytes but only \(available) follow"
+                )
             }
             return .array(try decodeElements(element, count: count, at: p + 32))
         case .fixedArray(let element, let k):

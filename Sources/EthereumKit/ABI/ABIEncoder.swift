@@ -124,9 +124,11 @@ struct ABIEncoderCore {
         }
     }
 
-    mutating func encodeTupleValues(_ tupleType: ABIType, types: [ABIType], values: [ABIValue]) throws(ABIEncodingError) {
+    mutating func encodeTupleValues(_ tupleType: ABIType, types: [ABIType], values: [ABIValue]) throws(ABIEncodingError)
+    {
         guard types.count == values.count else {
-            throw ABIEncodingError(reason: "a tuple \(tupleType.canonical) needs \(types.count) values, got \(values.count)")
+            throw ABIEncodingError(
+                reason: "a tuple \(tupleType.canonical) needs \(types.count) values, got \(values.count)")
         }
         let names = tupleType.componentNames
         let start = out.count
@@ -201,7 +203,9 @@ struct ABIEncoderCore {
             guard case .bool(let b) = value else { throw mismatch(type, value) }
             appendUInt64Word(b ? 1 : 0)
         case .fixedBytes(let n):
-            guard (1...32).contains(n) else { throw ABIEncodingError(reason: "invalid type bytes\(n): the size must be 1 to 32") }
+            guard (1...32).contains(n) else {
+                throw ABIEncodingError(reason: "invalid type bytes\(n): the size must be 1 to 32")
+            }
             let b: [UInt8]
             switch value {
             case .fixedBytes(let x), .bytes(let x): b = x
@@ -234,7 +238,8 @@ struct ABIEncoderCore {
         case .tuple(let types, let names):
             guard case .tuple(let vs) = value else { throw mismatch(type, value) }
             if !names.isEmpty && names.count != types.count {
-                throw ABIEncodingError(reason: "invalid type \(type.canonical): \(names.count) names for \(types.count) components")
+                throw ABIEncodingError(
+                    reason: "invalid type \(type.canonical): \(names.count) names for \(types.count) components")
             }
             try encodeTupleValues(type, types: types, values: vs)
         }
@@ -242,7 +247,8 @@ struct ABIEncoderCore {
 
     private func checkBits(_ type: ABIType, _ bits: Int) throws(ABIEncodingError) {
         if bits < 8 || bits > 256 || bits % 8 != 0 {
-            throw ABIEncodingError(reason: "invalid type \(type.canonical): the bit size must be a multiple of 8 from 8 to 256")
+            throw ABIEncodingError(
+                reason: "invalid type \(type.canonical): the bit size must be a multiple of 8 from 8 to 256")
         }
     }
 

@@ -39,13 +39,18 @@ public struct ABIEvent: Sendable, Hashable, CustomStringConvertible {
         let indexedCount = inputs.count { $0.indexed }
         let expectedTopics = indexedCount + (anonymous ? 0 : 1)
         guard topics.count == expectedTopics else {
-            throw ABIDecodingError(offset: 0, reason: "\(name) has \(indexedCount) indexed parameters so its logs carry \(expectedTopics) topics; this log has \(topics.count)")
+            throw ABIDecodingError(
+                offset: 0,
+                reason:
+                    "\(name) has \(indexedCount) indexed parameters so its logs carry \(expectedTopics) topics; this log has \(topics.count)"
+            )
         }
         for (i, t) in topics.enumerated() where t.count != 32 {
             throw ABIDecodingError(offset: 0, reason: "topic \(i) has \(t.count) bytes, not 32")
         }
         if !anonymous && topics[0] != topic0 {
-            throw ABIDecodingError(offset: 0, reason: "topic0 \(Hex.encode(topics[0])) is not \(signature)'s \(Hex.encode(topic0))")
+            throw ABIDecodingError(
+                offset: 0, reason: "topic0 \(Hex.encode(topics[0])) is not \(signature)'s \(Hex.encode(topic0))")
         }
         var topicIndex = anonymous ? 0 : 1
         let dataPositions = inputs.indices.filter { !inputs[$0].indexed }
@@ -126,7 +131,8 @@ public struct ABIEvent: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "event " + name + "(" + inputs.map(\.description).joined(separator: ", ") + ")" + (anonymous ? " anonymous" : "")
+        "event " + name + "(" + inputs.map(\.description).joined(separator: ", ") + ")"
+            + (anonymous ? " anonymous" : "")
     }
 }
 
@@ -139,14 +145,17 @@ extension ABIEncoderCore {
             switch value {
             case .bytes(let x), .fixedBytes(let x): b = x
             case .string(let s): b = Array(s.utf8)
-            default: throw ABIEncodingError(reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+            default:
+                throw ABIEncodingError(
+                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
             }
             // Inside arrays and structs byte strings are padded (a bare one hashes its raw bytes: see `topic`).
             out.append(contentsOf: b)
             if b.count % 32 != 0 { appendZeros(32 - b.count % 32) }
         case .array(let t), .fixedArray(let t, _):
             guard case .array(let vs) = value else {
-                throw ABIEncodingError(reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+                throw ABIEncodingError(
+                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
             }
             if case .fixedArray(_, let k) = type, k != vs.count {
                 throw ABIEncodingError(reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")
@@ -160,7 +169,8 @@ extension ABIEncoderCore {
             }
         case .tuple(let ts, _):
             guard case .tuple(let vs) = value, vs.count == ts.count else {
-                throw ABIEncodingError(reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+                throw ABIEncodingError(
+                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
             }
             let names = type.componentNames
             for i in ts.indices {

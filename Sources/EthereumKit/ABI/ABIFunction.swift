@@ -49,8 +49,10 @@ public struct ABIFunction: Sendable, Hashable, CustomStringConvertible {
     private let inputTypes: [ABIType]
     private let outputTypes: [ABIType]
 
-    public init(name: String, inputs: [ABIParameter], outputs: [ABIParameter] = [],
-                stateMutability: ABIStateMutability = .nonpayable) {
+    public init(
+        name: String, inputs: [ABIParameter], outputs: [ABIParameter] = [],
+        stateMutability: ABIStateMutability = .nonpayable
+    ) {
         self.name = name
         self.inputs = inputs
         self.outputs = outputs
@@ -62,8 +64,10 @@ public struct ABIFunction: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// From a human-readable signature (`transfer(address to, uint256 amount)`), with optional outputs.
-    public init(_ signature: String, outputs: [ABIParameter] = [],
-                stateMutability: ABIStateMutability = .nonpayable) throws(ABIParseError) {
+    public init(
+        _ signature: String, outputs: [ABIParameter] = [],
+        stateMutability: ABIStateMutability = .nonpayable
+    ) throws(ABIParseError) {
         let s = try ABISignature(parsing: signature)
         self.init(name: s.name, inputs: s.parameters, outputs: outputs, stateMutability: stateMutability)
     }
@@ -81,7 +85,8 @@ public struct ABIFunction: Sendable, Hashable, CustomStringConvertible {
         guard calldata[0..<4].elementsEqual(selector) else {
             throw ABIDecodingError(
                 offset: 0,
-                reason: "selector \(Hex.encode(calldata[0..<4])) is not \(name)'s \(Hex.encode(selector)) (\(signature))")
+                reason:
+                    "selector \(Hex.encode(calldata[0..<4])) is not \(name)'s \(Hex.encode(selector)) (\(signature))")
         }
         let values = try ABI.decode(inputTypes, from: calldata, start: 4)
         return ABIDecodedValues(parameters: inputs, values: values)
@@ -127,9 +132,11 @@ public struct ABICustomError: Sendable, Hashable, CustomStringConvertible {
     /// Decodes revert data (selector checked) into the error's arguments.
     public func decode(_ revertData: [UInt8]) throws(ABIDecodingError) -> ABIDecodedValues {
         guard revertData.count >= 4, revertData[0..<4].elementsEqual(selector) else {
-            throw ABIDecodingError(offset: 0, reason: "revert data does not start with \(name)'s selector \(Hex.encode(selector))")
+            throw ABIDecodingError(
+                offset: 0, reason: "revert data does not start with \(name)'s selector \(Hex.encode(selector))")
         }
-        return ABIDecodedValues(parameters: inputs, values: try ABI.decode(inputs.map(\.type), from: revertData, start: 4))
+        return ABIDecodedValues(
+            parameters: inputs, values: try ABI.decode(inputs.map(\.type), from: revertData, start: 4))
     }
 
     /// Revert data for this error (selector ‖ arguments), e.g. for test doubles.

@@ -46,12 +46,15 @@ extension ABIEncoderCore {
             switch value {
             case .bytes(let b), .fixedBytes(let b): out.append(contentsOf: b)
             case .string(let s) where type == .string: out.append(contentsOf: Array(s.utf8))
-            default: throw ABIEncodingError(reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+            default:
+                throw ABIEncodingError(
+                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
             }
         case .array(let element), .fixedArray(let element, _):
             guard !inArray else { throw ABIEncodingError(reason: "encodePacked does not support nested arrays") }
             guard case .array(let vs) = value else {
-                throw ABIEncodingError(reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+                throw ABIEncodingError(
+                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
             }
             if case .fixedArray(_, let k) = type, vs.count != k {
                 throw ABIEncodingError(reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")

@@ -56,7 +56,8 @@ public enum ABIRevertReason: Sendable, Hashable, CustomStringConvertible {
             return "Panic(0x\(String(code, radix: 16, uppercase: false).leftPadded(to: 2))): \(Self.panicMeaning(code))"
         case .custom(let e, let values): return e.name + values.description
         case .unknown(let selector, let data):
-            return "unknown custom error \(Hex.encode(selector))" + (data.count > 4 ? " with data \(Hex.encode(data.dropFirst(4)))" : "")
+            return "unknown custom error \(Hex.encode(selector))"
+                + (data.count > 4 ? " with data \(Hex.encode(data.dropFirst(4)))" : "")
         case .malformed(let data, let problem):
             return "malformed revert data \(Hex.encode(data)): \(problem)"
         }

@@ -149,7 +149,9 @@ struct ABISignatureParser {
             pos += 1
             if c == UInt8(ascii: ")") { return params }
             if c != UInt8(ascii: ",") {
-                throw error("expected , or ) but found \(String(reflecting: String(decoding: [c], as: UTF8.self)))", at: pos - 1)
+                throw error(
+                    "expected , or ) but found \(String(reflecting: String(decoding: [c], as: UTF8.self)))", at: pos - 1
+                )
             }
         }
     }
@@ -165,7 +167,9 @@ struct ABISignatureParser {
             case "indexed": param.indexed = true
             case "memory", "calldata", "storage": continue
             default:
-                if !param.name.isEmpty { throw error("unexpected word \(String(reflecting: word)) after parameter name", at: start) }
+                if !param.name.isEmpty {
+                    throw error("unexpected word \(String(reflecting: word)) after parameter name", at: start)
+                }
                 if let first = word.utf8.first, first >= 0x30 && first <= 0x39 {
                     throw error("parameter name \(String(reflecting: word)) starts with a digit", at: start)
                 }
@@ -209,7 +213,9 @@ struct ABISignatureParser {
                     throw error("array length must be a positive number without leading zeros", at: open)
                 }
                 guard digits.count <= 9, let k = Int(String(decoding: digits, as: UTF8.self)), k > 0 else {
-                    throw error("array length \(String(decoding: digits, as: UTF8.self)) is out of range (1 to 999999999)", at: open)
+                    throw error(
+                        "array length \(String(decoding: digits, as: UTF8.self)) is out of range (1 to 999999999)",
+                        at: open)
                 }
                 base = .fixedArray(base, k)
             }
@@ -233,7 +239,7 @@ struct ABISignatureParser {
             guard word.hasPrefix(prefix) else { continue }
             let digits = word.dropFirst(prefix.count)
             guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0",
-                  digits.count <= 3, let m = Int(digits)
+                digits.count <= 3, let m = Int(digits)
             else { throw error("unknown type \(String(reflecting: word))", at: start) }
             let t = make(m)
             if let e = t.validationError { throw error(e, at: start) }

@@ -14,7 +14,6 @@ public indirect enum ABIValue: Sendable, Hashable, CustomStringConvertible {
     case array([ABIValue])
     case tuple([ABIValue])
 
-
     public var uintValue: BigUInt? { if case .uint(let v) = self { return v }; return nil }
     public var intValue: BigInt? { if case .int(let v) = self { return v }; return nil }
     public var addressValue: Address? { if case .address(let v) = self { return v }; return nil }

@@ -31,8 +31,10 @@ public struct ContractABI: Sendable {
     private let eventsByTopic: [[UInt8]: Int]
     private let errorsBySelector: [[UInt8]: Int]
 
-    public init(functions: [ABIFunction] = [], events: [ABIEvent] = [], errors: [ABICustomError] = [],
-                constructorInputs: [ABIParameter]? = nil, hasFallback: Bool = false, hasReceive: Bool = false) {
+    public init(
+        functions: [ABIFunction] = [], events: [ABIEvent] = [], errors: [ABICustomError] = [],
+        constructorInputs: [ABIParameter]? = nil, hasFallback: Bool = false, hasReceive: Bool = false
+    ) {
         self.functions = functions
         self.events = events
         self.errors = errors
@@ -60,7 +62,8 @@ public struct ContractABI: Sendable {
         } else if let o = raw as? [String: Any], let a = o["abi"] as? [Any] {
             entries = a
         } else {
-            throw ABIJSONError(source: source, reason: "expected a JSON array of ABI entries or an object with an \"abi\" array")
+            throw ABIJSONError(
+                source: source, reason: "expected a JSON array of ABI entries or an object with an \"abi\" array")
         }
         var functions: [ABIFunction] = [], events: [ABIEvent] = [], errors: [ABICustomError] = []
         var constructorInputs: [ABIParameter]? = nil
@@ -73,29 +76,32 @@ public struct ContractABI: Sendable {
             let name = entry["name"] as? String ?? ""
             let context = "entry \(i) (\(kind) \(name.isEmpty ? "<unnamed>" : name))"
             switch kind {
-                case "function":
-                    guard !name.isEmpty else { throw ABIJSONError(source: source, reason: "\(context) has no name") }
-                    let inputs = try Self.parameters(entry["inputs"], context: context, source: source)
-                    let outputs = try Self.parameters(entry["outputs"], context: context, source: source)
-                    let mutability = try Self.mutability(entry, context: context, source: source)
-                    functions.append(ABIFunction(name: name, inputs: inputs, outputs: outputs, stateMutability: mutability))
-                case "event":
-                    guard !name.isEmpty else { throw ABIJSONError(source: source, reason: "\(context) has no name") }
-                    let inputs = try Self.parameters(entry["inputs"], context: context, source: source)
-                    events.append(ABIEvent(name: name, inputs: inputs, anonymous: entry["anonymous"] as? Bool ?? false))
-                case "error":
-                    guard !name.isEmpty else { throw ABIJSONError(source: source, reason: "\(context) has no name") }
-                    errors.append(ABICustomError(name: name, inputs: try Self.parameters(entry["inputs"], context: context, source: source)))
-                case "constructor":
-                    constructorInputs = try Self.parameters(entry["inputs"], context: context, source: source)
-                case "fallback": fallback = true
-                case "receive": receive = true
-                default:
-                    throw ABIJSONError(source: source, reason: "\(context): unknown entry type \(String(reflecting: kind))")
+            case "function":
+                guard !name.isEmpty else { throw ABIJSONError(source: source, reason: "\(context) has no name") }
+                let inputs = try Self.parameters(entry["inputs"], context: context, source: source)
+                let outputs = try Self.parameters(entry["outputs"], context: context, source: source)
+                let mutability = try Self.mutability(entry, context: context, source: source)
+                functions.append(ABIFunction(name: name, inputs: inputs, outputs: outputs, stateMutability: mutability))
+            case "event":
+                guard !name.isEmpty else { throw ABIJSONError(source: source, reason: "\(context) has no name") }
+                let inputs = try Self.parameters(entry["inputs"], context: context, source: source)
+                events.append(ABIEvent(name: name, inputs: inputs, anonymous: entry["anonymous"] as? Bool ?? false))
+            case "error":
+                guard !name.isEmpty else { throw ABIJSONError(source: source, reason: "\(context) has no name") }
+                errors.append(
+                    ABICustomError(
+                        name: name, inputs: try Self.parameters(entry["inputs"], context: context, source: source)))
+            case "constructor":
+                constructorInputs = try Self.parameters(entry["inputs"], context: context, source: source)
+            case "fallback": fallback = true
+            case "receive": receive = true
+            default:
+                throw ABIJSONError(source: source, reason: "\(context): unknown entry type \(String(reflecting: kind))")
             }
         }
-        self.init(functions: functions, events: events, errors: errors, constructorInputs: constructorInputs,
-                  hasFallback: fallback, hasReceive: receive)
+        self.init(
+            functions: functions, events: events, errors: errors, constructorInputs: constructorInputs,
+            hasFallback: fallback, hasReceive: receive)
     }
 
     /// Loads a JSON ABI file.
@@ -107,10 +113,13 @@ public struct ContractABI: Sendable {
         try self.init(json: data, source: path)
     }
 
-    private static func mutability(_ entry: [String: Any], context: String, source: String) throws(ABIJSONError) -> ABIStateMutability {
+    private static func mutability(_ entry: [String: Any], context: String, source: String) throws(ABIJSONError)
+        -> ABIStateMutability
+    {
         if let s = entry["stateMutability"] as? String {
             guard let m = ABIStateMutability(rawValue: s) else {
-                throw ABIJSONError(source: source, reason: "\(context): unknown stateMutability \(String(reflecting: s))")
+                throw ABIJSONError(
+                    source: source, reason: "\(context): unknown stateMutability \(String(reflecting: s))")
             }
             return m
         }
@@ -120,7 +129,8 @@ public struct ContractABI: Sendable {
         return .nonpayable
     }
 
-    private static func parameters(_ raw: Any?, context: String, source: String) throws(ABIJSONError) -> [ABIParameter] {
+    private static func parameters(_ raw: Any?, context: String, source: String) throws(ABIJSONError) -> [ABIParameter]
+    {
         guard let raw else { return [] }
         guard let list = raw as? [Any] else {
             throw ABIJSONError(source: source, reason: "\(context): inputs/outputs is not an array")
@@ -148,7 +158,9 @@ public struct ContractABI: Sendable {
         let type: ABIType
         if typeString.hasPrefix("tuple") {
             guard depth < ABISignatureParser.maxDepth else {
-                throw ABIParseError(input: typeString, position: 0, reason: "components nested deeper than \(ABISignatureParser.maxDepth) levels")
+                throw ABIParseError(
+                    input: typeString, position: 0,
+                    reason: "components nested deeper than \(ABISignatureParser.maxDepth) levels")
             }
             guard let comps = p["components"] as? [Any] else {
                 throw ABIParseError(input: typeString, position: 0, reason: "a tuple type needs \"components\"")
@@ -160,7 +172,8 @@ public struct ContractABI: Sendable {
                 }
                 params.append(try parameter(obj, depth: depth + 1))
             }
-            let tuple = ABIType.tuple(params.map(\.type), names: params.contains { !$0.name.isEmpty } ? params.map(\.name) : [])
+            let tuple = ABIType.tuple(
+                params.map(\.type), names: params.contains { !$0.name.isEmpty } ? params.map(\.name) : [])
             // Apply the array suffixes of `tuple[2][]` by parsing them on a placeholder element.
             let suffix = String(typeString.dropFirst("tuple".count))
             var parser = ABISignatureParser("bool" + suffix)
@@ -172,8 +185,9 @@ public struct ContractABI: Sendable {
         } else {
             type = try ABIType(parsing: typeString)
         }
-        return ABIParameter(name: name, type: type, indexed: p["indexed"] as? Bool ?? false,
-                            internalType: p["internalType"] as? String)
+        return ABIParameter(
+            name: name, type: type, indexed: p["indexed"] as? Bool ?? false,
+            internalType: p["internalType"] as? String)
     }
 
     // MARK: Lookups
@@ -214,8 +228,12 @@ public struct ContractABI: Sendable {
                 throw ABILookupError(query: query, reason: "not a valid signature: \(error.reason)")
             }
             guard let found = items.first(where: { $0[keyPath: signature] == canonical }) else {
-                let sameName = items.filter { $0[keyPath: name] == query.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces) }
-                let hint = sameName.isEmpty ? "" : "; there is " + sameName.map { $0[keyPath: signature] }.joined(separator: ", ")
+                let sameName = items.filter {
+                    $0[keyPath: name] == query.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
+                }
+                let hint =
+                    sameName.isEmpty
+                    ? "" : "; there is " + sameName.map { $0[keyPath: signature] }.joined(separator: ", ")
                 throw ABILookupError(query: query, reason: "no \(kind) \(canonical) in this ABI\(hint)")
             }
             return found
@@ -225,7 +243,8 @@ public struct ContractABI: Sendable {
         if matches.isEmpty { throw ABILookupError(query: query, reason: "no \(kind) named \(query) in this ABI") }
         throw ABILookupError(
             query: query,
-            reason: "\(kind) \(query) is overloaded; name one of " + matches.map { $0[keyPath: signature] }.joined(separator: ", "))
+            reason: "\(kind) \(query) is overloaded; name one of "
+                + matches.map { $0[keyPath: signature] }.joined(separator: ", "))
     }
 
     public func error(selector: [UInt8]) -> ABICustomError? {
@@ -235,7 +254,8 @@ public struct ContractABI: Sendable {
     /// Decodes a log of one of this contract's (non-anonymous) events, found by topic0.
     public func decodeLog(topics: [[UInt8]], data: [UInt8]) throws(ABIDecodingError) -> ABIDecodedLog {
         guard let first = topics.first else {
-            throw ABIDecodingError(offset: 0, reason: "log has no topics (an anonymous event cannot be found by topic0)")
+            throw ABIDecodingError(
+                offset: 0, reason: "log has no topics (an anonymous event cannot be found by topic0)")
         }
         guard let event = event(topic0: first) else {
             throw ABIDecodingError(offset: 0, reason: "no event of this ABI has topic0 \(Hex.encode(first))")
