@@ -20,6 +20,14 @@ public struct ABIDecodedValues: Sendable, Hashable, CustomStringConvertible {
 
     public var count: Int { values.count }
 
+    /// One `(name, formatted value)` per parameter, for confirm screens that list arguments line by line;
+    /// unnamed parameters are called `#0`, `#1`, ….
+    public var fields: [(name: String, value: String)] {
+        parameters.indices.map { i in
+            (parameters[i].name.isEmpty ? "#\(i)" : parameters[i].name, values[i].formatted(as: parameters[i].type))
+        }
+    }
+
     /// `(name: value, …)` with tuple components named where the ABI names them.
     public var description: String {
         var out = "("

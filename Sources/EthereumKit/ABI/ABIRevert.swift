@@ -80,6 +80,11 @@ public struct ABIErrorRegistry: Sendable {
         for c in contracts { register(c) }
     }
 
+    /// Loads the custom errors of every ABI JSON file in `paths` (e.g. all of a deployment's ABIs).
+    public init(contentsOfFiles paths: [String]) throws(ABIJSONError) {
+        for path in paths { register(try ContractABI(contentsOfFile: path)) }
+    }
+
     /// Adds every custom error of `contract`.
     public mutating func register(_ contract: ContractABI) {
         for e in contract.errors { register(e) }
