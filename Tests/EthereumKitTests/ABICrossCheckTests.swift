@@ -145,6 +145,16 @@ func abiValue(fromJSON json: Any, as type: ABIType) throws -> ABIValue {
         }
     }
 
+    @Test func packedElementaryTypes() throws {
+        let packed = try section("packed")
+        #expect(packed.count == 300)
+        for entry in packed {
+            let ts = try types(entry)
+            let vs = try values(entry, ts)
+            #expect(try ABI.encodePacked(ts, vs) == (try bytes(entry, "hex")), "\(ts.map(\.canonical))")
+        }
+    }
+
     /// Damaged encodings: never a crash, and the same verdict as eth-abi's strict decoder.
     @Test func mutatedEncodingsAgreeWithEthABI() throws {
         let mutants = try section("mutants")

@@ -4,6 +4,8 @@ Prints one JSON document:
   cases:   [{types: [type strings], values: [JSON values], hex: eth_abi.encode(types, values)}]
   calls:   [{name, types, values, hex: selector + encoding}]
   events:  [{name, params: [{type, indexed}], values, topics: [hex], data: hex}]
+  packed:  [{types, values, hex: eth_abi.packed.encode_packed}] (elementary types only: for arrays eth-abi does not
+           pad elements as Solidity does, so it is no reference there)
   mutants: [{types, hex: a damaged encoding, ok: eth-abi strict decode succeeded, values (when ok)}]
 JSON values: integers as decimal strings, bytes as 0x hex, addresses EIP-55, arrays and tuples as lists.
 Usage: abi_random.py SEED COUNT
@@ -13,6 +15,7 @@ import random
 import sys
 
 from eth_abi import decode, encode
+from eth_abi.packed import encode_packed
 from eth_utils import keccak, to_checksum_address
 
 rng = random.Random(int(sys.argv[1]))
@@ -129,7 +132,7 @@ def case(depth_force):
     return types, py, [j for _, j in pairs]
 
 
-cases, calls, events, mutants = [], [], [], []
+cases, calls, events, mutants, packed = [], [], [], [], []
 for i in range(COUNT):
     types, py, js = case(depth_force=(i % 2 == 0))
     cases.append({"types": types, "values": js, "hex": "0x" + encode(types, py).hex()})
@@ -191,4 +194,10 @@ for i in range(COUNT // 2):
         entry["error"] = type(e).__name__
     mutants.append(entry)
 
-print(json.dumps({"cases": cases, "calls": calls, "events": events, "mutants": mutants}))
+for i in range(COUNT // 4):
+    types = [elementary() for _ in range(rng.randint(1, 6))]
+    pairs = [random_value(t) for t in types]
+    packed.append({"types": types, "values": [j for _, j in pairs],
+                   "hex": "0x" + encode_packed(types, [p for p, _ in pairs]).hex()})
+
+print(json.dumps({"cases": cases, "calls": calls, "events": events, "mutants": mutants, "packed": packed}))
