@@ -53,4 +53,39 @@ import Testing
             #expect(e.reason == "300 does not fit in uint8")
         }
     }
+
+    @Test func mutatedTextNeverTraps() throws {
+        var rng = SeededRandom(state: 3)
+        let alphabet = Array("[](),\"\\ 0x1e9-_abfTtrue")
+        let samples: [(String, ABIType)] = try [
+            (#"[(1, "x", [0x01, 0x02]), (2, "y,)", [])]"#, "(uint8,string,bytes1[])[]"),
+            ("[-1, 0x7f]", "int256[2]"), ("(true, 0x52908400098527886e0f7030069857d2e4169ee7)", "(bool,address)"),
+            ("0x0102", "bytes"), (#"["a", "b\"c"]"#, "string[]"),
+        ].map { ($0.0, try ABIType(parsing: $0.1)) }
+        var parsed = 0
+        for (text, type) in samples {
+            #expect(throws: Never.self) { try ABIValue(parsing: text, as: type) }
+            for _ in 0..<2000 {
+                var chars = Array(text)
+                for _ in 0..<Int.random(in: 1...2, using: &rng) {
+                    let i = Int.random(in: 0..<chars.count, using: &rng)
+                    switch Int.random(in: 0..<3, using: &rng) {
+                    case 0: chars.remove(at: i)
+                    case 1: chars.insert(alphabet.randomElement(using: &rng) ?? " ", at: i)
+                    default: chars[i] = alphabet.randomElement(using: &rng) ?? " "
+                    }
+                    if chars.isEmpty { chars = [" "] }
+                }
+                do {
+                    let v = try ABIValue(parsing: String(chars), as: type)
+                    parsed += 1
+                    // Anything accepted is in range for its type.
+                    _ = try ABI.encode(type, v)
+                } catch let e as ABIParseError {
+                    #expect(e.position >= 0 && e.position <= String(chars).utf8.count)
+                }
+            }
+        }
+        #expect(parsed > 100)
+    }
 }
