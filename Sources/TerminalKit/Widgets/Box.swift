@@ -47,10 +47,10 @@ public struct Box: Sendable {
                 text, x: area.x + 1, y: area.y, style: context.style(.title), clip: area)
         }
         if !info.isEmpty {
-            let infoRoom = room - titleWidth - 1
-            if infoRoom >= 3 {
-                let text = " " + TextFit.truncate(context.displayable(info), to: infoRoom, ellipsis: g.ellipsis) + " "
-                let w = DisplayWidth.of(text)
+            // Info (often a count) is shown whole or not at all: a cut number would mislead.
+            let text = " " + context.displayable(info) + " "
+            let w = DisplayWidth.of(text)
+            if w <= room + 2 - titleWidth - 1 {
                 frame.write(text, x: area.maxX - 1 - w, y: area.y, style: context.style(.muted), clip: area)
             }
         }

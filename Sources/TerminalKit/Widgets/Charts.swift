@@ -469,7 +469,8 @@ public struct Gauge: Sendable {
         let g = context.glyphs
         let fill = context.style(.gaugeFill), empty = context.style(.gaugeEmpty)
         if g.blocks {
-            let e = BarChart.eighths(fraction, of: 1, cells: area.width)
+            // Rounded down like the percentage, so an unfinished gauge never looks full.
+            let e = Swift.min(area.width * 8, Int((fraction * Double(area.width * 8)).rounded(.down)))
             for i in 0..<area.width {
                 let part = e - i * 8
                 if part >= 8 {

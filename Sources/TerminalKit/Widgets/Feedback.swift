@@ -159,10 +159,13 @@ public struct ProgressBar: Sendable, Hashable {
         let emptyCh: Character = ascii ? "." : g.shadeLight
         let fillCh: Character = ascii ? "=" : g.blockFull
         let sweep = Swift.max(1, Swift.min(3, inner.width / 4))
-        let travel = Swift.max(1, inner.width - sweep)
+        let travel = Swift.max(0, inner.width - sweep)
         // Bounce back and forth so the motion reads as "working", not as progress.
-        let p = ((phase % (2 * travel)) + 2 * travel) % (2 * travel)
-        let start = p <= travel ? p : 2 * travel - p
+        var start = 0
+        if travel > 0 {
+            let p = ((phase % (2 * travel)) + 2 * travel) % (2 * travel)
+            start = p <= travel ? p : 2 * travel - p
+        }
         for i in 0..<inner.width {
             let on = i >= start && i < start + sweep
             frame[inner.x + i, inner.y] = Cell(on ? fillCh : emptyCh, style: context.style(on ? .gaugeFill : .gaugeEmpty))

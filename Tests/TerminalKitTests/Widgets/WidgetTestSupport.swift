@@ -2,8 +2,14 @@ import TerminalKit
 
 /// Contexts and dumps shared by the widget tests.
 enum W {
-    static let unicode = RenderContext(theme: .builtinDefault, capabilities: Capabilities(colorDepth: .ansi16, unicode: true))
-    static let ascii = RenderContext(theme: .builtinDefault, capabilities: Capabilities(colorDepth: .ansi16, unicode: false))
+    /// A theme giving every role its own style, so style dumps name roles unambiguously.
+    static let theme = Theme(
+        name: "test",
+        styles: Dictionary(uniqueKeysWithValues: Role.allCases.enumerated().map { i, r in
+            (r, Style(foreground: .indexed(UInt8(16 + i))))
+        }))
+    static let unicode = RenderContext(theme: theme, capabilities: Capabilities(colorDepth: .indexed256, unicode: true))
+    static let ascii = RenderContext(theme: theme, capabilities: Capabilities(colorDepth: .indexed256, unicode: false))
 
     /// A frame of `width`×`height` after `draw` ran on it.
     static func frame(_ width: Int, _ height: Int, _ draw: (inout Frame) -> Void) -> Frame {
@@ -13,9 +19,12 @@ enum W {
     }
 
     /// The theme role whose style equals `style` (first in declaration order), or `plain`.
-    static func roleName(_ style: Style, theme: Theme = .builtinDefault) -> String {
+    static func roleName(_ style: Style, theme: Theme = W.theme) -> String {
         if style == .plain { return "plain" }
         for r in Role.allCases where theme.styles[r] == style { return r.rawValue }
+        var base = style
+        base.attributes = []
+        if style.attributes.contains(.reverse) { return roleName(base, theme: theme) + "+reverse" }
         let s = "fg\(style.foreground) bg\(style.background) attr\(style.attributes.rawValue)"
         return s
     }
