@@ -57,12 +57,15 @@ public struct WidgetGallery: TerminalApplication {
     private var progressPhase = 0
     private var screen = Size(width: 80, height: 24)
     private var modalPurpose = ""
+    /// The seed the data was generated from (shown in the status line so a screen can be reproduced).
+    public let seed: UInt64
 
     public let minimumSize = Size(width: 60, height: 20)
     public let tickInterval: Duration? = .seconds(1)
 
     /// `seed` fixes all generated data; `rowCount` is the size of the table page.
     public init(seed: UInt64 = 0x6B61_6C79_7073_6F, rowCount: Int = 10_000) {
+        self.seed = seed
         random = GalleryRandom(seed: seed)
         table = Table(columns: WidgetGallery.columns)
         form = WidgetGallery.makeForm()
@@ -83,8 +86,8 @@ public struct WidgetGallery: TerminalApplication {
         TableColumn("#", width: .fixed(5), alignment: .right, sort: .numeric),
         TableColumn("Market", width: .min(12)),
         TableColumn("Job", width: .min(12), sort: .text),
-        TableColumn("Status", width: .min(9)),
-        TableColumn("Reward", width: .min(14), alignment: .right, sort: .numeric),
+        TableColumn("Status", width: .fixed(9)),
+        TableColumn("Reward", width: .fixed(14), alignment: .right, sort: .numeric),
         TableColumn("Age", width: .fixed(6), alignment: .right, sort: .numeric),
     ]
 
@@ -109,11 +112,15 @@ public struct WidgetGallery: TerminalApplication {
     static func makeForm() -> Form {
         Form(fields: [
             .text(TextField(id: "name", label: "Operator name", placeholder: "e.g. rack-7", required: true)),
-            .text(TextField(
-                id: "stake", label: "Stake", placeholder: "0.0", kind: .number(unit: "ETH", minimum: "0.1", maximum: "32", decimals: 18),
-                required: true)),
-            .text(TextField(
-                id: "timeout", label: "Proof timeout", placeholder: "600", kind: .number(unit: "s", minimum: "30", maximum: "3600", decimals: 0))),
+            .text(
+                TextField(
+                    id: "stake", label: "Stake", placeholder: "0.0",
+                    kind: .number(unit: "ETH", minimum: "0.1", maximum: "32", decimals: 18),
+                    required: true)),
+            .text(
+                TextField(
+                    id: "timeout", label: "Proof timeout", placeholder: "600",
+                    kind: .number(unit: "s", minimum: "30", maximum: "3600", decimals: 0))),
             .text(TextField(id: "reward", label: "Reward address", placeholder: "0x…", kind: .address, required: true)),
             .choice(ChoiceField(id: "market", label: "Market", options: markets)),
             .toggle(ToggleField(id: "auto", label: "Auto-accept jobs", isOn: true)),
@@ -149,18 +156,25 @@ public struct WidgetGallery: TerminalApplication {
     /// Hints for the footer of the current page.
     var footerHints: [KeyHint] {
         if modal != nil { return WidgetGallery.keyHints.filter { $0.group == "Dialog" } }
-        if help != nil { return [KeyHint(keys: ["j", "k"], description: "Scroll"), KeyHint(keys: ["Esc"], description: "Close")] }
+        if help != nil {
+            return [KeyHint(keys: ["j", "k"], description: "Scroll"), KeyHint(keys: ["Esc"], description: "Close")]
+        }
         if isEditingForm {
-            return [KeyHint(keys: ["Tab"], description: "Next field"), KeyHint(keys: ["Enter"], description: "Validate"),
-                    KeyHint(keys: ["Esc"], description: "Stop editing")]
+            return [
+                KeyHint(keys: ["Tab"], description: "Next field"), KeyHint(keys: ["Enter"], description: "Validate"),
+                KeyHint(keys: ["Esc"], description: "Stop editing"),
+            ]
         }
         let global = WidgetGallery.keyHints.filter { $0.group == "Global" }
         switch page {
         case .table:
-            return [KeyHint(keys: ["/"], description: "Filter"), KeyHint(keys: ["s"], description: "Sort"),
-                    KeyHint(keys: ["Enter"], description: "Detail")] + global
+            return [
+                KeyHint(keys: ["/"], description: "Filter"), KeyHint(keys: ["s"], description: "Sort"),
+                KeyHint(keys: ["Enter"], description: "Detail"),
+            ] + global
         case .form:
-            return [KeyHint(keys: ["Enter"], description: "Edit"), KeyHint(keys: ["v"], description: "Validate")] + global
+            return [KeyHint(keys: ["Enter"], description: "Edit"), KeyHint(keys: ["v"], description: "Validate")]
+                + global
         default:
             return global
         }
@@ -196,7 +210,10 @@ public struct WidgetGallery: TerminalApplication {
             return .redraw
         }
         if var h = help {
-            switch h.handle(key, screen: Rect(size: screen), context: RenderContext(capabilities: Capabilities(colorDepth: .ansi16, unicode: true))) {
+            switch h.handle(
+                key, screen: Rect(size: screen),
+                context: RenderContext(capabilities: Capabilities(colorDepth: .ansi16, unicode: true)))
+            {
             case .close: help = nil
             case .scrolled: help = h
             case .none: return .none
@@ -250,19 +267,25 @@ public struct WidgetGallery: TerminalApplication {
             guard let n = c.wholeNumberValue, let p = Page(rawValue: n - 1) else { return .none }
             page = p
         case .tab: page = Page(rawValue: (page.rawValue + 1) % Page.allCases.count) ?? .overview
-        case .backTab: page = Page(rawValue: (page.rawValue + Page.allCases.count - 1) % Page.allCases.count) ?? .overview
+        case .backTab:
+            page = Page(rawValue: (page.rawValue + Page.allCases.count - 1) % Page.allCases.count) ?? .overview
         case .character("?"): help = HelpOverlay(hints: WidgetGallery.keyHints, title: "Keys")
         case .character("m"):
             modalPurpose = "Refresh"
-            modal = Modal.confirm(title: "Refresh market data", message: "Reload all markets and jobs from the chain? This takes a few seconds.", confirm: "Refresh")
+            modal = Modal.confirm(
+                title: "Refresh market data",
+                message: "Reload all markets and jobs from the chain? This takes a few seconds.", confirm: "Refresh")
         case .character("d"):
             modalPurpose = "Unstake"
             modal = Modal.confirm(
-                title: "Unstake 12.5 ETH", message: "This sends a transaction that requests unstaking 12.5 ETH from market 3. Jobs in progress keep their stake until they finish.",
+                title: "Unstake 12.5 ETH",
+                message:
+                    "This sends a transaction that requests unstaking 12.5 ETH from market 3. Jobs in progress keep their stake until they finish.",
                 confirm: "Send", dangerous: true)
         case .character("t"):
             let sev = Severity.allCases[toasts.toasts.count % Severity.allCases.count]
-            toasts.post("example \(sev.rawValue) message at tick \(ticks)", severity: sev, now: now, lifetime: .seconds(4))
+            toasts.post(
+                "example \(sev.rawValue) message at tick \(ticks)", severity: sev, now: now, lifetime: .seconds(4))
         case .escape:
             guard toasts.current != nil else { return .none }
             toasts.dismissAll()
@@ -277,7 +300,9 @@ public struct WidgetGallery: TerminalApplication {
         if errors.isEmpty {
             toasts.post("form is valid", severity: .ok, now: now)
         } else {
-            toasts.post("\(errors.count) field\(errors.count == 1 ? "" : "s") need attention", severity: .error, now: now)
+            toasts.post(
+                errors.count == 1 ? "1 field needs attention" : "\(errors.count) fields need attention",
+                severity: .error, now: now)
         }
     }
 
@@ -310,7 +335,8 @@ public struct WidgetGallery: TerminalApplication {
         case .form: renderForm(into: &frame, area: parts[1], context: context)
         case .dialogs: renderDialogs(into: &frame, area: parts[1], context: context)
         }
-        StatusLine(toast: toasts.current, idleText: "ui-demo · seed data · tick \(ticks)").render(into: &frame, area: parts[2], context: context)
+        StatusLine(toast: toasts.current, idleText: "ui-demo · seed \(seed) · press ? for keys").render(
+            into: &frame, area: parts[2], context: context)
         KeyHintBar(hints: footerHints).render(into: &frame, area: parts[3], context: context)
         if let h = help { h.render(into: &frame, screen: all, context: context) }
         if let m = modal { m.render(into: &frame, screen: all, context: context) }
@@ -318,7 +344,8 @@ public struct WidgetGallery: TerminalApplication {
 
     private func renderTabs(into frame: inout Frame, area: Rect, context: RenderContext) {
         guard !area.isEmpty else { return }
-        frame.write(String(repeating: " ", count: area.width), x: area.x, y: area.y, style: context.style(.header), clip: area)
+        frame.write(
+            String(repeating: " ", count: area.width), x: area.x, y: area.y, style: context.style(.header), clip: area)
         var x = area.x + frame.write("TerminalKit ", x: area.x, y: area.y, style: context.style(.title), clip: area)
         for p in Page.allCases {
             let active = p == page
@@ -334,8 +361,10 @@ public struct WidgetGallery: TerminalApplication {
         let chartInner = chartBox.render(into: &frame, area: left[0], context: context)
         let chartParts = Layout.rows(chartInner, [.proportional(1), .fixed(1)])
         let chart = LineChart(
-            series: [ChartSeries(name: "proofs/min", values: throughput, role: .chart1),
-                     ChartSeries(name: "latency s", values: latency, role: .chart2)],
+            series: [
+                ChartSeries(name: "proofs/min", values: throughput, role: .chart1),
+                ChartSeries(name: "latency s", values: latency, role: .chart2),
+            ],
             yRange: 0...100, unit: "", xLabels: ["-\(chartWidthSeconds(chartParts[0], context))s", "now"])
         chart.render(into: &frame, area: chartParts[0], context: context)
         chart.renderLegend(into: &frame, area: chartParts[1], context: context)
@@ -350,14 +379,18 @@ public struct WidgetGallery: TerminalApplication {
         let gaugeInner = Box(title: "Gauges").render(into: &frame, area: right[0], context: context)
         let g = Layout.rows(gaugeInner, [.fixed(1), .fixed(1), .fixed(1), .fixed(1), .fixed(1)])
         Gauge(label: "Stake  ", fraction: gaugeFraction).render(into: &frame, area: g[0], context: context)
-        Gauge(label: "Disk   ", fraction: 0.82, valueText: "82% of 2 TB").render(into: &frame, area: g[1], context: context)
+        Gauge(label: "Disk   ", fraction: 0.82, valueText: "82% of 2 TB").render(
+            into: &frame, area: g[1], context: context)
         spinner.render(into: &frame, area: g[2], context: context)
-        ProgressBar(fraction: Double(progressPhase % 21) / 20, label: "Upload").render(into: &frame, area: g[3], context: context)
-        ProgressBar(fraction: nil, phase: progressPhase, label: "Probe").render(into: &frame, area: g[4], context: context)
+        ProgressBar(fraction: Double(progressPhase % 21) / 20, label: "Upload").render(
+            into: &frame, area: g[3], context: context)
+        ProgressBar(fraction: nil, phase: progressPhase, label: "Probe").render(
+            into: &frame, area: g[4], context: context)
 
         let sparkInner = Box(title: "Sparklines").render(into: &frame, area: right[1], context: context)
         let s = Layout.rows(sparkInner, [.fixed(1), .fixed(1)])
-        for (i, (name, values, role)) in [("thr", throughput, Role.chart1), ("lat", latency, Role.chart2)].enumerated() where i < s.count {
+        for (i, (name, values, role)) in [("thr", throughput, Role.chart1), ("lat", latency, Role.chart2)].enumerated()
+        where i < s.count {
             let cols = Layout.columns(s[i], [.fixed(4), .proportional(1)])
             frame.write(name, x: cols[0].x, y: cols[0].y, style: context.style(.muted), clip: cols[0])
             Sparkline(values: values, role: role).render(into: &frame, area: cols[1], context: context)
@@ -370,7 +403,9 @@ public struct WidgetGallery: TerminalApplication {
             if let i = WidgetGallery.markets.firstIndex(of: row[1]) { counts[i] += 1 }
         }
         let bars = zip(WidgetGallery.markets, counts).enumerated().map { i, mc in
-            Bar(label: mc.0, value: Double(mc.1), valueText: String(mc.1), role: [Role.chart1, .chart2, .chart3, .chart4][i % 4])
+            Bar(
+                label: mc.0, value: Double(mc.1), valueText: String(mc.1),
+                role: [Role.chart1, .chart2, .chart3, .chart4][i % 4])
         }
         BarChart(bars: bars, orientation: .horizontal).render(into: &frame, area: barInner, context: context)
         if right[3].height >= 5 {
@@ -381,7 +416,9 @@ public struct WidgetGallery: TerminalApplication {
 
     private var queueBars: BarChart {
         let bars = (0..<6).map { i in
-            Bar(label: "m\(i + 1)", value: Double((i * 7 + ticks) % 10 + 1), valueText: String((i * 7 + ticks) % 10 + 1),
+            Bar(
+                label: "m\(i + 1)", value: Double((i * 7 + ticks) % 10 + 1),
+                valueText: String((i * 7 + ticks) % 10 + 1),
                 role: [Role.chart1, .chart2, .chart3, .chart4][i % 4])
         }
         return BarChart(bars: bars, orientation: .vertical, maximum: 10)
@@ -393,32 +430,49 @@ public struct WidgetGallery: TerminalApplication {
     }
 
     private func renderTable(into frame: inout Frame, area: Rect, context: RenderContext) {
-        let inner = Box(title: "Jobs", info: table.sortColumn.map { "sorted by \(WidgetGallery.columns[$0].title)" } ?? "", focused: true)
-            .render(into: &frame, area: area, context: context)
+        let inner = Box(
+            title: "Jobs", info: table.sortColumn.map { "sorted by \(WidgetGallery.columns[$0].title)" } ?? "",
+            focused: true
+        )
+        .render(into: &frame, area: area, context: context)
         table.render(into: &frame, area: inner, context: context)
     }
 
     private func renderForm(into frame: inout Frame, area: Rect, context: RenderContext) {
         let cols = Layout.columns(area, [.min(44), .proportional(1)])
-        let inner = Box(title: "Register operator", info: isEditingForm ? "editing" : "Enter to edit", focused: isEditingForm)
-            .render(into: &frame, area: cols[0], context: context)
+        let inner = Box(
+            title: "Register operator", info: isEditingForm ? "editing" : "Enter to edit", focused: isEditingForm
+        )
+        .render(into: &frame, area: cols[0], context: context)
         form.render(into: &frame, area: inner.inset(top: 1, left: 1), context: context)
         let side = Box(title: "Values").render(into: &frame, area: cols[1], context: context)
         var y = side.y
         for f in form.fields where y < side.maxY {
-            frame.write(TextFit.truncate("\(f.id): \(f.value)", to: side.width, ellipsis: context.glyphs.ellipsis), x: side.x, y: y, style: context.style(.muted), clip: side)
+            frame.write(
+                TextFit.truncate("\(f.id): \(f.value)", to: side.width, ellipsis: context.glyphs.ellipsis), x: side.x,
+                y: y, style: context.style(.muted), clip: side)
             y += 1
         }
     }
 
     private func renderDialogs(into frame: inout Frame, area: Rect, context: RenderContext) {
-        let rows = Layout.rows(area, [.min(8), .fixed(6)])
+        let rows = Layout.rows(area, [.fixed(8), .fixed(6), .min(6)])
         let inner = Box(title: "Dialogs and messages").render(into: &frame, area: rows[0], context: context)
         TextView(
             "m opens a dialog, d a dangerous one (focus starts on Cancel; ←/→ move, Enter activates, Esc cancels). t posts a toast that expires after 4 ticks. ? shows the help generated from the key hints.\n\nToasts shown: \(toasts.toasts.count).",
             alignment: .left
         ).render(into: &frame, area: inner, context: context)
-        let barsInner = Box(title: "Queue depth").render(into: &frame, area: rows[1], context: context)
+        let statusInner = Box(title: "Status line severities").render(into: &frame, area: rows[1], context: context)
+        let samples = [
+            (Severity.info, "new block 21,004,112 cached"), (.ok, "stake confirmed after 3 blocks"),
+            (.warn, "gas price above your limit, waiting"), (.error, "RPC timed out after 10 s, retrying"),
+        ]
+        for (i, sample) in samples.enumerated() where i < statusInner.height {
+            let line = Rect(x: statusInner.x, y: statusInner.y + i, width: statusInner.width, height: 1)
+            StatusLine(toast: Toast(message: sample.1, severity: sample.0, expires: .zero)).render(
+                into: &frame, area: line, context: context)
+        }
+        let barsInner = Box(title: "Queue depth").render(into: &frame, area: rows[2], context: context)
         queueBars.render(into: &frame, area: barsInner, context: context)
     }
 }

@@ -131,7 +131,9 @@ public struct LineChart: Sendable {
             for y in area.y..<(area.y + plotHeight) {
                 frame.write(String(g.vertical), x: axisX, y: y, style: axisStyle, clip: area)
             }
-            frame.write(TextFit.fit(top, width: labelWidth, alignment: .right, ellipsis: ""), x: area.x, y: area.y, style: axisStyle, clip: area)
+            frame.write(
+                TextFit.fit(top, width: labelWidth, alignment: .right, ellipsis: ""), x: area.x, y: area.y,
+                style: axisStyle, clip: area)
             if plotHeight > 1 {
                 frame.write(
                     TextFit.fit(bottom, width: labelWidth, alignment: .right, ellipsis: ""), x: area.x,
@@ -141,7 +143,9 @@ public struct LineChart: Sendable {
         if hasXAxis {
             let y = area.y + plotHeight
             if labelWidth > 0 { frame.write(String(g.bottomLeft), x: axisX, y: y, style: axisStyle, clip: area) }
-            frame.write(String(repeating: String(g.horizontal), count: Swift.max(0, plot.width)), x: plot.x, y: y, style: axisStyle, clip: area)
+            frame.write(
+                String(repeating: String(g.horizontal), count: Swift.max(0, plot.width)), x: plot.x, y: y,
+                style: axisStyle, clip: area)
         }
         if hasXLabels {
             drawXLabels(into: &frame, y: area.y + plotHeight + 1, plot: plot, clip: area, context: context)
@@ -150,7 +154,9 @@ public struct LineChart: Sendable {
         let hasData = series.contains { !$0.values.isEmpty }
         if !hasData {
             let msg = TextFit.truncate("no data", to: plot.width, ellipsis: g.ellipsis)
-            frame.write(msg, x: plot.x + (plot.width - DisplayWidth.of(msg)) / 2, y: plot.y + plot.height / 2, style: axisStyle, clip: plot)
+            frame.write(
+                msg, x: plot.x + (plot.width - DisplayWidth.of(msg)) / 2, y: plot.y + plot.height / 2, style: axisStyle,
+                clip: plot)
             return
         }
         switch mode {
@@ -217,7 +223,8 @@ public struct LineChart: Sendable {
             for cx in 0..<plot.width {
                 let b = bits[cy * plot.width + cx]
                 guard b != 0, let scalar = Unicode.Scalar(0x2800 + UInt32(b)) else { continue }
-                frame[plot.x + cx, plot.y + cy] = Cell(Character(scalar), style: context.style(owner[cy * plot.width + cx]))
+                frame[plot.x + cx, plot.y + cy] = Cell(
+                    Character(scalar), style: context.style(owner[cy * plot.width + cx]))
             }
         }
     }
@@ -266,7 +273,8 @@ public struct LineChart: Sendable {
         for (n, s) in series.enumerated() {
             let mark = mode == .ascii ? String(LineChart.asciiMarks[n % 4]) : String(context.glyphs.blockFull)
             x += frame.write(mark, x: x, y: area.y, style: context.style(s.role), clip: area)
-            x += frame.write(" " + context.displayable(s.name) + "  ", x: x, y: area.y, style: context.style(.text), clip: area)
+            x += frame.write(
+                " " + context.displayable(s.name) + "  ", x: x, y: area.y, style: context.style(.text), clip: area)
         }
     }
 }
@@ -366,14 +374,17 @@ public struct BarChart: Sendable {
 
     private func renderHorizontal(into frame: inout Frame, area: Rect, context: RenderContext) {
         let g = context.glyphs
-        let labelWidth = Swift.min(bars.map { DisplayWidth.of(context.displayable($0.label)) }.max() ?? 0, area.width / 3)
+        let labelWidth = Swift.min(
+            bars.map { DisplayWidth.of(context.displayable($0.label)) }.max() ?? 0, area.width / 3)
         let valueWidth = Swift.min(bars.map { DisplayWidth.of(text($0)) }.max() ?? 0, area.width / 3)
         let barCells = area.width - labelWidth - valueWidth - (labelWidth > 0 ? 1 : 0) - (valueWidth > 0 ? 1 : 0)
         for (i, b) in bars.prefix(area.height).enumerated() {
             let y = area.y + i
             var x = area.x
             if labelWidth > 0 {
-                frame.write(TextFit.fit(context.displayable(b.label), width: labelWidth, ellipsis: g.ellipsis), x: x, y: y, style: context.style(.text), clip: area)
+                frame.write(
+                    TextFit.fit(context.displayable(b.label), width: labelWidth, ellipsis: g.ellipsis), x: x, y: y,
+                    style: context.style(.text), clip: area)
                 x += labelWidth + 1
             }
             if barCells > 0 {
@@ -389,7 +400,9 @@ public struct BarChart: Sendable {
                 x += barCells + 1
             }
             if valueWidth > 0 {
-                frame.write(TextFit.fit(text(b), width: valueWidth, alignment: .right, ellipsis: g.ellipsis), x: x, y: y, style: context.style(.muted), clip: area)
+                frame.write(
+                    TextFit.fit(text(b), width: valueWidth, alignment: .right, ellipsis: g.ellipsis), x: x, y: y,
+                    style: context.style(.muted), clip: area)
             }
         }
     }
@@ -414,8 +427,13 @@ public struct BarChart: Sendable {
             }
             if hasText {
                 let valueY = Swift.max(area.y, baseY - (e + 7) / 8)
-                frame.write(TextFit.fit(text(b), width: barWidth, alignment: .center, ellipsis: g.ellipsis), x: x, y: valueY, style: context.style(.muted), clip: area)
-                frame.write(TextFit.fit(context.displayable(b.label), width: barWidth, alignment: .center, ellipsis: g.ellipsis), x: x, y: area.maxY - 1, style: context.style(.text), clip: area)
+                frame.write(
+                    TextFit.fit(text(b), width: barWidth, alignment: .center, ellipsis: g.ellipsis), x: x, y: valueY,
+                    style: context.style(.muted), clip: area)
+                frame.write(
+                    TextFit.fit(
+                        context.displayable(b.label), width: barWidth, alignment: .center, ellipsis: g.ellipsis), x: x,
+                    y: area.maxY - 1, style: context.style(.text), clip: area)
             }
         }
     }
@@ -451,11 +469,16 @@ public struct Gauge: Sendable {
         let value = context.displayable(valueText ?? "\(percent)%")
         let valueWidth = DisplayWidth.of(value)
         var labelWidth = DisplayWidth.of(label)
-        if labelWidth > 0, labelWidth + 1 + 4 + valueWidth + 1 > area.width { labelWidth = Swift.max(0, area.width - valueWidth - 6) }
-        if labelWidth > 0 {
-            x += frame.write(TextFit.truncate(label, to: labelWidth, ellipsis: g.ellipsis) + " ", x: x, y: y, style: context.style(.text), clip: area)
+        if labelWidth > 0, labelWidth + 1 + 4 + valueWidth + 1 > area.width {
+            labelWidth = Swift.max(0, area.width - valueWidth - 6)
         }
-        let barArea = Rect(x: x, y: y, width: area.maxX - x - (valueWidth + 1 <= area.maxX - x - 2 ? valueWidth + 1 : 0), height: 1)
+        if labelWidth > 0 {
+            x += frame.write(
+                TextFit.truncate(label, to: labelWidth, ellipsis: g.ellipsis) + " ", x: x, y: y,
+                style: context.style(.text), clip: area)
+        }
+        let barArea = Rect(
+            x: x, y: y, width: area.maxX - x - (valueWidth + 1 <= area.maxX - x - 2 ? valueWidth + 1 : 0), height: 1)
         let f = fraction.isFinite ? Swift.max(0, Swift.min(1, fraction)) : 0
         drawBar(into: &frame, area: barArea, fraction: f, context: context)
         if barArea.maxX + 1 + valueWidth <= area.maxX {
@@ -483,14 +506,17 @@ public struct Gauge: Sendable {
             }
         } else {
             guard area.width >= 3 else {
-                frame.write(String(repeating: "#", count: Int((fraction * Double(area.width)).rounded())), x: area.x, y: area.y, style: fill, clip: area)
+                frame.write(
+                    String(repeating: "#", count: Int((fraction * Double(area.width)).rounded())), x: area.x, y: area.y,
+                    style: fill, clip: area)
                 return
             }
             let inner = area.width - 2
             let n = Swift.min(inner, Int((fraction * Double(inner)).rounded(.down)))
             frame.write("[", x: area.x, y: area.y, style: empty, clip: area)
             frame.write(String(repeating: "#", count: n), x: area.x + 1, y: area.y, style: fill, clip: area)
-            frame.write(String(repeating: ".", count: inner - n), x: area.x + 1 + n, y: area.y, style: empty, clip: area)
+            frame.write(
+                String(repeating: ".", count: inner - n), x: area.x + 1 + n, y: area.y, style: empty, clip: area)
             frame.write("]", x: area.maxX - 1, y: area.y, style: empty, clip: area)
         }
     }

@@ -41,7 +41,9 @@ public struct ToastCenter: Sendable {
     public var current: Toast? { toasts.last }
 
     /// Adds a toast that shows until `now + lifetime`.
-    public mutating func post(_ message: String, severity: Severity = .info, now: Duration, lifetime: Duration = .seconds(5)) {
+    public mutating func post(
+        _ message: String, severity: Severity = .info, now: Duration, lifetime: Duration = .seconds(5)
+    ) {
         toasts.append(Toast(message: message, severity: severity, expires: now + lifetime))
         if toasts.count > capacity { toasts.removeFirst(toasts.count - capacity) }
     }
@@ -78,17 +80,23 @@ public struct StatusLine: Sendable {
             frame.write(String(repeating: " ", count: area.width), x: area.x, y: y, style: style, clip: area)
             let tag = t.severity.tag + " "
             let tagStyle = merge(context.style(t.severity.role), into: style)
-            let w = frame.write(TextFit.truncate(tag, to: area.width, ellipsis: e), x: area.x, y: y, style: tagStyle, clip: area)
-            frame.write(TextFit.truncate(context.displayable(t.message), to: area.width - w, ellipsis: e), x: area.x + w, y: y, style: style, clip: area)
+            let w = frame.write(
+                TextFit.truncate(tag, to: area.width, ellipsis: e), x: area.x, y: y, style: tagStyle, clip: area)
+            frame.write(
+                TextFit.truncate(context.displayable(t.message), to: area.width - w, ellipsis: e), x: area.x + w, y: y,
+                style: style, clip: area)
         } else {
-            frame.write(TextFit.truncate(context.displayable(idleText), to: area.width, ellipsis: e), x: area.x, y: y, style: context.style(.muted), clip: area)
+            frame.write(
+                TextFit.truncate(context.displayable(idleText), to: area.width, ellipsis: e), x: area.x, y: y,
+                style: context.style(.muted), clip: area)
         }
     }
 
     private func merge(_ a: Style, into b: Style) -> Style {
-        Style(foreground: a.foreground == .default ? b.foreground : a.foreground,
-              background: a.background == .default ? b.background : a.background,
-              attributes: a.attributes.union(b.attributes))
+        Style(
+            foreground: a.foreground == .default ? b.foreground : a.foreground,
+            background: a.background == .default ? b.background : a.background,
+            attributes: a.attributes.union(b.attributes))
     }
 }
 
@@ -118,7 +126,11 @@ public struct Spinner: Sendable, Hashable {
         guard !area.isEmpty else { return }
         frame.write(String(glyph(context.glyphs)), x: area.x, y: area.y, style: context.style(.pending), clip: area)
         if !label.isEmpty {
-            frame.write(" " + TextFit.truncate(context.displayable(label), to: area.width - 2, ellipsis: context.glyphs.ellipsis), x: area.x + 1, y: area.y, style: context.style(.text), clip: area)
+            frame.write(
+                " "
+                    + TextFit.truncate(
+                        context.displayable(label), to: area.width - 2, ellipsis: context.glyphs.ellipsis),
+                x: area.x + 1, y: area.y, style: context.style(.text), clip: area)
         }
     }
 }
@@ -146,7 +158,9 @@ public struct ProgressBar: Sendable, Hashable {
         let g = context.glyphs
         var x = area.x
         if !label.isEmpty, area.width > 10 {
-            x += frame.write(TextFit.truncate(context.displayable(label), to: area.width / 3, ellipsis: g.ellipsis) + " ", x: x, y: area.y, style: context.style(.text), clip: area)
+            x += frame.write(
+                TextFit.truncate(context.displayable(label), to: area.width / 3, ellipsis: g.ellipsis) + " ", x: x,
+                y: area.y, style: context.style(.text), clip: area)
         }
         let bar = Rect(x: x, y: area.y, width: area.maxX - x, height: 1)
         guard bar.width > 0 else { return }
@@ -168,7 +182,8 @@ public struct ProgressBar: Sendable, Hashable {
         }
         for i in 0..<inner.width {
             let on = i >= start && i < start + sweep
-            frame[inner.x + i, inner.y] = Cell(on ? fillCh : emptyCh, style: context.style(on ? .gaugeFill : .gaugeEmpty))
+            frame[inner.x + i, inner.y] = Cell(
+                on ? fillCh : emptyCh, style: context.style(on ? .gaugeFill : .gaugeEmpty))
         }
     }
 }

@@ -58,7 +58,9 @@ public struct TextField: Sendable {
             if c == "." { return !text.contains(".") }
             return c.isASCII && c.isNumber
         case .address:
-            if c == "x" || c == "X" { return cursor == 1 && text.first == "0" && !text.contains(where: { $0 == "x" || $0 == "X" }) }
+            if c == "x" || c == "X" {
+                return cursor == 1 && text.first == "0" && !text.contains(where: { $0 == "x" || $0 == "X" })
+            }
             return c.isHexDigit && c.isASCII
         }
     }
@@ -118,7 +120,8 @@ public struct TextField: Sendable {
         let area = area.intersection(frame.bounds)
         guard !area.isEmpty else { return }
         let g = context.glyphs
-        var x = FormDrawing.label(label, focused: focused, into: &frame, area: area, width: labelWidth, context: context)
+        var x = FormDrawing.label(
+            label, focused: focused, into: &frame, area: area, width: labelWidth, context: context)
         var unitText = ""
         if case .number(let unit, _, _, _) = kind, !unit.isEmpty { unitText = " " + context.displayable(unit) }
         let unitWidth = DisplayWidth.of(unitText)
@@ -126,9 +129,12 @@ public struct TextField: Sendable {
         guard boxWidth > 0 else { return }
         let shownText = context.displayable(text)
         let field = Rect(x: x, y: area.y, width: boxWidth, height: 1)
-        frame.write(String(repeating: " ", count: boxWidth), x: x, y: area.y, style: context.style(.inputText), clip: field)
+        frame.write(
+            String(repeating: " ", count: boxWidth), x: x, y: area.y, style: context.style(.inputText), clip: field)
         if text.isEmpty && !placeholder.isEmpty {
-            frame.write(TextFit.truncate(context.displayable(placeholder), to: boxWidth - 1, ellipsis: g.ellipsis), x: x, y: area.y, style: context.style(.inputPlaceholder), clip: field)
+            frame.write(
+                TextFit.truncate(context.displayable(placeholder), to: boxWidth - 1, ellipsis: g.ellipsis), x: x,
+                y: area.y, style: context.style(.inputPlaceholder), clip: field)
         } else {
             // Scroll horizontally so the cursor stays visible.
             let chars = Array(shownText)
@@ -226,21 +232,28 @@ public struct ChoiceField: Sendable, Hashable {
         let area = area.intersection(frame.bounds)
         guard !area.isEmpty else { return }
         let g = context.glyphs
-        let x = FormDrawing.label(label, focused: focused, into: &frame, area: area, width: labelWidth, context: context)
+        let x = FormDrawing.label(
+            label, focused: focused, into: &frame, area: area, width: labelWidth, context: context)
         let room = Rect(x: x, y: area.y, width: area.maxX - x, height: area.height)
         guard !room.isEmpty else { return }
         if showsList {
             for (i, o) in options.enumerated() where i < room.height {
                 let mark = i == selected ? "(" + String(g.bullet) + ") " : "( ) "
                 let role: Role = i == selected && focused ? .selection : .text
-                frame.write(TextFit.truncate(mark + context.displayable(o), to: room.width, ellipsis: g.ellipsis), x: room.x, y: room.y + i, style: context.style(role), clip: room)
+                frame.write(
+                    TextFit.truncate(mark + context.displayable(o), to: room.width, ellipsis: g.ellipsis), x: room.x,
+                    y: room.y + i, style: context.style(role), clip: room)
             }
         } else {
             let l = context.capabilities.unicode ? "‹ " : "< ", r = context.capabilities.unicode ? " ›" : " >"
             let text = l + context.displayable(value ?? "") + r
-            frame.write(TextFit.truncate(text, to: room.width, ellipsis: g.ellipsis), x: room.x, y: room.y, style: context.style(focused ? .selection : .inputText), clip: room)
+            frame.write(
+                TextFit.truncate(text, to: room.width, ellipsis: g.ellipsis), x: room.x, y: room.y,
+                style: context.style(focused ? .selection : .inputText), clip: room)
             if options.count > 1, DisplayWidth.of(text) + 8 <= room.width {
-                frame.write(" \(selected + 1)/\(options.count)", x: room.x + DisplayWidth.of(text), y: room.y, style: context.style(.muted), clip: room)
+                frame.write(
+                    " \(selected + 1)/\(options.count)", x: room.x + DisplayWidth.of(text), y: room.y,
+                    style: context.style(.muted), clip: room)
             }
         }
     }
@@ -269,15 +282,19 @@ public struct ToggleField: Sendable, Hashable {
     public func render(into frame: inout Frame, area: Rect, focused: Bool, labelWidth: Int, context: RenderContext) {
         let area = area.intersection(frame.bounds)
         guard !area.isEmpty else { return }
-        let x = FormDrawing.label(label, focused: focused, into: &frame, area: area, width: labelWidth, context: context)
+        let x = FormDrawing.label(
+            label, focused: focused, into: &frame, area: area, width: labelWidth, context: context)
         let text = isOn ? "[x] on" : "[ ] off"
-        frame.write(text, x: x, y: area.y, style: context.style(focused ? .selection : (isOn ? .ok : .text)), clip: area)
+        frame.write(
+            text, x: x, y: area.y, style: context.style(focused ? .selection : (isOn ? .ok : .text)), clip: area)
     }
 }
 
 enum FormDrawing {
     /// Draws `› label` (focused) or `  label` padded to `width`; returns x after it.
-    static func label(_ label: String, focused: Bool, into frame: inout Frame, area: Rect, width: Int, context: RenderContext) -> Int {
+    static func label(
+        _ label: String, focused: Bool, into frame: inout Frame, area: Rect, width: Int, context: RenderContext
+    ) -> Int {
         let w = Swift.min(width, Swift.max(0, area.width / 2))
         guard w > 2 else { return area.x }
         let mark = focused ? String(context.glyphs.arrowRight) + " " : "  "
@@ -435,9 +452,12 @@ public struct Form: Sendable {
             let r = Rect(x: area.x, y: y, width: area.width, height: f.inputHeight)
             let focused = i == focus
             switch f {
-            case .text(let t): t.render(into: &frame, area: r, focused: focused, labelWidth: labelWidth, context: context)
-            case .choice(let c): c.render(into: &frame, area: r, focused: focused, labelWidth: labelWidth, context: context)
-            case .toggle(let t): t.render(into: &frame, area: r, focused: focused, labelWidth: labelWidth, context: context)
+            case .text(let t):
+                t.render(into: &frame, area: r, focused: focused, labelWidth: labelWidth, context: context)
+            case .choice(let c):
+                c.render(into: &frame, area: r, focused: focused, labelWidth: labelWidth, context: context)
+            case .toggle(let t):
+                t.render(into: &frame, area: r, focused: focused, labelWidth: labelWidth, context: context)
             }
             if let e = errors[f.id], y + f.inputHeight < area.maxY {
                 let w = Swift.min(labelWidth, area.width / 2)

@@ -43,10 +43,13 @@ public struct Modal: Sendable, Hashable {
     }
 
     /// A Cancel / confirm dialog; `dangerous` makes the confirm button destructive.
-    public static func confirm(title: String, message: String, confirm: String = "OK", dangerous: Bool = false) -> Modal {
+    public static func confirm(title: String, message: String, confirm: String = "OK", dangerous: Bool = false) -> Modal
+    {
         Modal(
             title: title, message: message,
-            buttons: [ModalButton("Cancel", kind: .cancel), ModalButton(confirm, kind: dangerous ? .destructive : .confirm)],
+            buttons: [
+                ModalButton("Cancel", kind: .cancel), ModalButton(confirm, kind: dangerous ? .destructive : .confirm),
+            ],
             dangerous: dangerous)
     }
 
@@ -124,7 +127,8 @@ public struct KeyHintBar: Sendable {
         let area = area.intersection(frame.bounds)
         guard !area.isEmpty else { return }
         let y = area.y
-        frame.write(String(repeating: " ", count: area.width), x: area.x, y: y, style: context.style(.footer), clip: area)
+        frame.write(
+            String(repeating: " ", count: area.width), x: area.x, y: y, style: context.style(.footer), clip: area)
         let more = context.glyphs.ellipsis
         let moreWidth = DisplayWidth.of(more)
         var x = area.x
@@ -183,7 +187,10 @@ public struct HelpOverlay: Sendable {
             if !out.isEmpty { out.append(Line(keys: "", text: "", isGroup: false)) }
             if !g.isEmpty { out.append(Line(keys: "", text: context.displayable(g), isGroup: true)) }
             for h in byGroup[g] ?? [] {
-                out.append(Line(keys: context.displayable(h.keys.joined(separator: " ")), text: context.displayable(h.description), isGroup: false))
+                out.append(
+                    Line(
+                        keys: context.displayable(h.keys.joined(separator: " ")),
+                        text: context.displayable(h.description), isGroup: false))
             }
         }
         return out
@@ -252,13 +259,19 @@ public struct HelpOverlay: Sendable {
                 let l = ls[idx]
                 let y = inner.y + row
                 if l.isGroup {
-                    frame.write(TextFit.truncate(l.text, to: col.width, ellipsis: e), x: col.x, y: y, style: context.style(.header), clip: col)
+                    frame.write(
+                        TextFit.truncate(l.text, to: col.width, ellipsis: e), x: col.x, y: y,
+                        style: context.style(.header), clip: col)
                 } else if !l.keys.isEmpty || !l.text.isEmpty {
                     let kw = Swift.min(geo.keyWidth, col.width)
-                    frame.write(TextFit.fit(l.keys, width: kw, ellipsis: e), x: col.x, y: y, style: context.style(.keyHint), clip: col)
+                    frame.write(
+                        TextFit.fit(l.keys, width: kw, ellipsis: e), x: col.x, y: y, style: context.style(.keyHint),
+                        clip: col)
                     let tw = col.width - kw - 2
                     if tw > 0 {
-                        frame.write(TextFit.truncate(l.text, to: tw, ellipsis: e), x: col.x + kw + 2, y: y, style: context.style(.text), clip: col)
+                        frame.write(
+                            TextFit.truncate(l.text, to: tw, ellipsis: e), x: col.x + kw + 2, y: y,
+                            style: context.style(.text), clip: col)
                     }
                 }
             }

@@ -111,12 +111,33 @@ public struct Table: Sendable {
         if let c = sortColumn, let mode = columns[c].sort {
             let asc = sortAscending
             let rows = self.rows
+            let cell = { (i: Int) -> String in c < rows[i].count ? rows[i][c] : "" }
+            // Keys are parsed once per row, not once per comparison: sorting 10,000 rows stays fast.
+            let order: (Int, Int) -> Int
+            switch mode {
+            case .text:
+                var keys = Array(repeating: "", count: rows.count)
+                for i in indices { keys[i] = cell(i).lowercased() }
+                order = { a, b in
+                    let ka = keys[a], kb = keys[b]
+                    return ka < kb ? -1 : (ka > kb ? 1 : 0)
+                }
+            case .numeric:
+                var keys = [DecimalText?](repeating: nil, count: rows.count)
+                for i in indices { keys[i] = DecimalText(cell(i)) }
+                order = { a, b in
+                    switch (keys[a], keys[b]) {
+                    case (nil, nil): return TableOrder.compare(cell(a), cell(b), .text)
+                    case (nil, _): return 1  // non-numbers last
+                    case (_, nil): return -1
+                    case (let x?, let y?): return x.compare(y)
+                    }
+                }
+            }
             indices.sort { a, b in
-                let va = c < rows[a].count ? rows[a][c] : ""
-                let vb = c < rows[b].count ? rows[b][c] : ""
-                let order = TableOrder.compare(va, vb, mode)
-                if order == 0 { return a < b }  // stable
-                return asc ? order < 0 : order > 0
+                let o = order(a, b)
+                if o == 0 { return a < b }  // stable
+                return asc ? o < 0 : o > 0
             }
         }
         view = indices
@@ -267,10 +288,12 @@ public struct Table: Sendable {
                 let isSel = pos == selection
                 let style = isSel ? sel : text
                 if isSel {
-                    frame.write(String(repeating: " ", count: area.width), x: area.x, y: y + line, style: sel, clip: area)
+                    frame.write(
+                        String(repeating: " ", count: area.width), x: area.x, y: y + line, style: sel, clip: area)
                 }
                 if markerWidth > 0 {
-                    frame.write(isSel ? String(g.arrowRight) + " " : "  ", x: area.x, y: y + line, style: style, clip: area)
+                    frame.write(
+                        isSel ? String(g.arrowRight) + " " : "  ", x: area.x, y: y + line, style: style, clip: area)
                 }
                 for (i, col) in columns.enumerated() where widths[i] > 0 {
                     let value = i < row.count ? context.displayable(row[i]) : ""
@@ -296,7 +319,8 @@ public struct Table: Sendable {
             if leftRoom > 0, !left.isEmpty {
                 // Keep the end of the filter visible while typing.
                 let shown = DisplayWidth.of(left) > leftRoom ? tail(left, leftRoom, g.ellipsis) : left
-                frame.write(shown, x: area.x, y: y, style: context.style(isEditingFilter ? .inputText : .accent), clip: area)
+                frame.write(
+                    shown, x: area.x, y: y, style: context.style(isEditingFilter ? .inputText : .accent), clip: area)
             }
             if countWidth <= area.width {
                 frame.write(count, x: area.maxX - countWidth, y: y, style: context.style(.muted), clip: area)

@@ -24,7 +24,8 @@ public struct TextView: Sendable {
             let last = lines[lines.count - 1]
             // Mark the cut so the reader knows there is more.
             let room = area.width - DisplayWidth.of(context.glyphs.ellipsis)
-            lines[lines.count - 1] = (room > 0 ? TextFit.truncate(last, to: room, ellipsis: "") : "") + context.glyphs.ellipsis
+            lines[lines.count - 1] =
+                (room > 0 ? TextFit.truncate(last, to: room, ellipsis: "") : "") + context.glyphs.ellipsis
         }
         let st = context.style(role)
         for (i, line) in lines.enumerated() {

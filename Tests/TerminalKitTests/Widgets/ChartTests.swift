@@ -8,7 +8,8 @@ import Testing
     /// Braille cells of a 1×1 plot (no axes: area too small for labels) for one series.
     static func brailleCell(_ values: [Double], range: ClosedRange<Double>) -> Character {
         var f = Frame(width: 1, height: 1)
-        LineChart(series: [ChartSeries(name: "s", values: values)], yRange: range).render(into: &f, area: f.bounds, context: W.unicode)
+        LineChart(series: [ChartSeries(name: "s", values: values)], yRange: range).render(
+            into: &f, area: f.bounds, context: W.unicode)
         return f[0, 0].character
     }
 
@@ -41,12 +42,14 @@ import Testing
         #expect(ChartFormat.number(2.25, decimals: 1) == "2.3")  // half away from zero
         #expect(ChartFormat.number(-0.04, decimals: 1) == "0.0")
         #expect(ChartFormat.number(-1.5, decimals: 0) == "-2")
-        #expect(ChartFormat.number(12.345, decimals: 2) == "12.35" || ChartFormat.number(12.345, decimals: 2) == "12.34")
+        #expect(
+            ChartFormat.number(12.345, decimals: 2) == "12.35" || ChartFormat.number(12.345, decimals: 2) == "12.34")
         #expect(ChartFormat.number(1e30) == "huge")
     }
 
     static let twoSeries = [
-        ChartSeries(name: "rate", values: [0, 2, 4, 6, 8, 10, 8, 6, 4, 2, 0, 1, 3, 5, 7, 9, 10, 10, 9, 8], role: .chart1),
+        ChartSeries(
+            name: "rate", values: [0, 2, 4, 6, 8, 10, 8, 6, 4, 2, 0, 1, 3, 5, 7, 9, 10, 10, 9, 8], role: .chart1),
         ChartSeries(name: "base", values: [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5], role: .chart2),
     ]
 
@@ -54,7 +57,8 @@ import Testing
         for (name, ctx, style) in [
             ("braille", W.unicode, ChartStyle?.none), ("block", W.unicode, .block), ("ascii", W.ascii, nil),
         ] {
-            let chart = LineChart(series: Self.twoSeries, yRange: 0...10, unit: "s", xLabels: ["-20s", "-10s", "now"], style: style)
+            let chart = LineChart(
+                series: Self.twoSeries, yRange: 0...10, unit: "s", xLabels: ["-20s", "-10s", "now"], style: style)
             let f = W.frame(30, 8) { f in
                 chart.render(into: &f, area: Rect(x: 0, y: 0, width: 30, height: 7), context: ctx)
                 chart.renderLegend(into: &f, area: Rect(x: 0, y: 7, width: 30, height: 1), context: ctx)
@@ -73,12 +77,18 @@ import Testing
         ]
         for (name, series) in cases {
             for ctx in [W.unicode, W.ascii] {
-                let f = W.frame(16, 5) { f in LineChart(series: series, unit: "ETH", xLabels: ["a", "b"]).render(into: &f, area: f.bounds, context: ctx) }
+                let f = W.frame(16, 5) { f in
+                    LineChart(series: series, unit: "ETH", xLabels: ["a", "b"]).render(
+                        into: &f, area: f.bounds, context: ctx)
+                }
                 out += "\(name) \(ctx.capabilities.unicode ? "unicode" : "ascii"):\n" + f.text() + "\n"
             }
         }
         for (w, h) in [(0, 0), (1, 1), (2, 1), (3, 2), (5, 3)] {
-            let f = W.frame(w, h) { f in LineChart(series: Self.twoSeries, unit: "s", xLabels: ["x"]).render(into: &f, area: f.bounds, context: W.unicode) }
+            let f = W.frame(w, h) { f in
+                LineChart(series: Self.twoSeries, unit: "s", xLabels: ["x"]).render(
+                    into: &f, area: f.bounds, context: W.unicode)
+            }
             out += "\(w)x\(h):\n" + f.text() + "\n"
         }
         try Snapshot.check(out, named: "line-edge-cases", suite: Self.suite)
@@ -90,17 +100,26 @@ import Testing
             let f = W.frame(24, 14) { f in
                 Sparkline(values: values).render(into: &f, area: Rect(x: 0, y: 0, width: 24, height: 1), context: ctx)
                 Sparkline(values: values).render(into: &f, area: Rect(x: 0, y: 1, width: 5, height: 1), context: ctx)
-                Gauge(label: "Stake", fraction: 0.4567).render(into: &f, area: Rect(x: 0, y: 2, width: 24, height: 1), context: ctx)
-                Gauge(label: "Stake", fraction: 1.7).render(into: &f, area: Rect(x: 0, y: 3, width: 12, height: 1), context: ctx)
-                Gauge(label: "", fraction: 0.999).render(into: &f, area: Rect(x: 0, y: 4, width: 10, height: 1), context: ctx)
+                Gauge(label: "Stake", fraction: 0.4567).render(
+                    into: &f, area: Rect(x: 0, y: 2, width: 24, height: 1), context: ctx)
+                Gauge(label: "Stake", fraction: 1.7).render(
+                    into: &f, area: Rect(x: 0, y: 3, width: 12, height: 1), context: ctx)
+                Gauge(label: "", fraction: 0.999).render(
+                    into: &f, area: Rect(x: 0, y: 4, width: 10, height: 1), context: ctx)
                 BarChart(bars: [
-                    Bar(label: "alpha", value: 10), Bar(label: "beta", value: 3.5, role: .chart2), Bar(label: "gamma", value: 0, valueText: "none"),
+                    Bar(label: "alpha", value: 10), Bar(label: "beta", value: 3.5, role: .chart2),
+                    Bar(label: "gamma", value: 0, valueText: "none"),
                 ]).render(into: &f, area: Rect(x: 0, y: 5, width: 24, height: 3), context: ctx)
-                BarChart(bars: [Bar(label: "a", value: 4), Bar(label: "bb", value: 8, role: .chart2), Bar(label: "c", value: 1)], orientation: .vertical)
-                    .render(into: &f, area: Rect(x: 0, y: 8, width: 24, height: 6), context: ctx)
+                BarChart(
+                    bars: [
+                        Bar(label: "a", value: 4), Bar(label: "bb", value: 8, role: .chart2), Bar(label: "c", value: 1),
+                    ], orientation: .vertical
+                )
+                .render(into: &f, area: Rect(x: 0, y: 8, width: 24, height: 6), context: ctx)
             }
             if !ctx.capabilities.unicode { #expect(W.isASCII(f)) }
-            try Snapshot.check(W.dump(f), named: "small-charts-\(ctx.capabilities.unicode ? "unicode" : "ascii")", suite: Self.suite)
+            try Snapshot.check(
+                W.dump(f), named: "small-charts-\(ctx.capabilities.unicode ? "unicode" : "ascii")", suite: Self.suite)
         }
         #expect(Gauge(label: "", fraction: 0.999).percent == 99)
         #expect(Gauge(label: "", fraction: .nan).percent == 0)
@@ -115,7 +134,8 @@ import Testing
                 Sparkline(values: [.nan, 1]).render(into: &f, area: f.bounds, context: ctx)
                 Gauge(label: "label", fraction: 0.5).render(into: &f, area: f.bounds, context: ctx)
                 BarChart(bars: []).render(into: &f, area: f.bounds, context: ctx)
-                BarChart(bars: [Bar(label: "x", value: .infinity)], orientation: .vertical).render(into: &f, area: f.bounds, context: ctx)
+                BarChart(bars: [Bar(label: "x", value: .infinity)], orientation: .vertical).render(
+                    into: &f, area: f.bounds, context: ctx)
                 BarChart(bars: [Bar(label: "x", value: -3)]).render(into: &f, area: f.bounds, context: ctx)
                 if !ctx.capabilities.unicode { #expect(W.isASCII(f)) }
             }

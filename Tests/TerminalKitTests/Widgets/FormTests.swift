@@ -34,7 +34,8 @@ import Testing
     }
 
     @Test func numberFieldAcceptsDigitsAndOnePointAndChecksRange() {
-        var f = TextField(id: "s", label: "Stake", kind: .number(unit: "ETH", minimum: "0.1", maximum: "32", decimals: 18))
+        var f = TextField(
+            id: "s", label: "Stake", kind: .number(unit: "ETH", minimum: "0.1", maximum: "32", decimals: 18))
         Self.type("1a2.5.0x", into: &f)
         #expect(f.text == "12.50")
         #expect(f.validate() == nil)
@@ -48,7 +49,9 @@ import Testing
         #expect(f.validate() == "not a number: use digits and one '.'")
         f.setText("")
         #expect(f.validate() == nil)  // optional
-        var whole = TextField(id: "t", label: "Timeout", kind: .number(unit: "s", minimum: "30", maximum: "3600", decimals: 0), required: true)
+        var whole = TextField(
+            id: "t", label: "Timeout", kind: .number(unit: "s", minimum: "30", maximum: "3600", decimals: 0),
+            required: true)
         #expect(whole.validate() == "required")
         whole.setText("60.5")
         #expect(whole.validate() == "whole numbers only")
@@ -133,12 +136,16 @@ import Testing
         try Snapshot.check(W.dump(short), named: "form-scrolled-30x4", suite: Self.suite)
         var list = ChoiceField(id: "l", label: "Pick", options: ["one", "two", "three"], showsList: true)
         _ = list.handle(.down)
-        let l = W.frame(20, 3) { f in list.render(into: &f, area: f.bounds, focused: true, labelWidth: 8, context: W.ascii) }
+        let l = W.frame(20, 3) { f in
+            list.render(into: &f, area: f.bounds, focused: true, labelWidth: 8, context: W.ascii)
+        }
         try Snapshot.check(W.dump(l), named: "choice-list-ascii", suite: Self.suite)
         // A long value scrolls so the cursor stays visible.
         var long = TextField(id: "x", label: "X")
         Self.type("abcdefghijklmnopqrstuvwxyz", into: &long)
-        let lf = W.frame(16, 1) { f in long.render(into: &f, area: f.bounds, focused: true, labelWidth: 4, context: W.unicode) }
+        let lf = W.frame(16, 1) { f in
+            long.render(into: &f, area: f.bounds, focused: true, labelWidth: 4, context: W.unicode)
+        }
         #expect(lf.text() == "› X pqrstuvwxyz")  // 11 characters and the cursor cell fill the 12-column box
     }
 

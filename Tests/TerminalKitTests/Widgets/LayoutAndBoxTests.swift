@@ -32,7 +32,8 @@ import Testing
 
     @Test func unicodeFocusedWithInfo() throws {
         let f = W.frame(26, 4) { f in
-            let inner = Box(title: "Markets", info: "12 of 240", focused: true).render(into: &f, area: f.bounds, context: W.unicode)
+            let inner = Box(title: "Markets", info: "12 of 240", focused: true).render(
+                into: &f, area: f.bounds, context: W.unicode)
             #expect(inner == Rect(x: 1, y: 1, width: 24, height: 2))
         }
         try Snapshot.check(W.dump(f), named: "focused-unicode", suite: Self.suite)
@@ -87,7 +88,9 @@ import Testing
         let text = "Wide 漢字 text wraps and a verylongwordthatbreaks here"
         var out = ""
         for align in [TextAlignment.left, .center, .right] {
-            let f = W.frame(12, 4) { f in TextView(text, alignment: align).render(into: &f, area: f.bounds, context: W.unicode) }
+            let f = W.frame(12, 4) { f in
+                TextView(text, alignment: align).render(into: &f, area: f.bounds, context: W.unicode)
+            }
             out += f.text() + "\n====\n"
         }
         let a = W.frame(12, 3) { f in TextView(text).render(into: &f, area: f.bounds, context: W.ascii) }

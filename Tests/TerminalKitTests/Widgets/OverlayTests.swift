@@ -23,14 +23,17 @@ import Testing
         #expect(m.focus == 0)
         #expect(m.handle(.escape) == .cancelled)
         // Cancel is found even when it is not the first button.
-        let m2 = Modal(title: "t", message: "m", buttons: [ModalButton("Yes", kind: .confirm), ModalButton("No", kind: .cancel)])
+        let m2 = Modal(
+            title: "t", message: "m", buttons: [ModalButton("Yes", kind: .confirm), ModalButton("No", kind: .cancel)])
         #expect(m2.focus == 1)
         #expect(Modal(title: "t", message: "m", buttons: []).buttons == [ModalButton("Close", kind: .cancel)])
     }
 
     @Test func snapshots() throws {
         let msg = "This sends a transaction that requests unstaking 12.5 ETH from market 3."
-        for (name, ctx, danger) in [("unicode", W.unicode, false), ("ascii-danger", W.ascii, true), ("unicode-danger", W.unicode, true)] {
+        for (name, ctx, danger) in [
+            ("unicode", W.unicode, false), ("ascii-danger", W.ascii, true), ("unicode-danger", W.unicode, true),
+        ] {
             var m = Modal.confirm(title: "Unstake", message: msg, confirm: "Send", dangerous: danger)
             if name == "unicode" { _ = m.handle(.right) }
             let f = W.frame(48, 12) { f in
@@ -42,7 +45,9 @@ import Testing
         }
         var tiny = ""
         for (w, h) in [(0, 0), (1, 1), (4, 2), (12, 5)] {
-            let f = W.frame(w, h) { f in Modal.confirm(title: "Title", message: msg).render(into: &f, screen: f.bounds, context: W.unicode) }
+            let f = W.frame(w, h) { f in
+                Modal.confirm(title: "Title", message: msg).render(into: &f, screen: f.bounds, context: W.unicode)
+            }
             tiny += "\(w)x\(h):\n\(f.text())\n"
         }
         try Snapshot.check(tiny, named: "modal-tiny", suite: Self.suite)
@@ -67,19 +72,25 @@ import Testing
         var out = ""
         for w in [80, 30, 12, 3, 1, 0] {
             for ctx in [W.unicode, W.ascii] {
-                let f = W.frame(w, 1) { f in KeyHintBar(hints: Self.hints).render(into: &f, area: f.bounds, context: ctx) }
+                let f = W.frame(w, 1) { f in
+                    KeyHintBar(hints: Self.hints).render(into: &f, area: f.bounds, context: ctx)
+                }
                 if !ctx.capabilities.unicode { #expect(W.isASCII(f)) }
                 out += "|" + f.text() + "|\n"
             }
         }
-        let styled = W.frame(30, 1) { f in KeyHintBar(hints: Self.hints).render(into: &f, area: f.bounds, context: W.unicode) }
+        let styled = W.frame(30, 1) { f in
+            KeyHintBar(hints: Self.hints).render(into: &f, area: f.bounds, context: W.unicode)
+        }
         out += W.styleDump(styled) + "\n"
         try Snapshot.check(out, named: "footer", suite: Self.suite)
     }
 
     @Test func helpGroupsColumnsAndScrolls() throws {
         let screen = Rect(x: 0, y: 0, width: 70, height: 9)
-        let f = W.frame(70, 9) { f in HelpOverlay(hints: Self.hints).render(into: &f, screen: f.bounds, context: W.unicode) }
+        let f = W.frame(70, 9) { f in
+            HelpOverlay(hints: Self.hints).render(into: &f, screen: f.bounds, context: W.unicode)
+        }
         try Snapshot.check(W.dump(f), named: "help-70x9", suite: Self.suite)
         // Narrow and short: one column, scrolled with j / End, closed with Esc.
         let small = Rect(x: 0, y: 0, width: 30, height: 8)
@@ -130,14 +141,21 @@ import Testing
         var out = ""
         for ctx in [W.unicode, W.ascii] {
             let f = W.frame(30, 8) { f in
-                StatusLine(toast: Toast(message: "RPC timed out after 10 s, retrying", severity: .error, expires: .zero)).render(into: &f, area: Rect(x: 0, y: 0, width: 30, height: 1), context: ctx)
-                StatusLine(toast: nil, idleText: "synced 12:03").render(into: &f, area: Rect(x: 0, y: 1, width: 30, height: 1), context: ctx)
-                Spinner(label: "waiting for receipt", phase: 2).render(into: &f, area: Rect(x: 0, y: 2, width: 30, height: 1), context: ctx)
-                ProgressBar(fraction: 0.25, label: "Upload").render(into: &f, area: Rect(x: 0, y: 3, width: 30, height: 1), context: ctx)
+                StatusLine(
+                    toast: Toast(message: "RPC timed out after 10 s, retrying", severity: .error, expires: .zero)
+                ).render(into: &f, area: Rect(x: 0, y: 0, width: 30, height: 1), context: ctx)
+                StatusLine(toast: nil, idleText: "synced 12:03").render(
+                    into: &f, area: Rect(x: 0, y: 1, width: 30, height: 1), context: ctx)
+                Spinner(label: "waiting for receipt", phase: 2).render(
+                    into: &f, area: Rect(x: 0, y: 2, width: 30, height: 1), context: ctx)
+                ProgressBar(fraction: 0.25, label: "Upload").render(
+                    into: &f, area: Rect(x: 0, y: 3, width: 30, height: 1), context: ctx)
                 for (i, p) in [0, 5, 40].enumerated() {
-                    ProgressBar(fraction: nil, phase: p, label: "Probe").render(into: &f, area: Rect(x: 0, y: 4 + i, width: 30, height: 1), context: ctx)
+                    ProgressBar(fraction: nil, phase: p, label: "Probe").render(
+                        into: &f, area: Rect(x: 0, y: 4 + i, width: 30, height: 1), context: ctx)
                 }
-                ProgressBar(fraction: nil, phase: 3).render(into: &f, area: Rect(x: 0, y: 7, width: 3, height: 1), context: ctx)
+                ProgressBar(fraction: nil, phase: 3).render(
+                    into: &f, area: Rect(x: 0, y: 7, width: 3, height: 1), context: ctx)
             }
             if !ctx.capabilities.unicode { #expect(W.isASCII(f)) }
             out += W.dump(f)
@@ -146,7 +164,8 @@ import Testing
         for (w, h) in [(0, 0), (1, 1), (2, 1)] {
             var f = Frame(width: w, height: h)
             for ctx in [W.unicode, W.ascii] {
-                StatusLine(toast: Toast(message: "x", severity: .warn, expires: .zero)).render(into: &f, area: f.bounds, context: ctx)
+                StatusLine(toast: Toast(message: "x", severity: .warn, expires: .zero)).render(
+                    into: &f, area: f.bounds, context: ctx)
                 Spinner(label: "l").render(into: &f, area: f.bounds, context: ctx)
                 ProgressBar(fraction: nil, phase: 7, label: "x").render(into: &f, area: f.bounds, context: ctx)
                 ProgressBar(fraction: 2, label: "x").render(into: &f, area: f.bounds, context: ctx)

@@ -12,17 +12,20 @@ import Testing
     ]
 
     static func sample() -> Table {
-        Table(columns: columns, rows: [
-            ["alpha", "10.5", "ok"],
-            ["Bravo node", "2", "ok"],
-            ["charlie", "100", "bad"],
-            ["delta", "2.25", "ok"],
-            ["echo", "-1", "bad"],
-        ])
+        Table(
+            columns: columns,
+            rows: [
+                ["alpha", "10.5", "ok"],
+                ["Bravo node", "2", "ok"],
+                ["charlie", "100", "bad"],
+                ["delta", "2.25", "ok"],
+                ["echo", "-1", "bad"],
+            ])
     }
 
     static func big(_ n: Int) -> Table {
-        Table(columns: columns, rows: (0..<n).map { ["row \($0)", String($0 * 3 % 1000), $0 % 2 == 0 ? "even" : "odd"] })
+        Table(
+            columns: columns, rows: (0..<n).map { ["row \($0)", String($0 * 3 % 1000), $0 % 2 == 0 ? "even" : "odd"] })
     }
 
     @Test func navigationKeysMoveSelectionAndScroll() {

@@ -5,9 +5,10 @@ enum W {
     /// A theme giving every role its own style, so style dumps name roles unambiguously.
     static let theme = Theme(
         name: "test",
-        styles: Dictionary(uniqueKeysWithValues: Role.allCases.enumerated().map { i, r in
-            (r, Style(foreground: .indexed(UInt8(16 + i))))
-        }))
+        styles: Dictionary(
+            uniqueKeysWithValues: Role.allCases.enumerated().map { i, r in
+                (r, Style(foreground: .indexed(UInt8(16 + i))))
+            }))
     static let unicode = RenderContext(theme: theme, capabilities: Capabilities(colorDepth: .indexed256, unicode: true))
     static let ascii = RenderContext(theme: theme, capabilities: Capabilities(colorDepth: .indexed256, unicode: false))
 
