@@ -25,7 +25,7 @@ public struct GalleryRandom: Sendable {
 ///
 /// All data comes from a seeded generator and advances only on `tick()`, so a given seed and sequence of
 /// events always renders the same frames (tests drive it without a clock).
-public struct WidgetGallery: TerminalApplication {
+public struct WidgetGallery: TerminalApplication, Sendable {
     /// The gallery's pages, switched with number keys or Tab.
     public enum Page: Int, CaseIterable, Sendable {
         case overview, table, form, dialogs

@@ -42,6 +42,9 @@ public struct TextField: Sendable {
         setText(text)
     }
 
+    /// Widest input box drawn, in columns.
+    public static let maxBoxWidth = 44
+
     /// Replaces the text (unfiltered, so programmatic values can be validated) and puts the cursor at the end.
     public mutating func setText(_ value: String) {
         text = String(value.prefix(maxLength))
@@ -125,7 +128,8 @@ public struct TextField: Sendable {
         var unitText = ""
         if case .number(let unit, _, _, _) = kind, !unit.isEmpty { unitText = " " + context.displayable(unit) }
         let unitWidth = DisplayWidth.of(unitText)
-        let boxWidth = Swift.max(0, area.maxX - x - unitWidth)
+        // Wide enough for an address (42) plus the cursor; wider boxes only push the unit out of sight.
+        let boxWidth = Swift.max(0, Swift.min(area.maxX - x - unitWidth, TextField.maxBoxWidth))
         guard boxWidth > 0 else { return }
         let shownText = context.displayable(text)
         let field = Rect(x: x, y: area.y, width: boxWidth, height: 1)

@@ -105,7 +105,8 @@ public struct Modal: Sendable, Hashable {
         // Buttons right-aligned on the last inner row; the focused one in brackets-with-arrows and selection style.
         let y = inner.maxY - 1
         let labels = buttons.enumerated().map { i, b -> String in
-            let l = context.displayable(b.label)
+            // A destructive button is marked with `!`, not only coloured.
+            let l = (b.kind == .destructive ? "! " : "") + context.displayable(b.label)
             return i == focus ? "> " + l + " <" : "[ " + l + " ]"
         }
         let total = labels.reduce(0) { $0 + DisplayWidth.of($1) } + 2 * (labels.count - 1)
