@@ -150,6 +150,22 @@ import Testing
         #expect(g.handle(.key(.character("q"))) == .quit)
     }
 
+    @Test func selectedRowHasMarkerAndSelectionStyle() {
+        var g = Self.gallery(80, 24)
+        Self.press(&g, Self.chars("2jj"))
+        let f = Self.render(g, 80, 24)
+        let theme = Self.unicode.theme
+        // Header on row 2 (below the tab bar and the box border); data from row 3; the third row is selected.
+        let y = 5
+        #expect(f.row(y).hasPrefix("│›     3 "))
+        #expect(f[1, y].style == theme[.selection])
+        #expect(f[40, y].style == theme[.selection])
+        #expect(f[1, y - 1].style == theme[.text])
+        #expect(f[3, 2].style == theme[.header])
+        #expect(f[0, y].style == theme[.borderFocused])
+        #expect(f[0, 23].style == theme[.keyHint])
+    }
+
     @Test func tinyScreensNeverCrash() {
         for (w, h) in [(0, 0), (1, 1), (2, 2), (10, 3), (30, 8), (59, 19)] {
             var g = Self.gallery(w, h)

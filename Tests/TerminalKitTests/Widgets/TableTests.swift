@@ -139,17 +139,20 @@ import Testing
 
     @Test func wideCharactersKeepColumnsAligned() throws {
         let t = Table(
-            columns: [TableColumn("Name", width: .fixed(7)), TableColumn("Amount", width: .fixed(6), alignment: .right)],
+            columns: [
+                TableColumn("Name", width: .fixed(7)), TableColumn("Amount", width: .fixed(6), alignment: .right),
+            ],
             rows: [["証明市場です", "1"], ["ab証明", "22"], ["abcdefgh", "333"]])
         let f = W.frame(16, 5) { f in t.render(into: &f, area: f.bounds, context: W.unicode) }
         // Every row ends its Amount column at the same display column, whatever the widths of the names.
-        #expect(f.text() == """
-              Name    Amount
-            › 証明市…      1
-              ab証明      22
-              abcdef…    333
-                      3 of 3
-            """)
+        #expect(
+            f.text() == """
+                  Name    Amount
+                › 証明市…      1
+                  ab証明      22
+                  abcdef…    333
+                          3 of 3
+                """)
     }
 
     @Test func tinyAndEmpty() throws {
