@@ -377,6 +377,8 @@ public struct Form: Sendable {
     /// Returns whether the key was consumed.
     public mutating func handle(_ key: Key) -> Bool {
         guard !fields.isEmpty else { return false }
+        // `fields` is public and may have shrunk since focus was set.
+        focus = Swift.min(focus, fields.count - 1)
         switch key {
         case .tab:
             focus(on: focus + 1)
@@ -446,6 +448,7 @@ public struct Form: Sendable {
             acc += f.inputHeight + 1
         }
         var shift = 0
+        let focus = Swift.min(self.focus, Swift.max(0, fields.count - 1))
         if !fields.isEmpty, tops[focus] + fields[focus].inputHeight + 1 > area.height {
             shift = tops[focus] + fields[focus].inputHeight + 1 - area.height
         }

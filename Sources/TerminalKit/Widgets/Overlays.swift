@@ -55,6 +55,9 @@ public struct Modal: Sendable, Hashable {
 
     /// Left/Right/Tab/S-Tab (and h/l) move focus, Enter activates, Esc cancels.
     public mutating func handle(_ key: Key) -> ModalOutcome {
+        // `buttons` is public and may have been replaced: never index out of range.
+        guard !buttons.isEmpty else { return key == .escape || key == .enter ? .cancelled : .none }
+        focus = Swift.max(0, Swift.min(focus, buttons.count - 1))
         switch key {
         case .left, .backTab, .character("h"):
             focus = (focus + buttons.count - 1) % buttons.count

@@ -108,7 +108,7 @@ public struct Table: Sendable {
         } else {
             indices = rows.indices.filter { searchText[$0].contains(needle) }
         }
-        if let c = sortColumn, let mode = columns[c].sort {
+        if let c = sortColumn, c < columns.count, let mode = columns[c].sort {
             let asc = sortAscending
             let rows = self.rows
             let cell = { (i: Int) -> String in c < rows[i].count ? rows[i][c] : "" }

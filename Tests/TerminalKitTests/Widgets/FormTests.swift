@@ -158,6 +158,14 @@ import Testing
                 if !ctx.capabilities.unicode { #expect(W.isASCII(f)) }
             }
         }
+        // Fields replaced after focus moved: no out-of-range access.
+        var shrunk = Self.sampleForm()
+        _ = shrunk.handle(.backTab)
+        shrunk.fields = Array(shrunk.fields.prefix(2))
+        var f = Frame(width: 40, height: 6)
+        shrunk.render(into: &f, area: f.bounds, context: W.unicode)
+        _ = shrunk.handle(.character("x"))
+        #expect(shrunk.focus == 1)
         var empty = Form(fields: [])
         let consumed = empty.handle(.tab)
         #expect(!consumed)

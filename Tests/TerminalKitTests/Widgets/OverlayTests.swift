@@ -27,6 +27,14 @@ import Testing
             title: "t", message: "m", buttons: [ModalButton("Yes", kind: .confirm), ModalButton("No", kind: .cancel)])
         #expect(m2.focus == 1)
         #expect(Modal(title: "t", message: "m", buttons: []).buttons == [ModalButton("Close", kind: .cancel)])
+        // Buttons replaced after creation: keys never index out of range.
+        var emptied = Modal.confirm(title: "t", message: "m")
+        _ = emptied.handle(.right)
+        emptied.buttons = [ModalButton("Only", kind: .confirm)]
+        #expect(emptied.handle(.enter) == .activated(0))
+        emptied.buttons = []
+        #expect(emptied.handle(.right) == ModalOutcome.none)
+        #expect(emptied.handle(.escape) == .cancelled)
     }
 
     @Test func snapshots() throws {

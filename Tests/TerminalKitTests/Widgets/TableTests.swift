@@ -99,6 +99,16 @@ import Testing
         #expect(t.view == [0, 1, 2, 3, 4])
     }
 
+    @Test func columnsReplacedAfterSortingDoNotCrash() {
+        var t = Self.sample()
+        t.sort(by: 2 - 1)
+        t.columns = [TableColumn("Only")]
+        t.setRows([["b"], ["a"]])
+        var f = Frame(width: 20, height: 4)
+        t.render(into: &f, area: f.bounds, context: W.unicode)
+        #expect(t.view == [0, 1])
+    }
+
     @Test func decimalOrderHasNoFloatingPointRounding() {
         // These differ only beyond double precision (2^53 ≈ 9.007e15).
         #expect(TableOrder.compare("9007199254740993", "9007199254740992", .numeric) == 1)
