@@ -90,9 +90,14 @@ public struct LineChart: Sendable {
     public static func samplesPerCell(_ style: ChartStyle) -> Int { style == .braille ? 2 : 1 }
 
     /// The y range drawn: the fixed one, or the data's min…max widened when flat.
-    public var effectiveRange: ClosedRange<Double> {
+    public var effectiveRange: ClosedRange<Double> { effectiveRange(lastSamples: nil) }
+
+    /// Like `effectiveRange`, but from only the last `lastSamples` values of each series (what a
+    /// scrolling chart shows), so old spikes that scrolled away do not flatten the visible line.
+    public func effectiveRange(lastSamples: Int?) -> ClosedRange<Double> {
         if let r = yRange, r.upperBound > r.lowerBound { return r }
-        let all = series.flatMap(\.values).filter(\.isFinite)
+        let all = series.flatMap { s in lastSamples.map { Array(s.values.suffix(Swift.max(0, $0))) } ?? s.values }
+            .filter(\.isFinite)
         guard let lo = all.min(), let hi = all.max() else { return 0...1 }
         if hi > lo { return lo...hi }
         let pad = lo == 0 ? 1 : abs(lo) * 0.1
@@ -113,7 +118,8 @@ public struct LineChart: Sendable {
         guard !area.isEmpty else { return }
         let g = context.glyphs
         let mode = ChartStyle.resolve(style, g)
-        let range = effectiveRange
+        // The plot is at most the area wide, so this covers every sample that can be on screen.
+        let range = effectiveRange(lastSamples: area.width * LineChart.samplesPerCell(mode))
         let dec = ChartFormat.decimals(forSpan: range.upperBound - range.lowerBound)
         let u = unit.isEmpty ? "" : " " + context.displayable(unit)
         let top = ChartFormat.number(range.upperBound, decimals: dec) + u
