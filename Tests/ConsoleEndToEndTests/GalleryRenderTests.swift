@@ -1,0 +1,182 @@
+import ConsoleApp
+import TerminalKit
+import TestSupport
+import Testing
+
+@Suite struct GalleryRenderTests {
+    static let suite = "Gallery"
+    static let unicode = RenderContext(capabilities: Capabilities(colorDepth: .indexed256, unicode: true))
+    static let ascii = RenderContext(capabilities: Capabilities(colorDepth: .ansi8, unicode: false))
+
+    static func gallery(_ w: Int, _ h: Int, seed: UInt64 = 7) -> WidgetGallery {
+        var g = WidgetGallery(seed: seed)
+        _ = g.handle(.resize(Size(width: w, height: h)))
+        return g
+    }
+
+    static func render(_ g: WidgetGallery, _ w: Int, _ h: Int, _ ctx: RenderContext = unicode) -> Frame {
+        var f = Frame(width: w, height: h)
+        g.render(into: &f, context: ctx)
+        return f
+    }
+
+    static func press(_ g: inout WidgetGallery, _ keys: [Key]) {
+        for k in keys { _ = g.handle(.key(k)) }
+    }
+
+    static func chars(_ s: String) -> [Key] { s.map { Key.character($0) } }
+
+    @Test func everyPageAtBothSizesAndASCII() throws {
+        for (w, h, ctx, name) in [
+            (120, 40, Self.unicode, "120x40"), (80, 24, Self.unicode, "80x24"), (80, 24, Self.ascii, "80x24-ascii"),
+        ] {
+            var g = Self.gallery(w, h)
+            for page in 1...4 {
+                Self.press(&g, Self.chars(String(page)))
+                #expect(g.page.rawValue == page - 1)
+                let f = Self.render(g, w, h, ctx)
+                if !ctx.capabilities.unicode {
+                    let isASCII = f.text().unicodeScalars.allSatisfy { $0.isASCII }
+                    #expect(isASCII, "page \(page) is not ASCII-only")
+                }
+                try Snapshot.check(f.text() + "\n", named: "page\(page)-\(name)", suite: Self.suite)
+            }
+        }
+    }
+
+    @Test func sameSeedSameScreenAndTicksMoveData() {
+        let a = Self.render(Self.gallery(100, 30, seed: 1), 100, 30)
+        let b = Self.render(Self.gallery(100, 30, seed: 1), 100, 30)
+        let c = Self.render(Self.gallery(100, 30, seed: 2), 100, 30)
+        #expect(a == b)
+        #expect(a != c)
+        var g = Self.gallery(100, 30, seed: 1)
+        #expect(g.tick() == .redraw)
+        #expect(g.ticks == 1)
+        #expect(Self.render(g, 100, 30) != a)
+    }
+
+    @Test func tableOfTenThousandRowsScrollsSortsAndFilters() {
+        var g = Self.gallery(80, 24)
+        Self.press(&g, [.character("2")])
+        #expect(g.table.countText == "10000 of 10000")
+        Self.press(&g, [.character("G")])
+        #expect(g.table.selection == 9999)
+        var f = Self.render(g, 80, 24)
+        // The last row is on screen with the selection marker.
+        #expect(
+            (0..<24).contains {
+                f.row($0).contains("› 10000") || f.row($0).contains("›  10000") || f.row($0).hasPrefix("│›  10000")
+            })
+        Self.press(&g, [.character("g"), .character("/")] + Self.chars("risc zero") + [.enter])
+        let filtered = g.table.view.count
+        #expect(filtered > 0 && filtered < 10000)
+        #expect(g.table.view.allSatisfy { g.table.rows[$0][1] == "RISC Zero" })
+        #expect(g.table.countText == "\(filtered) of 10000")
+        // `q` while the filter line is open types a q instead of quitting.
+        Self.press(&g, [.character("/")])
+        #expect(g.handle(.key(.character("q"))) == .redraw)
+        #expect(g.table.filter == "risc zeroq")
+        Self.press(&g, [.escape])
+        #expect(g.table.filter == "")
+        // Sort by #, Market, Job, Status, then Reward.
+        Self.press(&g, Self.chars("sssss"))
+        #expect(g.table.sortColumn == 4)
+        let rewards = g.table.view.prefix(50).map { g.table.rows[$0][4] }
+        #expect(rewards == rewards.sorted { TableOrder.compare($0, $1, .numeric) < 0 })
+        f = Self.render(g, 80, 24)
+        #expect(f.text().contains("sorted by Reward"))
+        // Enter opens a detail dialog; Esc closes it and leaves a toast.
+        Self.press(&g, [.enter])
+        #expect(g.modal != nil)
+        Self.press(&g, [.escape])
+        #expect(g.modal == nil)
+        #expect(g.toasts.current?.message.hasSuffix("cancelled") == true)
+    }
+
+    @Test func dangerousDialogFocusStartsOnCancel() throws {
+        var g = Self.gallery(80, 24)
+        Self.press(&g, [.character("d")])
+        #expect(g.modal?.dangerous == true)
+        #expect(g.modal?.buttons[g.modal?.focus ?? -1].kind == .cancel)
+        let f = Self.render(g, 80, 24, Self.ascii)
+        try Snapshot.check(f.text() + "\n", named: "danger-dialog-80x24-ascii", suite: Self.suite)
+        Self.press(&g, [.enter])  // Enter on Cancel
+        #expect(g.modal == nil)
+        #expect(g.toasts.current?.message == "Unstake: cancelled")
+        Self.press(&g, [.character("d"), .right, .enter])
+        #expect(g.toasts.current?.message == "Unstake: Send")
+        #expect(g.toasts.current?.severity == .warn)
+    }
+
+    @Test func formEditingValidationAndModes() throws {
+        var g = Self.gallery(80, 24)
+        Self.press(&g, [.character("3"), .enter])
+        #expect(g.isEditingForm)
+        Self.press(&g, Self.chars("rack-7") + [.tab] + Self.chars("40") + [.tab, .tab] + Self.chars("0x12"))
+        // Digits and q typed into fields: still on the form page, not quit.
+        #expect(g.page == .form)
+        #expect(g.form.values["stake"] == "40")
+        #expect(g.form.errors["stake"] == "must be at most 32 ETH")
+        Self.press(&g, [.backTab, .backTab, .backspace, .tab, .tab])
+        #expect(g.form.errors["stake"] == nil)
+        Self.press(&g, [.escape, .character("v")])
+        #expect(!g.isEditingForm)
+        #expect(g.form.errors == ["reward": "address needs 40 hex digits after 0x, has 2"])
+        #expect(g.toasts.current?.severity == .error)
+        let f = Self.render(g, 80, 24)
+        try Snapshot.check(f.text() + "\n", named: "form-errors-80x24", suite: Self.suite)
+        Self.press(&g, [.character("1")])
+        #expect(g.page == .overview)
+    }
+
+    @Test func helpOverlayToastsAndQuit() throws {
+        var g = Self.gallery(80, 24)
+        Self.press(&g, [.character("?")])
+        #expect(g.help != nil)
+        let f = Self.render(g, 80, 24)
+        try Snapshot.check(f.text() + "\n", named: "help-80x24", suite: Self.suite)
+        #expect(g.handle(.key(.character("q"))) == .redraw)  // q closes help first
+        #expect(g.help == nil)
+        Self.press(&g, [.character("t")])
+        #expect(g.toasts.current?.severity == .info)
+        for _ in 0..<3 { _ = g.tick() }
+        #expect(g.toasts.current != nil)
+        _ = g.tick()
+        #expect(g.toasts.current == nil)  // 4 ticks of lifetime
+        #expect(g.handle(.key(.tab)) == .redraw)
+        #expect(g.page == .table)
+        #expect(g.handle(.key(.backTab)) == .redraw)
+        #expect(g.handle(.key(.character("q"))) == .quit)
+    }
+
+    @Test func selectedRowHasMarkerAndSelectionStyle() {
+        var g = Self.gallery(80, 24)
+        Self.press(&g, Self.chars("2jj"))
+        let f = Self.render(g, 80, 24)
+        let theme = Self.unicode.theme
+        // Header on row 2 (below the tab bar and the box border); data from row 3; the third row is selected.
+        let y = 5
+        #expect(f.row(y).hasPrefix("│›     3 "))
+        #expect(f[1, y].style == theme[.selection])
+        #expect(f[40, y].style == theme[.selection])
+        #expect(f[1, y - 1].style == theme[.text])
+        #expect(f[3, 2].style == theme[.header])
+        #expect(f[0, y].style == theme[.borderFocused])
+        #expect(f[0, 23].style == theme[.keyHint])
+    }
+
+    @Test func tinyScreensNeverCrash() {
+        for (w, h) in [(0, 0), (1, 1), (2, 2), (10, 3), (30, 8), (59, 19)] {
+            var g = Self.gallery(w, h)
+            for keys in [["1"], ["2", "G"], ["3"], ["4"], ["?"], ["m"]] {
+                Self.press(&g, keys.map { Key.character(Character($0)) })
+                for ctx in [Self.unicode, Self.ascii] {
+                    let f = Self.render(g, w, h, ctx)
+                    #expect(f.size == Size(width: w, height: h))
+                }
+                Self.press(&g, [.escape, .escape])
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import TerminalKit
+import TestSupport
+import Testing
+
+@Suite struct FormTests {
+    static let suite = "Form"
+
+    static func type(_ text: String, into field: inout TextField) {
+        for c in text { _ = field.handle(.character(c)) }
+    }
+
+    @Test func editingKeysMoveCursorInsertAndDelete() {
+        var f = TextField(id: "n", label: "Name")
+        Self.type("helo", into: &f)
+        _ = f.handle(.left)
+        Self.type("l", into: &f)
+        #expect(f.text == "hello")
+        #expect(f.cursor == 4)
+        _ = f.handle(.home)
+        _ = f.handle(.delete)
+        #expect(f.text == "ello")
+        _ = f.handle(.end)
+        _ = f.handle(.backspace)
+        #expect(f.text == "ell")
+        _ = f.handle(.home)
+        _ = f.handle(.backspace)  // nothing before the cursor
+        #expect(f.text == "ell")
+        #expect(f.cursor == 0)
+        _ = f.handle(.right)
+        _ = f.handle(.control("u"))
+        #expect(f.text == "ll")
+        let consumed = f.handle(.tab)
+        #expect(!consumed)
+    }
+
+    @Test func numberFieldAcceptsDigitsAndOnePointAndChecksRange() {
+        var f = TextField(
+            id: "s", label: "Stake", kind: .number(unit: "ETH", minimum: "0.1", maximum: "32", decimals: 18))
+        Self.type("1a2.5.0x", into: &f)
+        #expect(f.text == "12.50")
+        #expect(f.validate() == nil)
+        f.setText("32." + String(repeating: "0", count: 18) + "1")  // 19 decimals
+        #expect(f.validate() == "at most 18 decimals")
+        f.setText("32." + String(repeating: "0", count: 17) + "1")  // 32 + 1e-18: exact, no rounding to 32
+        #expect(f.validate() == "must be at most 32 ETH")
+        f.setText("0.09")
+        #expect(f.validate() == "must be at least 0.1 ETH")
+        f.setText(".")
+        #expect(f.validate() == "not a number: use digits and one '.'")
+        f.setText("")
+        #expect(f.validate() == nil)  // optional
+        var whole = TextField(
+            id: "t", label: "Timeout", kind: .number(unit: "s", minimum: "30", maximum: "3600", decimals: 0),
+            required: true)
+        #expect(whole.validate() == "required")
+        whole.setText("60.5")
+        #expect(whole.validate() == "whole numbers only")
+    }
+
+    @Test func addressFieldShapeAndInjectedValidator() {
+        let checksum: FieldValidator = { $0.dropFirst(2).contains("A") ? nil : "checksum: mixed case expected" }
+        var f = TextField(id: "a", label: "Address", kind: .address, validators: [checksum])
+        Self.type("x0xx12g", into: &f)  // x only right after the leading 0, no g
+        #expect(f.text == "0x12")
+        #expect(f.validate() == "address needs 40 hex digits after 0x, has 2")
+        f.setText("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")  // the EIP-55 example address
+        #expect(f.validate() == nil)
+        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
+        #expect(f.validate() == "checksum: mixed case expected")
+        f.setText("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
+        #expect(f.validate() == "address must start with 0x")
+        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beazz")
+        #expect(f.validate() == "not a hex digit: 'z'")
+        Self.type("00", into: &f)  // 42 characters is the cap
+        #expect(f.text.count == 42)
+    }
+
+    @Test func choiceAndToggle() {
+        var c = ChoiceField(id: "c", label: "Market", options: ["a", "b", "c"])
+        _ = c.handle(.left)
+        #expect(c.value == "c")
+        _ = c.handle(.character(" "))
+        #expect(c.value == "a")
+        var t = ToggleField(id: "t", label: "Auto")
+        _ = t.handle(.enter)
+        #expect(t.isOn)
+        let empty = ChoiceField(id: "e", label: "E", options: [])
+        #expect(empty.value == nil)
+    }
+
+    static func sampleForm() -> Form {
+        Form(fields: [
+            .text(TextField(id: "name", label: "Name", placeholder: "rack-7", required: true)),
+            .text(TextField(id: "stake", label: "Stake", kind: .number(unit: "ETH", minimum: "1", maximum: "10"))),
+            .text(TextField(id: "addr", label: "Reward address", placeholder: "0x…", kind: .address, required: true)),
+            .choice(ChoiceField(id: "mode", label: "Mode", options: ["fast", "cheap"])),
+            .toggle(ToggleField(id: "auto", label: "Auto-accept", isOn: true)),
+        ])
+    }
+
+    @Test func tabOrderValidationAsTypedAndValidateAll() {
+        var form = Self.sampleForm()
+        #expect(form.focus == 0)
+        _ = form.handle(.backTab)
+        #expect(form.focus == 4)
+        _ = form.handle(.tab)
+        _ = form.handle(.tab)
+        #expect(form.focus == 1)
+        _ = form.handle(.character("5"))
+        _ = form.handle(.character("0"))
+        #expect(form.errors == ["stake": "must be at most 10 ETH"])  // shown as typed
+        _ = form.handle(.backspace)
+        #expect(form.errors.isEmpty)
+        let errors = form.validateAll()
+        #expect(errors == ["name": "required", "addr": "required"])
+        #expect(form.values == ["name": "", "stake": "5", "addr": "", "mode": "fast", "auto": "true"])
+    }
+
+    @Test func renderSnapshots() throws {
+        var form = Self.sampleForm()
+        _ = form.handle(.character("n"))
+        _ = form.handle(.character("1"))
+        _ = form.handle(.tab)
+        _ = form.handle(.character("0"))
+        form.validateAll()
+        for (name, ctx) in [("unicode", W.unicode), ("ascii", W.ascii)] {
+            let f = W.frame(44, 10) { f in form.render(into: &f, area: f.bounds, context: ctx) }
+            if !ctx.capabilities.unicode { #expect(W.isASCII(f)) }
+            try Snapshot.check(W.dump(f), named: "form-\(name)-44x10", suite: Self.suite)
+        }
+        // Short area: the form scrolls to keep the focused field visible.
+        _ = form.handle(.tab)
+        _ = form.handle(.tab)
+        _ = form.handle(.tab)
+        let short = W.frame(30, 4) { f in form.render(into: &f, area: f.bounds, context: W.unicode) }
+        try Snapshot.check(W.dump(short), named: "form-scrolled-30x4", suite: Self.suite)
+        var list = ChoiceField(id: "l", label: "Pick", options: ["one", "two", "three"], showsList: true)
+        _ = list.handle(.down)
+        let l = W.frame(20, 3) { f in
+            list.render(into: &f, area: f.bounds, focused: true, labelWidth: 8, context: W.ascii)
+        }
+        try Snapshot.check(W.dump(l), named: "choice-list-ascii", suite: Self.suite)
+        // A long value scrolls so the cursor stays visible.
+        var long = TextField(id: "x", label: "X")
+        Self.type("abcdefghijklmnopqrstuvwxyz", into: &long)
+        let lf = W.frame(16, 1) { f in
+            long.render(into: &f, area: f.bounds, focused: true, labelWidth: 4, context: W.unicode)
+        }
+        #expect(lf.text() == "› X pqrstuvwxyz")  // 11 characters and the cursor cell fill the 12-column box
+    }
+
+    @Test func tinySizes() {
+        let form = Self.sampleForm()
+        for (w, h) in [(0, 0), (1, 1), (2, 1), (5, 2), (9, 3)] {
+            for ctx in [W.unicode, W.ascii] {
+                var f = Frame(width: w, height: h)
+                form.render(into: &f, area: f.bounds, context: ctx)
+                if !ctx.capabilities.unicode { #expect(W.isASCII(f)) }
+            }
+        }
+        // Fields replaced after focus moved: no out-of-range access.
+        var shrunk = Self.sampleForm()
+        _ = shrunk.handle(.backTab)
+        shrunk.fields = Array(shrunk.fields.prefix(2))
+        var f = Frame(width: 40, height: 6)
+        shrunk.render(into: &f, area: f.bounds, context: W.unicode)
+        _ = shrunk.handle(.character("x"))
+        #expect(shrunk.focus == 1)
+        var empty = Form(fields: [])
+        let consumed = empty.handle(.tab)
+        #expect(!consumed)
+        #expect(empty.validateAll().isEmpty)
+    }
+}
