@@ -8,7 +8,6 @@ func words(_ lines: String) -> [UInt8] {
     return (try? Hex.decode(hex)) ?? []
 }
 
-func hex(_ s: String) -> [UInt8] { (try? Hex.decode(s)) ?? [] }
 
 /// Examples from the Solidity ABI specification ("Examples" and "Use of Dynamic Types"), byte for byte.
 @Suite struct ABISpecExampleTests {
