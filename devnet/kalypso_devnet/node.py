@@ -665,6 +665,39 @@ def make_handler(node, verbose=False):
     return H
 
 
+class NodeProcess:
+    """A devnet node in a child process (python -m kalypso_devnet.node): started on a free port unless
+    one is given; `url`/`port` come from its first output line. stop() ends it."""
+
+    def __init__(self, *args, port: int = 0, python: str | None = None):
+        import subprocess
+        import tempfile
+        from pathlib import Path
+        # stderr goes to a file: an undrained pipe would block a long-running node once full
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen([python or sys.executable, "-m", "kalypso_devnet.node", "--port", str(port), *args],
+                                     cwd=Path(__file__).resolve().parent.parent,
+                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            self.proc.kill()
+            self.proc.wait(10)
+            self.stderr.seek(0)
+            raise RuntimeError(f"devnet node did not start: {line!r} {self.stderr.read()[-2000:]}")
+        self.first_line = line.strip()
+        self.url = line.split("listening on ")[1].split()[0]
+        self.port = int(self.url.rsplit(":", 1)[1])
+
+    def stop(self):
+        import subprocess
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
