@@ -293,3 +293,23 @@ def test_relay_batch_assign_and_market_views(chain, c):
     assert [e["bidId"] for e in pmp.events(rc, "TaskCreated")] == bids
     assert c.stakingManager.call("getPoolConfig", c.nativeStaking.address) == (10**18, True)
     assert c.stakingManager.call("isEnabledPool", c.nativeStaking.address) is True
+
+
+def test_exit_request_with_an_active_task(chain, c):
+    pm, pmp = c.proverManager, c.proofMarketplace
+    register_and_stake(c)
+    join(chain, c, 1, Enclave.generate(C.PROVER_PCRS, seed=b"exit"))
+    bid = create_bid(chain, c, 1)
+    pmp.transact(ME, "assignTask", bid, OP.address, b"")
+    rc = pm.transact(OP, "requestForExitMarketplace", 1)
+    assert pm.events(rc, "ProverRequestedMarketplaceExit") and not pm.events(rc, "ProverLeftMarketplace")
+    assert pm.call("getProverState", OP.address, 1) == (4, 0)       # REQUESTED_FOR_EXIT
+    assert pm.call("proverInfoPerMarket", OP.address, 1)[0] == 4
+    expect_revert("AssignOnlyToIdleProvers()", pmp.transact, ME, "assignTask", create_bid(chain, c, 1), OP.address, b"")
+    expect_revert("CannotLeaveMarketWithActiveRequest()", pm.transact, OP, "leaveMarketplaces", [1])
+    pmp.transact(OP, "submitProof", bid, b"p")
+    rc = pm.transact(OP, "leaveMarketplaces", [1])
+    assert pm.events(rc, "ProverLeftMarketplace")[0]["marketId"] == 1
+    assert pm.call("proverRegistry", OP.address)[1:4] == (0, 0, 0)
+    # requestForExitMarketplaces (batch) on a market we are not in
+    expect_revert("OnlyValidProversCanRequestExit()", pm.transact, OP, "requestForExitMarketplaces", [1])
