@@ -125,6 +125,12 @@ def test_tee_verifier_wrapper(chain, common):
     assert ev["enclaveAddress"] == enc.address and ev["enclavePubKey"] == enc.public_key
     assert tee.call("getVerifiedKey", enc.address) == enc.image_id
     assert tee.call("verify", encode(["bytes", "bytes"], [b"inputs", blob])) is True
+    with pytest.raises(Reverted) as e:   # the signed inputs must be the bid's inputs
+        tee.call("verify", encode(["bytes", "bytes"], [b"other inputs", blob]))
+    assert e.value.selector == "0xf34cfab6"   # InvalidInputs()
+    assert tee.call("encodeProof", "p") == encode(["string"], ["p"])
+    assert tee.call("encodeInputAndProofForVerification", ["a", "b"], "p") == encode(
+        ["bytes", "bytes"], [encode(["string[]"], [["a", "b"]]), encode(["string"], ["p"])])
     with pytest.raises(Reverted) as e:
         tee.transact(OP, "verifyKey", enc.attestation(chain.timestamp() * 1000))
     assert e.value.selector == sel("TeeVerifierEnclaveKeyNotVerified(bytes,bytes,bytes)") == "0xda7977ba"
