@@ -19,7 +19,7 @@ N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 @pytest.fixture
 def probe(chain):
-    return deploy(chain, A, compile_contract("Probe"))
+    return deploy(chain, A, compile_contract("test/Probe"))
 
 
 def store(v):
