@@ -171,10 +171,14 @@ def test_time_travel_and_wall_clock(chain, probe):
     chain("evm_increaseTime", 3600)
     chain("evm_mine")
     assert chain.timestamp() >= t0 + 3600
-    # the offset persists for later blocks; eth_call runs in a pending block on top of the latest
+    # the offset persists for later blocks; eth_call sees the requested block's own time (like geth),
+    # "pending" a fresh block on top of the latest
     probe.transact(A, "store", 2)
     assert chain.timestamp() >= t0 + 3600
-    assert chain.timestamp() + 1 >= probe.call("now") >= chain.timestamp()
+    assert probe.call("now") == chain.timestamp()
+    assert probe.call("now", block="pending") > chain.timestamp()
+    bn = chain.block_number()
+    assert probe.call("now", block=hex(bn - 1)) == chain.timestamp(hex(bn - 1))
     target = chain.timestamp() + 500
     chain("evm_setNextBlockTimestamp", target)
     chain("evm_mine")
