@@ -210,3 +210,21 @@ def test_dev_helpers(chain):
     chain("anvil_mine", "0x5")
     fh = chain("eth_feeHistory", "0x5", "latest", [25, 75])
     assert len(fh["baseFeePerGas"]) == 6 and len(fh["reward"]) == 5
+
+
+def test_cli_block_time_and_log_range():
+    """--block-time mines empty blocks on a timer; --max-log-range is set from the command line."""
+    from kalypso_devnet.node import NodeProcess
+    n = NodeProcess("--block-time", "0.3", "--max-log-range", "5")
+    try:
+        r = Rpc(n.url)
+        start = r.block_number()
+        deadline = time.time() + 10
+        while r.block_number() < start + 6 and time.time() < deadline:
+            time.sleep(0.1)
+        assert r.block_number() >= start + 6
+        with pytest.raises(RpcError) as ei:
+            r("eth_getLogs", {"fromBlock": "0x0", "toBlock": "latest"})
+        assert ei.value.code == -32005 and "max block range 5" in ei.value.message
+    finally:
+        n.stop()
