@@ -38,7 +38,10 @@ SLASHING_PENALTY = {"private": 10 * TOKEN_UNIT, "public": 5 * TOKEN_UNIT, "tee":
                     "other-image": 20 * TOKEN_UNIT}
 ZERO_PCRS = (bytes(48), bytes(48), bytes(48))
 
-UPDATER_ROLE_NAME = "UPDATER_ROLE"
+# createAsk is overloaded: the SDK 1.0.57 / deployed 4-argument form and the master form with extraData
+# (spec §0.3); the Contract wrapper needs the full signature.
+CREATE_ASK = "createAsk((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes)"
+CREATE_ASK_WITH_EXTRA = "createAsk((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes,bytes)"
 
 
 def market_metadata(name: str, kind: str) -> bytes:
@@ -143,4 +146,4 @@ def deploy(rpc: Rpc, d: Deployment) -> None:
 
 
 __all__ = ["deploy", "GenA", "matching_engine_enclave", "market_metadata", "MARKET_CREATION_COST",
-           "SLASHING_PENALTY", "GR_ARTIFACT", "PMP_ARTIFACT"]
+           "SLASHING_PENALTY", "GR_ARTIFACT", "PMP_ARTIFACT", "CREATE_ASK", "CREATE_ASK_WITH_EXTRA"]
