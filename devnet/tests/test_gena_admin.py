@@ -13,7 +13,7 @@ from kalypso_devnet.attestation import Enclave, encode_pcrs, generator_family_id
 from kalypso_devnet.deploy.gen_a import CREATE_ASK, GenA
 from kalypso_devnet.rpc import dev_account
 
-from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, gena, gena_session, now_ms,  # noqa: F401
+from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, gena, gena_node, gena_session, now_ms,  # noqa: F401
                             one, register_and_stake)
 
 ADMIN = dev_account(C.ADMIN)

@@ -11,7 +11,7 @@ from kalypso_devnet.deploy.gen_a import CREATE_ASK, CREATE_ASK_WITH_EXTRA, SLASH
 from kalypso_devnet.rpc import dev_account
 
 from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, expect_empty, expect_panic,  # noqa: F401
-                            gena, gena_session, now_ms, one, register_and_stake)
+                            gena, gena_node, gena_session, now_ms, one, register_and_stake)
 
 ADMIN = dev_account(C.ADMIN)
 TREASURY = dev_account(C.TREASURY)

@@ -10,7 +10,7 @@ from kalypso_devnet.attestation import Enclave
 from kalypso_devnet.rpc import dev_account
 from kalypso_devnet.scenario.gen_a import PLANS, GenAScenario
 
-from test_gena_flow import OP, gena, gena_session  # noqa: F401
+from test_gena_flow import OP, gena, gena_node, gena_session  # noqa: F401
 
 
 def _count(contract, event, start):
