@@ -235,3 +235,18 @@ def test_reward_address_and_compute_increase(gena: GenA):
     assert a.gr.call("getGeneratorRewardDetails", OP.address, 0) == (OTHER.address, 0)
     rc = a.gr.transact(OP, "increaseDeclaredCompute", 4)
     assert a.gr.call("generatorRegistry", OP.address)[6] == 12
+
+
+def test_batch_exit_requests(gena: GenA):
+    a = gena
+    register_and_stake(a)
+    pub, other = a.market("public").id, a.market("other-image").id
+    a.gr.transact(OP, "joinMarketplace", pub, 1, 1, 10, False, b"", b"")
+    a.gr.transact(OP, "joinMarketplace", other, 2, 1, 10, False, b"", b"")
+    assert a.gr.call("generatorRegistry", OP.address)[5] == 2  # activeMarketplaces
+    expect("OnlyValidGeneratorsCanRequestExit", a.gr.transact, OP, "requestForExitMarketplaces", [pub, 0])
+    rc = a.gr.transact(OP, "requestForExitMarketplaces", [pub, other])
+    assert [e["marketId"] for e in a.gr.events(rc, "LeftMarketplace")] == [pub, other]
+    reg = a.gr.call("generatorRegistry", OP.address)
+    assert (reg[2], reg[5]) == (0, 0)  # sumOfComputeAllocations, activeMarketplaces
+    expect_empty(a.gr.transact, OP, "leaveMarketplaces", [a.pm.call("marketCounter")])  # unknown id (spec §9.1)
