@@ -81,3 +81,34 @@ def test_fresh_deployment_matches_the_sample_config(session_deployment):
                                                 a["stakingToken"], a["attestationVerifier"])
     assert sample["markets"]["3"]["teeVerifier"] == a["teeVerifier3"]
     assert sample["logStartBlock"] == session_deployment.start_block
+
+
+def test_onboard_with_a_key_provider_and_run_forever(node, chain, deployment):
+    """onboard_operator takes what the console gets from an enclave: (attestation, signature) for an
+    address; run_forever keeps feeding until stopped."""
+    import threading
+    enc = Enclave.generate(C.PROVER_PCRS, seed=b"provider")
+    calls = []
+
+    def provider(addr):
+        calls.append(addr)
+        att = enc.attestation(chain.timestamp() * 1000)
+        return att, enc.sign_operator(att, addr)
+
+    s = GenBScenario(node.url, deployment, seed=5)
+    s.onboard_operator(provider, market=1)
+    assert calls == [OP.address]
+    assert s.pm.call("proverInfoPerMarket", OP.address, 1)[0] == 1
+    assert s.erk.call("pub_key", OP.address, 1) == enc.public_key
+    stop = threading.Event()
+    t = threading.Thread(target=s.run_forever, kwargs={"interval": 0.2, "stop": stop, "bids": 1})
+    t.start()
+    try:
+        for _ in range(100):
+            if s.stats.bids >= 3:
+                break
+            stop.wait(0.2)
+    finally:
+        stop.set()
+        t.join(60)
+    assert not t.is_alive() and s.stats.bids >= 3 and s.stats.errors == []
