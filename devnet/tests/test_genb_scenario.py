@@ -69,46 +69,32 @@ def test_deployment_json_roundtrip_and_config(tmp_path, node, deployment):
     assert set(cfg) == set(sample)
 
 
-def test_fresh_deployment_matches_the_sample_config(session_deployment):
-    """Deterministic addresses: the repository's kalypso-config.json was written from a fresh deploy."""
+def test_fresh_deployment_matches_the_sample_config():
+    """Deterministic addresses: the repository's kalypso-config.json was written from a deploy on a
+    fresh node (its own node here: the session node also carries other deployments)."""
     from genb_support import REPO
+    from kalypso_devnet.deploy import deploy
+    from kalypso_devnet.node import NodeProcess
+    n = NodeProcess()
+    try:
+        d = deploy(n.url, "B")
+    finally:
+        n.stop()
     sample = json.loads((REPO / "kalypso-config.json").read_text())
-    a = session_deployment.addresses
+    a = d.addresses
     assert (sample["proof_market_place"], sample["generator_registry"], sample["entity_registry"],
             sample["nativeStaking"], sample["stakingManager"], sample["payment_token"], sample["staking_token"],
             sample["attestation_verifier"]) == (a["proofMarketplace"], a["proverManager"], a["entityKeyRegistry"],
                                                 a["nativeStaking"], a["stakingManager"], a["paymentToken"],
                                                 a["stakingToken"], a["attestationVerifier"])
     assert sample["markets"]["3"]["teeVerifier"] == a["teeVerifier3"]
-    assert sample["logStartBlock"] == session_deployment.start_block
+    assert sample["logStartBlock"] == d.start_block == 1
 
 
-def test_onboard_with_a_key_provider_and_run_forever(node, chain, deployment):
-    """onboard_operator takes what the console gets from an enclave: (attestation, signature) for an
-    address; run_forever keeps feeding until stopped."""
-    import threading
-    enc = Enclave.generate(C.PROVER_PCRS, seed=b"provider")
-    calls = []
-
-    def provider(addr):
-        calls.append(addr)
-        att = enc.attestation(chain.timestamp() * 1000)
-        return att, enc.sign_operator(att, addr)
-
-    s = GenBScenario(node.url, deployment, seed=5)
-    s.onboard_operator(provider, market=1)
-    assert calls == [OP.address]
-    assert s.pm.call("proverInfoPerMarket", OP.address, 1)[0] == 1
-    assert s.erk.call("pub_key", OP.address, 1) == enc.public_key
-    stop = threading.Event()
-    t = threading.Thread(target=s.run_forever, kwargs={"interval": 0.2, "stop": stop, "bids": 1})
-    t.start()
-    try:
-        for _ in range(100):
-            if s.stats.bids >= 3:
-                break
-            stop.wait(0.2)
-    finally:
-        stop.set()
-        t.join(60)
-    assert not t.is_alive() and s.stats.bids >= 3 and s.stats.errors == []
+def test_deploy_option_claim_variant(node, chain):
+    from kalypso_devnet.deploy import deploy
+    import pytest as _pytest
+    d = deploy(node.url, "B", claim_variant="arbitrum-one")
+    assert d.contract(chain, "proofMarketplace").call("claimVariants") == 2
+    with _pytest.raises(ValueError, match="claim_variant"):
+        deploy(node.url, "B", claim_variant="mainnet")
