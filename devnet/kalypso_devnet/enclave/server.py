@@ -160,7 +160,7 @@ class _Service:
             return
         self.server = _Server((self.host, self.port), _Handler, self.sim, self.name)
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        name=f"enclave-sim-{self.name}", daemon=True)
         self.thread.start()
 
@@ -219,8 +219,12 @@ class Simulator:
         return self
 
     def stop(self) -> None:
-        for service in self.services.values():
-            service.close()
+        # In parallel: each close waits up to one poll interval for its serve_forever loop.
+        closers = [threading.Thread(target=service.close) for service in self.services.values()]
+        for t in closers:
+            t.start()
+        for t in closers:
+            t.join()
 
     def restart(self) -> None:
         """Like refreshEnclave.sh: a new enclave key, config and program state gone (spec §2.2, §2.9)."""
