@@ -21,7 +21,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from .server import BENCHMARK_SHAPES, FAULT_MODES, Simulator
+from .modes import BENCHMARK_SHAPES, FAULT_MODES
 
 
 def _scoped(text: str, what: str) -> tuple[str, str]:
@@ -32,6 +32,7 @@ def _scoped(text: str, what: str) -> tuple[str, str]:
 
 
 def serve(args) -> int:
+    from .server import Simulator
     sim = Simulator(host=args.host, ports={"generator": args.generator_port, "attestation": args.attestation_port,
                                             "verifier": args.verifier_port, "control": args.control_port},
                     skip_verification=args.skip_verification, benchmark_shape=args.benchmark_shape,

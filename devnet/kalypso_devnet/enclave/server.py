@@ -23,10 +23,7 @@ from .crypto import EnclaveKey, attestation_digest, public_key64_of, sign_raw_di
 from .generator import Drop, GeneratorApi, Response, envelope, plain
 from .nitro import NitroRoot, VerificationError
 
-SERVICES = ("generator", "attestation", "verifier", "control")
-FAULT_MODES = ("http500", "malformed", "drop")
-BENCHMARK_SHAPES = ("A", "B", "C", "501")
-PROGRAMS = ("listener", "prover")
+from .modes import BENCHMARK_SHAPES, FAULT_MODES, PROGRAMS, SERVICES
 
 
 @dataclass
