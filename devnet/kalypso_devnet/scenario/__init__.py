@@ -1,0 +1,1 @@
+"""Scenarios that make a deployed devnet look lived-in (other provers, bids, tasks, proofs, slashes)."""
