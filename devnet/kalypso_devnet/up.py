@@ -228,8 +228,9 @@ def run_console(config_path: Path, stop: threading.Event) -> int:
     """Runs the console on the network if it has a command for a config; otherwise says so (the network keeps
     serving either way until Ctrl-C)."""
     if not CONSOLE_BINARY.exists():
-        print(f"devnet/up: {CONSOLE_BINARY} is not built (run scripts/setup.sh); serving the network only.",
-              flush=True)
+        print(f"devnet/up: {CONSOLE_BINARY} is not built (run scripts/setup.sh); serving the network only. "
+              f"The generated {config_path}:", flush=True)
+        print(config_path.read_text(), flush=True)
         return 0
     try:
         helptext = subprocess.run([str(CONSOLE_BINARY), "--help"], capture_output=True, text=True, timeout=20,
@@ -239,7 +240,8 @@ def run_console(config_path: Path, stop: threading.Event) -> int:
         return 0
     if "--config" not in helptext:
         print("devnet/up: the console has no command to open a network yet (kalypso-console --help lists no "
-              "--config); use the summary above.", flush=True)
+              f"--config). The generated {config_path}:", flush=True)
+        print(config_path.read_text(), flush=True)
         return 0
     console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path)], cwd=REPO_DIR,
                                preexec_fn=_child_setup)
@@ -308,6 +310,7 @@ def main(argv=None) -> int:
             feeder.start()
         info = summary(deployment, rpc_url, enclave_info, config_path, key_file, time.monotonic() - t0,
                        logs={c.name: str(c.log_path) for c in children})
+        info["children"] = {c.name: c.proc.pid for c in children}
         print(render(info, show_dev_keys=args.show_dev_keys), flush=True)
         if args.ready_file:
             tmp = Path(args.ready_file + ".tmp")
