@@ -1,0 +1,130 @@
+"""`devnet/up`: starts a seeded network of either generation in seconds, writes a kalypso-config.json whose
+addresses have code and whose enclave URLs answer, and stops every child cleanly on SIGTERM (and, through
+PDEATHSIG, even when it is killed)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_enclave_support import DEVNET_DIR, request
+
+from kalypso_devnet.deploy import GENERATIONS
+
+UP = Path(DEVNET_DIR) / "up"
+START_TIMEOUT_S = 240
+ADDRESS_KEYS = ("payment_token", "staking_token", "generator_registry", "attestation_verifier", "entity_registry",
+                "proof_market_place")
+
+
+def _start(tmp_path, *flags):
+    ready = tmp_path / "ready.json"
+    config = tmp_path / "kalypso-config.json"
+    log = open(tmp_path / "up.log", "w+")
+    proc = subprocess.Popen([str(UP), "--config", str(config), "--ready-file", str(ready), *flags],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not ready.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            _kill_group(proc)
+            log.seek(0)
+            raise AssertionError(f"devnet/up did not become ready: {log.read()[-4000:]}")
+        time.sleep(0.2)
+    return proc, json.loads(ready.read_text()), config, log
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purposes (its parent has not reaped it yet).
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _rpc(url, method, *params):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())["result"]
+
+
+def _wait_gone(pids, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("generation", ["B", "A"])
+def test_up_starts_writes_config_and_stops(tmp_path, generation):
+    if generation not in GENERATIONS:
+        pytest.skip(f"Generation {generation} deploy is not in this checkout")
+    proc, info, config_path, log = _start(tmp_path, "--generation", generation)
+    try:
+        cfg = json.loads(config_path.read_text())
+        assert cfg["generation"] == generation and cfg["chainId"] == 31337
+        assert cfg["rpcHttp"] == info["rpcHttp"]
+        for key in ADDRESS_KEYS:
+            assert _rpc(cfg["rpcHttp"], "eth_getCode", cfg[key], "latest") not in ("0x", "0x0"), key
+        for market in cfg["markets"].values():
+            if market["teeVerifier"] != "0x" + "00" * 20:
+                assert _rpc(cfg["rpcHttp"], "eth_getCode", market["teeVerifier"], "latest") != "0x"
+        # The enclave URLs in the config answer.
+        status = request(cfg["generatorEnclave"]["url"], "GET", "/api/getProgramStatus?program_name=listener")
+        assert status.json == {"message": "Program status fetched", "data": "Program hasn't been started yet."}
+        assert request(cfg["generatorEnclave"]["utilityUrl"], "GET", "/attestation/raw").status == 200
+        assert cfg["operator"] == info["operator"]["address"]
+        key_file = Path(info["operator"]["keyFile"])
+        assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+        log.seek(0)
+        out = log.read()
+        assert key_file.read_text().strip()[2:] not in out  # the dev key only with --show-dev-keys
+        assert str(config_path) in out and cfg["generatorEnclave"]["url"] in out
+        assert info["startSeconds"] < 120
+    finally:
+        t = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(15)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise
+    assert code == 0
+    assert time.monotonic() - t < 10
+    assert _wait_gone(list(info["children"].values()), 5), "a child outlived devnet/up"
+
+
+def test_up_children_die_with_it_even_on_sigkill(tmp_path):
+    if "B" not in GENERATIONS:
+        pytest.skip("Generation B deploy is not in this checkout")
+    proc, info, _, _ = _start(tmp_path, "--no-seed", "--show-dev-keys")
+    children = list(info["children"].values())
+    assert all(_alive(p) for p in children)
+    proc.kill()  # only devnet/up itself; PDEATHSIG must take the children down
+    proc.wait()
+    try:
+        assert _wait_gone(children, 10), "children were orphaned"
+    finally:
+        for p in children:
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)
