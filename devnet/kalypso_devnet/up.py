@@ -172,12 +172,21 @@ def feed(generation: str, rpc_url: str, deployment, stop: threading.Event) -> No
             print(f"devnet/up: live feeding stopped: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
 
 
+def chain_clock_drift(rpc_url: str) -> int:
+    """Seconds the chain's latest block time is ahead of the wall clock. The simulator stamps attestations with
+    wall-clock ms and registries accept them only while block.timestamp − 60000 s < ts ≤ about a day ahead
+    (spec §2.6.1 item 5, §8.2 item 6, §9.1)."""
+    from .rpc import Rpc
+    return Rpc(rpc_url).timestamp() - int(time.time())
+
+
 def summary(deployment, rpc_url: str, enclave_info: dict, config_path: Path, key_file: Path, elapsed: float,
             logs: dict) -> dict:
     from . import constants as C
     from .rpc import dev_account
     urls = enclave_info["urls"]
     return {
+        "chainClockDriftSeconds": chain_clock_drift(rpc_url),
         "generation": deployment.generation,
         "chainId": deployment.chain_id,
         "rpcHttp": rpc_url,
@@ -217,6 +226,10 @@ def render(info: dict, show_dev_keys: bool = False) -> str:
     lines += [f"    {role:<{w - 2}}{addr}" for role, addr in info["contracts"].items()]
     lines.append("  markets: " + ", ".join(f"{k} ({v})" for k, v in info["markets"].items()))
     lines.append("  logs: " + ", ".join(f"{k}: {v}" for k, v in info["logs"].items()))
+    drift = info["chainClockDriftSeconds"]
+    if abs(drift) > 3600:
+        lines.append(f"  WARNING: the chain clock is {drift} s off the wall clock; the simulator's attestations "
+                     "(wall-clock timestamps) may be rejected as too old.")
     if show_dev_keys:
         lines.append("  dev keys (well-known public TEST keys — never use them on a real network):")
         for role, index in (("operator", C.OPERATOR), ("gas key", C.GAS_KEY), ("admin", C.ADMIN)):
