@@ -591,7 +591,11 @@ class Node:
 
     def evm_increaseTime(self, secs):
         secs = pq(secs) if isinstance(secs, str) else int(secs)
-        self.time_offset += secs
+        # Blocks mined faster than one per second run ahead of the wall clock, so count from
+        # whichever is later: the next block is at least `secs` after the latest one.
+        now = int(time.time())
+        target = max(self.chain.get_canonical_head().timestamp, now + self.time_offset) + secs
+        self.time_offset = target - now
         self._refresh_pending()
         return q(self.time_offset)
 
