@@ -1,0 +1,149 @@
+"""Generation A ("GeneratorRegistry") on top of the common contracts (spec §0.2, §8.1 wiring order).
+
+    from kalypso_devnet.deploy import deploy
+    d = deploy("http://127.0.0.1:8545", generation="A")
+    a = GenA.attach(rpc, d)                       # Contract wrappers + the matching-engine enclave
+    a.gr.call("generatorRegistry", operator)
+
+Deploys GeneratorRegistry(stakingToken, EntityKeyRegistry) and ProofMarketplace(paymentToken,
+MARKET_CREATION_COST, treasury, GeneratorRegistry, EntityKeyRegistry), wires them like
+kalypso-contracts `helpers/setup.ts rawSetup` (GR.initialize, PMP.initialize, KEY_REGISTER_ROLE for
+both through addGeneratorRegistry/grantRole, UPDATER_ROLE for the admin, matching-engine image + key),
+then creates the demo markets and mines past their activation block (asks need
+block.number > creation + MARKET_ACTIVATION_DELAY).
+
+Markets (ids start at 0 in Generation A):
+    0 "private"      MockVerifier, prover image PROVER_PCRS (the enclave simulator's image)
+    1 "public"       MockVerifier, no enclave (NO_ENCLAVE_ID)
+    2 "tee"          TeeVerifierWrapper that trusts PROVER_PCRS, prover image PROVER_PCRS
+    3 "other-image"  MockVerifier, prover image OTHER_PROVER_PCRS (our enclave gets IncorrectImageId)
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .. import constants as C
+from ..attestation import Enclave, encode_pcrs
+from ..rpc import Contract, Rpc, dev_account
+from .common import TOKEN_UNIT, USDC_UNIT, Deployment, Market, deploy_contract
+
+GR_ARTIFACT = "gena/GeneratorRegistry"
+PMP_ARTIFACT = "gena/ProofMarketplace"
+
+# Payment token is the 6-decimal devnet USDC; stake is the 18-decimal devnet POND.
+MARKET_CREATION_COST = 1_000 * USDC_UNIT
+MARKET_ACTIVATION_DELAY = 100
+SLASHING_PENALTY = {"private": 10 * TOKEN_UNIT, "public": 5 * TOKEN_UNIT, "tee": 10 * TOKEN_UNIT,
+                    "other-image": 20 * TOKEN_UNIT}
+ZERO_PCRS = (bytes(48), bytes(48), bytes(48))
+
+# createAsk is overloaded: the SDK 1.0.57 / deployed 4-argument form and the master form with extraData
+# (spec §0.3); the Contract wrapper needs the full signature.
+CREATE_ASK = "createAsk((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes)"
+CREATE_ASK_WITH_EXTRA = "createAsk((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes,bytes)"
+
+
+def market_metadata(name: str, kind: str) -> bytes:
+    """UTF-8 JSON like noir_examples 98_createMarketPlace.ts (spec §3.1)."""
+    return json.dumps({
+        "zkAppName": name,
+        "proverCode": f"https://example.invalid/kalypso-devnet/{kind}/prover",
+        "verifierCode": f"https://example.invalid/kalypso-devnet/{kind}/verifier",
+        "proverOysterImage": f"https://example.invalid/kalypso-devnet/{kind}/nitro-enclave.eif",
+        "inputOuputVerifierUrl": "http://not_available",
+        "kind": kind,
+    }, separators=(",", ":")).encode()
+
+
+def matching_engine_enclave() -> Enclave:
+    """The matching engine's enclave key is dev account MATCHING_ENGINE, so that account (which holds
+    gas) can call assignTask: the marketplace only accepts a verified key of the ME image family."""
+    key = bytes(dev_account(C.MATCHING_ENGINE).key)
+    return Enclave(key, tuple(C.MATCHING_ENGINE_PCRS))
+
+
+@dataclass
+class GenA:
+    """Contract wrappers of a Generation A deployment, for scripts and tests."""
+    rpc: Rpc
+    d: Deployment
+    gr: Contract
+    pm: Contract
+    ekr: Contract
+    staking: Contract
+    payment: Contract
+
+    @classmethod
+    def attach(cls, rpc: Rpc, d: Deployment) -> "GenA":
+        if d.generation != "A":
+            raise ValueError(f"deployment is Generation {d.generation}, not A")
+        return cls(rpc, d, d.contract(rpc, "generatorRegistry"), d.contract(rpc, "proofMarketplace"),
+                   d.contract(rpc, "entityKeyRegistry"), d.contract(rpc, "stakingToken"),
+                   d.contract(rpc, "paymentToken"))
+
+    def market(self, kind: str) -> Market:
+        for m in self.d.markets.values():
+            if m.kind == kind:
+                return m
+        raise KeyError(f"no {kind!r} market in this deployment (have {[m.kind for m in self.d.markets.values()]})")
+
+    def mine(self, blocks: int = 1):
+        """Mine empty blocks (Gen A counts time in block numbers)."""
+        if blocks > 0:
+            self.rpc("anvil_mine", hex(blocks))
+
+
+def _create_market(rpc: Rpc, d: Deployment, pm: Contract, admin, kind: str, verifier: str, prover_pcrs,
+                   tee_verifier: str | None = None) -> Market:
+    market_id = pm.call("marketCounter")
+    rc = pm.transact(admin, "createMarketplace", market_metadata(f"Devnet {kind} market", kind), verifier,
+                     SLASHING_PENALTY[kind], encode_pcrs(prover_pcrs), encode_pcrs(ZERO_PCRS))
+    created = pm.events(rc, "MarketplaceCreated")
+    if [e["marketId"] for e in created] != [market_id]:
+        raise RuntimeError(f"createMarketplace for the {kind} market emitted {created}, expected id {market_id}")
+    m = Market(market_id, kind, verifier, tee_verifier, tuple(prover_pcrs) if prover_pcrs != ZERO_PCRS else None)
+    d.markets[market_id] = m
+    return m
+
+
+def deploy(rpc: Rpc, d: Deployment) -> None:
+    """Deploy and wire the Generation A contracts and markets onto the common ones in `d`."""
+    admin = dev_account(C.ADMIN)
+    treasury = dev_account(C.TREASURY).address
+    a = d.addresses
+    ekr = d.contract(rpc, "entityKeyRegistry")
+    payment = d.contract(rpc, "paymentToken")
+
+    gr = deploy_contract(rpc, d, "generatorRegistry", GR_ARTIFACT, a["stakingToken"], a["entityKeyRegistry"])
+    pm = deploy_contract(rpc, d, "proofMarketplace", PMP_ARTIFACT, a["paymentToken"], MARKET_CREATION_COST,
+                         treasury, gr.address, a["entityKeyRegistry"])
+
+    gr.transact(admin, "initialize", admin.address, pm.address)
+    pm.transact(admin, "initialize", admin.address)
+    ekr.transact(admin, "addGeneratorRegistry", gr.address)
+    # The marketplace whitelists market images into families, which needs KEY_REGISTER_ROLE too.
+    ekr.transact(admin, "grantRole", ekr.call("KEY_REGISTER_ROLE"), pm.address)
+    pm.transact(admin, "grantRole", pm.call("UPDATER_ROLE"), admin.address)
+
+    me = matching_engine_enclave()
+    pm.transact(admin, "setMatchingEngineImage", encode_pcrs(me.pcrs))
+    att = me.attestation(rpc.timestamp() * 1000)
+    pm.transact(admin, "verifyMatchingEngine", att, me.sign_operator(att, pm.address))
+
+    tee = deploy_contract(rpc, d, "teeVerifier", "TeeVerifierWrapper", admin.address, a["attestationVerifier"],
+                          [encode_pcrs(C.PROVER_PCRS)])
+
+    payment.transact(admin, "approve", pm.address, 4 * MARKET_CREATION_COST)
+    mock = a["mockVerifier"]
+    _create_market(rpc, d, pm, admin, "private", mock, C.PROVER_PCRS)
+    _create_market(rpc, d, pm, admin, "public", mock, ZERO_PCRS)
+    _create_market(rpc, d, pm, admin, "tee", tee.address, C.PROVER_PCRS, tee_verifier=tee.address)
+    _create_market(rpc, d, pm, admin, "other-image", mock, C.OTHER_PROVER_PCRS)
+
+    # Asks are refused until block.number > activationBlock (creation block + 100).
+    rpc("anvil_mine", hex(MARKET_ACTIVATION_DELAY + 1))
+
+
+__all__ = ["deploy", "GenA", "matching_engine_enclave", "market_metadata", "MARKET_CREATION_COST",
+           "SLASHING_PENALTY", "GR_ARTIFACT", "PMP_ARTIFACT", "CREATE_ASK", "CREATE_ASK_WITH_EXTRA"]

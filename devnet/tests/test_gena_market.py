@@ -1,0 +1,237 @@
+"""Generation A asks, tasks, slashing, earnings and the behaviour observed on the real Gen A bytecode
+(spec §9.1), over JSON-RPC. Revert selectors come from abi/selectors.md (see test_gena_flow)."""
+from __future__ import annotations
+
+import pytest
+from eth_utils import keccak
+
+from kalypso_devnet import constants as C
+from kalypso_devnet.attestation import Enclave, encode_pcrs
+from kalypso_devnet.deploy.gen_a import CREATE_ASK, CREATE_ASK_WITH_EXTRA, SLASHING_PENALTY, GenA, market_metadata
+from kalypso_devnet.rpc import dev_account
+
+from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, expect_empty, expect_panic,  # noqa: F401
+                            gena, gena_session, now_ms, one, register_and_stake)
+
+ADMIN = dev_account(C.ADMIN)
+TREASURY = dev_account(C.TREASURY)
+PROOF_MARKET_PLACE_ROLE = keccak(text="PROOF_MARKET_PLACE_ROLE")
+
+
+def public_task(a: GenA, reward=3 * USDC, cost=2 * USDC, ptime=20, ask_time=30, expiry_in=50, compute=8, stake=100 * E18):
+    """Operator joined to the public market, one ask created; returns (market id, ask id)."""
+    register_and_stake(a, compute=compute, stake=stake)
+    m = a.market("public").id
+    a.gr.transact(OP, "joinMarketplace", m, 1, cost, ptime, False, b"", b"")
+    a.payment.transact(REQ, "approve", a.pm.address, reward)
+    ask = (m, reward, a.rpc.block_number() + expiry_in, ask_time, 0, REQ.address, b"inputs")
+    rc = a.pm.transact(REQ, CREATE_ASK, ask, 1, b"", b"")
+    return m, one(a.pm, rc, "AskCreated")["askId"]
+
+
+def test_observed_behaviour_of_the_real_bytecode(gena: GenA):
+    """Spec §9.1, one check per bullet that concerns these contracts."""
+    a = gena
+    n = a.pm.call("marketCounter")
+    expect_empty(a.pm.call, "marketData", n)
+    expect_empty(a.pm.call, "listOfAsk", a.pm.call("askCounter") + 5)
+    expect_panic(0x32, a.pm.call, "getAskState", 12345)
+    expect_panic(0x32, a.pm.transact, OP, "discardRequest", 12345)
+    register_and_stake(a)
+    # updateEncryptionKey works before joining (only registration is checked)
+    priv = a.market("private").id
+    enc = Enclave.generate(C.PROVER_PCRS, seed=b"gena-9.1-key")
+    att = enc.attestation(now_ms(a.rpc))
+    a.gr.transact(OP, "updateEncryptionKey", priv, att, enc.sign_operator(att, OP.address))
+    assert a.ekr.call("pub_key", OP.address, priv) == enc.public_key
+    assert a.gr.call("generatorInfoPerMarket", OP.address, priv)[0] == 0
+    # joining a private market with updateMarketDedicatedKey = false succeeds and registers nothing new
+    other = a.market("other-image").id
+    rc = a.gr.transact(OP, "joinMarketplace", other, 1, 1, 10, False, b"", b"")
+    assert one(a.gr, rc, "JoinedMarketplace")["marketId"] == other
+    assert a.ekr.call("pub_key", OP.address, other) == b""
+    # leaveMarketplace works without a prior exit request
+    rc = a.gr.transact(OP, "leaveMarketplace", other)
+    assert one(a.gr, rc, "LeftMarketplace")["marketId"] == other
+    # increaseDeclaredCompute(0) is accepted
+    rc = a.gr.transact(OP, "increaseDeclaredCompute", 0)
+    assert one(a.gr, rc, "IncreasedCompute")["compute"] == 0
+    # intendToReduceStake above the total stake: Panic(0x11)
+    expect_panic(0x11, a.gr.transact, OP, "intendToReduceStake", 100 * E18 + 1)
+    # deregister by an address that never registered succeeds
+    rc = a.gr.transact(OTHER, "deregister", OTHER.address)
+    assert one(a.gr, rc, "DeregisteredGenerator")["generator"] == OTHER.address
+    # flush with nothing claimable succeeds
+    assert a.pm.call("claimableAmount", OTHER.address) == 0
+    a.pm.transact(OTHER, "flush", OTHER.address)
+
+
+def test_ask_states_expiry_and_cancel(gena: GenA):
+    a = gena
+    m = a.market("public").id
+    a.payment.transact(REQ, "approve", a.pm.address, 10 * USDC)
+    bn = a.rpc.block_number()
+    expect("CannotBeZero", a.pm.transact, REQ, CREATE_ASK, (m, 0, bn + 10, 5, 0, REQ.address, b"x"), 1, b"", b"")
+    expect("CannotAssignExpiredTasks", a.pm.transact, REQ, CREATE_ASK, (m, 1, bn, 5, 0, REQ.address, b"x"), 1, b"", b"")
+    expect("InvalidECIESACL", a.pm.transact, REQ, CREATE_ASK, (m, 1, bn + 10, 5, 0, REQ.address, b"x"), 1, b"",
+           bytes(131))
+    before = a.payment.call("balanceOf", REQ.address)
+    rc = a.pm.transact(REQ, CREATE_ASK, (m, 2 * USDC, bn + 5, 5, 0, REQ.address, b"x"), 1, b"secret", b"acl")
+    ev = one(a.pm, rc, "AskCreated")
+    # public market: not private, the ACL is not emitted (ProofMarketplace._createAsk)
+    assert (ev["hasPrivateInputs"], ev["secret_data"], ev["acl"]) == (False, b"secret", b"")
+    ask_id = ev["askId"]
+    assert a.pm.call("getAskState", ask_id) == 1  # CREATE
+    expect("OnlyExpiredAsksCanBeCancelled", a.pm.transact, REQ, "cancelAsk", ask_id)
+    a.mine(5)
+    assert a.pm.call("getAskState", ask_id) == 2  # UNASSIGNED: expiry passed (block numbers)
+    rc = a.pm.transact(OTHER, "cancelAsk", ask_id)
+    assert one(a.pm, rc, "AskCancelled")["askId"] == ask_id
+    assert a.payment.call("balanceOf", REQ.address) == before  # full refund to refundAddress
+    assert a.pm.call("getAskState", ask_id) == 4
+
+
+def test_ask_with_extra_data_and_private_acl(gena: GenA):
+    """The master-branch createAsk with extraData emits the 5-field AskCreated (spec §0.3); a private
+    market emits the ACL."""
+    a = gena
+    m = a.market("private").id
+    a.payment.transact(REQ, "approve", a.pm.address, 10 * USDC)
+    bn = a.rpc.block_number()
+    rc = a.pm.transact(REQ, CREATE_ASK_WITH_EXTRA, (m, USDC, bn + 10, 5, 0, REQ.address, b"x"), 1, b"s", b"acl", b"ext")
+    lg = rc["logs"][-1]
+    assert lg["topics"][0] == "0xca872f71caf10cdbbd1dd22412d01d415ef80130c7e50bdb8cd6951a08336241"
+    assert lg["topics"][2] == "0x" + "00" * 31 + "01"  # hasPrivateInputs
+    rc = a.pm.transact(REQ, CREATE_ASK, (m, USDC, bn + 10, 5, 0, REQ.address, b"x"), 1, b"s", b"acl")
+    ev = one(a.pm, rc, "AskCreated")
+    assert (ev["hasPrivateInputs"], ev["acl"]) == (True, b"acl")
+
+
+def test_market_activation_delay(gena: GenA):
+    a = gena
+    a.payment.transact(ADMIN, "approve", a.pm.address, 1000 * USDC)
+    rc = a.pm.transact(ADMIN, "createMarketplace", market_metadata("late", "public"), a.d.addresses["mockVerifier"],
+                       E18, encode_pcrs((bytes(48),) * 3), encode_pcrs((bytes(48),) * 3))
+    m = one(a.pm, rc, "MarketplaceCreated")["marketId"]
+    data = a.pm.call("marketData", m)
+    assert data[3] == int(rc["blockNumber"], 16) + 100 and data[5] == ADMIN.address
+    a.payment.transact(REQ, "approve", a.pm.address, USDC)
+    ask = (m, USDC, a.rpc.block_number() + 500, 5, 0, REQ.address, b"x")
+    expect("InactiveMarket", a.pm.transact, REQ, CREATE_ASK, ask, 1, b"", b"")
+    a.mine(100)
+    a.pm.transact(REQ, CREATE_ASK, ask, 1, b"", b"")
+
+
+def test_assignment_checks(gena: GenA):
+    a = gena
+    m, ask_id = public_task(a, reward=3 * USDC, cost=4 * USDC)
+    expect("ProofPriceMismatch", a.pm.transact, ME, "assignTask", ask_id, OP.address, b"")
+    a.payment.transact(REQ, "approve", a.pm.address, 5 * USDC)
+    rc = a.pm.transact(REQ, CREATE_ASK, (m, 5 * USDC, a.rpc.block_number() + 50, 10, 0, REQ.address, b"i"), 1, b"", b"")
+    short = one(a.pm, rc, "AskCreated")["askId"]
+    err = expect("ProofTimeMismatch", a.pm.transact, ME, "assignTask", short, OP.address, b"")
+    assert err.args_ == (short,)
+    # the marketplace alone may lock stake (AccessControl, OZ v5 error)
+    err = expect("AccessControlUnauthorizedAccount", a.gr.transact, OP, "assignGeneratorTask", OP.address, m, 1)
+    assert err.args_ == (OP.address, PROOF_MARKET_PLACE_ROLE)
+
+
+def test_insufficient_stake_and_compute(gena: GenA):
+    a = gena
+    m, ask_id = public_task(a, stake=SLASHING_PENALTY["public"] - 1)
+    expect("InsufficientStakeToLock", a.pm.transact, ME, "assignTask", ask_id, OP.address, b"")
+    a.staking.transact(OP, "approve", a.gr.address, 1)
+    a.gr.transact(OP, "stake", OP.address, 1)
+    a.pm.transact(ME, "assignTask", ask_id, OP.address, b"")
+    assert a.gr.call("generatorRegistry", OP.address)[4] == SLASHING_PENALTY["public"]  # stakeLocked
+
+
+def test_discard_request_slashes_to_treasury(gena: GenA):
+    a = gena
+    m, ask_id = public_task(a)
+    a.pm.transact(ME, "assignTask", ask_id, OP.address, b"")
+    expect("OnlyGeneratorCanDiscardRequest", a.pm.transact, OTHER, "discardRequest", ask_id)
+    req_before = a.payment.call("balanceOf", REQ.address)
+    tre_before = a.staking.call("balanceOf", TREASURY.address)
+    rc = a.pm.transact(OP, "discardRequest", ask_id)
+    penalty = SLASHING_PENALTY["public"]
+    assert one(a.pm, rc, "ProofNotGenerated")["askId"] == ask_id
+    assert one(a.gr, rc, "StakeSlashed") == {"generator": OP.address, "stake": penalty, "_block": int(rc["blockNumber"], 16)}
+    assert a.staking.call("balanceOf", TREASURY.address) - tre_before == penalty
+    assert a.payment.call("balanceOf", REQ.address) - req_before == 3 * USDC
+    reg = a.gr.call("generatorRegistry", OP.address)
+    assert (reg[1], reg[3], reg[4]) == (100 * E18 - penalty, 0, 0)
+    expect("ShouldBeInAssignedState", a.pm.transact, OP, "discardRequest", ask_id)
+
+
+def test_missed_deadline_is_slashed_by_anyone(gena: GenA):
+    a = gena
+    m, ask_id = public_task(a, ask_time=30)
+    rc = a.pm.transact(ME, "assignTask", ask_id, OP.address, b"")
+    deadline = a.pm.call("listOfAsk", ask_id)[0][4]
+    assert deadline == int(rc["blockNumber"], 16) + 30
+    expect("ShouldBeInCrossedDeadlineState", a.pm.transact, OTHER, "slashGenerator", ask_id, OTHER.address)
+    a.mine(deadline - a.rpc.block_number() + 1)
+    assert a.pm.call("getAskState", ask_id) == 5  # DEADLINE_CROSSED
+    expect("OnlyAssignedAsksCanBeProved", a.pm.transact, GAS, "submitProof", ask_id, b"late")
+    before = a.staking.call("balanceOf", OTHER.address)
+    rc = a.pm.transact(OTHER, "slashGenerator", ask_id, OTHER.address)
+    assert one(a.gr, rc, "StakeSlashed")["stake"] == SLASHING_PENALTY["public"]
+    assert a.staking.call("balanceOf", OTHER.address) - before == SLASHING_PENALTY["public"]
+    assert a.pm.call("getAskState", ask_id) == 4
+
+
+def test_exit_waits_for_active_requests(gena: GenA):
+    a = gena
+    m, ask_id = public_task(a)
+    a.pm.transact(ME, "assignTask", ask_id, OP.address, b"")
+    rc = a.gr.transact(OP, "requestForExitMarketplace", m)
+    assert a.gr.events(rc, "LeftMarketplace") == []
+    assert a.gr.call("getGeneratorState", OP.address, m) == (4, 0)  # REQUESTED_FOR_EXIT
+    a.payment.transact(REQ, "approve", a.pm.address, 3 * USDC)
+    rc = a.pm.transact(REQ, CREATE_ASK, (m, 3 * USDC, a.rpc.block_number() + 50, 30, 0, REQ.address, b"i"), 1, b"", b"")
+    expect("AssignOnlyToIdleGenerators", a.pm.transact, ME, "assignTask", one(a.pm, rc, "AskCreated")["askId"],
+           OP.address, b"")
+    a.pm.transact(GAS, "submitProof", ask_id, b"any proof (MockVerifier)")
+    rc = a.gr.transact(OP, "leaveMarketplaces", [m])
+    assert one(a.gr, rc, "LeftMarketplace")["marketId"] == m
+
+
+def test_stake_and_compute_reduction_rules(gena: GenA):
+    """Two-step reductions with the one-block gap, and the contract bug of spec §9 item 3."""
+    a = gena
+    register_and_stake(a, compute=8, stake=100 * E18)
+    expect("ReduceComputeRequestNotInPlace", a.gr.transact, OP, "decreaseDeclaredCompute")
+    expect("ExceedsAcceptableRange", a.gr.transact, OP, "intendToReduceCompute", 0)
+    rc = a.gr.transact(OP, "intendToReduceCompute", 2)
+    assert one(a.gr, rc, "RequestComputeDecrease")["intendedUtilization"] == 750_000_000_000_000_000
+    expect("RequestAlreadyInPlace", a.gr.transact, OP, "intendToReduceCompute", 1)
+    # the stake request checks the COMPUTE utilisation, so a pending compute request blocks it
+    expect("RequestAlreadyInPlace", a.gr.transact, OP, "intendToReduceStake", E18)
+    a.mine(1)
+    rc = a.gr.transact(OP, "decreaseDeclaredCompute")
+    assert one(a.gr, rc, "DecreaseCompute")["compute"] == 2
+    assert a.gr.call("generatorRegistry", OP.address)[6] == 6
+    # ... and a second stake request simply overwrites the first one
+    a.gr.transact(OP, "intendToReduceStake", 10 * E18)
+    rc = a.gr.transact(OP, "intendToReduceStake", 50 * E18)
+    assert one(a.gr, rc, "RequestStakeDecrease")["intendedUtilization"] == E18 // 2
+    a.mine(1)
+    rc = a.gr.transact(OP, "unstake", OTHER.address)
+    assert one(a.gr, rc, "RemovedStake")["amount"] == 50 * E18
+    # joined compute cannot be reduced away
+    a.gr.transact(OP, "joinMarketplace", a.market("public").id, 5, 1, 10, False, b"", b"")
+    expect("ExceedsAcceptableRange", a.gr.transact, OP, "intendToReduceCompute", 1)
+
+
+def test_reward_address_and_compute_increase(gena: GenA):
+    a = gena
+    expect("CannotBeZero", a.gr.transact, OP, "changeRewardAddress", OTHER.address)
+    expect("CannotBeZero", a.gr.transact, OP, "increaseDeclaredCompute", 1)
+    register_and_stake(a, stake=0)
+    expect("CannotBeZero", a.gr.transact, OP, "changeRewardAddress", "0x" + "00" * 20)
+    rc = a.gr.transact(OP, "changeRewardAddress", OTHER.address)
+    assert one(a.gr, rc, "ChangedGeneratorRewardAddress")["newRewardAddress"] == OTHER.address
+    assert a.gr.call("getGeneratorRewardDetails", OP.address, 0) == (OTHER.address, 0)
+    rc = a.gr.transact(OP, "increaseDeclaredCompute", 4)
+    assert a.gr.call("generatorRegistry", OP.address)[6] == 12

@@ -1,0 +1,58 @@
+"""The Generation A lived-in scenario leaves a history the chain itself confirms (counted from logs),
+and never touches the console's own operator."""
+from __future__ import annotations
+
+import json
+import threading
+
+from kalypso_devnet import constants as C
+from kalypso_devnet.rpc import dev_account
+from kalypso_devnet.scenario.gen_a import PLANS, populate, run_forever
+
+from test_gena_flow import OP, gena, gena_session  # noqa: F401
+
+
+def _count(contract, event, start):
+    return len(contract.logs(event, start))
+
+
+def test_populate_history_matches_the_chain(gena):
+    a = gena
+    start = a.rpc.block_number() + 1
+    asks_before = a.pm.call("askCounter")
+    s = populate(a.rpc, a.d, rounds=20, seed=7)
+    st = s.stats
+    assert a.pm.call("askCounter") - asks_before == st.asks > 0
+    assert _count(a.pm, "TaskCreated", start) == st.assigned > 0
+    assert _count(a.pm, "ProofCreated", start) == st.proved > 0
+    assert _count(a.pm, "AskCancelled", start) == st.cancelled
+    assert _count(a.gr, "StakeSlashed", start) == st.slashed + st.discarded > 0
+    assert _count(a.pm, "ProofNotGenerated", start) == st.slashed + st.discarded
+    for plan in PLANS:
+        reg = a.gr.call("generatorRegistry", dev_account(plan.account).address)
+        assert json.loads(reg[9]) == plan.metadata and reg[6] == plan.declared_compute
+        for kind, compute, cost, ptime in plan.markets:
+            info = a.gr.call("generatorInfoPerMarket", dev_account(plan.account).address, a.market(kind).id)
+            assert info[:4] == (1, compute, cost, ptime)
+    # our operator is left for the console
+    assert a.gr.call("generatorRegistry", OP.address)[0] == "0x" + "00" * 20
+    assert all(t["generator"] != OP.address for t in a.pm.logs("TaskCreated", start))
+    # the TEE market's proofs went through the wrapper with the generator's enclave signature
+    tee = a.market("tee").id
+    assert any(a.pm.call("listOfAsk", e["askId"])[0][0] == tee for e in a.pm.logs("ProofCreated", start))
+
+
+def test_setup_is_idempotent_and_run_forever_stops(gena):
+    a = gena
+    start = a.rpc.block_number() + 1
+    populate(a.rpc, a.d, rounds=1, seed=1)
+    stop = threading.Event()
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    s = run_forever(a.rpc, a.d, interval=0.1, seed=2, stop=stop)  # setup again: must skip what exists
+    timer.join()
+    assert stop.is_set() and s.stats.asks > 0
+    # the second setup found everything on chain: one registration and one join per plan entry
+    assert _count(a.gr, "RegisteredGenerator", start) == len(PLANS)
+    assert _count(a.gr, "JoinedMarketplace", start) == sum(len(p.markets) for p in PLANS)
+    assert a.gr.call("generatorRegistry", dev_account(C.OPERATOR).address)[0] == "0x" + "00" * 20
