@@ -99,23 +99,28 @@ def _wait_file(path: Path, child: Child, timeout: float) -> dict:
     raise UpError(f"{child.name} did not become ready (exit code {child.proc.poll()}); see {child.log_path}")
 
 
-def start_node(run_dir: Path) -> tuple[Child, str]:
-    node = Child("node", [sys.executable, "-m", "kalypso_devnet.node", "--port", "0"], run_dir / "node.log")
+def spawn_node(run_dir: Path) -> Child:
+    return Child("node", [sys.executable, "-m", "kalypso_devnet.node", "--port", "0"], run_dir / "node.log")
+
+
+def node_url(node: Child) -> str:
     line = node.wait_first_line(START_TIMEOUT_S)
     match = re.search(r"https?://[^\s]+", line)
     if not match:
         raise UpError(f"node's first line has no URL: {line!r}")
-    return node, match.group(0).rstrip(",;")
+    return match.group(0).rstrip(",;")
 
 
-def start_enclave(run_dir: Path, extra: list[str]) -> tuple[Child, dict]:
+def spawn_enclave(run_dir: Path, extra: list[str]) -> Child:
     ready = run_dir / "enclave-ready.json"
     ready.unlink(missing_ok=True)
-    enclave = Child("enclave simulator",
-                    [sys.executable, "-m", "kalypso_devnet.enclave", "serve", "--ready-file", str(ready), *extra],
-                    run_dir / "enclave.log")
-    info = _wait_file(ready, enclave, START_TIMEOUT_S)
-    return enclave, info
+    return Child("enclave simulator",
+                 [sys.executable, "-m", "kalypso_devnet.enclave", "serve", "--ready-file", str(ready), *extra],
+                 run_dir / "enclave.log")
+
+
+def enclave_ready(run_dir: Path, enclave: Child) -> dict:
+    return _wait_file(run_dir / "enclave-ready.json", enclave, START_TIMEOUT_S)
 
 
 # -- the network: deploy, config, seed ---------------------------------------------------------------------
@@ -149,24 +154,37 @@ def write_operator_key(run_dir: Path) -> Path:
 
 
 def _scenario(generation: str):
+    """The generation's scenario module (scenario/gen_a.py, scenario/gen_b.py), or None if not in this checkout."""
     import importlib
     name = f"{__package__}.scenario.gen_{generation.lower()}"
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name == name:
-            raise UpError(f"no scenario for Generation {generation} in this checkout ({name})") from exc
+            return None
         raise
 
 
-def seed(generation: str, rpc_url: str, deployment, enclave_urls: dict) -> None:
-    _scenario(generation).seed(rpc_url, deployment)
+def seed(generation: str, rpc_url: str, deployment, rounds: int) -> bool:
+    """Plays the scenario's seeded history (`populate`); False when this checkout has no scenario for it."""
+    from .rpc import Rpc
+    module = _scenario(generation)
+    if module is None:
+        print(f"devnet/up: no scenario for Generation {generation} in this checkout: the network is deployed "
+              "but not seeded.", file=sys.stderr, flush=True)
+        return False
+    module.populate(Rpc(rpc_url), deployment, rounds=rounds)
+    return True
 
 
 def feed(generation: str, rpc_url: str, deployment, stop: threading.Event) -> None:
-    """--live: keeps adding activity until stop is set; a failure is reported once and ends the feeding."""
+    """--live: the scenario's `run_forever` until stop is set; a failure is reported once and ends the feeding."""
+    from .rpc import Rpc
+    module = _scenario(generation)
+    if module is None:
+        return
     try:
-        _scenario(generation).live(rpc_url, deployment, stop)
+        module.run_forever(Rpc(rpc_url), deployment, stop=stop)
     except Exception as exc:
         if not stop.is_set():
             print(f"devnet/up: live feeding stopped: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
@@ -282,6 +300,7 @@ def parse_args(argv=None):
                    help="print the well-known dev private keys (public test keys, never for real networks)")
     p.add_argument("--ready-file", help="write a JSON summary here once everything is up (for tests)")
     p.add_argument("--no-seed", action="store_true", help="deploy only; do not run the scenario")
+    p.add_argument("--rounds", type=int, default=8, help="rounds of seeded activity (default 8)")
     p.add_argument("--enclave-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for the enclave simulator (e.g. --enclave-arg=--benchmark-shape=B)")
     args = p.parse_args(argv)
@@ -306,17 +325,19 @@ def main(argv=None) -> int:
     status = 0
     try:
         t0 = time.monotonic()
-        node, rpc_url = start_node(RUN_DIR)
+        # Both start in parallel (each takes a second or two of imports).
+        node = spawn_node(RUN_DIR)
         children.append(node)
-        enclave, enclave_info = start_enclave(RUN_DIR, args.enclave_arg)
+        enclave = spawn_enclave(RUN_DIR, args.enclave_arg)
         children.append(enclave)
+        rpc_url = node_url(node)
+        enclave_info = enclave_ready(RUN_DIR, enclave)
         if stop.is_set():
             return 130
         deployment = deploy_network(args.generation, rpc_url)
         write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
         key_file = write_operator_key(RUN_DIR)
-        if not args.no_seed:
-            seed(args.generation, rpc_url, deployment, enclave_info["urls"])
+        seeded = False if args.no_seed else seed(args.generation, rpc_url, deployment, args.rounds)
         if args.live:
             feeder = threading.Thread(target=feed, args=(args.generation, rpc_url, deployment, stop),
                                       name="live-feeder", daemon=True)
@@ -324,6 +345,7 @@ def main(argv=None) -> int:
         info = summary(deployment, rpc_url, enclave_info, config_path, key_file, time.monotonic() - t0,
                        logs={c.name: str(c.log_path) for c in children})
         info["children"] = {c.name: c.proc.pid for c in children}
+        info["seeded"] = seeded
         print(render(info, show_dev_keys=args.show_dev_keys), flush=True)
         if args.ready_file:
             tmp = Path(args.ready_file + ".tmp")
