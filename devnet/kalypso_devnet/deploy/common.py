@@ -109,8 +109,10 @@ def write_config(path, deployment: Deployment, enclave_urls: dict | None = None,
     z = "0x0000000000000000000000000000000000000000"
     gen = deployment.generation
     cfg = {
-        "$comment": "kalypso-config.json for the local devnet, written by kalypso_devnet.deploy.write_config. "
-                    "Secrets (private keys, RPC URLs with API keys) do not belong here.",
+        "$comment": "kalypso-config.json: the SDK's KalspsoConfig (spec §1) plus the console's own keys. Secrets "
+                    "(private keys, RPC URLs with API keys) do not belong here: keys come from a keystore or an "
+                    "environment variable. Written by kalypso_devnet.deploy.write_config for the local devnet; a "
+                    "fresh devnet deploys the same addresses with the default accounts.",
         "networkName": network_name,
         "chainId": deployment.chain_id,
         "rpcHttp": rpc_url,

@@ -7,7 +7,7 @@ from ..lib import access
 from ..lib import auther
 
 initializes: access
-exports: (access.hasRole, access.getRoleAdmin, access.grantRole, access.revokeRole, access.renounceRole,
+exports: (access.hasRole, access.getRoleAdmin, access.supportsInterface, access.grantRole, access.revokeRole, access.renounceRole,
           access.DEFAULT_ADMIN_ROLE)
 
 event EnclaveImageWhitelisted:
@@ -123,9 +123,9 @@ def verifyEnclaveKey(signature: Bytes[4096], attestation: auther.Attestation):
 
 
 @external
-def whitelistEnclaveImage(PCR0: Bytes[128], PCR1: Bytes[128], PCR2: Bytes[128]) -> (bytes32, bool):
+def whitelistEnclaveImage(PCR0: Bytes[128], PCR1: Bytes[128], PCR2: Bytes[128]):
     access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
-    return self._whitelist_image(auther.EnclaveImage(PCR0=PCR0, PCR1=PCR1, PCR2=PCR2)), True
+    self._whitelist_image(auther.EnclaveImage(PCR0=PCR0, PCR1=PCR1, PCR2=PCR2))
 
 
 @external

@@ -10,7 +10,7 @@ from ..lib import auther
 
 initializes: access
 initializes: auther
-exports: (access.hasRole, access.getRoleAdmin, access.grantRole, access.revokeRole, access.renounceRole,
+exports: (access.hasRole, access.getRoleAdmin, access.supportsInterface, access.grantRole, access.revokeRole, access.renounceRole,
           access.DEFAULT_ADMIN_ROLE, auther.ATTESTATION_VERIFIER, auther.ATTESTATION_MAX_AGE)
 
 KEY_REGISTER_ROLE: public(constant(bytes32)) = keccak256("KEY_REGISTER_ROLE")

@@ -6,7 +6,7 @@ task chosen by token weight, unlock on completion, slashing routed by the Stakin
 from ..lib import access
 
 initializes: access
-exports: (access.hasRole, access.getRoleAdmin, access.grantRole, access.revokeRole, access.renounceRole,
+exports: (access.hasRole, access.getRoleAdmin, access.supportsInterface, access.grantRole, access.revokeRole, access.renounceRole,
           access.DEFAULT_ADMIN_ROLE)
 
 interface IERC20:

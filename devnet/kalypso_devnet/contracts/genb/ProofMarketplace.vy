@@ -9,7 +9,7 @@ from ..lib import ecdsa
 from ..lib import access
 
 initializes: access
-exports: (access.hasRole, access.getRoleAdmin, access.grantRole, access.revokeRole, access.renounceRole,
+exports: (access.hasRole, access.getRoleAdmin, access.supportsInterface, access.grantRole, access.revokeRole, access.renounceRole,
           access.DEFAULT_ADMIN_ROLE)
 
 struct Market:
@@ -44,6 +44,7 @@ interface IVerifier:
 
 interface IEntityKeyRegistry:
     def whitelistImageUsingPcrs(family: bytes32, pcrs: Bytes[1024]): nonpayable
+    def removeEnclaveImageFromFamily(imageId: bytes32, family: bytes32): nonpayable
     def updatePubkey(owner: address, idx: uint256, pubkey: Bytes[256], attestation: Bytes[4096]): nonpayable
     def allowOnlyVerifiedFamily(family: bytes32, key: address): nonpayable  # a view; called with CALL
 
@@ -64,6 +65,19 @@ event MarketMetadataUpdated:
 event AddExtraProverImage:
     marketId: indexed(uint256)
     imageId: indexed(bytes32)
+
+event RemoveExtraProverImage:
+    marketId: indexed(uint256)
+    imageId: indexed(bytes32)
+
+event PaymentTokenSet:
+    paymentToken: indexed(address)
+
+event ProverManagerSet:
+    proverManager: indexed(address)
+
+event EntityKeyRegistrySet:
+    entityRegistry: indexed(address)
 
 event BidCreated:
     bidId: indexed(uint256)
@@ -240,6 +254,21 @@ def addExtraImages(_marketId: uint256, _proverPcrs: DynArray[Bytes[1024], 8], _i
     for pcrs: Bytes[1024] in _proverPcrs:
         extcall IEntityKeyRegistry(self.entityKeyRegistry).whitelistImageUsingPcrs(keccak256(abi_encode("prov", _marketId)), pcrs)
         log AddExtraProverImage(marketId=_marketId, imageId=self._image_id(pcrs))
+
+
+@external
+def removeExtraImages(_marketId: uint256, _proverPcrs: DynArray[Bytes[1024], 8], _ivsPcrs: DynArray[Bytes[1024], 8]):
+    m: Market = self.markets[_marketId]
+    if m.creator != msg.sender:
+        raw_revert(method_id("OnlyMarketCreator()"))
+    if m.proverImageId == empty(bytes32) or m.proverImageId == NO_ENCLAVE_ID:
+        raw_revert(method_id("CannotModifyImagesForPublicMarkets()"))
+    for pcrs: Bytes[1024] in _proverPcrs:
+        iid: bytes32 = self._image_id(pcrs)
+        if iid == m.proverImageId:
+            raw_revert(concat(method_id("CannotRemoveDefaultImageFromMarket(uint256,bytes32)"), abi_encode(_marketId, iid)))
+        extcall IEntityKeyRegistry(self.entityKeyRegistry).removeEnclaveImageFromFamily(iid, keccak256(abi_encode("prov", _marketId)))
+        log RemoveExtraProverImage(marketId=_marketId, imageId=iid)
 
 
 @external
@@ -528,6 +557,27 @@ def setTreasury(_treasury: address):
     access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
     self.treasury = _treasury
     log TreasurySet(treasury=_treasury)
+
+
+@external
+def setPaymentToken(_paymentToken: address):
+    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    self.paymentToken = _paymentToken
+    log PaymentTokenSet(paymentToken=_paymentToken)
+
+
+@external
+def setProverManager(_proverManager: address):
+    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    self.proverManager = _proverManager
+    log ProverManagerSet(proverManager=_proverManager)
+
+
+@external
+def setEntityKeyRegistry(_entityKeyRegistry: address):
+    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    self.entityKeyRegistry = _entityKeyRegistry
+    log EntityKeyRegistrySet(entityRegistry=_entityKeyRegistry)
 
 
 @external

@@ -7,7 +7,7 @@ from ..lib import ecdsa
 from ..lib import access
 
 initializes: access
-exports: (access.hasRole, access.getRoleAdmin, access.grantRole, access.revokeRole, access.renounceRole,
+exports: (access.hasRole, access.getRoleAdmin, access.supportsInterface, access.grantRole, access.revokeRole, access.renounceRole,
           access.DEFAULT_ADMIN_ROLE)
 
 struct ProverInfo:

@@ -8,7 +8,7 @@ slash-result transmitter) submit slash results."""
 from ..lib import access
 
 initializes: access
-exports: (access.hasRole, access.getRoleAdmin, access.grantRole, access.revokeRole, access.renounceRole,
+exports: (access.hasRole, access.getRoleAdmin, access.supportsInterface, access.grantRole, access.revokeRole, access.renounceRole,
           access.DEFAULT_ADMIN_ROLE)
 
 struct PoolConfig:

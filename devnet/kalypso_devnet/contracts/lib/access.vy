@@ -42,9 +42,16 @@ def hasRole(role: bytes32, account: address) -> bool:
 
 
 @external
-@pure
+@view
 def getRoleAdmin(role: bytes32) -> bytes32:
     return DEFAULT_ADMIN_ROLE
+
+
+@external
+@view
+def supportsInterface(interfaceId: bytes4) -> bool:
+    """ERC-165 and IAccessControl."""
+    return interfaceId == 0x01ffc9a7 or interfaceId == 0x7965db0b
 
 
 @external

@@ -1,0 +1,19 @@
+"""python -m kalypso_devnet.deploy --rpc URL [--generation B] [--out deployment.json] [--config kalypso-config.json]"""
+import argparse
+import json
+
+from . import deploy, write_config
+
+ap = argparse.ArgumentParser(description="Deploy the Kalypso look-alike contracts onto a devnet node.")
+ap.add_argument("--rpc", default="http://127.0.0.1:8545")
+ap.add_argument("--generation", default="B", choices=["A", "B"])
+ap.add_argument("--out", help="write the Deployment as JSON here")
+ap.add_argument("--config", help="write kalypso-config.json here")
+a = ap.parse_args()
+d = deploy(a.rpc, a.generation)
+if a.out:
+    with open(a.out, "w") as f:
+        json.dump(d.to_json(), f, indent=2)
+if a.config:
+    write_config(a.config, d, rpc_url=a.rpc)
+print(json.dumps(d.to_json()["addresses"], indent=2))

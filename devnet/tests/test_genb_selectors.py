@@ -1,0 +1,93 @@
+"""Every function of the reference ABIs in abi/ exists in our compiled look-alikes with the same
+selector, argument types, return types and mutability, and every event with the same topic0 — except
+the entries listed in SKIPPED, each with the reason."""
+import json
+
+import pytest
+
+from kalypso_devnet.compile import compile_contract
+from kalypso_devnet.rpc import _type, signature
+
+from genb_support import REPO
+
+UUPS = {"UPGRADE_INTERFACE_VERSION()": "UUPS proxy plumbing: look-alikes are deployed directly (no proxies in Vyper)",
+        "proxiableUUID()": "UUPS proxy plumbing", "upgradeToAndCall(address,bytes)": "UUPS proxy plumbing",
+        "Initialized(uint64)": "OpenZeppelin Initializable event: no proxy initialisation",
+        "Upgraded(address)": "UUPS proxy event",
+        "RoleAdminChanged(bytes32,bytes32,bytes32)": "role admins are fixed to DEFAULT_ADMIN_ROLE (never changed)"}
+SKIPPED = {
+    "ProverManager.json": UUPS | {
+        "addIvsKey(uint256,bytes,bytes)": "IVS enclaves are not simulated (no input-verification markets)",
+        "IvKeyAdded(uint256,address)": "IVS enclaves are not simulated"},
+    "ProofMarketplace.json": UUPS | {
+        "distributeTransmitterFeeReward(address,uint256)": "Symbiotic transmitter rewards: SymbioticStaking is not deployed",
+        "transferFeeToken(address,uint256)": "StakingManager fee routing for Symbiotic rewards: not deployed",
+        "TransmitterFeeRewardAdded(address,uint256)": "Symbiotic transmitter rewards: not deployed",
+        "ProverRewardShareSet(address,uint256)": "admin-only reward-share event, never emitted (100 % to provers as on Arbitrum One)",
+        "freezeMarket(uint256)": "admin-only market freeze: not used by operators or the dashboard",
+        "submitProofForInvalidInputs(uint256,bytes)": "needs an IVS enclave signature: IVS is not simulated",
+        "InvalidInputsDetected(uint256)": "IVS is not simulated",
+        "AddExtraIVSImage(uint256,bytes32)": "IVS images are fixed per market on the devnet",
+        "RemoveExtraIVSImage(uint256,bytes32)": "IVS images are fixed per market on the devnet"},
+    "ProofMarketplace.arbitrum-one-delta.json": {},
+    "NativeStaking.json": UUPS | {"emergencyWithdraw(address,address)": "admin-only rescue of stray tokens"},
+    "StakingManager.json": UUPS | {"emergencyWithdraw(address,address)": "admin-only rescue of stray tokens"},
+    "EntityKeyRegistry.json": UUPS | {
+        "initialize(address,(bytes,bytes,bytes)[])": "its arguments go to the constructor (no proxy)",
+        "EnclaveKeyRevoked(bytes)": "keys are never revoked in the registry on the devnet",
+        "EnclaveKeyWhitelisted(bytes,bytes32)": "the registry only verifies keys from attestations"},
+    "v1-generator-registry/EntityKeyRegistry.json": UUPS | {
+        "initialize(address,(bytes,bytes,bytes)[])": "its arguments go to the constructor (no proxy)",
+        "EnclaveKeyRevoked(bytes)": "keys are never revoked in the registry on the devnet",
+        "EnclaveKeyWhitelisted(bytes,bytes32)": "the registry only verifies keys from attestations"},
+    "TeeVerifierWrapper.json": {
+        "encodeInputAndProofForVerification(string[],string)": "pure encoding helpers for market makers (format unknown)",
+        "encodeInputs(string[])": "pure encoding helper for market makers", "encodeProof(string)": "pure encoding helper",
+        "EnclaveImageRemovedFromFamily(bytes32,bytes32)": "the wrapper never removes images",
+        "EnclaveImageRevoked(bytes32)": "the wrapper never revokes images",
+        "EnclaveKeyRevoked(address)": "the wrapper never revokes keys",
+        "EnclaveKeyWhitelisted(address,bytes32,bytes)": "keys are only verified from attestations"},
+    "AttestationVerifier.json": UUPS | {
+        "initialize((bytes,bytes,bytes)[],bytes[],address)": "its arguments go to the constructor (no proxy)"},
+    "MockToken.json": {},
+}
+ARTIFACT = {"ProverManager.json": "ProverManager", "ProofMarketplace.json": "ProofMarketplace",
+            "ProofMarketplace.arbitrum-one-delta.json": "ProofMarketplace", "NativeStaking.json": "NativeStaking",
+            "StakingManager.json": "StakingManager", "EntityKeyRegistry.json": "EntityKeyRegistry",
+            "v1-generator-registry/EntityKeyRegistry.json": "EntityKeyRegistry",
+            "TeeVerifierWrapper.json": "TeeVerifierWrapper", "AttestationVerifier.json": "AttestationVerifier",
+            "MockToken.json": "Token"}
+
+
+def entries(abi, kind):
+    return {signature(e): e for e in abi if e.get("type") == kind}
+
+
+@pytest.mark.parametrize("abi_file", sorted(ARTIFACT))
+def test_reference_abi_is_covered(abi_file):
+    ref = json.loads((REPO / "abi" / abi_file).read_text())
+    ours = compile_contract(ARTIFACT[abi_file]).abi
+    skipped = SKIPPED[abi_file]
+    for kind in ("function", "event"):
+        have = entries(ours, kind)
+        for sig, e in entries(ref, kind).items():
+            if sig in skipped:
+                assert sig not in have, f"{sig} is implemented now: drop it from SKIPPED"
+                continue
+            assert sig in have, f"{abi_file}: {kind} {sig} missing from {ARTIFACT[abi_file]}"
+            mine = have[sig]
+            if kind == "function":
+                assert [_type(o) for o in mine.get("outputs", [])] == [_type(o) for o in e.get("outputs", [])], sig
+                assert mine["stateMutability"] == e["stateMutability"], sig
+            else:
+                assert [i.get("indexed", False) for i in mine["inputs"]] == [i.get("indexed", False) for i in e["inputs"]], sig
+    # every skip names something the reference really has
+    names = set(entries(ref, "function")) | set(entries(ref, "event"))
+    assert set(skipped) <= names, set(skipped) - names
+
+
+def test_both_claim_variants_have_their_selectors():
+    ours = entries(compile_contract("ProofMarketplace").abi, "function")
+    from eth_utils import keccak
+    assert "0x" + keccak(text="claimProverFeeReward()")[:4].hex() == "0x7587de01" and "claimProverFeeReward()" in ours
+    assert "0x" + keccak(text="claimProverFeeReward(address)")[:4].hex() == "0xab483c68" and "claimProverFeeReward(address)" in ours
