@@ -173,7 +173,10 @@ def seed(generation: str, rpc_url: str, deployment, rounds: int) -> bool:
         print(f"devnet/up: no scenario for Generation {generation} in this checkout: the network is deployed "
               "but not seeded.", file=sys.stderr, flush=True)
         return False
-    module.populate(Rpc(rpc_url), deployment, rounds=rounds)
+    if generation == "B":
+        module.GenBScenario(rpc_url, deployment).populate(rounds=rounds)
+    else:
+        module.populate(Rpc(rpc_url), deployment, rounds=rounds)
     return True
 
 
@@ -184,7 +187,10 @@ def feed(generation: str, rpc_url: str, deployment, stop: threading.Event) -> No
     if module is None:
         return
     try:
-        module.run_forever(Rpc(rpc_url), deployment, stop=stop)
+        if generation == "B":
+            module.GenBScenario(rpc_url, deployment).run_forever(stop=stop)
+        else:
+            module.run_forever(Rpc(rpc_url), deployment, stop=stop)
     except Exception as exc:
         if not stop.is_set():
             print(f"devnet/up: live feeding stopped: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
@@ -299,6 +305,8 @@ def parse_args(argv=None):
     p.add_argument("--show-dev-keys", action="store_true",
                    help="print the well-known dev private keys (public test keys, never for real networks)")
     p.add_argument("--ready-file", help="write a JSON summary here once everything is up (for tests)")
+    p.add_argument("--run-dir", default=str(RUN_DIR),
+                   help="where logs and the operator key file go (default devnet/run, gitignored)")
     p.add_argument("--no-seed", action="store_true", help="deploy only; do not run the scenario")
     p.add_argument("--rounds", type=int, default=8, help="rounds of seeded activity (default 8)")
     p.add_argument("--enclave-arg", action="append", default=[], metavar="ARG",
@@ -306,6 +314,7 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     base = Path(os.environ.get("KALYPSO_UP_CWD") or os.getcwd())
     args.config = str(base / args.config)
+    args.run_dir = str(base / args.run_dir)
     if args.ready_file:
         args.ready_file = str(base / args.ready_file)
     return args
@@ -318,7 +327,8 @@ def main(argv=None) -> int:
     stop = threading.Event()
     for sig in _HANDLED_SIGNALS:
         signal.signal(sig, lambda *_: stop.set())
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(args.run_dir).resolve()
+    run_dir.mkdir(parents=True, exist_ok=True)
     config_path = Path(args.config).resolve()
     children: list[Child] = []
     feeder: threading.Thread | None = None
@@ -326,17 +336,17 @@ def main(argv=None) -> int:
     try:
         t0 = time.monotonic()
         # Both start in parallel (each takes a second or two of imports).
-        node = spawn_node(RUN_DIR)
+        node = spawn_node(run_dir)
         children.append(node)
-        enclave = spawn_enclave(RUN_DIR, args.enclave_arg)
+        enclave = spawn_enclave(run_dir, args.enclave_arg)
         children.append(enclave)
         rpc_url = node_url(node)
-        enclave_info = enclave_ready(RUN_DIR, enclave)
+        enclave_info = enclave_ready(run_dir, enclave)
         if stop.is_set():
             return 130
         deployment = deploy_network(args.generation, rpc_url)
         write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
-        key_file = write_operator_key(RUN_DIR)
+        key_file = write_operator_key(run_dir)
         seeded = False if args.no_seed else seed(args.generation, rpc_url, deployment, args.rounds)
         if args.live:
             feeder = threading.Thread(target=feed, args=(args.generation, rpc_url, deployment, stop),

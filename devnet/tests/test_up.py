@@ -27,7 +27,8 @@ def _start(tmp_path, *flags):
     ready = tmp_path / "ready.json"
     config = tmp_path / "kalypso-config.json"
     log = open(tmp_path / "up.log", "w+")
-    proc = subprocess.Popen([str(UP), "--config", str(config), "--ready-file", str(ready), *flags],
+    proc = subprocess.Popen([str(UP), "--config", str(config), "--ready-file", str(ready), "--run-dir",
+                             str(tmp_path / "run"), *flags],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
     while not ready.exists():
@@ -128,3 +129,27 @@ def test_up_children_die_with_it_even_on_sigkill(tmp_path):
         for p in children:
             if _alive(p):
                 os.kill(p, signal.SIGKILL)
+
+
+def test_up_live_keeps_feeding_and_stops(tmp_path):
+    if "A" not in GENERATIONS:
+        pytest.skip("Generation A deploy is not in this checkout")
+    proc, info, config_path, _ = _start(tmp_path, "--generation", "A", "--rounds", "1", "--live")
+    try:
+        assert Path(info["logs"]["node"]).parent == tmp_path / "run"
+        url = json.loads(config_path.read_text())["rpcHttp"]
+        first = int(_rpc(url, "eth_blockNumber"), 16)
+        deadline = time.monotonic() + 60
+        while int(_rpc(url, "eth_blockNumber"), 16) <= first:
+            assert time.monotonic() < deadline, "--live added no blocks in 60 s"
+            time.sleep(0.5)
+    finally:
+        t = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(20)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise
+    assert code == 0 and time.monotonic() - t < 15
+    assert _wait_gone(list(info["children"].values()), 5)
