@@ -56,7 +56,9 @@ class Child:
         self._first = threading.Event()
         self.proc = subprocess.Popen(argv, cwd=DEVNET_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, text=True, bufsize=1, preexec_fn=_child_setup,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                     # Own process group: a terminal Ctrl-C reaches only us, and we stop them.
+                                     start_new_session=True)
         self._pump = threading.Thread(target=self._drain, name=f"{name}-log", daemon=True)
         self._pump.start()
 
@@ -325,8 +327,15 @@ def main(argv=None) -> int:
     # A parent may have blocked these (spec'd in PLATFORM-NOTES: Foundation.Process children); we need them.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, list(_HANDLED_SIGNALS) + [signal.SIGCHLD])
     stop = threading.Event()
+    serving = threading.Event()
+
+    def on_signal(signum, _frame):
+        stop.set()
+        if not serving.is_set():
+            raise KeyboardInterrupt  # abort a deploy or seed in progress; `finally` stops the children
+
     for sig in _HANDLED_SIGNALS:
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, on_signal)
     run_dir = Path(args.run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     config_path = Path(args.config).resolve()
@@ -342,8 +351,6 @@ def main(argv=None) -> int:
         children.append(enclave)
         rpc_url = node_url(node)
         enclave_info = enclave_ready(run_dir, enclave)
-        if stop.is_set():
-            return 130
         deployment = deploy_network(args.generation, rpc_url)
         write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
         key_file = write_operator_key(run_dir)
@@ -356,6 +363,7 @@ def main(argv=None) -> int:
                        logs={c.name: str(c.log_path) for c in children})
         info["children"] = {c.name: c.proc.pid for c in children}
         info["seeded"] = seeded
+        serving.set()
         print(render(info, show_dev_keys=args.show_dev_keys), flush=True)
         if args.ready_file:
             tmp = Path(args.ready_file + ".tmp")
@@ -371,6 +379,9 @@ def main(argv=None) -> int:
                     raise UpError(f"{child.name} exited unexpectedly (code {child.proc.returncode}); "
                                   f"see {child.log_path}")
             stop.wait(0.5)
+    except KeyboardInterrupt:
+        print("devnet/up: interrupted", file=sys.stderr)
+        status = 130
     except UpError as exc:
         print(f"devnet/up: {exc}", file=sys.stderr)
         status = 1

@@ -153,3 +153,31 @@ def test_up_live_keeps_feeding_and_stops(tmp_path):
             raise
     assert code == 0 and time.monotonic() - t < 15
     assert _wait_gone(list(info["children"].values()), 5)
+
+
+def test_up_interrupted_during_deploy_stops_children(tmp_path):
+    """Ctrl-C (SIGINT) while contracts are being deployed aborts at once and leaves no child behind."""
+    if "B" not in GENERATIONS:
+        pytest.skip("Generation B deploy is not in this checkout")
+    run = tmp_path / "run"
+    proc = subprocess.Popen([str(UP), "--config", str(tmp_path / "c.json"), "--run-dir", str(run)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        # The node has answered once its log has the listening line; deploy starts right after.
+        while not ((run / "node.log").exists() and "listening" in (run / "node.log").read_text()):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        children = [int(p) for p in subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                                   text=True).stdout.split()]
+        assert len(children) == 2
+        t = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=15)
+        assert proc.returncode == 130, out
+        assert time.monotonic() - t < 10
+        assert "devnet/up: interrupted" in out and "stopped enclave simulator, node" in out
+        assert _wait_gone(children, 5)
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
