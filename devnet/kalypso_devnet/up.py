@@ -23,7 +23,8 @@ from pathlib import Path
 DEVNET_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = DEVNET_DIR.parent
 RUN_DIR = DEVNET_DIR / "run"
-CONSOLE_BINARY = REPO_DIR / ".build" / "debug" / "kalypso-console"
+# KALYPSO_CONSOLE_BINARY lets tests (and a release build) point --console elsewhere.
+CONSOLE_BINARY = Path(os.environ.get("KALYPSO_CONSOLE_BINARY") or REPO_DIR / ".build" / "debug" / "kalypso-console")
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 5.0
 
