@@ -165,3 +165,25 @@ class Enclave:
 
     def sign_proof(self, public_inputs: bytes, proof: bytes) -> bytes:
         return signed_proof(self.private_key, public_inputs, proof)
+
+
+def verify_response(pubkey64: bytes, pcrs, timestamp_ms: int, verifier_key=VERIFIER_PRIVATE_KEY) -> dict:
+    """The JSON the attestation verifier's POST /verify/raw answers (spec §2.6.1 item 2, §5.3):
+    hex without 0x, signature r‖s‖v (v = 1b/1c), timestamp in milliseconds."""
+    return {"signature": sign_attestation(pubkey64, pcrs, timestamp_ms, verifier_key).hex(),
+            "secp256k1_public": pubkey64.hex(),
+            "pcr0": pcrs[0].hex(), "pcr1": pcrs[1].hex(), "pcr2": pcrs[2].hex(),
+            "timestamp": timestamp_ms,
+            "verifier_secp256k1_public": public_key64(verifier_key).hex()}
+
+
+def attestation_from_verify_response(resp: dict) -> bytes:
+    """What a client builds from a /verify/raw answer: abi.encode(sig, pubkey, pcr0, pcr1, pcr2, tsMs)."""
+    try:
+        parts = [bytes.fromhex(resp[k]) for k in ("signature", "secp256k1_public", "pcr0", "pcr1", "pcr2")]
+        ts = int(resp["timestamp"])
+    except (KeyError, ValueError, TypeError) as e:
+        raise ValueError(f"malformed verifier response: {e}") from None
+    if len(parts[1]) != 64:
+        raise ValueError(f"secp256k1_public must be 64 bytes, got {len(parts[1])}")
+    return encode_attestation(parts[0], parts[1], parts[2:5], ts)

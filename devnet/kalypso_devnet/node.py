@@ -14,11 +14,14 @@ Dev helpers use the anvil/hardhat method names: evm_mine, anvil_mine,
 hardhat_mine, evm_snapshot, evm_revert, anvil_setBalance, hardhat_setBalance,
 anvil_setCode, anvil_setStorageAt, anvil_setNonce, evm_increaseTime,
 evm_setNextBlockTimestamp, evm_setAutomine; plus dev_fund(address, wei)
-(a real signed transfer from dev account 0) and dev_setMaxLogRange(n) (0 = unlimited).
+(a real signed transfer from dev account 0), dev_setMaxLogRange(n) and dev_setMaxLogResults(n)
+(0 = unlimited).
 
 eth_getLogs refuses ranges wider than --max-log-range blocks with code -32005
-"query exceeds max block range N", like hosted providers do, so clients' adaptive log sync can be
-exercised.
+"query exceeds max block range N", and answers with more than --max-log-results logs with -32005
+"query returned more than N results", like hosted providers do, so clients' adaptive log sync can be
+exercised. evm_revert followed by new transactions replaces blocks at the same heights with new
+hashes: a reorg, as far as a client can tell.
 """
 import argparse
 import json
@@ -114,7 +117,7 @@ def bloom_hex(value):
 # ---------------------------------------------------------------- the node
 class Node:
     def __init__(self, chain_id=CHAIN_ID, accounts=10, balance_eth=10_000, mnemonic=MNEMONIC,
-                 allow_unprotected=False, max_log_range=0):
+                 allow_unprotected=False, max_log_range=0, max_log_results=0):
         overrides = {"balance": balance_eth * 10**18}
         self.backend = PyEVMBackend.from_mnemonic(
             mnemonic, genesis_state_overrides=overrides, num_accounts=accounts, hd_path=HD_PATH)
@@ -123,6 +126,7 @@ class Node:
         self.t = EthereumTester(backend=self.backend)
         self.allow_unprotected = allow_unprotected
         self.max_log_range = max_log_range
+        self.max_log_results = max_log_results
         self.time_offset = 0        # seconds added to wall clock (evm_increaseTime)
         self.next_timestamp = None  # evm_setNextBlockTimestamp
         self._snapshot_offsets = {}
@@ -442,6 +446,8 @@ class Node:
                 if len(topics) > len(log[1]) or any(ts and log[1][i] not in ts for i, ts in enumerate(topics)):
                     continue
                 out.append(log[2])
+                if self.max_log_results and len(out) > self.max_log_results:
+                    raise RpcError(-32005, f"query returned more than {self.max_log_results} results")
         return out
 
     def _block_logs(self, n):
@@ -546,6 +552,10 @@ class Node:
 
     def dev_setMaxLogRange(self, n):
         self.max_log_range = pq(n) if isinstance(n, str) else int(n)
+        return True
+
+    def dev_setMaxLogResults(self, n):
+        self.max_log_results = pq(n) if isinstance(n, str) else int(n)
         return True
 
     def evm_mine(self, ts=None):
@@ -665,6 +675,39 @@ def make_handler(node, verbose=False):
     return H
 
 
+class NodeProcess:
+    """A devnet node in a child process (python -m kalypso_devnet.node): started on a free port unless
+    one is given; `url`/`port` come from its first output line. stop() ends it."""
+
+    def __init__(self, *args, port: int = 0, python: str | None = None):
+        import subprocess
+        import tempfile
+        from pathlib import Path
+        # stderr goes to a file: an undrained pipe would block a long-running node once full
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen([python or sys.executable, "-m", "kalypso_devnet.node", "--port", str(port), *args],
+                                     cwd=Path(__file__).resolve().parent.parent,
+                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            self.proc.kill()
+            self.proc.wait(10)
+            self.stderr.seek(0)
+            raise RuntimeError(f"devnet node did not start: {line!r} {self.stderr.read()[-2000:]}")
+        self.first_line = line.strip()
+        self.url = line.split("listening on ")[1].split()[0]
+        self.port = int(self.url.rsplit(":", 1)[1])
+
+    def stop(self):
+        import subprocess
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
@@ -675,12 +718,14 @@ def main(argv=None):
     ap.add_argument("--allow-unprotected-txs", action="store_true")
     ap.add_argument("--max-log-range", type=int, default=0,
                     help="largest eth_getLogs block range (0 = unlimited)")
+    ap.add_argument("--max-log-results", type=int, default=0,
+                    help="most logs one eth_getLogs may return (0 = unlimited)")
     ap.add_argument("--block-time", type=float, default=0,
                     help="also mine an empty block every N seconds (0 = only on transactions)")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args(argv)
     node = Node(a.chain_id, a.accounts, a.balance, allow_unprotected=a.allow_unprotected_txs,
-                max_log_range=a.max_log_range)
+                max_log_range=a.max_log_range, max_log_results=a.max_log_results)
     srv = ThreadingHTTPServer((a.host, a.port), make_handler(node, a.verbose))
     srv.daemon_threads = True
     print(f"devnet listening on http://{a.host}:{srv.server_address[1]} chainId={a.chain_id}", flush=True)

@@ -125,6 +125,12 @@ def test_tee_verifier_wrapper(chain, common):
     assert ev["enclaveAddress"] == enc.address and ev["enclavePubKey"] == enc.public_key
     assert tee.call("getVerifiedKey", enc.address) == enc.image_id
     assert tee.call("verify", encode(["bytes", "bytes"], [b"inputs", blob])) is True
+    with pytest.raises(Reverted) as e:   # the signed inputs must be the bid's inputs
+        tee.call("verify", encode(["bytes", "bytes"], [b"other inputs", blob]))
+    assert e.value.selector == "0xf34cfab6"   # InvalidInputs()
+    assert tee.call("encodeProof", "p") == encode(["string"], ["p"])
+    assert tee.call("encodeInputAndProofForVerification", ["a", "b"], "p") == encode(
+        ["bytes", "bytes"], [encode(["string[]"], [["a", "b"]]), encode(["string"], ["p"])])
     with pytest.raises(Reverted) as e:
         tee.transact(OP, "verifyKey", enc.attestation(chain.timestamp() * 1000))
     assert e.value.selector == sel("TeeVerifierEnclaveKeyNotVerified(bytes,bytes,bytes)") == "0xda7977ba"
@@ -136,3 +142,26 @@ def test_tee_verifier_wrapper(chain, common):
     with pytest.raises(Reverted) as e:
         tee.transact(OP, "addEnclaveImageToFamily", encode_pcrs(C.OTHER_PROVER_PCRS))
     assert e.value.selector == "0xa7f8eed6"   # OnlyAdminCanCall
+
+
+def test_verify_response_round_trip(chain, common):
+    """The /verify/raw JSON turned back into the attestation blob is accepted on chain (spec §2.6.1)."""
+    from kalypso_devnet.attestation import attestation_from_verify_response, verify_response
+    enc = Enclave.generate(C.PROVER_PCRS, seed=b"vr")
+    ts = now_ms()
+    resp = verify_response(enc.public_key, enc.pcrs, ts)
+    assert len(resp["signature"]) == 130 and resp["signature"][-2:] in ("1b", "1c")
+    assert len(resp["secp256k1_public"]) == 128 and len(resp["pcr0"]) == 96
+    assert resp["verifier_secp256k1_public"] == public_key64(C.VERIFIER_PRIVATE_KEY).hex()
+    blob = attestation_from_verify_response(resp)
+    assert blob == enc.attestation(ts) and len(blob) == 704
+    # spec §2.6.1 item 3: head offsets 0xc0, 0x140, 0x1a0, 0x200, 0x260, then the timestamp
+    words = [int.from_bytes(blob[i:i + 32], "big") for i in range(0, 0xc0, 32)]
+    assert words == [0xc0, 0x140, 0x1a0, 0x200, 0x260, ts]
+    assert int.from_bytes(blob[0xc0:0xe0], "big") == 65 and int.from_bytes(blob[0x140:0x160], "big") == 64
+    from eth_abi import decode
+    sig, pk, p0, p1, p2, t = decode(["bytes", "bytes", "bytes", "bytes", "bytes", "uint256"], blob)
+    common.contract(chain, "attestationVerifier").call("verify(bytes,(bytes,bytes,bytes,bytes,uint256))",
+                                                       sig, (pk, p0, p1, p2, t))
+    with pytest.raises(ValueError, match="64 bytes"):
+        attestation_from_verify_response(resp | {"secp256k1_public": "04" + resp["secp256k1_public"]})

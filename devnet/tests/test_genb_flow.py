@@ -6,7 +6,7 @@ import pytest
 from eth_abi import encode
 
 from kalypso_devnet import constants as C
-from kalypso_devnet.attestation import Enclave, prover_family_id
+from kalypso_devnet.attestation import Enclave, encode_attestation, prover_family_id
 from kalypso_devnet.deploy.gen_b import POND_TO_LOCK, matching_engine
 from kalypso_devnet.rpc import dev_account
 
@@ -79,7 +79,8 @@ def test_appendix_a_generation_b(chain, c):
     att = fresh_attestation(chain, enc)
     sig = enc.sign_operator(att, OP.address)
     args = lambda m=1, comp=2, t=300, comm=10**17, key=True, a=att, s=sig: (m, comp, 10 * 10**6, t, comm, key, a, s)
-    expect_revert("CannotBeZero()", pm.transact, OP, "joinMarketplace", *args(t=0))
+    expect_revert("CannotBeZero()", pm.transact, OP, "joinMarketplace", *args(comp=0))
+    expect_revert("InvalidProverProposedTime()", pm.transact, OP, "joinMarketplace", *args(t=0))
     expect_revert("InvalidProverProposedTime()", pm.transact, OP, "joinMarketplace", *args(t=86401))
     expect_revert("InvalidProverCommission()", pm.transact, OP, "joinMarketplace", *args(comm=10**18 + 1))
     e = expect_revert("Panic(uint256)", pm.transact, OP, "joinMarketplace", *args(m=99))
@@ -91,6 +92,11 @@ def test_appendix_a_generation_b(chain, c):
     wrong = enc.sign_operator(att, OTHER.address)     # authorises someone else
     e = expect_revert("InvalidEnclaveSignature(address)", pm.transact, OP, "joinMarketplace", *args(s=wrong))
     assert e.args_[0] != enc.address
+    # a 63-byte key: the signature is recovered first, then the key length is checked (HELPER.GET_ADDRESS)
+    short = encode_attestation(b"\x01" * 65, enc.public_key[:63], enc.pcrs, chain.timestamp() * 1000)
+    expect_revert("InvalidEnclaveKey()", pm.transact, OP, "joinMarketplace",
+                  *args(a=short, s=enc.sign_operator(short, OP.address)))
+    expect_revert("ECDSAInvalidSignatureLength(uint256)", pm.transact, OP, "joinMarketplace", *args(s=sig[:64]))
     old = enc.attestation((chain.timestamp() - 60060) * 1000)
     expect_revert("AttestationAutherAttestationTooOld()", pm.transact, OP, "joinMarketplace",
                   *args(a=old, s=enc.sign_operator(old, OP.address)))
@@ -180,6 +186,7 @@ def test_appendix_a_generation_b(chain, c):
 def test_compute_and_profile_maintenance(chain, c):
     pm = c.proverManager
     expect_revert("ProverNotRegistered()", pm.transact, OP, "increaseDeclaredCompute", 1)
+    expect_revert("InvalidProver()", pm.transact, OP, "decreaseDeclaredCompute")
     register_and_stake(c)
     expect_revert("ZeroComputeToIncrease()", pm.transact, OP, "increaseDeclaredCompute", 0)
     assert pm.events(pm.transact(OP, "increaseDeclaredCompute", 2), "ComputeIncreased")[0]["compute"] == 2
@@ -237,6 +244,9 @@ def test_missed_deadline_discard_refund_slash(chain, c):
     rc = pmp.transact(REQ, "refundFees", [late])
     assert pmp.events(rc, "ProofNotGenerated")[0]["bidId"] == late
     assert usdc.call("balanceOf", REQ.address) == before + 50 * 10**6
+    assert pmp.call("listOfBid", late)[0][1] == 0 and pmp.call("getBidState", late) == COMPLETED
+    # already refunded (COMPLETED) ids are skipped, not refused
+    assert pmp.events(pmp.transact(REQ, "refundFees", [late, discarded]), "ProofNotGenerated") == []
     assert pm.call("getProverState", OP.address, 1) == (1, 8)
     # slash results (the admin stands in for the Symbiotic transmitter) take the locked stake
     locked = ns.call("getProverLockedAmount", pond.address, OP.address)
@@ -293,3 +303,23 @@ def test_relay_batch_assign_and_market_views(chain, c):
     assert [e["bidId"] for e in pmp.events(rc, "TaskCreated")] == bids
     assert c.stakingManager.call("getPoolConfig", c.nativeStaking.address) == (10**18, True)
     assert c.stakingManager.call("isEnabledPool", c.nativeStaking.address) is True
+
+
+def test_exit_request_with_an_active_task(chain, c):
+    pm, pmp = c.proverManager, c.proofMarketplace
+    register_and_stake(c)
+    join(chain, c, 1, Enclave.generate(C.PROVER_PCRS, seed=b"exit"))
+    bid = create_bid(chain, c, 1)
+    pmp.transact(ME, "assignTask", bid, OP.address, b"")
+    rc = pm.transact(OP, "requestForExitMarketplace", 1)
+    assert pm.events(rc, "ProverRequestedMarketplaceExit") and not pm.events(rc, "ProverLeftMarketplace")
+    assert pm.call("getProverState", OP.address, 1) == (4, 0)       # REQUESTED_FOR_EXIT
+    assert pm.call("proverInfoPerMarket", OP.address, 1)[0] == 4
+    expect_revert("AssignOnlyToIdleProvers()", pmp.transact, ME, "assignTask", create_bid(chain, c, 1), OP.address, b"")
+    expect_revert("CannotLeaveMarketWithActiveRequest()", pm.transact, OP, "leaveMarketplaces", [1])
+    pmp.transact(OP, "submitProof", bid, b"p")
+    rc = pm.transact(OP, "leaveMarketplaces", [1])
+    assert pm.events(rc, "ProverLeftMarketplace")[0]["marketId"] == 1
+    assert pm.call("proverRegistry", OP.address)[1:4] == (0, 0, 0)
+    # requestForExitMarketplaces (batch) on a market we are not in
+    expect_revert("OnlyValidProversCanRequestExit()", pm.transact, OP, "requestForExitMarketplaces", [1])

@@ -141,6 +141,24 @@ def test_get_logs_max_range(chain, probe):
     finally:
         chain("dev_setMaxLogRange", 0)
     assert len(chain("eth_getLogs", {"fromBlock": hex(head - 2), "toBlock": hex(head), "address": probe.address})) == 3
+    chain("dev_setMaxLogResults", 2)
+    try:
+        with pytest.raises(RpcError) as ei:
+            chain("eth_getLogs", {"fromBlock": hex(head - 2), "toBlock": hex(head), "address": probe.address})
+        assert ei.value.code == -32005 and ei.value.message == "query returned more than 2 results"
+    finally:
+        chain("dev_setMaxLogResults", 0)
+
+
+def test_revert_and_remine_is_a_reorg(chain, probe):
+    snap = chain.snapshot()
+    probe.transact(A, "store", 1)
+    n = chain.block_number()
+    old_hash = chain("eth_getBlockByNumber", hex(n), False)["hash"]
+    chain.revert(snap)
+    probe.transact(B, "store", 2)
+    new = chain("eth_getBlockByNumber", hex(n), False)
+    assert chain.block_number() == n and new["hash"] != old_hash
 
 
 def test_time_travel_and_wall_clock(chain, probe):

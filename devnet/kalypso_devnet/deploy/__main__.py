@@ -1,6 +1,7 @@
 """python -m kalypso_devnet.deploy --rpc URL [--generation B] [--out deployment.json] [--config kalypso-config.json]"""
 import argparse
 import json
+from pathlib import Path
 
 from . import deploy, write_config
 
@@ -11,9 +12,11 @@ ap.add_argument("--out", help="write the Deployment as JSON here")
 ap.add_argument("--config", help="write kalypso-config.json here")
 a = ap.parse_args()
 d = deploy(a.rpc, a.generation)
+for p in (a.out, a.config):
+    if p:
+        Path(p).parent.mkdir(parents=True, exist_ok=True)
 if a.out:
-    with open(a.out, "w") as f:
-        json.dump(d.to_json(), f, indent=2)
+    Path(a.out).write_text(json.dumps(d.to_json(), indent=2) + "\n")
 if a.config:
     write_config(a.config, d, rpc_url=a.rpc)
 print(json.dumps(d.to_json()["addresses"], indent=2))

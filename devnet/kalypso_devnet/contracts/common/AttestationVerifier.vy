@@ -112,13 +112,18 @@ def verify(data: Bytes[4096], attestation: auther.Attestation = empty(auther.Att
 @external
 def verifyEnclaveKey(signature: Bytes[4096], attestation: auther.Attestation):
     """A new verifier enclave key, attested by an existing one (MAX_AGE = 300 s)."""
+    if not (attestation.timestampInMilliseconds // 1000 > block.timestamp - MAX_AGE):
+        raw_revert(method_id("AttestationVerifierAttestationTooOld()"))
     iid: bytes32 = ecdsa.image_id(attestation.PCR0, attestation.PCR1, attestation.PCR2)
     if len(self.images[iid].PCR0) == 0:
         raw_revert(method_id("AttestationVerifierImageNotWhitelisted()"))
-    if not (attestation.timestampInMilliseconds // 1000 > block.timestamp - MAX_AGE):
-        raw_revert(method_id("AttestationVerifierAttestationTooOld()"))
+    if len(attestation.enclavePubKey) != 64:
+        raw_revert(method_id("AttestationVerifierPubkeyLengthInvalid()"))
+    enclave: address = ecdsa.pubkey_to_address(attestation.enclavePubKey)
+    if self.verifiedKeys[enclave] != empty(bytes32):
+        raw_revert(method_id("AttestationVerifierKeyAlreadyVerified()"))
     self._verify(signature, attestation)
-    self._whitelist_key(attestation.enclavePubKey, iid)
+    self.verifiedKeys[enclave] = iid
     log EnclaveKeyVerified(enclavePubKey=attestation.enclavePubKey, imageId=iid)
 
 

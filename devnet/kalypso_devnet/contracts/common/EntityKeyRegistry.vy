@@ -17,6 +17,7 @@ KEY_REGISTER_ROLE: public(constant(bytes32)) = keccak256("KEY_REGISTER_ROLE")
 MODERATOR_ROLE: public(constant(bytes32)) = keccak256("MODERATOR_ROLE")
 # HELPER.ACCEPTABLE_ATTESTATION_DELAY: commented "60 seconds" in the source but compared in seconds.
 ACCEPTABLE_ATTESTATION_DELAY: constant(uint256) = 60000
+NO_ENCLAVE_ID: constant(bytes32) = 0xcd2e66bf0b91eeedc6c648ae9335a78d7c9a4ab0ef33612a824d91cdc68a4f21
 
 event UpdateKey:
     user: indexed(address)
@@ -76,6 +77,7 @@ def updatePubkey(key_owner: address, key_index: uint256, pubkey: Bytes[256], att
 
 @external
 def verifyKey(attestation_data: Bytes[4096]):
+    access.check(KEY_REGISTER_ROLE, msg.sender)
     self._verify_key_internal(attestation_data)
 
 
@@ -105,6 +107,8 @@ def whitelistImageUsingPcrs(family: bytes32, pcrs: Bytes[1024]):
     p2: Bytes[128] = empty(Bytes[128])
     p0, p1, p2 = abi_decode(pcrs, (Bytes[128], Bytes[128], Bytes[128]))
     iid: bytes32 = ecdsa.image_id(p0, p1, p2)
+    if iid == empty(bytes32) or iid == NO_ENCLAVE_ID:
+        raw_revert(concat(method_id("MustBeAnEnclave(bytes32)"), iid))
     if self.blackListedImages[iid]:
         raw_revert(concat(method_id("BlacklistedImage(bytes32)"), iid))
     auther.whitelist_image(p0, p1, p2)
@@ -123,8 +127,8 @@ def blacklistImage(imageId: bytes32):
     if self.blackListedImages[imageId]:
         raw_revert(concat(method_id("AlreadyABlacklistedImage(bytes32)"), imageId))
     self.blackListedImages[imageId] = True
-    auther.revoke_image(imageId)
     log ImageBlacklisted(imageId=imageId)
+    auther.revoke_image(imageId)
 
 
 @external

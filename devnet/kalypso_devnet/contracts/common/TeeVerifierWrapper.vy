@@ -11,6 +11,7 @@ exports: (auther.ATTESTATION_VERIFIER, auther.ATTESTATION_MAX_AGE)
 
 FAMILY_ID: constant(bytes32) = keccak256("FAMILY_ID")
 ACCEPTABLE_ATTESTATION_DELAY: constant(uint256) = 60000
+NO_ENCLAVE_ID: constant(bytes32) = 0xcd2e66bf0b91eeedc6c648ae9335a78d7c9a4ab0ef33612a824d91cdc68a4f21
 
 event EnclaveKeyVerified:
     enclaveAddress: indexed(address)
@@ -36,7 +37,9 @@ def _add_image(pcrs: Bytes[1024]):
     p1: Bytes[128] = empty(Bytes[128])
     p2: Bytes[128] = empty(Bytes[128])
     p0, p1, p2 = abi_decode(pcrs, (Bytes[128], Bytes[128], Bytes[128]))
-    iid: bytes32 = empty(bytes32)
+    iid: bytes32 = ecdsa.image_id(p0, p1, p2)
+    if iid == empty(bytes32) or iid == NO_ENCLAVE_ID:
+        raw_revert(concat(method_id("MustBeAnEnclave(bytes32)"), iid))
     fresh: bool = False
     iid, fresh = auther.whitelist_image(p0, p1, p2)
     auther.add_to_family(iid, FAMILY_ID)
@@ -105,6 +108,8 @@ def verify(encodedData: Bytes[32768]) -> bool:
     proof_bytes: Bytes[8192] = empty(Bytes[8192])
     sig: Bytes[256] = empty(Bytes[256])
     public_inputs, proof_bytes, sig = abi_decode(proof, (Bytes[4096], Bytes[8192], Bytes[256]))
+    if keccak256(inputs) != keccak256(public_inputs):
+        raw_revert(method_id("InvalidInputs()"))
     return self._verify_proof(public_inputs, proof_bytes, sig)
 
 
@@ -142,3 +147,21 @@ def verifyAgainstSampleInputs(data: Bytes[8192]) -> bool:
 @view
 def checkSampleInputsAndProof() -> bool:
     return True
+
+
+@external
+@pure
+def encodeInputs(inputs: DynArray[String[256], 16]) -> Bytes[8192]:
+    return abi_encode(inputs)
+
+
+@external
+@pure
+def encodeProof(proof: String[4096]) -> Bytes[4224]:
+    return abi_encode(proof)
+
+
+@external
+@pure
+def encodeInputAndProofForVerification(inputs: DynArray[String[256], 16], proof: String[4096]) -> Bytes[16384]:
+    return abi_encode(abi_encode(inputs), abi_encode(proof))

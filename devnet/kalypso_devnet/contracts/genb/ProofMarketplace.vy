@@ -41,10 +41,12 @@ interface IERC20:
 interface IVerifier:
     def verify(data: Bytes[16384]) -> bool: view
     def verifyInputs(inputs: Bytes[4096]) -> bool: view
+    def checkSampleInputsAndProof() -> bool: view
 
 interface IEntityKeyRegistry:
     def whitelistImageUsingPcrs(family: bytes32, pcrs: Bytes[1024]): nonpayable
     def removeEnclaveImageFromFamily(imageId: bytes32, family: bytes32): nonpayable
+    def isImageInFamily(imageId: bytes32, family: bytes32) -> bool: view
     def updatePubkey(owner: address, idx: uint256, pubkey: Bytes[256], attestation: Bytes[4096]): nonpayable
     def allowOnlyVerifiedFamily(family: bytes32, key: address): nonpayable  # a view; called with CALL
 
@@ -63,6 +65,14 @@ event MarketMetadataUpdated:
     metadata: Bytes[4096]
 
 event AddExtraProverImage:
+    marketId: indexed(uint256)
+    imageId: indexed(bytes32)
+
+event AddExtraIVSImage:
+    marketId: indexed(uint256)
+    imageId: indexed(bytes32)
+
+event RemoveExtraIVSImage:
     marketId: indexed(uint256)
     imageId: indexed(bytes32)
 
@@ -203,6 +213,24 @@ def _not_paused():
 
 @internal
 @pure
+def _is_enclave(image_id: bytes32) -> bool:
+    return not (image_id == empty(bytes32) or image_id == NO_ENCLAVE_ID)
+
+
+@internal
+@view
+def _existing_market(market_id: uint256) -> Market:
+    """marketData[id] of the real contract: Panic(0x32) past the end, InvalidMarket if empty."""
+    if market_id >= self.marketCount:
+        self._panic(50)
+    m: Market = self.markets[market_id]
+    if len(m.marketmetadata) == 0:
+        raw_revert(method_id("InvalidMarket()"))
+    return m
+
+
+@internal
+@pure
 def _image_id(pcrs: Bytes[1024]) -> bytes32:
     p0: Bytes[128] = empty(Bytes[128])
     p1: Bytes[128] = empty(Bytes[128])
@@ -218,19 +246,18 @@ def createMarket(_marketmetadata: Bytes[4096], _verifier: address, _proverPcrs: 
     self._not_paused()
     if len(_marketmetadata) == 0 or _verifier == empty(address):
         raw_revert(method_id("CannotBeZero()"))
-    if not staticcall IVerifier(_verifier).verifyInputs(b""):
+    if not staticcall IVerifier(_verifier).checkSampleInputsAndProof():
         raw_revert(method_id("InvalidInputs()"))
-    if self.marketCreationCost > 0:
-        extcall IERC20(self.paymentToken).transferFrom(msg.sender, self.treasury, self.marketCreationCost)
+    extcall IERC20(self.paymentToken).transferFrom(msg.sender, self.treasury, self.marketCreationCost)
     prover_image: bytes32 = self._image_id(_proverPcrs)
     ivs_image: bytes32 = self._image_id(_ivsPcrs)
     market_id: uint256 = self.marketCount
+    if self._is_enclave(prover_image):
+        extcall IEntityKeyRegistry(self.entityKeyRegistry).whitelistImageUsingPcrs(keccak256(abi_encode("prov", market_id)), _proverPcrs)
+    extcall IEntityKeyRegistry(self.entityKeyRegistry).whitelistImageUsingPcrs(keccak256(abi_encode("ivs", market_id)), _ivsPcrs)
     self.marketCount = market_id + 1
     self.markets[market_id] = Market(verifier=_verifier, proverImageId=prover_image, ivsImageId=ivs_image,
                                      creator=msg.sender, marketmetadata=_marketmetadata)
-    if prover_image != NO_ENCLAVE_ID:
-        extcall IEntityKeyRegistry(self.entityKeyRegistry).whitelistImageUsingPcrs(keccak256(abi_encode("prov", market_id)), _proverPcrs)
-    extcall IEntityKeyRegistry(self.entityKeyRegistry).whitelistImageUsingPcrs(keccak256(abi_encode("ivs", market_id)), _ivsPcrs)
     log MarketplaceCreated(marketId=market_id)
 
 
@@ -238,37 +265,65 @@ def createMarket(_marketmetadata: Bytes[4096], _verifier: address, _proverPcrs: 
 def updateMarketMetadata(_marketId: uint256, _metadata: Bytes[4096]):
     if self.markets[_marketId].creator != msg.sender:
         raw_revert(method_id("OnlyMarketCreator()"))
-    if len(_metadata) == 0:
-        raw_revert(method_id("CannotBeZero()"))
     self.markets[_marketId].marketmetadata = _metadata
     log MarketMetadataUpdated(marketId=_marketId, metadata=_metadata)
 
 
+@internal
+def _add_images(market_id: uint256, pcrs_list: DynArray[Bytes[1024], 8], tag: String[4]):
+    family: bytes32 = keccak256(abi_encode(tag, market_id))
+    for pcrs: Bytes[1024] in pcrs_list:
+        iid: bytes32 = self._image_id(pcrs)
+        if staticcall IEntityKeyRegistry(self.entityKeyRegistry).isImageInFamily(iid, family):
+            raw_revert(concat(method_id("ImageAlreadyInFamily(bytes32,bytes32)"), abi_encode(iid, family)))
+        extcall IEntityKeyRegistry(self.entityKeyRegistry).whitelistImageUsingPcrs(family, pcrs)
+        if tag == "prov":
+            log AddExtraProverImage(marketId=market_id, imageId=iid)
+        else:
+            log AddExtraIVSImage(marketId=market_id, imageId=iid)
+
+
 @external
 def addExtraImages(_marketId: uint256, _proverPcrs: DynArray[Bytes[1024], 8], _ivsPcrs: DynArray[Bytes[1024], 8]):
-    m: Market = self.markets[_marketId]
+    m: Market = self._existing_market(_marketId)
     if m.creator != msg.sender:
         raw_revert(method_id("OnlyMarketCreator()"))
-    if m.proverImageId == empty(bytes32) or m.proverImageId == NO_ENCLAVE_ID:
-        raw_revert(method_id("CannotModifyImagesForPublicMarkets()"))
-    for pcrs: Bytes[1024] in _proverPcrs:
-        extcall IEntityKeyRegistry(self.entityKeyRegistry).whitelistImageUsingPcrs(keccak256(abi_encode("prov", _marketId)), pcrs)
-        log AddExtraProverImage(marketId=_marketId, imageId=self._image_id(pcrs))
+    if len(_proverPcrs) != 0:
+        if not self._is_enclave(m.proverImageId):
+            raw_revert(method_id("CannotModifyImagesForPublicMarkets()"))
+        self._add_images(_marketId, _proverPcrs, "prov")
+    self._add_images(_marketId, _ivsPcrs, "ivs")
 
 
 @external
 def removeExtraImages(_marketId: uint256, _proverPcrs: DynArray[Bytes[1024], 8], _ivsPcrs: DynArray[Bytes[1024], 8]):
-    m: Market = self.markets[_marketId]
+    m: Market = self._existing_market(_marketId)
     if m.creator != msg.sender:
         raw_revert(method_id("OnlyMarketCreator()"))
-    if m.proverImageId == empty(bytes32) or m.proverImageId == NO_ENCLAVE_ID:
-        raw_revert(method_id("CannotModifyImagesForPublicMarkets()"))
-    for pcrs: Bytes[1024] in _proverPcrs:
+    if len(_proverPcrs) != 0:
+        if not self._is_enclave(m.proverImageId):
+            raw_revert(method_id("CannotModifyImagesForPublicMarkets()"))
+        for pcrs: Bytes[1024] in _proverPcrs:
+            iid: bytes32 = self._image_id(pcrs)
+            if iid == m.proverImageId:
+                raw_revert(concat(method_id("CannotRemoveDefaultImageFromMarket(uint256,bytes32)"), abi_encode(_marketId, iid)))
+            extcall IEntityKeyRegistry(self.entityKeyRegistry).removeEnclaveImageFromFamily(iid, keccak256(abi_encode("prov", _marketId)))
+            log RemoveExtraProverImage(marketId=_marketId, imageId=iid)
+    for pcrs: Bytes[1024] in _ivsPcrs:
         iid: bytes32 = self._image_id(pcrs)
-        if iid == m.proverImageId:
+        if iid == m.ivsImageId:
             raw_revert(concat(method_id("CannotRemoveDefaultImageFromMarket(uint256,bytes32)"), abi_encode(_marketId, iid)))
-        extcall IEntityKeyRegistry(self.entityKeyRegistry).removeEnclaveImageFromFamily(iid, keccak256(abi_encode("prov", _marketId)))
-        log RemoveExtraProverImage(marketId=_marketId, imageId=iid)
+        extcall IEntityKeyRegistry(self.entityKeyRegistry).removeEnclaveImageFromFamily(iid, keccak256(abi_encode("ivs", _marketId)))
+        log RemoveExtraIVSImage(marketId=_marketId, imageId=iid)
+
+
+@external
+def freezeMarket(_marketId: uint256):
+    """No more image changes: the creator is cleared."""
+    m: Market = self._existing_market(_marketId)
+    if m.creator != msg.sender:
+        raw_revert(method_id("OnlyMarketCreator()"))
+    self.markets[_marketId].creator = empty(address)
 
 
 @external
@@ -310,25 +365,25 @@ def createBid(_bid: Bid, _secretType: uint8, _privateInputs: Bytes[8192], _acl: 
         raw_revert(method_id("CannotBeZero()"))
     if _bid.expiry <= block.timestamp + self.minProvingTime[_secretType]:
         raw_revert(method_id("CannotAssignExpiredTasks()"))
-    if _bid.timeForProofGeneration < MIN_PROVING_TIME or _bid.timeForProofGeneration > MAX_PROVING_TIME:
-        raw_revert(method_id("InvalidTimeForProofGeneration()"))
     if _bid.expiry > block.timestamp + MAX_MATCHING_TIME:
         raw_revert(method_id("ExceedsMaximumMatchtime()"))
-    if _bid.marketId >= self.marketCount or self.markets[_bid.marketId].verifier == empty(address):
-        raw_revert(method_id("InvalidMarket()"))
+    if _bid.timeForProofGeneration < MIN_PROVING_TIME or _bid.timeForProofGeneration > MAX_PROVING_TIME:
+        raw_revert(method_id("InvalidTimeForProofGeneration()"))
+    if len(_acl) > 130:
+        raw_revert(method_id("InvalidECIESACL()"))
+    m: Market = self._existing_market(_bid.marketId)
     fee: uint256 = self._platform_fee(_secretType, _bid, _privateInputs, _acl)
     extcall IERC20(self.paymentToken).transferFrom(msg.sender, self, _bid.reward + fee)
-    if fee > 0:
-        extcall IERC20(self.paymentToken).transfer(self.treasury, fee)
-    if not staticcall IVerifier(self.markets[_bid.marketId].verifier).verifyInputs(_bid.proverData):
-        raw_revert(method_id("InvalidInputs()"))
+    extcall IERC20(self.paymentToken).transfer(self.treasury, fee)
     bid_id: uint256 = self.bidCount
     self.bidCount = bid_id + 1
-    b: Bid = _bid
-    b.deadline = 0
-    self.bids[bid_id] = BidWithState(bid=b, state=CREATED, requester=msg.sender, prover=empty(address))
-    log BidCreated(bidId=bid_id, hasPrivateInputs=len(_privateInputs) != 0, secret_data=_privateInputs,
-                   acl=_acl, extra_data=_extraData)
+    self.bids[bid_id] = BidWithState(bid=_bid, state=CREATED, requester=msg.sender, prover=empty(address))
+    if not staticcall IVerifier(m.verifier).verifyInputs(_bid.proverData):
+        raw_revert(method_id("InvalidInputs()"))
+    if self._is_enclave(m.proverImageId):
+        log BidCreated(bidId=bid_id, hasPrivateInputs=True, secret_data=_privateInputs, acl=_acl, extra_data=_extraData)
+    else:
+        log BidCreated(bidId=bid_id, hasPrivateInputs=False, secret_data=b"", acl=b"", extra_data=_extraData)
 
 
 @internal
@@ -337,7 +392,7 @@ def _bid_state(bid_id: uint256) -> uint8:
     if bid_id >= self.bidCount:
         self._panic(50)
     b: BidWithState = self.bids[bid_id]
-    if b.state == CREATED and b.bid.expiry < block.timestamp:
+    if b.state == CREATED and b.bid.expiry <= block.timestamp:
         return UNASSIGNED
     if b.state == ASSIGNED and b.bid.deadline < block.timestamp:
         return DEADLINE_CROSSED
@@ -435,9 +490,9 @@ def verifyMatchingEngine(_attestationData: Bytes[4096], _meSignature: Bytes[256]
     p2: Bytes[128] = empty(Bytes[128])
     ts: uint256 = 0
     a_sig, pk, p0, p1, p2, ts = abi_decode(_attestationData, (Bytes[256], Bytes[256], Bytes[128], Bytes[128], Bytes[128], uint256))
+    signer: address = ecdsa.recover(ecdsa.eth_signed(keccak256(abi_encode(_attestationData, self))), _meSignature)
     if len(pk) != 64:
         raw_revert(method_id("InvalidEnclaveKey()"))
-    signer: address = ecdsa.recover(ecdsa.eth_signed(keccak256(abi_encode(_attestationData, self))), _meSignature)
     if signer != ecdsa.pubkey_to_address(pk):
         raw_revert(concat(method_id("InvalidEnclaveSignature(address)"), abi_encode(signer)))
     extcall IEntityKeyRegistry(self.entityKeyRegistry).updatePubkey(self, 0, pk, _attestationData)
@@ -447,23 +502,25 @@ def verifyMatchingEngine(_attestationData: Bytes[4096], _meSignature: Bytes[256]
 
 @internal
 def _submit_proof(bid_id: uint256, proof: Bytes[8192]):
+    if bid_id >= self.bidCount:
+        self._panic(50)
+    bws: BidWithState = self.bids[bid_id]
+    reward_address: address = empty(address)
+    cost: uint256 = 0
+    reward_address, cost = staticcall IProverManager(self.proverManager).getProverRewardDetails(bws.prover, bws.bid.marketId)
+    if reward_address == empty(address):
+        raw_revert(method_id("CannotBeZero()"))
     if self._bid_state(bid_id) != ASSIGNED:
         raw_revert(concat(method_id("OnlyAssignedBidsCanBeProved(uint256)"), convert(bid_id, bytes32)))
-    bws: BidWithState = self.bids[bid_id]
     verifier: address = self.markets[bws.bid.marketId].verifier
     if not staticcall IVerifier(verifier).verify(abi_encode(bws.bid.proverData, proof)):
         raw_revert(concat(method_id("InvalidProof(uint256)"), convert(bid_id, bytes32)))
     self.bids[bid_id].state = COMPLETED
-    reward_address: address = empty(address)
-    cost: uint256 = 0
-    reward_address, cost = staticcall IProverManager(self.proverManager).getProverRewardDetails(bws.prover, bws.bid.marketId)
-    # Arbitrum One build: the whole fee goes to the prover's reward address
-    if cost > 0:
-        self.proverClaimableFeeReward[reward_address] += cost
-        log ProverFeeRewardAdded(prover=reward_address, feeRewardAmount=cost)
-    if bws.bid.reward > cost:
-        extcall IERC20(self.paymentToken).transfer(bws.bid.refundAddress, bws.bid.reward - cost)
-    extcall IProverManager(self.proverManager).completeProverTask(bid_id, bws.prover, bws.bid.marketId, cost)
+    # Arbitrum One build: the whole fee goes to the prover's reward address (no commission split)
+    self.proverClaimableFeeReward[reward_address] += cost
+    log ProverFeeRewardAdded(prover=reward_address, feeRewardAmount=cost)
+    extcall IERC20(self.paymentToken).transfer(bws.bid.refundAddress, bws.bid.reward - cost)
+    extcall IProverManager(self.proverManager).completeProverTask(bid_id, bws.prover, bws.bid.marketId, 0)
     log ProofCreated(bidId=bid_id, proof=proof)
 
 
@@ -483,13 +540,16 @@ def submitProofs(_bidIds: DynArray[uint256, 32], _proofs: DynArray[Bytes[8192], 
 
 
 @internal
-def _fail(bid_id: uint256):
-    """Requester refunded, prover compute released, ProofNotGenerated; the stake lock stays for slashing."""
+def _refund_fee(bid_id: uint256):
+    """Requester refunded (the bid's reward is zeroed), prover compute released, ProofNotGenerated;
+    the stake lock stays until a slash result is submitted."""
     bws: BidWithState = self.bids[bid_id]
     self.bids[bid_id].state = COMPLETED
-    extcall IERC20(self.paymentToken).transfer(bws.bid.refundAddress, bws.bid.reward)
-    extcall IProverManager(self.proverManager).releaseProverCompute(bws.prover, bws.bid.marketId)
-    log ProofNotGenerated(bidId=bid_id)
+    if bws.bid.reward != 0:
+        extcall IERC20(self.paymentToken).transfer(bws.bid.refundAddress, bws.bid.reward)
+        self.bids[bid_id].bid.reward = 0
+        extcall IProverManager(self.proverManager).releaseProverCompute(bws.prover, bws.bid.marketId)
+        log ProofNotGenerated(bidId=bid_id)
 
 
 @external
@@ -498,15 +558,17 @@ def discardRequest(_bidId: uint256):
         raw_revert(concat(method_id("ShouldBeInAssignedState(uint256)"), convert(_bidId, bytes32)))
     if self.bids[_bidId].prover != msg.sender:
         raw_revert(concat(method_id("OnlyProverCanDiscardRequest(uint256)"), convert(_bidId, bytes32)))
-    self._fail(_bidId)
+    self._refund_fee(_bidId)
 
 
 @external
 def refundFees(_bidIds: DynArray[uint256, 256]):
     for bid_id: uint256 in _bidIds:
-        if self._bid_state(bid_id) != DEADLINE_CROSSED:
+        state: uint8 = self._bid_state(bid_id)
+        if state == DEADLINE_CROSSED:
+            self._refund_fee(bid_id)
+        elif state != COMPLETED:   # completed ones are skipped: slashing is the StakingManager's
             raw_revert(concat(method_id("NotSlashableBidId(uint256)"), convert(bid_id, bytes32)))
-        self._fail(bid_id)
 
 
 @external
@@ -533,56 +595,56 @@ def claimTransmitterFeeReward():
 
 @external
 def updateCostPerBytes(_secretType: uint8, _costPerInputBytes: uint256):
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     self.costPerInputBytes[_secretType] = _costPerInputBytes
     log UpdateCostPerBytes(secretType=_secretType, costPerInputBytes=_costPerInputBytes)
 
 
 @external
 def updateMinProvingTime(_secretType: uint8, _newProvingTime: uint256):
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     self.minProvingTime[_secretType] = _newProvingTime
     log UpdateMinProvingTime(secretType=_secretType, newProvingTime=_newProvingTime)
 
 
 @external
 def setMarketCreationCost(_marketCreationCost: uint256):
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     self.marketCreationCost = _marketCreationCost
     log MarketCreationCostSet(marketCreationCost=_marketCreationCost)
 
 
 @external
 def setTreasury(_treasury: address):
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     self.treasury = _treasury
     log TreasurySet(treasury=_treasury)
 
 
 @external
 def setPaymentToken(_paymentToken: address):
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     self.paymentToken = _paymentToken
     log PaymentTokenSet(paymentToken=_paymentToken)
 
 
 @external
 def setProverManager(_proverManager: address):
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     self.proverManager = _proverManager
     log ProverManagerSet(proverManager=_proverManager)
 
 
 @external
 def setEntityKeyRegistry(_entityKeyRegistry: address):
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     self.entityKeyRegistry = _entityKeyRegistry
     log EntityKeyRegistrySet(entityRegistry=_entityKeyRegistry)
 
 
 @external
 def pause():
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     if self.paused:
         raw_revert(method_id("EnforcedPause()"))
     self.paused = True
@@ -591,7 +653,7 @@ def pause():
 
 @external
 def unpause():
-    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    access.check(UPDATER_ROLE, msg.sender)
     if not self.paused:
         raw_revert(method_id("ExpectedPause()"))
     self.paused = False

@@ -227,12 +227,15 @@ def intendToReduceCompute(_computeToReduce: uint256):
 @external
 def decreaseDeclaredCompute():
     info: ProverInfo = self.registry[msg.sender]
+    if len(info.proverData) == 0 or info.rewardAddress == empty(address):
+        raw_revert(method_id("InvalidProver()"))
     if info.intendedComputeUtilization == EXPONENT:
         raw_revert(method_id("ReduceComputeRequestNotInPlace()"))
     new_total: uint256 = info.intendedComputeUtilization * info.declaredCompute // EXPONENT
-    if new_total < info.computeConsumed:
+    if new_total < info.computeConsumed or new_total < info.sumOfComputeAllocations:
         raw_revert(method_id("InsufficientProverComputeAvailable()"))
-    if self.reduceComputeRequestTimestamp[msg.sender] > block.timestamp:
+    requested: uint256 = self.reduceComputeRequestTimestamp[msg.sender]
+    if not (block.timestamp >= requested and requested != 0):
         raw_revert(method_id("ReductionRequestNotValid()"))
     self.registry[msg.sender].declaredCompute = new_total
     self.registry[msg.sender].intendedComputeUtilization = EXPONENT
@@ -259,11 +262,12 @@ def _update_enclave_key(market_id: uint256, prover: address, att: Bytes[4096], s
     family: bytes32 = keccak256(abi_encode("prov", market_id))
     if not staticcall IEntityKeyRegistry(self.entityKeyRegistry).isImageInFamily(ecdsa.image_id(p0, p1, p2), family):
         raw_revert(method_id("IncorrectImageId()"))
-    if len(pk) != 64:
-        raw_revert(method_id("InvalidEnclaveKey()"))
-    # HELPER.VERIFY_ENCLAVE_SIGNATURE: the enclave authorises `prover`
+    # HELPER.VERIFY_ENCLAVE_SIGNATURE: the enclave authorises `prover`; the key length is checked
+    # after the signature is recovered (HELPER.GET_ADDRESS)
     digest: bytes32 = ecdsa.eth_signed(keccak256(abi_encode(att, prover)))
     signer: address = ecdsa.recover(digest, sig)
+    if len(pk) != 64:
+        raw_revert(method_id("InvalidEnclaveKey()"))
     if signer != ecdsa.pubkey_to_address(pk):
         raw_revert(concat(method_id("InvalidEnclaveSignature(address)"), abi_encode(signer)))
     extcall IEntityKeyRegistry(self.entityKeyRegistry).updatePubkey(prover, market_id, pk, att)
@@ -274,7 +278,7 @@ def joinMarketplace(_marketId: uint256, _computePerRequestRequired: uint256, _pr
                     _proposedTime: uint256, _commission: uint256, _updateMarketDedicatedKey: bool,
                     _attestationData: Bytes[4096], _enclaveSignature: Bytes[256]):
     info: ProverInfo = self.registry[msg.sender]
-    if info.rewardAddress == empty(address) or _computePerRequestRequired == 0 or _proposedTime == 0:
+    if info.rewardAddress == empty(address) or _computePerRequestRequired == 0:
         raw_revert(method_id("CannotBeZero()"))
     if _proposedTime < MIN_PROVING_TIME or _proposedTime > MAX_PROVING_TIME:
         raw_revert(method_id("InvalidProverProposedTime()"))
@@ -309,8 +313,6 @@ def updateEncryptionKey(_marketId: uint256, _attestationData: Bytes[4096], _encl
 
 @external
 def removeEncryptionKey(_marketId: uint256):
-    if self.registry[msg.sender].rewardAddress == empty(address):
-        raw_revert(method_id("CannotBeZero()"))
     extcall IEntityKeyRegistry(self.entityKeyRegistry).removePubkey(msg.sender, _marketId)
 
 
@@ -402,10 +404,10 @@ def assignProverTask(_bidId: uint256, _proverAddress: address, _marketId: uint25
     if st != JOINED and st != WIP:
         raw_revert(method_id("AssignOnlyToIdleProvers()"))
     info: ProverInfoPerMarket = self.perMarket[_proverAddress][_marketId]
-    if info.activeRequests >= PARALLEL_REQUESTS_UPPER_LIMIT:
-        raw_revert(method_id("MaxParallelRequestsPerMarketExceeded()"))
-    if idle < info.computePerRequestRequired:
+    if info.computePerRequestRequired > idle:
         raw_revert(method_id("InsufficientProverComputeAvailable()"))
+    if info.activeRequests > PARALLEL_REQUESTS_UPPER_LIMIT:
+        raw_revert(method_id("MaxParallelRequestsPerMarketExceeded()"))
     self.registry[_proverAddress].computeConsumed += info.computePerRequestRequired
     self.perMarket[_proverAddress][_marketId].activeRequests = info.activeRequests + 1
     extcall IStakingManager(self.stakingManager).onTaskAssignment(_bidId, _proverAddress)
@@ -414,6 +416,11 @@ def assignProverTask(_bidId: uint256, _proverAddress: address, _marketId: uint25
 
 @internal
 def _release(prover: address, market_id: uint256):
+    st: uint8 = NULL
+    idle: uint256 = 0
+    st, idle = self._state(prover, market_id)
+    if st == NULL or st == JOINED:
+        raw_revert(method_id("OnlyWorkingProvers()"))
     info: ProverInfoPerMarket = self.perMarket[prover][market_id]
     self.registry[prover].computeConsumed -= info.computePerRequestRequired
     self.perMarket[prover][market_id].activeRequests = info.activeRequests - 1

@@ -115,5 +115,7 @@ def allow_only_verified_family(family: bytes32, key: address):
     iid: bytes32 = self.verifiedKeys[key]
     if iid == empty(bytes32):
         raw_revert(method_id("AttestationAutherKeyNotVerified()"))
+    if len(self.images[iid].PCR0) == 0:
+        raw_revert(method_id("AttestationAutherImageNotWhitelisted()"))
     if not self.families[family][iid]:
         raw_revert(method_id("AttestationAutherImageNotInFamily()"))
