@@ -285,3 +285,21 @@ def test_join_public_market_without_enclave(gena: GenA):
     assert a.gr.call("generatorRegistry", OP.address)[2] == 3  # sumOfComputeAllocations
     assert topic("JoinedMarketplace(address,uint256,uint256)") == \
         "0x0459ab575508b4a5894f7b1387bf362d03213b3bf831da4526218c33e4a906d8"
+
+
+def test_kalypso_config_for_generation_a(gena_session, tmp_path):
+    """write_config names the Gen A contracts under the SDK keys of spec §1."""
+    import json as _json
+    from kalypso_devnet.deploy import write_config
+    d = gena_session
+    cfg = write_config(tmp_path / "kalypso-config.json", d, {"url": "http://127.0.0.1:5001"}, "http://127.0.0.1:8545")
+    assert _json.loads((tmp_path / "kalypso-config.json").read_text()) == cfg
+    assert cfg["generation"] == "A" and cfg["chainId"] == C.CHAIN_ID
+    assert cfg["generator_registry"] == d.addresses["generatorRegistry"]
+    assert cfg["proof_market_place"] == d.addresses["proofMarketplace"]
+    assert cfg["staking_token"] == d.addresses["stakingToken"] and cfg["payment_token"] == d.addresses["paymentToken"]
+    assert cfg["entity_registry"] == d.addresses["entityKeyRegistry"]
+    assert cfg["markets"] == {str(m.id): {"teeVerifier": m.tee_verifier or "0x" + "00" * 20} for m in d.markets.values()}
+    assert [m.kind for m in sorted(d.markets.values(), key=lambda m: m.id)] == ["private", "public", "tee", "other-image"]
+    assert cfg["markets"]["2"]["teeVerifier"] == d.addresses["teeVerifier"]
+    assert cfg["logStartBlock"] == d.start_block

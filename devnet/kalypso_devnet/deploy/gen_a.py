@@ -29,7 +29,7 @@ from ..rpc import Contract, Rpc, dev_account
 from .common import TOKEN_UNIT, USDC_UNIT, Deployment, Market, deploy_contract
 
 GR_ARTIFACT = "gena/GeneratorRegistry"
-PMP_ARTIFACT = "gena/ProofMarketplace"
+PMP_ARTIFACT = "gena/ProofMarketplaceGenA"  # file stem differs from genb/ProofMarketplace.vy so bare names stay unambiguous
 
 # Payment token is the 6-decimal devnet USDC; stake is the 18-decimal devnet POND.
 MARKET_CREATION_COST = 1_000 * USDC_UNIT
