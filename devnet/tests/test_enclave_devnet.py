@@ -73,7 +73,7 @@ def test_entity_key_registry_verifies_simulator_key(sim, rpc, deployment):
     ekr.transact(admin, "grantRole", KEY_REGISTER_ROLE, admin.address)
     ekr.transact(admin, "whitelistImageUsingPcrs", prover_family_id(1),
                  abi_encode(["bytes", "bytes", "bytes"], list(C.PROVER_PCRS)))
-    receipt = ekr.transact(dev_account(C.OPERATOR), "verifyKey", attestation_data(sim))
+    receipt = ekr.transact(admin, "verifyKey", attestation_data(sim))  # KEY_REGISTER_ROLE only
     assert len(ekr.events(receipt, "EnclaveKeyVerified")) == 1
     enclave = request(sim.urls()["control"], "GET", "/_sim/state").json["enclave_address"]
     assert ekr.call("getVerifiedKey", enclave) != bytes(32)
