@@ -4,7 +4,7 @@ start-time checks of spec §2.8 read the real registries (a real Generation B jo
 from __future__ import annotations
 
 import pytest
-from eth_abi import encode as abi_encode
+from eth_abi import decode as abi_decode, encode as abi_encode
 from eth_account import Account
 from eth_utils import keccak
 
@@ -61,7 +61,7 @@ def operator_signature(sim, att: bytes, operator: str) -> bytes:
 def test_verifier_output_accepted_by_attestation_verifier(sim, rpc, deployment):
     av = deployment.contract(rpc, "attestationVerifier")
     att = attestation_data(sim)
-    sig, pub, p0, p1, p2, ts = __import__("eth_abi").decode(["bytes", "bytes", "bytes", "bytes", "bytes", "uint256"], att)
+    sig, pub, p0, p1, p2, ts = abi_decode(["bytes", "bytes", "bytes", "bytes", "bytes", "uint256"], att)
     av.call("verify(bytes,(bytes,bytes,bytes,bytes,uint256))", sig, (pub, p0, p1, p2, ts))  # no revert
     with pytest.raises(Reverted):
         av.call("verify(bytes,(bytes,bytes,bytes,bytes,uint256))", sig, (pub, p0, p1, p2, ts + 1))

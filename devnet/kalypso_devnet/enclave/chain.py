@@ -6,7 +6,7 @@ import json
 import urllib.request
 
 from eth_abi import decode as abi_decode, encode as abi_encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import keccak
 
 MIN_GAS_BALANCE_WEI = 50_000_000_000_000_000  # 0.05 ETH, generator_client kalypso.rs
 
@@ -47,7 +47,7 @@ class Chain:
             raise ChainError(f"{method}: malformed JSON-RPC answer")
         if answer.get("error"):
             err = answer["error"]
-            if isinstance(err, dict) and err.get("code") == 3 or "revert" in str(err).lower():
+            if (isinstance(err, dict) and err.get("code") == 3) or "revert" in str(err).lower():
                 raise Reverted(f"{method} reverted")
             raise ChainError(f"{method}: node error")
         return answer.get("result")
@@ -85,6 +85,3 @@ class Chain:
                 return int.from_bytes(out[:32], "big")
         raise ChainError("generator_registry answers neither proverInfoPerMarket nor generatorInfoPerMarket")
 
-
-def checksum(address: str) -> str:
-    return to_checksum_address(address)

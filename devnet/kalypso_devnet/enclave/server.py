@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from ..constants import PROVER_PCRS, VERIFIER_PRIVATE_KEY
-from .crypto import EnclaveKey, attestation_digest, public_key64_of, sign_raw_digest, strict_hex
+from .crypto import (EnclaveKey, address_of_private_key, attestation_digest, public_key64_of, sign_raw_digest,
+                     strict_hex)
 from .generator import Drop, GeneratorApi, Response, envelope, plain
 from .nitro import NitroRoot, VerificationError
 
@@ -344,7 +345,6 @@ class Simulator:
             if self.runtime_config is not None:
                 runtime = {k: v for k, v in self.runtime_config.items() if k != "private_key"}
                 try:
-                    from .crypto import address_of_private_key
                     runtime["gas_key_address"] = address_of_private_key(self.runtime_config["private_key"])
                 except ValueError:
                     runtime["gas_key_address"] = None
