@@ -131,10 +131,11 @@ def test_up_children_die_with_it_even_on_sigkill(tmp_path):
                 os.kill(p, signal.SIGKILL)
 
 
-def test_up_live_keeps_feeding_and_stops(tmp_path):
-    if "A" not in GENERATIONS:
-        pytest.skip("Generation A deploy is not in this checkout")
-    proc, info, config_path, _ = _start(tmp_path, "--generation", "A", "--rounds", "1", "--live")
+@pytest.mark.parametrize("generation", ["A", "B"])
+def test_up_live_keeps_feeding_and_stops(tmp_path, generation):
+    if generation not in GENERATIONS:
+        pytest.skip(f"Generation {generation} deploy is not in this checkout")
+    proc, info, config_path, _ = _start(tmp_path, "--generation", generation, "--rounds", "1", "--live")
     try:
         assert Path(info["logs"]["node"]).parent == tmp_path / "run"
         url = json.loads(config_path.read_text())["rpcHttp"]
