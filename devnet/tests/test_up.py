@@ -118,7 +118,9 @@ def test_up_starts_writes_config_and_stops(tmp_path, generation):
 def test_up_children_die_with_it_even_on_sigkill(tmp_path):
     if "B" not in GENERATIONS:
         pytest.skip("Generation B deploy is not in this checkout")
-    proc, info, _, _ = _start(tmp_path, "--no-seed", "--show-dev-keys")
+    proc, info, _, log = _start(tmp_path, "--no-seed", "--show-dev-keys")
+    log.seek(0)
+    assert Path(info["operator"]["keyFile"]).read_text().strip() in log.read()  # printed only when asked
     children = list(info["children"].values())
     assert all(_alive(p) for p in children)
     proc.kill()  # only devnet/up itself; PDEATHSIG must take the children down
