@@ -22,7 +22,8 @@ _memo: dict[str, "Artifact"] = {}
 
 @dataclass(frozen=True)
 class Artifact:
-    """A compiled contract: its name (file stem), ABI and creation bytecode (0x-hex)."""
+    """A compiled contract: its name (path under contracts/ without .vy, e.g. "genb/ProverManager"),
+    ABI and creation bytecode (0x-hex)."""
     name: str
     abi: list
     bytecode: str
@@ -39,7 +40,8 @@ def _tree_hash() -> str:
 
 
 def contract_path(name: str) -> Path:
-    """Resolve "genb/ProverManager" or "ProverManager" to its .vy file under contracts/."""
+    """Resolve "genb/ProverManager" (or a bare "ProverManager" when only one file has that name) to
+    its .vy file under contracts/. Both generations have a ProofMarketplace: name the folder."""
     p = CONTRACTS_DIR / (name if name.endswith(".vy") else name + ".vy")
     if p.exists():
         return p
@@ -57,7 +59,7 @@ def compile_contract(name: str) -> Artifact:
     path = contract_path(name)
     rel = str(path.relative_to(CONTRACTS_DIR))
     with _lock:
-        key = hashlib.sha256(f"{vyper.__version__}\0{rel}\0{_tree_hash()}".encode()).hexdigest()[:24]
+        key = hashlib.sha256(f"artifact-v2\0{vyper.__version__}\0{rel}\0{_tree_hash()}".encode()).hexdigest()[:24]
         if key in _memo:
             return _memo[key]
         BUILD_DIR.mkdir(parents=True, exist_ok=True)
@@ -72,7 +74,7 @@ def compile_contract(name: str) -> Artifact:
                                          input_bundle=bundle, output_formats=["abi", "bytecode"])
             except Exception as e:  # vyper's errors already name the file and line
                 raise RuntimeError(f"vyper failed on {rel}: {e}") from e
-            d = {"name": path.stem, "abi": out["abi"], "bytecode": out["bytecode"]}
+            d = {"name": rel[:-3], "abi": out["abi"], "bytecode": out["bytecode"]}
             tmp = cache.with_suffix(f".tmp{os.getpid()}")
             tmp.write_text(json.dumps(d))
             tmp.replace(cache)
@@ -83,7 +85,7 @@ def compile_contract(name: str) -> Artifact:
 
 if __name__ == "__main__":
     import sys
-    for n in sys.argv[1:] or [p.stem for p in CONTRACTS_DIR.rglob("*.vy")
-                              if "interfaces" not in p.parts and not p.stem.startswith("_")]:
+    for n in sys.argv[1:] or [str(p.relative_to(CONTRACTS_DIR))[:-3] for p in sorted(CONTRACTS_DIR.rglob("*.vy"))
+                              if "lib" not in p.relative_to(CONTRACTS_DIR).parts]:
         a = compile_contract(n)
         print(f"{a.name}: {len(a.bytecode) // 2 - 1} bytes, {len(a.abi)} abi entries")

@@ -25,6 +25,7 @@ hashes: a reorg, as far as a client can tell.
 """
 import argparse
 import json
+from contextlib import contextmanager
 import sys
 import threading
 import time
@@ -261,10 +262,28 @@ class Node:
         finally:
             state.revert(snap)
 
-    def eth_call(self, p, block=None, *_):
-        header = self.header_for(self.tag(block))
+    @contextmanager
+    def _call_state(self, block):
+        """(vm, state) to run eth_call/eth_estimateGas in, without gas cost. Like geth, the block
+        context (number, timestamp, BLOCKHASH) is that of the requested block itself, on its
+        post-state; "pending" runs in a fresh child of the latest block (wall-clock time)."""
+        tag = self.tag(block)
+        header = self.header_for(tag)
         vm = self.chain.get_vm(at_header=header)
-        with vm.in_costless_state() as state:
+        if tag == "pending":
+            with vm.in_costless_state() as state:
+                yield vm, state
+            return
+        free = header.copy(base_fee_per_gas=0) if hasattr(header, "base_fee_per_gas") else header
+        state = vm.build_state(vm.chaindb.db, free, vm.chain_context, vm.previous_hashes)
+        snap = state.snapshot()
+        try:
+            yield vm, state
+        finally:
+            state.revert(snap)
+
+    def eth_call(self, p, block=None, *_):
+        with self._call_state(block) as (vm, state):
             gas = pq(p["gas"]) if p.get("gas") else state.gas_limit
             comp = self._apply(state, self._call_tx(vm, state, p, gas))
             if comp.is_error:
@@ -272,9 +291,8 @@ class Node:
             return hx(comp.output)
 
     def eth_estimateGas(self, p, block=None, *_):
-        header = self.header_for(self.tag(block))
-        vm = self.chain.get_vm(at_header=header)
-        with vm.in_costless_state() as state:
+        # estimate against the pending block, as geth does by default
+        with self._call_state(block or "pending") as (vm, state):
             cap = pq(p["gas"]) if p.get("gas") else state.gas_limit
             base = self._call_tx(vm, state, p, cap)
             comp = self._apply(state, base)

@@ -110,7 +110,7 @@ def test_entity_key_registry(chain, common):
 
 
 def test_tee_verifier_wrapper(chain, common):
-    tee = deploy(chain, ADMIN, compile_contract("TeeVerifierWrapper"), ADMIN.address,
+    tee = deploy(chain, ADMIN, compile_contract("common/TeeVerifierWrapper"), ADMIN.address,
                  common.addresses["attestationVerifier"], [encode_pcrs(C.PROVER_PCRS)])
     enc = Enclave.generate(C.PROVER_PCRS, seed=b"t5")
     assert tee.call("getVerifiedKey", enc.address) == b"\0" * 32

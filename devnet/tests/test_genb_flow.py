@@ -255,9 +255,22 @@ def test_missed_deadline_discard_refund_slash(chain, c):
     rc = c.stakingManager.transact(ADMIN, "onSlashResultSubmission", [(late, OP.address, treasury),
                                                                      (discarded, OP.address, treasury)])
     assert [e["bidId"] for e in ns.events(rc, "TaskSlashed")] == [late, discarded]
-    assert ns.call("getProverStakeAmount", pond.address, OP.address) == 1000 * 10**18 - 2 * POND_TO_LOCK
+    # the real NativeStaking.slash releases the lock and pays the tokens out without reducing the
+    # recorded stake; the look-alike does the same
+    assert ns.call("getProverStakeAmount", pond.address, OP.address) == 1000 * 10**18
+    assert ns.call("lockInfo", late) == ("0x" + "00" * 20, 0)
     assert ns.call("getProverLockedAmount", pond.address, OP.address) == 0
     assert pond.call("balanceOf", treasury) == 2 * POND_TO_LOCK
+    # a slash result for a crossed, not yet refunded bid refunds the requester first
+    late2 = create_bid(chain, c, 1, time=60)
+    pmp.transact(ME, "assignTask", late2, OP.address, b"")
+    chain.increase_time(61)
+    before = usdc.call("balanceOf", REQ.address)
+    rc = c.stakingManager.transact(ADMIN, "onSlashResultSubmission", [(late2, OP.address, treasury)])
+    assert pmp.events(rc, "ProofNotGenerated")[0]["bidId"] == late2 and ns.events(rc, "TaskSlashed")
+    assert usdc.call("balanceOf", REQ.address) == before + 50 * 10**6
+    expect_revert("AccessControlUnauthorizedAccount(address,bytes32)", c.stakingManager.transact, OP,
+                  "onSlashResultSubmission", [(late2, OP.address, OP.address)])
     # an unassigned bid past its expiry is cancelled by its owner
     expired = create_bid(chain, c, 1, expiry_in=30)
     expect_revert("OnlyExpiredBidsCanBeCancelled(uint256)", pmp.transact, REQ, "cancelBid", expired)

@@ -69,15 +69,23 @@ def test_deployment_json_roundtrip_and_config(tmp_path, node, deployment):
     assert set(cfg) == set(sample)
 
 
-def test_fresh_deployment_matches_the_sample_config(session_deployment):
-    """Deterministic addresses: the repository's kalypso-config.json was written from a fresh deploy."""
+def test_fresh_deployment_matches_the_sample_config():
+    """Deterministic addresses: the repository's kalypso-config.json was written from a deploy on a
+    fresh node (its own node here: the session node also carries other deployments)."""
     from genb_support import REPO
+    from kalypso_devnet.deploy import deploy
+    from kalypso_devnet.node import NodeProcess
+    n = NodeProcess()
+    try:
+        d = deploy(n.url, "B")
+    finally:
+        n.stop()
     sample = json.loads((REPO / "kalypso-config.json").read_text())
-    a = session_deployment.addresses
+    a = d.addresses
     assert (sample["proof_market_place"], sample["generator_registry"], sample["entity_registry"],
             sample["nativeStaking"], sample["stakingManager"], sample["payment_token"], sample["staking_token"],
             sample["attestation_verifier"]) == (a["proofMarketplace"], a["proverManager"], a["entityKeyRegistry"],
                                                 a["nativeStaking"], a["stakingManager"], a["paymentToken"],
                                                 a["stakingToken"], a["attestationVerifier"])
     assert sample["markets"]["3"]["teeVerifier"] == a["teeVerifier3"]
-    assert sample["logStartBlock"] == session_deployment.start_block
+    assert sample["logStartBlock"] == d.start_block == 1

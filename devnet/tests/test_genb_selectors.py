@@ -47,12 +47,13 @@ SKIPPED = {
         "initialize((bytes,bytes,bytes)[],bytes[],address)": "its arguments go to the constructor (no proxy)"},
     "MockToken.json": {},
 }
-ARTIFACT = {"ProverManager.json": "ProverManager", "ProofMarketplace.json": "ProofMarketplace",
-            "ProofMarketplace.arbitrum-one-delta.json": "ProofMarketplace", "NativeStaking.json": "NativeStaking",
-            "StakingManager.json": "StakingManager", "EntityKeyRegistry.json": "EntityKeyRegistry",
-            "v1-generator-registry/EntityKeyRegistry.json": "EntityKeyRegistry",
-            "TeeVerifierWrapper.json": "TeeVerifierWrapper", "AttestationVerifier.json": "AttestationVerifier",
-            "MockToken.json": "Token"}
+ARTIFACT = {"ProverManager.json": "genb/ProverManager", "ProofMarketplace.json": "genb/ProofMarketplace",
+            "ProofMarketplace.arbitrum-one-delta.json": "genb/ProofMarketplace",
+            "NativeStaking.json": "genb/NativeStaking", "StakingManager.json": "genb/StakingManager",
+            "EntityKeyRegistry.json": "common/EntityKeyRegistry",
+            "v1-generator-registry/EntityKeyRegistry.json": "common/EntityKeyRegistry",
+            "TeeVerifierWrapper.json": "common/TeeVerifierWrapper",
+            "AttestationVerifier.json": "common/AttestationVerifier", "MockToken.json": "common/Token"}
 
 
 def entries(abi, kind):
@@ -83,7 +84,7 @@ def test_reference_abi_is_covered(abi_file):
 
 
 def test_both_claim_variants_have_their_selectors():
-    ours = entries(compile_contract("ProofMarketplace").abi, "function")
+    ours = entries(compile_contract("genb/ProofMarketplace").abi, "function")
     from eth_utils import keccak
     assert "0x" + keccak(text="claimProverFeeReward()")[:4].hex() == "0x7587de01" and "claimProverFeeReward()" in ours
     assert "0x" + keccak(text="claimProverFeeReward(address)")[:4].hex() == "0xab483c68" and "claimProverFeeReward(address)" in ours

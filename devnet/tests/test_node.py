@@ -19,7 +19,7 @@ N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 @pytest.fixture
 def probe(chain):
-    return deploy(chain, A, compile_contract("Probe"))
+    return deploy(chain, A, compile_contract("test/Probe"))
 
 
 def store(v):
@@ -171,10 +171,14 @@ def test_time_travel_and_wall_clock(chain, probe):
     chain("evm_increaseTime", 3600)
     chain("evm_mine")
     assert chain.timestamp() >= t0 + 3600
-    # the offset persists for later blocks; eth_call runs in a pending block on top of the latest
+    # the offset persists for later blocks; eth_call sees the requested block's own time (like geth),
+    # "pending" a fresh block on top of the latest
     probe.transact(A, "store", 2)
     assert chain.timestamp() >= t0 + 3600
-    assert chain.timestamp() + 1 >= probe.call("now") >= chain.timestamp()
+    assert probe.call("now") == chain.timestamp()
+    assert probe.call("now", block="pending") > chain.timestamp()
+    bn = chain.block_number()
+    assert probe.call("now", block=hex(bn - 1)) == chain.timestamp(hex(bn - 1))
     target = chain.timestamp() + 500
     chain("evm_setNextBlockTimestamp", target)
     chain("evm_mine")
@@ -206,3 +210,21 @@ def test_dev_helpers(chain):
     chain("anvil_mine", "0x5")
     fh = chain("eth_feeHistory", "0x5", "latest", [25, 75])
     assert len(fh["baseFeePerGas"]) == 6 and len(fh["reward"]) == 5
+
+
+def test_cli_block_time_and_log_range():
+    """--block-time mines empty blocks on a timer; --max-log-range is set from the command line."""
+    from kalypso_devnet.node import NodeProcess
+    n = NodeProcess("--block-time", "0.3", "--max-log-range", "5")
+    try:
+        r = Rpc(n.url)
+        start = r.block_number()
+        deadline = time.time() + 10
+        while r.block_number() < start + 6 and time.time() < deadline:
+            time.sleep(0.1)
+        assert r.block_number() >= start + 6
+        with pytest.raises(RpcError) as ei:
+            r("eth_getLogs", {"fromBlock": "0x0", "toBlock": "latest"})
+        assert ei.value.code == -32005 and "max block range 5" in ei.value.message
+    finally:
+        n.stop()

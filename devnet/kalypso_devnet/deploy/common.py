@@ -85,13 +85,13 @@ def deploy_common(rpc: Rpc, d: Deployment):
     """Tokens, AttestationVerifier, EntityKeyRegistry and MockVerifier, plus token balances for the
     dev accounts (operator, other provers, requester, gas key)."""
     admin = dev_account(C.ADMIN)
-    staking = deploy_contract(rpc, d, "stakingToken", "Token", "Marlin POND (devnet)", "POND", 18, 10**9 * TOKEN_UNIT)
-    payment = deploy_contract(rpc, d, "paymentToken", "Token", "USD Coin (devnet)", "USDC", 6, 10**9 * USDC_UNIT)
-    second = deploy_contract(rpc, d, "stakeToken2", "Token", "Wrapped Ether (devnet)", "WETH", 18, 10**6 * TOKEN_UNIT)
-    av = deploy_contract(rpc, d, "attestationVerifier", "AttestationVerifier",
+    staking = deploy_contract(rpc, d, "stakingToken", "common/Token", "Marlin POND (devnet)", "POND", 18, 10**9 * TOKEN_UNIT)
+    payment = deploy_contract(rpc, d, "paymentToken", "common/Token", "USD Coin (devnet)", "USDC", 6, 10**9 * USDC_UNIT)
+    second = deploy_contract(rpc, d, "stakeToken2", "common/Token", "Wrapped Ether (devnet)", "WETH", 18, 10**6 * TOKEN_UNIT)
+    av = deploy_contract(rpc, d, "attestationVerifier", "common/AttestationVerifier",
                          [tuple(C.VERIFIER_PCRS)], [public_key64(C.VERIFIER_PRIVATE_KEY)], admin.address)
-    deploy_contract(rpc, d, "entityKeyRegistry", "EntityKeyRegistry", av.address, admin.address, [])
-    deploy_contract(rpc, d, "mockVerifier", "MockVerifier")
+    deploy_contract(rpc, d, "entityKeyRegistry", "common/EntityKeyRegistry", av.address, admin.address, [])
+    deploy_contract(rpc, d, "mockVerifier", "common/MockVerifier")
     for who in (C.OPERATOR, *C.OTHER_PROVERS, C.REQUESTER, C.TOKEN_FAUCET):
         addr = dev_account(who).address
         staking.transact(admin, "transfer", addr, 1_000_000 * TOKEN_UNIT)

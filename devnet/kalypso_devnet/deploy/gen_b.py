@@ -47,10 +47,10 @@ def deploy(rpc: Rpc, d: Deployment):
     admin = dev_account(C.ADMIN)
     treasury = dev_account(C.TREASURY).address
     a = d.addresses
-    pm = deploy_contract(rpc, d, "proverManager", "ProverManager")
-    sm = deploy_contract(rpc, d, "stakingManager", "StakingManager")
-    ns = deploy_contract(rpc, d, "nativeStaking", "NativeStaking")
-    pmp = deploy_contract(rpc, d, "proofMarketplace", "ProofMarketplace")
+    pm = deploy_contract(rpc, d, "proverManager", "genb/ProverManager")
+    sm = deploy_contract(rpc, d, "stakingManager", "genb/StakingManager")
+    ns = deploy_contract(rpc, d, "nativeStaking", "genb/NativeStaking")
+    pmp = deploy_contract(rpc, d, "proofMarketplace", "genb/ProofMarketplace")
     erk = d.contract(rpc, "entityKeyRegistry")
     usdc = d.contract(rpc, "paymentToken")
 
@@ -78,7 +78,7 @@ def deploy(rpc: Rpc, d: Deployment):
     att = me.attestation(max(now_ms(), rpc.timestamp() * 1000))
     pmp.transact(admin, "verifyMatchingEngine", att, me.sign_operator(att, pmp.address))
 
-    tee = deploy_contract(rpc, d, "teeVerifier3", "TeeVerifierWrapper", admin.address, a["attestationVerifier"],
+    tee = deploy_contract(rpc, d, "teeVerifier3", "common/TeeVerifierWrapper", admin.address, a["attestationVerifier"],
                           [encode_pcrs(C.PROVER_PCRS)])
     usdc.transact(admin, "approve", pmp.address, 4 * MARKET_CREATION_COST)
     specs = [

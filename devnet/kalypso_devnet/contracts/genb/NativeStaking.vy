@@ -141,10 +141,10 @@ def _supported(token: address) -> bool:
 
 @external
 def stake(_stakeToken: address, _prover: address, _amount: uint256):
-    if msg.sender != _prover:
-        raw_revert(method_id("OnlyProverCanStake()"))
     if not self._supported(_stakeToken):
         raw_revert(method_id("TokenNotSupported()"))
+    if msg.sender != _prover:
+        raw_revert(method_id("OnlyProverCanStake()"))
     extcall IERC20(_stakeToken).transferFrom(msg.sender, self, _amount)
     self.stakeAmounts[_stakeToken][msg.sender][_prover] += _amount
     self.proverstakeAmounts[_stakeToken][_prover] += _amount
@@ -191,6 +191,10 @@ def withdrawStake(_prover: address, _index: DynArray[uint256, 256]):
 @view
 def _select_token(bid_id: uint256, prover: address) -> address:
     """Weighted random choice among tokens with enough active stake (NativeStaking._selectStakeToken)."""
+    if self.stakeTokenSelectionWeightSum == 0:
+        raw_revert(concat(method_id("Error(string)"), abi_encode("Total weight must be greater than zero")))
+    if len(self.stakeTokens) == 0:
+        raw_revert(concat(method_id("Error(string)"), abi_encode("No tokens available")))
     eligible: DynArray[address, MAX_TOKENS] = []
     weights: uint256 = 0
     for t: address in self.stakeTokens:
@@ -237,10 +241,9 @@ def slash(_slashedTasks: DynArray[SlashedTask, 256]):
         lock: NativeStakingLock = self.locks[t.bidId]
         if lock.token == empty(address):
             continue
+        # As in kalypso-contracts NativeStaking.slash: the lock is released and the locked tokens are
+        # paid out, but proverstakeAmounts/stakeAmounts are not reduced.
         self.proverLockedAmounts[lock.token][t.prover] -= lock.amount
-        self.proverstakeAmounts[lock.token][t.prover] -= lock.amount
-        # only the prover itself can stake natively, so its own stake pays
-        self.stakeAmounts[lock.token][t.prover][t.prover] -= lock.amount
         self.locks[t.bidId] = empty(NativeStakingLock)
         extcall IERC20(lock.token).transfer(t.rewardAddress, lock.amount)
         log TaskSlashed(bidId=t.bidId, prover=t.prover, token=lock.token, amount=lock.amount)

@@ -20,6 +20,9 @@ struct SlashedTask:
     prover: address
     rewardAddress: address
 
+interface IProofMarketplace:
+    def refundFees(bidIds: DynArray[uint256, 256]): nonpayable
+
 interface IStakingPool:
     def lockStake(bidId: uint256, prover: address): nonpayable
     def onTaskCompletion(bidId: uint256, prover: address, feeRewardAmount: uint256): nonpayable
@@ -101,10 +104,16 @@ def onTaskCompletion(_bidId: uint256, _prover: address, _feeRewardAmount: uint25
 
 @external
 def onSlashResultSubmission(_tasksSlashed: DynArray[SlashedTask, 256]):
+    """The real contract also requires msg.sender to be a registered pool (SymbioticStaking); on the
+    devnet the SYMBIOTIC_STAKING_ROLE holder (the admin) submits directly."""
     access.check(SYMBIOTIC_STAKING_ROLE, msg.sender)
+    bid_ids: DynArray[uint256, 256] = []
+    for t: SlashedTask in _tasksSlashed:
+        bid_ids.append(t.bidId)
+    # refunds the requesters; already refunded bids are skipped
+    extcall IProofMarketplace(self.proofMarketplace).refundFees(bid_ids)
     for p: address in self.pools:
-        if self.config[p].enabled:
-            extcall IStakingPool(p).slash(_tasksSlashed)
+        extcall IStakingPool(p).slash(_tasksSlashed)
 
 
 @external
