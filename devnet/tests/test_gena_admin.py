@@ -13,7 +13,7 @@ from kalypso_devnet.attestation import Enclave, encode_pcrs, generator_family_id
 from kalypso_devnet.deploy.gen_a import CREATE_ASK, GenA
 from kalypso_devnet.rpc import dev_account
 
-from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, gena, gena_session, now_ms,  # noqa: F401
+from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, gena, gena_node, gena_session, now_ms,  # noqa: F401
                             one, register_and_stake)
 
 ADMIN = dev_account(C.ADMIN)
@@ -131,3 +131,20 @@ def test_join_attestation_age_and_reported_signer(gena: GenA):
     err = expect("InvalidEnclaveSignature", a.gr.transact, OP, "joinMarketplace", m, 1, 1, 10, True, att, wrong)
     assert err.args_ == (recovered,)
     a.gr.transact(OP, "joinMarketplace", m, 1, 1, 10, True, att, enc.sign_operator(att, OP.address))
+
+
+def test_enclave_signature_and_key_checks_order(gena: GenA):
+    """HELPER.VERIFY_ENCLAVE_SIGNATURE: recover the signer (OZ ECDSA errors), then check the attested
+    key is 64 bytes (a 0x04-prefixed key is the classic client mistake, spec §2.6.1 item 3)."""
+    from kalypso_devnet.attestation import encode_attestation
+    a = gena
+    register_and_stake(a)
+    m = a.market("private").id
+    enc = Enclave.generate(C.PROVER_PCRS, seed=b"gena-key-order")
+    att = enc.attestation(now_ms(a.rpc))
+    err = expect("ECDSAInvalidSignatureLength", a.gr.transact, OP, "joinMarketplace", m, 1, 1, 10, True, att, bytes(64))
+    assert err.args_ == (64,)
+    prefixed = encode_attestation(bytes(65), b"\x04" + enc.public_key, enc.pcrs, now_ms(a.rpc))
+    expect("InvalidEnclaveKey", a.gr.transact, OP, "joinMarketplace", m, 1, 1, 10, True, prefixed,
+           enc.sign_operator(prefixed, OP.address))
+    expect("ECDSAInvalidSignatureLength", a.gr.transact, OP, "joinMarketplace", m, 1, 1, 10, True, prefixed, b"\x01")

@@ -19,7 +19,7 @@ from kalypso_devnet import constants as C
 from kalypso_devnet.attestation import Enclave, generator_family_id
 from kalypso_devnet.deploy import deploy
 from kalypso_devnet.deploy.gen_a import CREATE_ASK, GenA, SLASHING_PENALTY
-from kalypso_devnet.rpc import Reverted, dev_account, topic
+from kalypso_devnet.rpc import Reverted, Rpc, dev_account, topic
 
 REPO = Path(__file__).resolve().parents[2]
 OP = dev_account(C.OPERATOR)
@@ -67,24 +67,42 @@ def expect_panic(code: int, fn, *args, **kw):
 
 # ------------------------------------------------------------------ fixtures
 
-_DEPLOYED: dict[str, object] = {}
+# Generation A gets its own node: deploying it on the shared session node would shift the admin's
+# nonce and so every address of the Generation B session deployment (whose addresses a test pins).
+# The other test_gena_* modules import these fixtures, which makes pytest define them once per module;
+# the cache below keeps it to one node and one deployment per test session.
+_SHARED: dict = {}
 
 
-def gena_deployment(node):
-    """One Generation A deployment per node (shared by every test_gena_* module)."""
-    if node.url not in _DEPLOYED:
-        _DEPLOYED[node.url] = deploy(node.url, generation="A")
-    return _DEPLOYED[node.url]
+def _shared_node():
+    if "node" not in _SHARED:
+        import atexit
+        from conftest import NodeProcess
+        n = NodeProcess()
+        atexit.register(n.stop)
+        _SHARED["node"] = n
+    return _SHARED["node"]
 
 
 @pytest.fixture(scope="session")
-def gena_session(node):
-    return gena_deployment(node)
+def gena_node():
+    return _shared_node()
+
+
+@pytest.fixture(scope="session")
+def gena_session(gena_node):
+    if "deployment" not in _SHARED:
+        _SHARED["deployment"] = deploy(gena_node.url, generation="A")
+    return _SHARED["deployment"]
 
 
 @pytest.fixture
-def gena(gena_session, chain) -> GenA:
-    return GenA.attach(chain, gena_session)
+def gena(gena_session, gena_node) -> GenA:
+    """The Generation A deployment, with evm_snapshot/evm_revert around the test."""
+    rpc = Rpc(gena_node.url)
+    snap = rpc.snapshot()
+    yield GenA.attach(rpc, gena_session)
+    assert rpc.revert(snap) is True
 
 
 def now_ms(rpc) -> int:

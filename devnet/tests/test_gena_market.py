@@ -11,7 +11,7 @@ from kalypso_devnet.deploy.gen_a import CREATE_ASK, CREATE_ASK_WITH_EXTRA, SLASH
 from kalypso_devnet.rpc import dev_account
 
 from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, expect_empty, expect_panic,  # noqa: F401
-                            gena, gena_session, now_ms, one, register_and_stake)
+                            gena, gena_node, gena_session, now_ms, one, register_and_stake)
 
 ADMIN = dev_account(C.ADMIN)
 TREASURY = dev_account(C.TREASURY)
@@ -235,3 +235,18 @@ def test_reward_address_and_compute_increase(gena: GenA):
     assert a.gr.call("getGeneratorRewardDetails", OP.address, 0) == (OTHER.address, 0)
     rc = a.gr.transact(OP, "increaseDeclaredCompute", 4)
     assert a.gr.call("generatorRegistry", OP.address)[6] == 12
+
+
+def test_batch_exit_requests(gena: GenA):
+    a = gena
+    register_and_stake(a)
+    pub, other = a.market("public").id, a.market("other-image").id
+    a.gr.transact(OP, "joinMarketplace", pub, 1, 1, 10, False, b"", b"")
+    a.gr.transact(OP, "joinMarketplace", other, 2, 1, 10, False, b"", b"")
+    assert a.gr.call("generatorRegistry", OP.address)[5] == 2  # activeMarketplaces
+    expect("OnlyValidGeneratorsCanRequestExit", a.gr.transact, OP, "requestForExitMarketplaces", [pub, 0])
+    rc = a.gr.transact(OP, "requestForExitMarketplaces", [pub, other])
+    assert [e["marketId"] for e in a.gr.events(rc, "LeftMarketplace")] == [pub, other]
+    reg = a.gr.call("generatorRegistry", OP.address)
+    assert (reg[2], reg[5]) == (0, 0)  # sumOfComputeAllocations, activeMarketplaces
+    expect_empty(a.gr.transact, OP, "leaveMarketplaces", [a.pm.call("marketCounter")])  # unknown id (spec §9.1)

@@ -1,15 +1,16 @@
 """The Generation A lived-in scenario leaves a history the chain itself confirms (counted from logs),
-and never touches the console's own operator."""
+leaves our operator alone until it joins, then feeds it tasks."""
 from __future__ import annotations
 
 import json
 import threading
 
 from kalypso_devnet import constants as C
+from kalypso_devnet.attestation import Enclave
 from kalypso_devnet.rpc import dev_account
-from kalypso_devnet.scenario.gen_a import PLANS, populate, run_forever
+from kalypso_devnet.scenario.gen_a import PLANS, GenAScenario
 
-from test_gena_flow import OP, gena, gena_session  # noqa: F401
+from test_gena_flow import OP, gena, gena_node, gena_session  # noqa: F401
 
 
 def _count(contract, event, start):
@@ -20,8 +21,8 @@ def test_populate_history_matches_the_chain(gena):
     a = gena
     start = a.rpc.block_number() + 1
     asks_before = a.pm.call("askCounter")
-    s = populate(a.rpc, a.d, rounds=20, seed=7)
-    st = s.stats
+    st = GenAScenario(a.rpc, a.d, seed=7).populate(rounds=20)
+    assert st.errors == []
     assert a.pm.call("askCounter") - asks_before == st.asks > 0
     assert _count(a.pm, "TaskCreated", start) == st.assigned > 0
     assert _count(a.pm, "ProofCreated", start) == st.proved > 0
@@ -35,6 +36,7 @@ def test_populate_history_matches_the_chain(gena):
             info = a.gr.call("generatorInfoPerMarket", dev_account(plan.account).address, a.market(kind).id)
             assert info[:4] == (1, compute, cost, ptime)
     # our operator is left for the console
+    assert st.to_operator == 0
     assert a.gr.call("generatorRegistry", OP.address)[0] == "0x" + "00" * 20
     assert all(t["generator"] != OP.address for t in a.pm.logs("TaskCreated", start))
     # the TEE market's proofs went through the wrapper with the generator's enclave signature
@@ -42,16 +44,34 @@ def test_populate_history_matches_the_chain(gena):
     assert any(a.pm.call("listOfAsk", e["askId"])[0][0] == tee for e in a.pm.logs("ProofCreated", start))
 
 
+def test_onboarded_operator_gets_tasks(gena):
+    a = gena
+    s = GenAScenario(a.rpc, a.d, seed=3, prove_operator_tasks=True)
+    s.setup()
+    tee = a.market("tee").id
+    s.onboard_operator(Enclave.generate(C.PROVER_PCRS, seed=b"gena-scenario-operator"), market=tee)
+    assert a.gr.call("getGeneratorState", OP.address, tee)[0] == 1
+    start = a.rpc.block_number() + 1
+    for _ in range(6):
+        s.step(asks=3)
+        a.mine(3)
+    ours = [t["askId"] for t in a.pm.logs("TaskCreated", start) if t["generator"] == OP.address]
+    assert len(ours) == s.stats.to_operator > 0
+    proved = {e["askId"] for e in a.pm.logs("ProofCreated", start)}
+    assert set(ours) <= proved | s.open  # proved by the operator's enclave key through the TEE wrapper
+    assert a.pm.call("claimableAmount", OP.address) == 2 * 10**6 * len(set(ours) & proved)
+
+
 def test_setup_is_idempotent_and_run_forever_stops(gena):
     a = gena
     start = a.rpc.block_number() + 1
-    populate(a.rpc, a.d, rounds=1, seed=1)
+    GenAScenario(a.rpc, a.d, seed=1).populate(rounds=1)
     stop = threading.Event()
     timer = threading.Timer(1.0, stop.set)
     timer.start()
-    s = run_forever(a.rpc, a.d, interval=0.1, seed=2, stop=stop)  # setup again: must skip what exists
+    st = GenAScenario(a.rpc, a.d, seed=2).run_forever(interval=0.1, stop=stop)  # setup again: skips what exists
     timer.join()
-    assert stop.is_set() and s.stats.asks > 0
+    assert stop.is_set() and st.asks > 0 and st.errors == []
     # the second setup found everything on chain: one registration and one join per plan entry
     assert _count(a.gr, "RegisteredGenerator", start) == len(PLANS)
     assert _count(a.gr, "JoinedMarketplace", start) == sum(len(p.markets) for p in PLANS)

@@ -17,6 +17,31 @@ Markets (ids start at 0 in Generation A):
     1 "public"       MockVerifier, no enclave (NO_ENCLAVE_ID)
     2 "tee"          TeeVerifierWrapper that trusts PROVER_PCRS, prover image PROVER_PCRS
     3 "other-image"  MockVerifier, prover image OTHER_PROVER_PCRS (our enclave gets IncorrectImageId)
+
+Slashing penalty (stake locked per task, in POND): private 10, public 5, tee 10, other-image 20.
+Market creation cost 1000 USDC. The matching engine is dev account MATCHING_ENGINE.
+
+Look-alike contracts (contracts/gena/): GeneratorRegistry.vy and ProofMarketplaceGenA.vy. Same
+selectors, events, custom errors (raw_revert: byte-identical revert data) and check order as the real
+Generation A contracts for what operators and dashboards touch (tests/test_gena_abi.py lists what is
+skipped: the UUPS functions). Differences on purpose:
+* No UUPS proxies; `initialize` is the deployer's one-time wiring call (`InvalidInitialization()` after).
+* `intendToReduceStake(stakeToReduce)` / `intendToReduceCompute(computeToReduce)` take the amount to
+  reduce (the SDK ABI's names; spec §9 item 2) and store it as a utilisation rounded UP, so the later
+  `decreaseDeclaredCompute` is exact and `unstake` pays the amount or at most totalStake/1e18 wei less.
+  The "request already pending" test of intendToReduceStake reads the compute utilisation (spec §9 item 3).
+* Time is `block.number`; one block between a reduction request and its execution (the devnet's
+  eth_call/estimateGas run in the pending block, so the very next transaction already qualifies).
+* `updateEncryptionKey` on a public market reverts `PublicMarketsDontNeedKey()` (spec: "same checks as
+  the key part of join"); without the flag, `joinMarketplace` checks nothing about the enclave (spec §9.1).
+* Emits `StakeSlashed` (deployed Arbitrum Sepolia build, spec §0.3) and both `AskCreated` shapes: the
+  4-field one from `createAsk(ask, secretType, privateInputs, acl)`, the 5-field one from the overload
+  with `extraData` (raw_log, same topic0 as contracts master).
+* `submitProofForInvalidInputs` accepts an EIP-191 signature over keccak256(abi.encode(askId, proverData))
+  by a key verified in the market's IVS or prover family (spec §5.5); `relayBatchAssignTasks` one over
+  keccak256(abi.encode(askIds, generators, newAcls)) by the matching-engine key.
+* Unknown ids behave as observed on the real bytecode (spec §9.1): `marketData`/`listOfAsk` revert with
+  empty data, `getAskState`/`discardRequest`/`submitProof`/`createAsk` with Panic(0x32).
 """
 from __future__ import annotations
 

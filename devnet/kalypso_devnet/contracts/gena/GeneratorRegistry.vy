@@ -321,13 +321,17 @@ def _recover(digest: bytes32, sig: Bytes[MAX_SIG]) -> address:
 
 @internal
 @view
-def _verify_enclave_signature(att: Bytes[MAX_ATT], sig: Bytes[MAX_SIG], bound: address, key: Bytes[MAX_KEY]):
-    # The enclave signs keccak256(abi.encode(attestationData, operator)) with EIP-191 (spec §2.6.2).
+def _verify_enclave_signature(att: Bytes[MAX_ATT], sig: Bytes[MAX_SIG], bound: address) -> Bytes[MAX_KEY]:
+    # HELPER.VERIFY_ENCLAVE_SIGNATURE: the enclave signs keccak256(abi.encode(attestationData, operator))
+    # with EIP-191 (spec §2.6.2). The signer is recovered first (ECDSA errors), then the attested key's
+    # length is checked (InvalidEnclaveKey, in PUBKEY_TO_ADDRESS), then the two are compared.
     inner: bytes32 = keccak256(abi_encode(att, bound))
     digest: bytes32 = keccak256(concat(b"\x19Ethereum Signed Message:\n32", inner))
     signer: address = self._recover(digest, sig)
+    key: Bytes[MAX_KEY] = self._pubkey(att)
     if signer != self._pubkey_to_address(key):
         raw_revert(concat(method_id("InvalidEnclaveSignature(address)"), abi_encode(signer)))
+    return key
 
 
 @internal
@@ -557,8 +561,7 @@ def updateEncryptionKey(marketId: uint256, attestationData: Bytes[MAX_ATT], encl
     # Only registration is checked, not membership: works before joining (spec §9.1).
     if self._generators[msg.sender].rewardAddress == empty(address):
         self._err(method_id("CannotBeZero()"))
-    key: Bytes[MAX_KEY] = self._pubkey(attestationData)
-    self._verify_enclave_signature(attestationData, enclaveSignature, msg.sender, key)
+    key: Bytes[MAX_KEY] = self._verify_enclave_signature(attestationData, enclaveSignature, msg.sender)
     extcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).updatePubkey(msg.sender, marketId, key, attestationData)
 
 
@@ -575,8 +578,7 @@ def addIvsKey(marketId: uint256, attestationData: Bytes[MAX_ATT], enclaveSignatu
     verifier, proverImageId, ivsImageId = self._market(marketId)
     if not staticcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).isImageInFamily(self._image_id(attestationData), self._ivs_family(marketId)):
         self._err(method_id("IncorrectImageId()"))
-    key: Bytes[MAX_KEY] = self._pubkey(attestationData)
-    self._verify_enclave_signature(attestationData, enclaveSignature, msg.sender, key)
+    key: Bytes[MAX_KEY] = self._verify_enclave_signature(attestationData, enclaveSignature, msg.sender)
     extcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).verifyKey(attestationData)
     log AddIvsKey(marketId=marketId, signer=self._pubkey_to_address(key))
 
@@ -621,8 +623,7 @@ def joinMarketplace(
             self._err(method_id("PublicMarketsDontNeedKey()"))
         if not staticcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).isImageInFamily(self._image_id(attestationData), self._generator_family(marketId)):
             self._err(method_id("IncorrectImageId()"))
-        key: Bytes[MAX_KEY] = self._pubkey(attestationData)
-        self._verify_enclave_signature(attestationData, enclaveSignature, msg.sender, key)
+        key: Bytes[MAX_KEY] = self._verify_enclave_signature(attestationData, enclaveSignature, msg.sender)
         extcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).updatePubkey(msg.sender, marketId, key, attestationData)
     log JoinedMarketplace(generator=msg.sender, marketId=marketId, computeAllocation=computePerRequestRequired)
 

@@ -523,10 +523,11 @@ def verifyMatchingEngine(attestationData: Bytes[MAX_ATT], meSignature: Bytes[MAX
     p2: Bytes[MAX_PCR] = b""
     ts: uint256 = 0
     sig, key, p0, p1, p2, ts = abi_decode(attestationData, (Bytes[MAX_SIG], Bytes[MAX_KEY], Bytes[MAX_PCR], Bytes[MAX_PCR], Bytes[MAX_PCR], uint256))
+    # For the matching engine the enclave binds the attestation to this contract (spec §2.6.2); the
+    # signer is recovered before the key length is checked (HELPER.VERIFY_ENCLAVE_SIGNATURE).
+    signer: address = self._recover(self._eth_signed(keccak256(abi_encode(attestationData, self))), meSignature)
     if len(key) != 64:
         self._err(method_id("InvalidEnclaveKey()"))
-    # For the matching engine the enclave binds the attestation to this contract (spec §2.6.2).
-    signer: address = self._recover(self._eth_signed(keccak256(abi_encode(attestationData, self))), meSignature)
     if signer != self._pubkey_to_address(key):
         raw_revert(concat(method_id("InvalidEnclaveSignature(address)"), abi_encode(signer)))
     extcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).updatePubkey(self, 0, key, attestationData)
