@@ -168,35 +168,50 @@ def _scenario(generation: str):
         raise
 
 
+def _driver(module, generation: str, rpc_url: str, deployment):
+    """Both scenarios have the same shape: Gen<X>Scenario(rpc_url, deployment) with populate / run_forever."""
+    return getattr(module, f"Gen{generation}Scenario")(rpc_url, deployment)
+
+
 def seed(generation: str, rpc_url: str, deployment, rounds: int) -> bool:
     """Plays the scenario's seeded history (`populate`); False when this checkout has no scenario for it."""
-    from .rpc import Rpc
     module = _scenario(generation)
     if module is None:
         print(f"devnet/up: no scenario for Generation {generation} in this checkout: the network is deployed "
               "but not seeded.", file=sys.stderr, flush=True)
         return False
-    if generation == "B":
-        module.GenBScenario(rpc_url, deployment).populate(rounds=rounds)
-    else:
-        module.populate(Rpc(rpc_url), deployment, rounds=rounds)
+    _driver(module, generation, rpc_url, deployment).populate(rounds=rounds)
     return True
 
 
-def feed(generation: str, rpc_url: str, deployment, stop: threading.Event) -> None:
-    """--live: the scenario's `run_forever` until stop is set; a failure is reported once and ends the feeding."""
-    from .rpc import Rpc
+def feed(generation: str, rpc_url: str, deployment, stop: threading.Event, control_url: str) -> None:
+    """--live: the scenario's `run_forever` until stop is set; a failure is reported once and ends the feeding.
+    Our operator's tasks are proven only while the simulated enclave's listener and prover run (mirror_listener),
+    as the in-enclave listener would."""
     module = _scenario(generation)
     if module is None:
         return
     try:
-        if generation == "B":
-            module.GenBScenario(rpc_url, deployment).run_forever(stop=stop)
-        else:
-            module.run_forever(Rpc(rpc_url), deployment, stop=stop)
+        driver = _driver(module, generation, rpc_url, deployment)
+        threading.Thread(target=mirror_listener, args=(driver, control_url, stop), name="listener-mirror",
+                         daemon=True).start()
+        driver.run_forever(stop=stop)
     except Exception as exc:
         if not stop.is_set():
             print(f"devnet/up: live feeding stopped: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+
+
+def mirror_listener(driver, control_url: str, stop: threading.Event, interval: float = 1.0) -> None:
+    """Sets driver.prove_operator_tasks from the simulator's program state (listener and prover Running)."""
+    import urllib.request
+    while not stop.is_set():
+        try:
+            with urllib.request.urlopen(control_url + "/_sim/state", timeout=5) as resp:
+                programs = json.loads(resp.read())["programs"]
+            driver.prove_operator_tasks = programs.get("listener") == "Running" and programs.get("prover") == "Running"
+        except (OSError, ValueError, KeyError):
+            pass  # the simulator is restarting or refusing on purpose: keep the last value
+        stop.wait(interval)
 
 
 def chain_clock_drift(rpc_url: str) -> int:
@@ -357,7 +372,8 @@ def main(argv=None) -> int:
         key_file = write_operator_key(run_dir)
         seeded = False if args.no_seed else seed(args.generation, rpc_url, deployment, args.rounds)
         if args.live:
-            feeder = threading.Thread(target=feed, args=(args.generation, rpc_url, deployment, stop),
+            feeder = threading.Thread(target=feed, args=(args.generation, rpc_url, deployment, stop,
+                                                         enclave_info["urls"]["control"]),
                                       name="live-feeder", daemon=True)
             feeder.start()
         info = summary(deployment, rpc_url, enclave_info, config_path, key_file, time.monotonic() - t0,

@@ -224,3 +224,36 @@ def test_up_console_with_config_command_runs_it_and_stops_after(tmp_path, monkey
             _kill_group(proc)
     assert (tmp_path / "console-args").read_text().split() == ["--config", str(config_path)]
     assert _wait_gone(list(info["children"].values()), 5)
+
+
+def test_mirror_listener_follows_the_simulated_programs():
+    """--live proves our operator's tasks only while the simulated enclave's listener and prover run."""
+    import threading
+    from types import SimpleNamespace
+
+    from kalypso_devnet.enclave import Simulator
+    from kalypso_devnet.up import mirror_listener
+
+    sim = Simulator(quiet=True).start()
+    stop = threading.Event()
+    driver = SimpleNamespace(prove_operator_tasks=None)
+    t = threading.Thread(target=mirror_listener, args=(driver, sim.urls()["control"], stop, 0.05))
+    t.start()
+    try:
+        def settles(value):
+            deadline = time.monotonic() + 5
+            while driver.prove_operator_tasks is not value:
+                assert time.monotonic() < deadline, f"never became {value}"
+                time.sleep(0.02)
+        settles(False)
+        sim.set_program("listener", "Running")
+        time.sleep(0.2)
+        assert driver.prove_operator_tasks is False  # the prover is still stopped
+        sim.set_program("prover", "Running")
+        settles(True)
+        sim.restart()  # a restarted enclave runs nothing
+        settles(False)
+    finally:
+        stop.set()
+        t.join(5)
+        sim.stop()
