@@ -453,3 +453,18 @@ def test_keep_alive_serves_several_requests_on_one_connection(sim):
             resp.read()
     finally:
         conn.close()
+
+
+def test_concurrent_requests_each_get_their_own_answer(sim):
+    from concurrent.futures import ThreadPoolExecutor
+    operators = ["0x" + bytes([i]) .hex() * 20 for i in range(1, 17)]
+
+    def sign(op):
+        ans = request(gen(sim), "POST", "/api/signAddress", {"address": op})
+        d = ans.json["data"]
+        digest = keccak(bytes(12) + bytes.fromhex(op[2:]))
+        return Account.recover_message(encode_defunct(primitive=digest), vrs=(d["v"], int(d["r"], 16), int(d["s"], 16)))
+
+    with ThreadPoolExecutor(8) as pool:
+        signers = list(pool.map(sign, operators))
+    assert signers == [_enclave_address(sim)] * len(operators)
