@@ -243,6 +243,8 @@ class Node:
         err = comp.error
         if isinstance(err, Revert):
             data = comp.output or b""
+            if not data:  # geth: no revert data -> a plain error without code 3 / data
+                raise RpcError(-32000, "execution reverted")
             msg = "execution reverted"
             if data[:4] == bytes.fromhex("08c379a0"):
                 try:

@@ -215,10 +215,14 @@ def decode_error(data: bytes):
 
 
 def as_revert(e: RpcError) -> RpcError:
+    """geth answers a revert with data as code 3 + data, and one without data as -32000
+    "execution reverted": both become Reverted (the latter with raw == b"")."""
     if e.code == 3 and isinstance(e.data, str):
         data = bytes.fromhex(e.data[2:])
         name, args = decode_error(data)
         return Reverted(e.code, e.message, data, name, args)
+    if e.code == -32000 and e.message == "execution reverted":
+        return Reverted(e.code, e.message, b"")
     return e
 
 

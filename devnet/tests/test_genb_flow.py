@@ -336,3 +336,20 @@ def test_exit_request_with_an_active_task(chain, c):
     assert pm.call("proverRegistry", OP.address)[1:4] == (0, 0, 0)
     # requestForExitMarketplaces (batch) on a market we are not in
     expect_revert("OnlyValidProversCanRequestExit()", pm.transact, OP, "requestForExitMarketplaces", [1])
+
+
+def test_claim_variants_answer_like_the_two_deployments(chain, c):
+    """Spec §2.10: probe with eth_call; NoRewardToClaim ⇒ the overload exists, empty revert ⇒ it does not."""
+    from kalypso_devnet.rpc import Reverted
+    pmp = c.proofMarketplace
+    expect_revert("NoRewardToClaim()", pmp.call, "claimProverFeeReward()", sender=OP)
+    expect_revert("NoRewardToClaim()", pmp.call, "claimProverFeeReward(address)", OP.address, sender=OP)
+    for variant, missing in ((1, "claimProverFeeReward(address)"), (2, "claimProverFeeReward()")):
+        pmp.transact(ADMIN, "devnetSetClaimVariants", variant)
+        args = (OP.address,) if "address" in missing else ()
+        with pytest.raises(Reverted) as e:
+            pmp.call(missing, *args, sender=OP)
+        assert e.value.raw == b""
+        present = "claimProverFeeReward()" if variant == 1 else "claimProverFeeReward(address)"
+        expect_revert("NoRewardToClaim()", pmp.call, present, *(() if variant == 1 else (OP.address,)), sender=OP)
+    expect_revert("AccessControlUnauthorizedAccount(address,bytes32)", pmp.transact, OP, "devnetSetClaimVariants", 3)

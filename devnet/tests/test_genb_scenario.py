@@ -89,3 +89,12 @@ def test_fresh_deployment_matches_the_sample_config():
                                                 a["stakingToken"], a["attestationVerifier"])
     assert sample["markets"]["3"]["teeVerifier"] == a["teeVerifier3"]
     assert sample["logStartBlock"] == d.start_block == 1
+
+
+def test_deploy_option_claim_variant(node, chain):
+    from kalypso_devnet.deploy import deploy
+    import pytest as _pytest
+    d = deploy(node.url, "B", claim_variant="arbitrum-one")
+    assert d.contract(chain, "proofMarketplace").call("claimVariants") == 2
+    with _pytest.raises(ValueError, match="claim_variant"):
+        deploy(node.url, "B", claim_variant="mainnet")

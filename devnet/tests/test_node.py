@@ -60,6 +60,12 @@ def test_reverts_have_geth_shape(chain, probe):
     e = chain.raw("eth_call", {"from": A.address, "to": probe.address, "data": store(13)})["error"]
     assert e["code"] == 3 and e["message"] == "execution reverted: unlucky"
     assert decode(["string"], bytes.fromhex(e["data"][10:]))[0] == "unlucky"
+    # no revert data (a missing function): geth's plain error, without code 3 and data
+    e = chain.raw("eth_call", {"from": A.address, "to": probe.address, "data": "0xdeadbeef"})["error"]
+    assert e == {"code": -32000, "message": "execution reverted"}
+    with pytest.raises(Reverted) as ei:
+        chain.send_tx(A, probe.address, bytes.fromhex("deadbeef"))
+    assert ei.value.raw == b""
     e = chain.raw("eth_estimateGas", {"from": A.address, "to": probe.address, "data": store(7)})["error"]
     assert e["code"] == 3 and e["data"] == selector("Seven(uint256)") + encode(["uint256"], [7]).hex()
     with pytest.raises(Reverted) as ei:

@@ -25,9 +25,10 @@ for _letter, _mod in (("A", "gen_a"), ("B", "gen_b")):
         GENERATIONS[_letter] = importlib.import_module(f"{__name__}.{_mod}").deploy
 
 
-def deploy(rpc_url: str, generation: str = "B") -> Deployment:
+def deploy(rpc_url: str, generation: str = "B", **options) -> Deployment:
     """Deploy the common contracts and those of `generation` ("A" or "B") from the dev admin account.
-    On a fresh node (same accounts, same order) the addresses are always the same."""
+    On a fresh node (same accounts, same order) the addresses are always the same. `options` go to the
+    generation's deploy (Gen B: claim_variant="both" | "sdk" | "arbitrum-one")."""
     if generation not in GENERATIONS:
         raise ValueError(f"unknown or unavailable generation {generation!r} (have {sorted(GENERATIONS)})")
     rpc = Rpc(rpc_url)
@@ -36,7 +37,7 @@ def deploy(rpc_url: str, generation: str = "B") -> Deployment:
         raise ValueError(f"node at {rpc_url} has chain id {chain_id}, the devnet uses {CHAIN_ID}")
     d = Deployment(generation, chain_id, rpc.block_number() + 1)
     deploy_common(rpc, d)
-    GENERATIONS[generation](rpc, d)
+    GENERATIONS[generation](rpc, d, **options)
     d.end_block = rpc.block_number()
     return d
 

@@ -43,7 +43,15 @@ def matching_engine() -> Enclave:
     return Enclave(bytes(dev_account(C.MATCHING_ENGINE).key), tuple(C.MATCHING_ENGINE_PCRS))
 
 
-def deploy(rpc: Rpc, d: Deployment):
+CLAIM_VARIANTS = {"both": 3, "sdk": 1, "arbitrum-one": 2}
+
+
+def deploy(rpc: Rpc, d: Deployment, claim_variant: str = "both"):
+    """`claim_variant`: which claimProverFeeReward overloads the marketplace answers ("both", "sdk" =
+    claimProverFeeReward() only as in the SDK 1.0.58 ABI, "arbitrum-one" = claimProverFeeReward(address)
+    only); the other one reverts with empty data, like a deployment without it (spec §2.10)."""
+    if claim_variant not in CLAIM_VARIANTS:
+        raise ValueError(f"claim_variant must be one of {sorted(CLAIM_VARIANTS)}, not {claim_variant!r}")
     admin = dev_account(C.ADMIN)
     treasury = dev_account(C.TREASURY).address
     a = d.addresses
@@ -57,6 +65,8 @@ def deploy(rpc: Rpc, d: Deployment):
     pm.transact(admin, "initialize", admin.address, pmp.address, sm.address, erk.address)
     pmp.transact(admin, "initialize", admin.address, usdc.address, treasury, pm.address, erk.address,
                  MARKET_CREATION_COST)
+    if claim_variant != "both":
+        pmp.transact(admin, "devnetSetClaimVariants", CLAIM_VARIANTS[claim_variant])
     sm.transact(admin, "initialize", admin.address, pmp.address, "0x" + "00" * 20, usdc.address)
     ns.transact(admin, "initialize", admin.address, sm.address, WITHDRAWAL_DURATION, usdc.address)
     sm.transact(admin, "grantRole", sm.call("PROVER_MANAGER_ROLE"), pm.address)

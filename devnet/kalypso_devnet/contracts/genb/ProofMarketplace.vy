@@ -166,6 +166,12 @@ minProvingTime: public(HashMap[uint8, uint256])
 proverClaimableFeeReward: public(HashMap[address, uint256])
 transmitterClaimableFeeReward: public(HashMap[address, uint256])
 
+# Devnet only: which claimProverFeeReward overloads this deployment answers (CLAIM_* bits), so clients
+# can test their detection of the SDK 1.0.58 / Arbitrum One variants (spec §2.10).
+claimVariants: public(uint8)
+CLAIM_SDK: constant(uint8) = 1           # claimProverFeeReward()        0x7587de01
+CLAIM_ARBITRUM_ONE: constant(uint8) = 2  # claimProverFeeReward(address) 0xab483c68
+
 markets: HashMap[uint256, Market]
 marketCount: uint256
 bids: HashMap[uint256, BidWithState]
@@ -194,6 +200,7 @@ def initialize(_admin: address, _paymentToken: address, _treasury: address, _pro
     self.entityKeyRegistry = _entityKeyRegistry
     self.marketCreationCost = _marketCreationCost
     self.marketCount = 1   # index 0: the empty placeholder market
+    self.claimVariants = CLAIM_SDK | CLAIM_ARBITRUM_ONE
     log MarketCreationCostSet(marketCreationCost=_marketCreationCost)
     log TreasurySet(treasury=_treasury)
 
@@ -575,6 +582,11 @@ def refundFees(_bidIds: DynArray[uint256, 256]):
 def claimProverFeeReward(proverRewardAddress: address = msg.sender):
     """claimProverFeeReward() pays the caller (SDK 1.0.58 ABI); claimProverFeeReward(address) pays the
     given reward address, callable by anyone (Arbitrum One deployment)."""
+    variant: uint8 = CLAIM_SDK
+    if slice(msg.data, 0, 4) == method_id("claimProverFeeReward(address)"):
+        variant = CLAIM_ARBITRUM_ONE
+    if self.claimVariants & variant == 0:
+        raw_revert(b"")   # what a deployment without this overload answers
     amount: uint256 = self.proverClaimableFeeReward[proverRewardAddress]
     if amount == 0:
         raw_revert(method_id("NoRewardToClaim()"))
@@ -640,6 +652,16 @@ def setEntityKeyRegistry(_entityKeyRegistry: address):
     access.check(UPDATER_ROLE, msg.sender)
     self.entityKeyRegistry = _entityKeyRegistry
     log EntityKeyRegistrySet(entityRegistry=_entityKeyRegistry)
+
+
+@external
+def devnetSetClaimVariants(_variants: uint8):
+    """Devnet only (not in the real ABI): 1 = SDK 1.0.58 claimProverFeeReward() only, 2 = Arbitrum One
+    claimProverFeeReward(address) only, 3 = both."""
+    access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
+    if _variants == 0 or _variants > 3:
+        raw_revert(method_id("CannotBeZero()"))
+    self.claimVariants = _variants
 
 
 @external
