@@ -76,3 +76,25 @@ def test_raised_errors_are_real_errors(artifact):
     assert "InvalidEnclaveSignature(address)" in errors
     unknown = {s for s in errors if s != "Panic(uint256)" and "0x" + keccak(text=s)[:4].hex() not in table}
     assert not unknown, f"{artifact} raises errors the real contracts do not declare: {unknown}"
+
+
+@pytest.mark.parametrize("artifact,ref_file", CASES)
+def test_return_types_match(artifact, ref_file):
+    """The console decodes getter results with the real ABI: output types must be identical."""
+    from kalypso_devnet.rpc import _type
+    mine = {signature(e): [_type(o) for o in e.get("outputs", [])]
+            for e in compile_contract(artifact).abi if e.get("type") == "function"}
+    ref = {signature(e): [_type(o) for o in e.get("outputs", [])]
+           for e in json.loads((V1 / ref_file).read_text()) if e.get("type") == "function"}
+    diff = {s: (ref[s], mine.get(s)) for s in ref if s not in SKIPPED_FUNCTIONS and ref[s] != mine.get(s)}
+    assert not diff, f"{artifact}: output types differ (real, ours): {diff}"
+    assert ref["generatorRegistry(address)" if "Generator" in ref_file else "marketData(uint256)"]  # non-trivial
+
+
+@pytest.mark.parametrize("artifact,ref_file", CASES)
+def test_read_only_functions_match(artifact, ref_file):
+    ro = lambda e: e.get("stateMutability") in ("view", "pure")
+    mine = {signature(e): ro(e) for e in compile_contract(artifact).abi if e.get("type") == "function"}
+    ref = {signature(e): ro(e) for e in json.loads((V1 / ref_file).read_text()) if e.get("type") == "function"}
+    diff = {s for s in ref if s not in SKIPPED_FUNCTIONS and ref[s] != mine[s]}
+    assert not diff, f"{artifact}: view/non-view differs for {diff}"
