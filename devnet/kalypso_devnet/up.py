@@ -184,6 +184,25 @@ def seed(generation: str, rpc_url: str, deployment, rounds: int) -> bool:
     return True
 
 
+def onboard(generation: str, rpc_url: str, deployment, config: dict, urls: dict) -> int:
+    """--onboard: our operator goes through Appendix A against the simulated enclave over HTTP (register, stake,
+    generatorConfigSetup, attestation → verifier → signAttestation → join the private market, startProgram),
+    so the demo starts with it live. Returns the market id."""
+    from . import constants as C
+    from .enclave import client
+    from .rpc import dev_account
+    module = _scenario(generation)
+    if module is None:
+        raise UpError(f"--onboard needs the Generation {generation} scenario, which this checkout lacks")
+    market = next(m.id for m in deployment.markets.values() if m.kind == "private")
+    operator = dev_account(C.OPERATOR).address
+    client.configure(urls["generator"], operator, market, "0x" + bytes(dev_account(C.GAS_KEY).key).hex(), rpc_url,
+                     config, deployment.chain_id, deployment.start_block)
+    _driver(module, generation, rpc_url, deployment).onboard_operator(client.key_provider(urls), market=market)
+    client.start_programs(urls["generator"])
+    return market
+
+
 def feed(generation: str, rpc_url: str, deployment, stop: threading.Event, control_url: str) -> None:
     """--live: the scenario's `run_forever` until stop is set; a failure is reported once and ends the feeding.
     Our operator's tasks are proven only while the simulated enclave's listener and prover run (mirror_listener),
@@ -267,6 +286,8 @@ def render(info: dict, show_dev_keys: bool = False) -> str:
               "  contracts:"]
     lines += [f"    {role:<{w - 2}}{addr}" for role, addr in info["contracts"].items()]
     lines.append("  markets: " + ", ".join(f"{k} ({v})" for k, v in info["markets"].items()))
+    if info.get("onboardedMarket") is not None:
+        lines.append(f"  our operator is onboarded into market {info['onboardedMarket']}; listener and prover run")
     lines.append("  logs: " + ", ".join(f"{k}: {v}" for k, v in info["logs"].items()))
     drift = info["chainClockDriftSeconds"]
     if abs(drift) > 3600:
@@ -326,6 +347,9 @@ def parse_args(argv=None):
     p.add_argument("--run-dir", default=str(RUN_DIR),
                    help="where logs and the operator key file go (default devnet/run, gitignored)")
     p.add_argument("--no-seed", action="store_true", help="deploy only; do not run the scenario")
+    p.add_argument("--onboard", action="store_true",
+                   help="also onboard our operator through the simulated enclave (register, stake, config, join the "
+                        "private market, start its programs); by default the console's onboarding does that")
     p.add_argument("--rounds", type=int, default=8, help="rounds of seeded activity (default 8)")
     p.add_argument("--enclave-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for the enclave simulator (e.g. --enclave-arg=--benchmark-shape=B)")
@@ -368,9 +392,11 @@ def main(argv=None) -> int:
         rpc_url = node_url(node)
         enclave_info = enclave_ready(run_dir, enclave)
         deployment = deploy_network(args.generation, rpc_url)
-        write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
+        config = write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
         key_file = write_operator_key(run_dir)
         seeded = False if args.no_seed else seed(args.generation, rpc_url, deployment, args.rounds)
+        onboarded = onboard(args.generation, rpc_url, deployment, config, enclave_info["urls"]) if args.onboard \
+            else None
         if args.live:
             feeder = threading.Thread(target=feed, args=(args.generation, rpc_url, deployment, stop,
                                                          enclave_info["urls"]["control"]),
@@ -380,6 +406,7 @@ def main(argv=None) -> int:
                        logs={c.name: str(c.log_path) for c in children})
         info["children"] = {c.name: c.proc.pid for c in children}
         info["seeded"] = seeded
+        info["onboardedMarket"] = onboarded
         serving.set()
         print(render(info, show_dev_keys=args.show_dev_keys), flush=True)
         if args.ready_file:

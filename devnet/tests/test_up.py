@@ -257,3 +257,28 @@ def test_mirror_listener_follows_the_simulated_programs():
         stop.set()
         t.join(5)
         sim.stop()
+
+
+@pytest.mark.parametrize("generation", ["B", "A"])
+def test_up_onboard_joins_our_operator_through_the_simulator(tmp_path, generation):
+    if generation not in GENERATIONS:
+        pytest.skip(f"Generation {generation} deploy is not in this checkout")
+    proc, info, config_path, _ = _start(tmp_path, "--generation", generation, "--no-seed", "--onboard")
+    try:
+        cfg = json.loads(config_path.read_text())
+        market = info["onboardedMarket"]
+        assert market == (1 if generation == "B" else 0)
+        gen_url = cfg["generatorEnclave"]["url"]
+        status = request(gen_url, "GET", "/api/getProgramStatus?program_name=prover").json
+        assert status["data"] == "Program has been started."
+        # The registry holds the simulator's current key for (operator, market): the real start checks pass.
+        ans = request(gen_url, "POST", "/api/restartProgram", {"program_name": "listener"})
+        assert (ans.status, ans.json["message"]) == (200, "Program restarted")
+        state = request(info["enclave"]["control"], "GET", "/_sim/state").json
+        selector = "0xe1a63130"  # pub_key(address,uint256)
+        data = selector + "00" * 12 + cfg["operator"][2:].lower() + f"{market:064x}"
+        out = _rpc(cfg["rpcHttp"], "eth_call", {"to": cfg["entity_registry"], "data": data}, "latest")
+        assert out[2 + 128:2 + 128 + 128] == state["enclave_public_key"][2:].lower()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
