@@ -65,18 +65,23 @@ class Child:
 
     def _drain(self) -> None:
         assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            if self.first_line is None:
-                self.first_line = line.rstrip("\n")
-                self._first.set()
-            self._log.write(line)
-            self._log.flush()
-        self._first.set()
+        try:
+            for line in self.proc.stdout:
+                if self.first_line is None:
+                    self.first_line = line.rstrip("\n")
+                    self._first.set()
+                self._log.write(line)
+                self._log.flush()
+        except (OSError, ValueError):
+            pass  # the log was closed by stop() while a straggler still wrote: nothing left to keep
+        finally:
+            self._first.set()
 
     def wait_first_line(self, timeout: float) -> str:
-        if not self._first.wait(timeout) or self.first_line is None:
-            raise UpError(f"{self.name} did not start within {timeout:.0f} s "
-                          f"(exit code {self.proc.poll()}); see {self.log_path}")
+        if not self._first.wait(timeout):
+            raise UpError(f"{self.name} did not start within {timeout:.0f} s; see {self.log_path}")
+        if self.first_line is None:
+            raise UpError(f"{self.name} exited (code {self.proc.wait()}) before it was ready; see {self.log_path}")
         return self.first_line
 
     def stop(self) -> None:
