@@ -157,6 +157,8 @@ class Node:
     def _refresh_pending(self):
         """Give the pending block the current (offset) wall-clock time: py-evm stamps it when the
         previous block is mined, which on an idle chain would lag behind."""
+        if self.chain.get_block().transactions:
+            return  # automine off and transactions pending: their block keeps the time they ran at
         parent = self.chain.get_canonical_head()
         if self.next_timestamp is not None:
             ts = max(self.next_timestamp, parent.timestamp + 1)

@@ -353,3 +353,39 @@ def test_claim_variants_answer_like_the_two_deployments(chain, c):
         present = "claimProverFeeReward()" if variant == 1 else "claimProverFeeReward(address)"
         expect_revert("NoRewardToClaim()", pmp.call, present, *(() if variant == 1 else (OP.address,)), sender=OP)
     expect_revert("AccessControlUnauthorizedAccount(address,bytes32)", pmp.transact, OP, "devnetSetClaimVariants", 3)
+
+
+def test_market_creator_functions_and_pause(chain, c):
+    from kalypso_devnet.attestation import encode_pcrs, image_id, prover_family_id
+    pmp, erk = c.proofMarketplace, c.entityKeyRegistry
+    expect_revert("OnlyMarketCreator()", pmp.transact, OP, "updateMarketMetadata", 1, b"{}")
+    rc = pmp.transact(ADMIN, "updateMarketMetadata", 1, b'{"zkAppName":"renamed"}')
+    assert pmp.events(rc, "MarketMetadataUpdated")[0]["metadata"] == b'{"zkAppName":"renamed"}'
+    # a second prover image for market 1: then OTHER_PROVER_PCRS enclaves may join it
+    other = encode_pcrs(C.OTHER_PROVER_PCRS)
+    expect_revert("CannotModifyImagesForPublicMarkets()", pmp.transact, ADMIN, "addExtraImages", 2, [other], [])
+    rc = pmp.transact(ADMIN, "addExtraImages", 1, [other], [])
+    assert pmp.events(rc, "AddExtraProverImage")[0]["imageId"] == image_id(C.OTHER_PROVER_PCRS)
+    assert erk.call("isImageInFamily", image_id(C.OTHER_PROVER_PCRS), prover_family_id(1)) is True
+    expect_revert("ImageAlreadyInFamily(bytes32,bytes32)", pmp.transact, ADMIN, "addExtraImages", 1, [other], [])
+    expect_revert("CannotRemoveDefaultImageFromMarket(uint256,bytes32)", pmp.transact, ADMIN, "removeExtraImages",
+                  1, [encode_pcrs(C.PROVER_PCRS)], [])
+    pmp.transact(ADMIN, "removeExtraImages", 1, [other], [])
+    assert erk.call("isImageInFamily", image_id(C.OTHER_PROVER_PCRS), prover_family_id(1)) is False
+    pmp.transact(ADMIN, "freezeMarket", 1)
+    assert pmp.call("marketData", 1)[3] == "0x" + "00" * 20
+    expect_revert("OnlyMarketCreator()", pmp.transact, ADMIN, "addExtraImages", 1, [other], [])
+    # pause stops new bids
+    pmp.transact(ADMIN, "pause")
+    assert pmp.call("paused") is True
+    c.paymentToken.transact(REQ, "approve", pmp.address, 10**6)
+    expect_revert("EnforcedPause()", pmp.transact, REQ, "createBid",
+                  (1, 10**6, chain.timestamp() + 600, 300, 0, REQ.address, b"x"), 0, b"", b"", b"")
+    pmp.transact(ADMIN, "unpause")
+    expect_revert("ExpectedPause()", pmp.transact, ADMIN, "unpause")
+    expect_revert("InvalidECIESACL()", pmp.transact, REQ, "createBid",
+                  (1, 10**6, chain.timestamp() + 600, 300, 0, REQ.address, b"x"), 0, b"", bytes(131), b"")
+    expect_revert("ExceedsMaximumMatchtime()", pmp.transact, REQ, "createBid",
+                  (1, 10**6, chain.timestamp() + 90000, 300, 0, REQ.address, b"x"), 0, b"", b"", b"")
+    expect_revert("InvalidMarket()", pmp.transact, REQ, "createBid",
+                  (0, 10**6, chain.timestamp() + 600, 300, 0, REQ.address, b"x"), 0, b"", b"", b"")

@@ -28,10 +28,14 @@ def test_populate_leaves_operator_alone(node, chain, deployment):
 
 
 def test_onboarded_operator_gets_tasks(node, chain, deployment):
-    s = GenBScenario(node.url, deployment, seed=3, prove_operator_tasks=True)
-    s.setup()
+    import pytest
+    with pytest.raises(ValueError, match="key_provider"):
+        GenBScenario(node.url, deployment, onboard_operator=True)
     enc = Enclave.generate(C.PROVER_PCRS, seed=b"scenario-operator")
-    s.onboard_operator(enc, market=3)
+    s = GenBScenario(node.url, deployment, seed=3, prove_operator_tasks=True, onboard_operator=True,
+                     key_provider=enc, operator_market=3)
+    s.setup()
+    s.setup()   # idempotent: already joined
     assert s.pm.call("proverInfoPerMarket", OP.address, 3)[0] == 1
     assert s.erk.call("pub_key", OP.address, 3) == enc.public_key
     assert deployment.contract(chain, "teeVerifier3").call("getVerifiedKey", enc.address) == enc.image_id

@@ -234,3 +234,21 @@ def test_cli_block_time_and_log_range():
         assert ei.value.code == -32005 and "max block range 5" in ei.value.message
     finally:
         n.stop()
+
+
+def test_automine_off_then_mine(chain, probe):
+    chain("evm_setAutomine", False)
+    try:
+        n = chain.block_number()
+        nonce = int(chain("eth_getTransactionCount", A.address, "latest"), 16)
+        base = int(chain("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
+        tx = {"type": 2, "chainId": 31337, "nonce": nonce, "to": probe.address, "value": 0,
+              "data": store(11), "gas": 100_000, "maxPriorityFeePerGas": 10**9, "maxFeePerGas": 2 * base + 10**9}
+        h = chain("eth_sendRawTransaction", raw_of(tx))
+        assert chain.block_number() == n and chain("eth_getTransactionReceipt", h) is None
+        chain("evm_mine")
+        rc = chain("eth_getTransactionReceipt", h)
+        assert rc["status"] == "0x1" and int(rc["blockNumber"], 16) == n + 1
+        assert probe.call("value") == 11
+    finally:
+        chain("evm_setAutomine", True)

@@ -61,9 +61,19 @@ class Stats:
 
 class GenBScenario:
     def __init__(self, rpc_url: str, deployment: Deployment, seed: int = 1, proof_rate: float = 0.75,
-                 prove_operator_tasks: bool = False, slash_operator: bool = True, log=None):
+                 prove_operator_tasks: bool = False, slash_operator: bool = True, log=None,
+                 onboard_operator: bool = False, key_provider: "KeyProvider | Enclave | None" = None,
+                 operator_market: int = 1):
+        """`onboard_operator=True` makes setup() run the Appendix A sequence for our OPERATOR in
+        `operator_market`, with `key_provider` (required then) giving its attestation and signature."""
         if deployment.generation != "B":
             raise ValueError("GenBScenario needs a Generation B deployment")
+        if onboard_operator and key_provider is None:
+            raise ValueError("onboard_operator=True needs a key_provider (or an Enclave) for the operator's enclave")
+        if operator_market not in deployment.markets:
+            raise ValueError(f"operator_market {operator_market} is not a market of this deployment "
+                             f"({sorted(deployment.markets)})")
+        self._onboard = (key_provider, operator_market) if onboard_operator else None
         self.rpc = Rpc(rpc_url)
         self.d = deployment
         self.rng = random.Random(seed)
@@ -121,6 +131,8 @@ class GenBScenario:
                     if m.tee_verifier:
                         self.d.contract(self.rpc, "teeVerifier3").transact(acct, "verifyKey", att)
                 self.log(f"prover {acct.address} joined market {market}")
+        if self._onboard and self.pm.call("proverInfoPerMarket", self.operator.address, self._onboard[1])[0] == 0:
+            self.onboard_operator(*self._onboard)
 
     def onboard_operator(self, key_provider: KeyProvider | Enclave, market: int = 1, declared_compute: int = 8,
                          stake: int = 1000 * TOKEN_UNIT, proof_cost: int = 10 * USDC_UNIT, proposed_time: int = 120):
