@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Sets everything up (scripts/setup.sh), starts the local Kalypso demo network and opens the console on it.
+# Sets everything up (scripts/setup.sh), then starts the local Kalypso demo network (devnet/up: node, contracts,
+# enclave simulator, seeded activity, kalypso-config.json) and opens the console on it. Ctrl-C stops everything.
+# Extra arguments go to devnet/up, e.g. `scripts/demo.sh --generation A --live`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if [ -x devnet/up ]; then
-    exec devnet/up --console
-fi
-exec .build/debug/kalypso-console --help
+exec devnet/up --console "$@"
