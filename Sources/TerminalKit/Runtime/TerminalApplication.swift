@@ -28,6 +28,14 @@ public protocol TerminalApplication {
     /// Advances time-driven state (live data, spinners). Return `.redraw` only if the screen changes.
     mutating func tick() -> ApplicationCommand
 
+    /// Takes the results background services posted (drain your `Inbox` here). Called once per loop
+    /// iteration; the default does nothing.
+    mutating func receiveMessages() -> ApplicationCommand
+
     /// Draws the whole screen into `frame` (already sized to the terminal, blank).
     func render(into frame: inout Frame, context: RenderContext)
+}
+
+extension TerminalApplication {
+    public mutating func receiveMessages() -> ApplicationCommand { .none }
 }
