@@ -132,10 +132,13 @@ public struct KeyTable: Sendable {
         return (scoped + global).compactMap(hint)
     }
 
-    /// Every bound action for the `?` overlay, in declaration order, with its group. `scopes` limits it
-    /// to the given scopes (nil: all).
+    /// Every bound action for the `?` overlay, grouped (groups in order of first appearance, actions
+    /// in declaration order within a group). `scopes` limits it to the given scopes (nil: all).
     public func helpEntries(scopes: [String]? = nil) -> [KeyHint] {
-        actions.filter { scopes == nil || scopes?.contains($0.scope) == true }.compactMap(hint)
+        let chosen = actions.filter { scopes == nil || scopes?.contains($0.scope) == true }
+        var groups: [String] = []
+        for a in chosen where !groups.contains(a.group) { groups.append(a.group) }
+        return groups.flatMap { g in chosen.filter { $0.group == g }.compactMap(hint) }
     }
 
     private func hint(_ a: KeyAction) -> KeyHint? {

@@ -28,6 +28,7 @@ public struct RuntimeOptions: Sendable {
 /// Each iteration waits for input (at most `inputTimeout`, less when a tick is due), coalesces a burst of
 /// resizes into one, drains the application's inbox, ticks on the application's interval, and renders
 /// only when something changed. The terminal sends only the changed cells of the frame in one write.
+/// Before the first frame the application receives one `.resize` event with the initial size.
 public final class TerminalRuntime<App: TerminalApplication> {
     public private(set) var app: App
     public let terminal: any Terminal
@@ -41,6 +42,7 @@ public final class TerminalRuntime<App: TerminalApplication> {
     private var nextTick: Duration?
     private var notice: String?
     private var exit: RuntimeExit?
+    private var started = false
 
     /// - Parameters:
     ///   - theme: the theme as loaded; it is adapted to the terminal's capabilities here.
@@ -74,6 +76,13 @@ public final class TerminalRuntime<App: TerminalApplication> {
     /// One iteration of the loop. Exposed so tests can drive the loop deterministically.
     public func step() throws {
         guard exit == nil else { return }
+        if !started {
+            // Applications learn their size the same way they learn a change of it.
+            started = true
+            apply(app.handle(.resize(terminal.size)))
+            dirty = true
+            if exit != nil { return }
+        }
         if handleSignals() { return }
         if dirty {
             try renderAndPresent()
