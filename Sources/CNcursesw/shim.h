@@ -107,4 +107,17 @@ static inline int kc_get_wch(WINDOW *w, int *ch) {
 
 /* Whether ESCDELAY was given in the environment (then we leave ncurses' value alone). */
 static inline int kc_escdelay(void) { return ESCDELAY; }
+
+/* The character (up to n-1 wide chars, NUL-terminated), attributes and extended pair of one cell. */
+static inline int kc_cell_at(WINDOW *w, int y, int x, wchar_t *buf, int n, attr_t *attrs, int *pair) {
+    cchar_t cc;
+    short p16 = 0;
+    wchar_t tmp[CCHARW_MAX + 1];
+    if (mvwin_wch(w, y, x, &cc) == ERR) return ERR;
+    if (getcchar(&cc, tmp, attrs, &p16, pair) == ERR) return ERR;
+    int i = 0;
+    for (; i < n - 1 && i < CCHARW_MAX && tmp[i] != 0; i++) buf[i] = tmp[i];
+    buf[i] = 0;
+    return OK;
+}
 #endif

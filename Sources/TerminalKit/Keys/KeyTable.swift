@@ -40,6 +40,8 @@ public struct KeyTableError: Error, Equatable, CustomStringConvertible {
     }
     public var kind: Kind
 
+    public init(kind: Kind) { self.kind = kind }
+
     public var description: String {
         switch kind {
         case .unknownAction(let id):
