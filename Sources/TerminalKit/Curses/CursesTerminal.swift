@@ -232,6 +232,27 @@ public final class CursesTerminal: Terminal {
         delscreen(screen)
     }
 
+    /// The text curses holds for row `y` (what the terminal shows), read back cell by cell; wide
+    /// characters appear once. For tests and diagnostics.
+    public func screenRow(_ y: Int) -> String {
+        guard !ended, y >= 0, y < size.height else { return "" }
+        var out = ""
+        var buf = [wchar_t](repeating: 0, count: 8)
+        var attrs: attr_t = 0
+        var pair: Int32 = 0
+        var x = 0
+        while x < size.width {
+            guard kc_cell_at(window, Int32(y), Int32(x), &buf, 8, &attrs, &pair) == OK else { break }
+            var text = ""
+            for w in buf.prefix(while: { $0 != 0 }) {
+                if let s = Unicode.Scalar(UInt32(bitPattern: w)) { text.unicodeScalars.append(s) }
+            }
+            out += text
+            x += max(1, DisplayWidth.of(text))
+        }
+        return out
+    }
+
     // MARK: mapping
 
     /// The `Key` for a curses function-key code, or nil for keys the console does not use.
