@@ -158,7 +158,8 @@ struct EngineDemo: TerminalApplication {
 
     func renderHelp(_ frame: inout Frame, context: RenderContext) {
         let entries = keys.helpEntries()
-        let w = min(frame.width - 4, 50), hgt = min(frame.height - 2, entries.count + 4)
+        let groups = Set(entries.map(\.group)).count
+        let w = min(frame.width - 4, 50), hgt = min(frame.height - 2, entries.count + groups + 2)
         let r = Rect(x: (frame.width - w) / 2, y: 1, width: w, height: hgt)
         frame.fill(r, with: Cell(" ", style: context.theme[.modalBackground]))
         drawBox(&frame, r, title: "Help", g: context.glyphs, style: context.theme[.borderFocused], titleStyle: context.theme[.title])
