@@ -18,6 +18,8 @@ struct TerminalBenchmark: ParsableCommand {
         let rows: [[String]]
         let series: [Double]
         var selected: Int
+        /// Shifts the chart (new data points arriving).
+        var phase = 0
         var tableHeight: Int
 
         init(rows count: Int) {
@@ -77,7 +79,7 @@ struct TerminalBenchmark: ParsableCommand {
             let dotsW = chartRect.width * 2, dotsH = chartRect.height * 4
             var grid = [UInt8](repeating: 0, count: max(0, chartRect.width * chartRect.height))
             for dx in 0..<dotsW {
-                let v = series[(dx + selected) % series.count]
+                let v = series[(dx + phase) % series.count]
                 let dy = min(dotsH - 1, max(0, dotsH - 1 - Int(v / 103 * Double(dotsH - 1))))
                 let cell = (dy / 4) * chartRect.width + dx / 2
                 guard cell >= 0, cell < grid.count else { continue }
@@ -122,6 +124,7 @@ struct TerminalBenchmark: ParsableCommand {
         let clock = ContinuousClock()
         for i in 0..<(iterations + 10) {
             screen.selected = i % rows
+            screen.phase = i
             var frame = Frame(size: size)
             let t0 = clock.now
             screen.render(into: &frame, context: ctx)
@@ -189,6 +192,10 @@ struct TerminalBenchmark: ParsableCommand {
         let moveBytes = now - mark
         mark = now
 
+        var naiveWriter = AnsiEncoder(depth: term.capabilities.colorDepth)
+        let everyCell = naiveWriter.encode(FrameDiff.runs(from: nil, to: moved).map { run in
+            CellRun(x: run.x, y: run.y, cells: run.cells.map { $0.adapted(to: term.capabilities) })
+        }).count + 4  // + "\e[2J"
         term.presentFullRedraw(moved)
         now = pty.settle()
         let naiveBytes = now - mark
@@ -198,9 +205,19 @@ struct TerminalBenchmark: ParsableCommand {
         print("  idle refresh (same frame):        \(idleBytes)")
         print("  one-row change (\(oneRowCells) cells):      \(oneRowBytes)")
         print("  whole row rewritten (\(wholeRowCells) cells):  \(wholeRowBytes)")
-        print("  selection moved one row (+chart): \(moveBytes)")
-        print("  naive full redraw (clear + all):  \(naiveBytes)")
-        print(String(format: "  ratio naive / one-row change:     %.1f×", Double(naiveBytes) / Double(max(1, oneRowBytes))))
+        print("  selection moved one row:          \(moveBytes)")
+        screen.phase += 1
+        var shifted = Frame(size: size)
+        screen.render(into: &shifted, context: cursesCtx)
+        try term.present(shifted)
+        let chartBytes = pty.settle() - mark
+        mark += chartBytes
+        print("  chart shifted by one point:       \(chartBytes)")
+        print("  naive full redraw through curses (clear + redraw everything): \(naiveBytes)")
+        print("  naive writer sending every cell (clear + CUP per row + SGR + text, no curses): \(everyCell)")
+        print(String(format: "  ratio curses full redraw / whole-row change: %.1f×   / one-row change: %.1f×",
+                     Double(naiveBytes) / Double(max(1, wholeRowBytes)), Double(naiveBytes) / Double(max(1, oneRowBytes))))
+        print(String(format: "  ratio every-cell writer / whole-row change:  %.1f×", Double(everyCell) / Double(max(1, wholeRowBytes))))
         print("  ratio naive / idle:               \(idleBytes == 0 ? "∞ (idle sends 0 bytes)" : String(format: "%.1f×", Double(naiveBytes) / Double(idleBytes)))")
     }
 }

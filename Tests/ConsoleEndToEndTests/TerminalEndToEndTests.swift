@@ -102,15 +102,15 @@ import TestSupport
         try tm.waitFor(text: "EXIT=0")
     }
 
-    @Test func sigtermRestoresTheTerminal() throws {
+    @Test(arguments: [SIGTERM, SIGHUP, SIGINT]) func terminationSignalRestoresTheTerminal(signal: Int32) throws {
         let tm = try Tmux(command: Self.demo, env: Self.utf8)
         defer { tm.close() }
         try tm.waitFor(text: "service=ready")
         #expect(try tm.paneValue("alternate_on") == "1")
         let pid = try tm.programPID()
-        kill(pid, SIGTERM)
+        kill(pid, signal)
         let screen = try tm.waitFor(text: "EXIT=")
-        #expect(screen.contains("EXIT=143"))
+        #expect(screen.contains("EXIT=\(128 + signal)"))
         #expect(!screen.contains(Self.title))
         #expect(try tm.paneValue("alternate_on") == "0")
     }
