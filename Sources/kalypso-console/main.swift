@@ -22,4 +22,4 @@ struct Version: ParsableCommand {
 }
 
 ks_unblock_terminal_signals()
-KalypsoConsole.main()
+KalypsoConsole.main(GlobalFlags.reorder(Array(CommandLine.arguments.dropFirst())))

@@ -71,7 +71,8 @@ import TestSupport
     }
 
     @Test func asciiFlagAndNoColor() throws {
-        let tm = try Tmux(command: Self.demo + " --ascii --no-color --theme dark", env: Self.utf8)
+        // Global flags before the subcommand work as well as after it.
+        let tm = try Tmux(command: Tmux.quote(RepoPaths.consoleBinary) + " --ascii --no-color --theme dark ui-demo", env: Self.utf8)
         defer { tm.close() }
         let screen = try tm.waitFor(text: "service=ready")
         #expect(screen.contains("monochrome  ASCII"))
