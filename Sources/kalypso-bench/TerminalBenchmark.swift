@@ -49,7 +49,9 @@ struct TerminalBenchmark: ParsableCommand {
             let t = context.theme, g = context.glyphs
             let w = f.width, h = f.height
             f.fill(Rect(x: 0, y: 0, width: w, height: 1), with: Cell(" ", style: t[.header]))
-            f.write(" Kalypso · mainnet (1)  block 21,004,113  synced 12:03  0xAbC…1234  [RW]", x: 0, y: 0, style: t[.header])
+            f.write(
+                " Kalypso · mainnet (1)  block 21,004,113  synced 12:03  0xAbC…1234  [RW]", x: 0, y: 0,
+                style: t[.header])
             let tableRect = Rect(x: 0, y: 1, width: w * 3 / 5, height: h - 2)
             let chartRect = Rect(x: tableRect.maxX + 1, y: 1, width: w - tableRect.maxX - 1, height: h - 2)
             // Table: header + visible window of the model (the model itself is 10,000 rows).
@@ -66,10 +68,13 @@ struct TerminalBenchmark: ParsableCommand {
                 guard r < rows.count else { break }
                 let y = tableRect.y + 1 + i
                 let st = r == selected ? t[.selection] : t[.text]
-                if r == selected { f.fill(Rect(x: tableRect.x, y: y, width: tableRect.width, height: 1), with: Cell(" ", style: st)) }
+                if r == selected {
+                    f.fill(Rect(x: tableRect.x, y: y, width: tableRect.width, height: 1), with: Cell(" ", style: st))
+                }
                 var cx = tableRect.x
                 for (c, v) in rows[r].enumerated() {
-                    let style = c == 3 && r != selected ? t[v == "failed" ? .error : (v == "done" ? .ok : .pending)] : st
+                    let style =
+                        c == 3 && r != selected ? t[v == "failed" ? .error : (v == "done" ? .ok : .pending)] : st
                     f.write(v, x: cx, y: y, style: style, clip: Rect(x: cx, y: y, width: cols[c], height: 1))
                     cx += cols[c] + 1
                 }
@@ -138,22 +143,29 @@ struct TerminalBenchmark: ParsableCommand {
             }
             previous = frame
         }
-        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+        func ms(_ d: Duration) -> Double {
+            Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        }
         let renderMs = ms(renderTotal) / Double(iterations), diffMs = ms(diffTotal) / Double(iterations)
         print("terminal engine benchmark (\(width)×\(height), table of \(rows) rows + braille chart)")
-        print(String(format: "render full frame: %.3f ms   diff against previous: %.3f ms   render+diff: %.3f ms  (mean of %d frames, selection moving; %d changed cells/frame)",
-                     renderMs, diffMs, renderMs + diffMs, iterations, changedCells / max(1, iterations)))
+        print(
+            String(
+                format:
+                    "render full frame: %.3f ms   diff against previous: %.3f ms   render+diff: %.3f ms  (mean of %d frames, selection moving; %d changed cells/frame)",
+                renderMs, diffMs, renderMs + diffMs, iterations, changedCells / max(1, iterations)))
 
         // 2. Bytes through a pseudo-terminal.
         let pty = try PseudoTerminal(size: size)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = nil
-        let term = try CursesTerminal(CursesConfiguration(term: "xterm-256color", output: pty.output, input: pty.input, environment: env))
+        let term = try CursesTerminal(
+            CursesConfiguration(term: "xterm-256color", output: pty.output, input: pty.input, environment: env))
         defer {
             term.shutdown()
             pty.close()
         }
-        let cursesCtx = RenderContext(theme: Theme.builtinDefault.adapted(to: term.capabilities), capabilities: term.capabilities)
+        let cursesCtx = RenderContext(
+            theme: Theme.builtinDefault.adapted(to: term.capabilities), capabilities: term.capabilities)
         screen.selected = 5
         var frame = Frame(size: size)
         screen.render(into: &frame, context: cursesCtx)
@@ -177,7 +189,8 @@ struct TerminalBenchmark: ParsableCommand {
         mark = now
 
         var wholeRow = oneRow
-        wholeRow.write(String(repeating: "0123456789", count: width / 10 + 1), x: 0, y: 31, style: cursesCtx.theme[.text])
+        wholeRow.write(
+            String(repeating: "0123456789", count: width / 10 + 1), x: 0, y: 31, style: cursesCtx.theme[.text])
         try term.present(wholeRow)
         now = pty.settle()
         let wholeRowBytes = now - mark
@@ -193,9 +206,12 @@ struct TerminalBenchmark: ParsableCommand {
         mark = now
 
         var naiveWriter = AnsiEncoder(depth: term.capabilities.colorDepth)
-        let everyCell = naiveWriter.encode(FrameDiff.runs(from: nil, to: moved).map { run in
-            CellRun(x: run.x, y: run.y, cells: run.cells.map { $0.adapted(to: term.capabilities) })
-        }).count + 4  // + "\e[2J"
+        let everyCell =
+            naiveWriter.encode(
+                FrameDiff.runs(from: nil, to: moved).map { run in
+                    CellRun(x: run.x, y: run.y, cells: run.cells.map { $0.adapted(to: term.capabilities) })
+                }
+            ).count + 4  // + "\e[2J"
         term.presentFullRedraw(moved)
         now = pty.settle()
         let naiveBytes = now - mark
@@ -215,9 +231,16 @@ struct TerminalBenchmark: ParsableCommand {
         print("  chart shifted by one point:       \(chartBytes)")
         print("  naive full redraw through curses (clear + redraw everything): \(naiveBytes)")
         print("  naive writer sending every cell (clear + CUP per row + SGR + text, no curses): \(everyCell)")
-        print(String(format: "  ratio curses full redraw / whole-row change: %.1f×   / one-row change: %.1f×",
-                     Double(naiveBytes) / Double(max(1, wholeRowBytes)), Double(naiveBytes) / Double(max(1, oneRowBytes))))
-        print(String(format: "  ratio every-cell writer / whole-row change:  %.1f×", Double(everyCell) / Double(max(1, wholeRowBytes))))
-        print("  ratio naive / idle:               \(idleBytes == 0 ? "∞ (idle sends 0 bytes)" : String(format: "%.1f×", Double(naiveBytes) / Double(idleBytes)))")
+        print(
+            String(
+                format: "  ratio curses full redraw / whole-row change: %.1f×   / one-row change: %.1f×",
+                Double(naiveBytes) / Double(max(1, wholeRowBytes)), Double(naiveBytes) / Double(max(1, oneRowBytes))))
+        print(
+            String(
+                format: "  ratio every-cell writer / whole-row change:  %.1f×",
+                Double(everyCell) / Double(max(1, wholeRowBytes))))
+        print(
+            "  ratio naive / idle:               \(idleBytes == 0 ? "∞ (idle sends 0 bytes)" : String(format: "%.1f×", Double(naiveBytes) / Double(idleBytes)))"
+        )
     }
 }

@@ -10,14 +10,25 @@ struct EngineDemo: TerminalApplication {
         [
             KeyAction(id: "quit", description: "Quit", keys: [.character("q")], group: "General"),
             KeyAction(id: "help", description: "Help", keys: [.character("?")], group: "General"),
-            KeyAction(id: "down", description: "Down", keys: [.character("j"), .down], group: "Navigation", inFooter: false),
+            KeyAction(
+                id: "down", description: "Down", keys: [.character("j"), .down], group: "Navigation", inFooter: false),
             KeyAction(id: "up", description: "Up", keys: [.character("k"), .up], group: "Navigation", inFooter: false),
-            KeyAction(id: "pageDown", description: "Page down", keys: [.pageDown, .control("d")], group: "Navigation", inFooter: false),
-            KeyAction(id: "pageUp", description: "Page up", keys: [.pageUp, .control("u")], group: "Navigation", inFooter: false),
-            KeyAction(id: "top", description: "First row", keys: [.character("g"), .home], group: "Navigation", inFooter: false),
-            KeyAction(id: "bottom", description: "Last row", keys: [.character("G"), .end], group: "Navigation", inFooter: false),
+            KeyAction(
+                id: "pageDown", description: "Page down", keys: [.pageDown, .control("d")], group: "Navigation",
+                inFooter: false),
+            KeyAction(
+                id: "pageUp", description: "Page up", keys: [.pageUp, .control("u")], group: "Navigation",
+                inFooter: false),
+            KeyAction(
+                id: "top", description: "First row", keys: [.character("g"), .home], group: "Navigation",
+                inFooter: false),
+            KeyAction(
+                id: "bottom", description: "Last row", keys: [.character("G"), .end], group: "Navigation",
+                inFooter: false),
             KeyAction(id: "close", description: "Close", keys: [.escape], group: "General", inFooter: false),
-            KeyAction(id: "send", description: "Send test transaction", keys: [.character("s")], group: "Chain", dangerous: true),
+            KeyAction(
+                id: "send", description: "Send test transaction", keys: [.character("s")], group: "Chain",
+                dangerous: true),
         ]
     }
 
@@ -96,13 +107,19 @@ struct EngineDemo: TerminalApplication {
         case .monochrome: depth = "monochrome"
         }
         let badge = keys.readOnly ? "[RO]" : "[RW]"
-        frame.write(" TerminalKit demo \(badge)  theme=\(themeName)  \(depth)  \(caps.unicode ? "UTF-8" : "ASCII")", x: 0, y: 0, style: t[.title])
-        frame.write("size=\(w)x\(h) resizes=\(resizes) key=\(lastKey) service=\(service) sent=\(sent)", x: 1, y: 1, style: t[.muted])
+        frame.write(
+            " TerminalKit demo \(badge)  theme=\(themeName)  \(depth)  \(caps.unicode ? "UTF-8" : "ASCII")", x: 0, y: 0,
+            style: t[.title])
+        frame.write(
+            "size=\(w)x\(h) resizes=\(resizes) key=\(lastKey) service=\(service) sent=\(sent)", x: 1, y: 1,
+            style: t[.muted])
 
         // A bordered list on the left.
         let listW = min(36, w / 2)
         let box = Rect(x: 0, y: 2, width: listW, height: h - 4)
-        drawBox(&frame, box, title: "Rows \(selected + 1) of \(rows)", g: g, style: t[.borderFocused], titleStyle: t[.accent])
+        drawBox(
+            &frame, box, title: "Rows \(selected + 1) of \(rows)", g: g, style: t[.borderFocused],
+            titleStyle: t[.accent])
         let inner = box.inset(by: 1)
         let visible = max(1, inner.height)
         let start = selected < top ? selected : (selected >= top + visible ? selected - visible + 1 : top)
@@ -162,7 +179,9 @@ struct EngineDemo: TerminalApplication {
         let w = min(frame.width - 4, 50), hgt = min(frame.height - 2, entries.count + groups + 2)
         let r = Rect(x: (frame.width - w) / 2, y: 1, width: w, height: hgt)
         frame.fill(r, with: Cell(" ", style: context.theme[.modalBackground]))
-        drawBox(&frame, r, title: "Help", g: context.glyphs, style: context.theme[.borderFocused], titleStyle: context.theme[.title])
+        drawBox(
+            &frame, r, title: "Help", g: context.glyphs, style: context.theme[.borderFocused],
+            titleStyle: context.theme[.title])
         var y = r.y + 1
         var group = ""
         for e in entries where y < r.maxY - 1 {
@@ -172,7 +191,8 @@ struct EngineDemo: TerminalApplication {
                 y += 1
                 if y >= r.maxY - 1 { break }
             }
-            frame.write(e.keys.joined(separator: " "), x: r.x + 3, y: y, style: context.theme[.keyHint], clip: r.inset(by: 1))
+            frame.write(
+                e.keys.joined(separator: " "), x: r.x + 3, y: y, style: context.theme[.keyHint], clip: r.inset(by: 1))
             frame.write(e.description, x: r.x + 18, y: y, style: context.theme[.text], clip: r.inset(by: 1))
             y += 1
         }
@@ -192,6 +212,8 @@ struct EngineDemo: TerminalApplication {
         f[r.maxX - 1, r.y] = Cell(g.topRight, style: style)
         f[r.x, r.maxY - 1] = Cell(g.bottomLeft, style: style)
         f[r.maxX - 1, r.maxY - 1] = Cell(g.bottomRight, style: style)
-        f.write(" \(title) ", x: r.x + 2, y: r.y, style: titleStyle, clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1))
+        f.write(
+            " \(title) ", x: r.x + 2, y: r.y, style: titleStyle,
+            clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1))
     }
 }

@@ -21,13 +21,11 @@ struct TerminalOptions: ParsableArguments {
 /// Writes to stderr without the C `stderr` global (not importable in Swift 6).
 func writeStderr(_ s: String) {
     let bytes = Array(s.utf8)
-    bytes.withUnsafeBufferPointer { b in
-        var off = 0
-        while off < b.count {
-            let n = write(2, b.baseAddress! + off, b.count - off)
-            if n <= 0 { break }
-            off += n
-        }
+    var off = 0
+    while off < bytes.count {
+        let n = bytes[off...].withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        off += n
     }
 }
 
@@ -56,7 +54,8 @@ func runInteractive<App: TerminalApplication>(
     options: TerminalOptions, makeApp: (Capabilities, ThemeDefinition) throws -> App
 ) -> Int32 {
     let env = ProcessInfo.processInfo.environment
-    let (themeDef, notice) = ThemeFile.loadOrFallback(nameOrPath: options.theme, searchDirectories: themeSearchDirectories(environment: env))
+    let (themeDef, notice) = ThemeFile.loadOrFallback(
+        nameOrPath: options.theme, searchDirectories: themeSearchDirectories(environment: env))
     if let notice { writeStderr("kalypso-console: \(notice)\n") }
     // Our handlers first: ncurses only installs its own when the disposition is still the default.
     let signals = SignalMonitor()
@@ -64,7 +63,8 @@ func runInteractive<App: TerminalApplication>(
     defer { signals.uninstall() }
     let terminal: CursesTerminal
     do {
-        terminal = try CursesTerminal(CursesConfiguration(environment: env, noColor: options.noColor, ascii: options.ascii))
+        terminal = try CursesTerminal(
+            CursesConfiguration(environment: env, noColor: options.noColor, ascii: options.ascii))
     } catch {
         writeStderr("kalypso-console: \(error)\n")
         return 2

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The real binary under tmux, driven by keys, read back with capture-pane.
 @Suite struct TerminalEndToEndTests {
@@ -55,13 +55,17 @@ import TestSupport
         let tm = try Tmux(command: Self.demo, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "no-such-terminal"])
         defer { tm.close() }
         let screen = try tm.waitFor(text: "EXIT=")
-        #expect(screen.contains("kalypso-console: cannot start the terminal UI: terminal type 'no-such-terminal' is not in the terminfo database"))
+        #expect(
+            screen.contains(
+                "kalypso-console: cannot start the terminal UI: terminal type 'no-such-terminal' is not in the terminfo database"
+            ))
         #expect(screen.contains("hint: try TERM=xterm-256color"))
         #expect(screen.contains("EXIT=2"))
     }
 
     @Test func asciiFallbackUnderLangC() throws {
-        let tm = try Tmux(command: Self.demo, env: ["LANG": "C", "TERM": "xterm-256color"], unset: ["LC_ALL", "LC_CTYPE"])
+        let tm = try Tmux(
+            command: Self.demo, env: ["LANG": "C", "TERM": "xterm-256color"], unset: ["LC_ALL", "LC_CTYPE"])
         defer { tm.close() }
         let screen = try tm.waitFor(text: "service=ready")
         #expect(screen.contains("ASCII"))
@@ -72,7 +76,8 @@ import TestSupport
 
     @Test func asciiFlagAndNoColor() throws {
         // Global flags before the subcommand work as well as after it.
-        let tm = try Tmux(command: Tmux.quote(RepoPaths.consoleBinary) + " --ascii --no-color --theme dark ui-demo", env: Self.utf8)
+        let tm = try Tmux(
+            command: Tmux.quote(RepoPaths.consoleBinary) + " --ascii --no-color --theme dark ui-demo", env: Self.utf8)
         defer { tm.close() }
         let screen = try tm.waitFor(text: "service=ready")
         #expect(screen.contains("monochrome  ASCII"))
@@ -127,7 +132,9 @@ import TestSupport
     }
 
     @Test func ctrlZSuspendsAndFgRedraws() throws {
-        let tm = try Tmux(command: "bash --norc --noprofile -i", env: Self.utf8.merging(["PS1": "PROMPT$ "]) { $1 }, reportExit: false)
+        let tm = try Tmux(
+            command: "bash --norc --noprofile -i", env: Self.utf8.merging(["PS1": "PROMPT$ "]) { $1 }, reportExit: false
+        )
         defer { tm.close() }
         try tm.waitFor(text: "PROMPT$")
         try tm.type(Self.demo)
@@ -166,7 +173,8 @@ import TestSupport
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("bad.json").path
-        try "{\n  \"roles\": {\n    \"accent\": {\"fg\": \"#12\"}\n  }\n}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "{\n  \"roles\": {\n    \"accent\": {\"fg\": \"#12\"}\n  }\n}\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let tm = try Tmux(command: Self.demo + " --theme " + Tmux.quote(path), cols: 160, env: Self.utf8)
         defer { tm.close() }
         var screen = try tm.waitFor(text: "service=ready")

@@ -1,5 +1,5 @@
-import Testing
 import TerminalKit
+import Testing
 
 @Suite struct CapabilityDetectionTests {
     @Test func colourLadderFromTerminfo() {
@@ -18,7 +18,8 @@ import TerminalKit
     }
 
     @Test func noColorEnvironmentAndFlag() {
-        #expect(Capabilities.detectColorDepth(TerminalProbe(colors: 256, environment: ["NO_COLOR": "1"])) == .monochrome)
+        #expect(
+            Capabilities.detectColorDepth(TerminalProbe(colors: 256, environment: ["NO_COLOR": "1"])) == .monochrome)
         // no-color.org: an empty NO_COLOR does not count.
         #expect(Capabilities.detectColorDepth(TerminalProbe(colors: 256, environment: ["NO_COLOR": ""])) == .indexed256)
         #expect(Capabilities.detectColorDepth(TerminalProbe(colors: 256, noColorFlag: true)) == .monochrome)
@@ -32,7 +33,8 @@ import TerminalKit
         #expect(Capabilities.detectUnicode(TerminalProbe(colors: 8, environment: ["LANG": "C.utf8"])))
         #expect(!Capabilities.detectUnicode(TerminalProbe(colors: 8, environment: ["LANG": "C"])))
         // LC_ALL wins over LANG.
-        #expect(!Capabilities.detectUnicode(TerminalProbe(colors: 8, environment: ["LC_ALL": "C", "LANG": "en_US.UTF-8"])))
+        #expect(
+            !Capabilities.detectUnicode(TerminalProbe(colors: 8, environment: ["LC_ALL": "C", "LANG": "en_US.UTF-8"])))
         #expect(!Capabilities.detectUnicode(TerminalProbe(colors: 8, environment: [:])))
     }
 }

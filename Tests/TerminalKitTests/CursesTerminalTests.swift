@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TerminalKit
+import Testing
 
 /// In-process curses on a pseudo-terminal (PLATFORM-NOTES §2). Curses has one current screen, so the
 /// suite is serialized.
@@ -14,14 +14,17 @@ import TerminalKit
         }
     }
 
-    func start(_ termName: String = "xterm-256color", size: Size = Size(width: 80, height: 24), env: [String: String] = [:],
-               keepBytes: Bool = false) throws -> Fixture {
+    func start(
+        _ termName: String = "xterm-256color", size: Size = Size(width: 80, height: 24), env: [String: String] = [:],
+        keepBytes: Bool = false
+    ) throws -> Fixture {
         let pty = try PseudoTerminal(size: size, keepBytes: keepBytes)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
         for (k, v) in env { environment[k] = v }
         do {
-            let term = try CursesTerminal(CursesConfiguration(term: termName, output: pty.output, input: pty.input, environment: environment))
+            let term = try CursesTerminal(
+                CursesConfiguration(term: termName, output: pty.output, input: pty.input, environment: environment))
             return Fixture(pty: pty, term: term)
         } catch {
             pty.close()
@@ -47,7 +50,10 @@ import TerminalKit
         let f = try start()
         defer { f.close() }
         var frame = Frame(width: 80, height: 24)
-        for y in 0..<24 { frame.write(String(repeating: "abcdefgh", count: 10), x: 0, y: y, style: Style(foreground: .indexed(30 + UInt8(y)))) }
+        for y in 0..<24 {
+            frame.write(
+                String(repeating: "abcdefgh", count: 10), x: 0, y: y, style: Style(foreground: .indexed(30 + UInt8(y))))
+        }
         try f.term.present(frame)
         let full = f.pty.settle()
         try f.term.present(frame)
@@ -77,8 +83,10 @@ import TerminalKit
         #expect(out.contains("\u{1B}[46m") || out.contains("48;5;6m"))
     }
 
-    @Test(arguments: [("vt100", ColorDepth.monochrome), ("linux", .ansi8), ("screen-256color", .indexed256),
-                      ("tmux-256color", .indexed256), ("xterm-direct", .trueColor), ("xterm-16color", .ansi16)])
+    @Test(arguments: [
+        ("vt100", ColorDepth.monochrome), ("linux", .ansi8), ("screen-256color", .indexed256),
+        ("tmux-256color", .indexed256), ("xterm-direct", .trueColor), ("xterm-16color", .ansi16),
+    ])
     func colourDepthFromTerminfo(term: String, depth: ColorDepth) throws {
         let f = try start(term)
         defer { f.close() }
@@ -104,7 +112,8 @@ import TerminalKit
         try f.term.present(frame)
         f.pty.settle()
         let out = String(decoding: f.pty.bytes, as: UTF8.self)
-        #expect(out.contains("38:2::18:52:86m") || out.contains("38;2;18;52;86m"), "\(out.debugDescription.suffix(200))")
+        #expect(
+            out.contains("38:2::18:52:86m") || out.contains("38;2;18;52;86m"), "\(out.debugDescription.suffix(200))")
     }
 
     struct KeyCase: Sendable, CustomStringConvertible {
@@ -113,9 +122,10 @@ import TerminalKit
         var description: String { bytes.debugDescription }
     }
 
+    /// Sequences from xterm's terminfo in keypad-transmit mode (kcud1 = ESC O B, not ESC [ B).
     static let keyCases: [KeyCase] = [
         KeyCase(bytes: "j", key: .character("j")), KeyCase(bytes: "G", key: .character("G")),
-        KeyCase(bytes: "\u{1B}OB", key: .down), KeyCase(bytes: "\u{1B}OA", key: .up),  // xterm keypad mode (kcud1/kcuu1)
+        KeyCase(bytes: "\u{1B}OB", key: .down), KeyCase(bytes: "\u{1B}OA", key: .up),
         KeyCase(bytes: "\u{1B}OC", key: .right), KeyCase(bytes: "\u{1B}OD", key: .left),
         KeyCase(bytes: "\u{1B}[5~", key: .pageUp), KeyCase(bytes: "\u{1B}[6~", key: .pageDown),
         KeyCase(bytes: "\u{1B}OH", key: .home), KeyCase(bytes: "\u{1B}OF", key: .end),
@@ -163,7 +173,10 @@ import TerminalKit
             _ = try start("no-such-terminal-xyz")
             Issue.record("started on an unknown terminal")
         } catch let e as TerminalStartError {
-            #expect(e.message == "cannot start the terminal UI: terminal type 'no-such-terminal-xyz' is not in the terminfo database")
+            #expect(
+                e.message
+                    == "cannot start the terminal UI: terminal type 'no-such-terminal-xyz' is not in the terminfo database"
+            )
             #expect(e.hint?.contains("TERM=xterm-256color") == true)
         } catch {
             Issue.record("unexpected error \(error)")

@@ -1,5 +1,5 @@
-import Testing
 import TerminalKit
+import Testing
 
 @Suite struct FrameDiffTests {
     @Test func identicalFramesGiveNoRuns() {
@@ -44,7 +44,9 @@ import TerminalKit
         a.write("abc", x: 0, y: 0)
         var b = a
         b.setStyle(Style(attributes: .bold), in: Rect(x: 1, y: 0, width: 1, height: 1))
-        #expect(FrameDiff.runs(from: a, to: b) == [CellRun(x: 1, y: 0, cells: [Cell("b", style: Style(attributes: .bold))])])
+        #expect(
+            FrameDiff.runs(from: a, to: b) == [CellRun(x: 1, y: 0, cells: [Cell("b", style: Style(attributes: .bold))])]
+        )
     }
 
     @Test func changedContinuationPullsInItsWideCharacter() {

@@ -1,15 +1,20 @@
-import Testing
 import TerminalKit
+import Testing
 
 @Suite struct KeyTableTests {
     static let actions: [KeyAction] = [
         KeyAction(id: "quit", description: "Quit", keys: [.character("q")]),
         KeyAction(id: "help", description: "Help", keys: [.character("?")]),
-        KeyAction(id: "down", description: "Down", keys: [.character("j"), .down], group: "Navigation", inFooter: false),
+        KeyAction(
+            id: "down", description: "Down", keys: [.character("j"), .down], group: "Navigation", inFooter: false),
         KeyAction(id: "up", description: "Up", keys: [.character("k"), .up], group: "Navigation", inFooter: false),
-        KeyAction(id: "stake", description: "Add stake", keys: [.character("s")], group: "Stake", scope: "stake", dangerous: true),
+        KeyAction(
+            id: "stake", description: "Add stake", keys: [.character("s")], group: "Stake", scope: "stake",
+            dangerous: true),
         KeyAction(id: "refresh", description: "Refresh", keys: [.character("r")], group: "Stake", scope: "stake"),
-        KeyAction(id: "join", description: "Join market", keys: [.character("s")], group: "Markets", scope: "markets", dangerous: true),
+        KeyAction(
+            id: "join", description: "Join market", keys: [.character("s")], group: "Markets", scope: "markets",
+            dangerous: true),
     ]
 
     @Test func lookupAndScopes() throws {
@@ -25,18 +30,20 @@ import TerminalKit
 
     @Test func footerAndHelpAreGeneratedFromTheTable() throws {
         let t = try KeyTable(actions: Self.actions)
-        #expect(t.footerHints(scope: "stake") == [
-            KeyHint(keys: ["s"], description: "Add stake", group: "Stake"),
-            KeyHint(keys: ["r"], description: "Refresh", group: "Stake"),
-            KeyHint(keys: ["q"], description: "Quit", group: "General"),
-            KeyHint(keys: ["?"], description: "Help", group: "General"),
-        ])
-        #expect(t.helpEntries(scopes: ["global"]) == [
-            KeyHint(keys: ["q"], description: "Quit", group: "General"),
-            KeyHint(keys: ["?"], description: "Help", group: "General"),
-            KeyHint(keys: ["j", "↓"], description: "Down", group: "Navigation"),
-            KeyHint(keys: ["k", "↑"], description: "Up", group: "Navigation"),
-        ])
+        #expect(
+            t.footerHints(scope: "stake") == [
+                KeyHint(keys: ["s"], description: "Add stake", group: "Stake"),
+                KeyHint(keys: ["r"], description: "Refresh", group: "Stake"),
+                KeyHint(keys: ["q"], description: "Quit", group: "General"),
+                KeyHint(keys: ["?"], description: "Help", group: "General"),
+            ])
+        #expect(
+            t.helpEntries(scopes: ["global"]) == [
+                KeyHint(keys: ["q"], description: "Quit", group: "General"),
+                KeyHint(keys: ["?"], description: "Help", group: "General"),
+                KeyHint(keys: ["j", "↓"], description: "Down", group: "Navigation"),
+                KeyHint(keys: ["k", "↑"], description: "Up", group: "Navigation"),
+            ])
     }
 
     @Test func remapFromConfig() throws {
@@ -44,7 +51,9 @@ import TerminalKit
         #expect(t.keys(for: "down") == [.character("n"), .control("n"), .pageDown])
         #expect(t.actionID(for: .character("j")) == nil)
         #expect(t.actionID(for: .function(10)) == "quit")
-        #expect(t.helpEntries(scopes: ["global"]).first == KeyHint(keys: ["F10", "x"], description: "Quit", group: "General"))
+        #expect(
+            t.helpEntries(scopes: ["global"]).first
+                == KeyHint(keys: ["F10", "x"], description: "Quit", group: "General"))
     }
 
     @Test func keyNames() {
@@ -52,10 +61,13 @@ import TerminalKit
             ("j", .character("j")), ("G", .character("G")), ("Down", .down), ("down", .down), ("C-d", .control("d")),
             ("Ctrl-D", .control("d")), ("^u", .control("u")), ("F5", .function(5)), ("Enter", .enter), ("Esc", .escape),
             ("Tab", .tab), ("S-Tab", .backTab), ("Space", .character(" ")), ("PgUp", .pageUp), ("PageDown", .pageDown),
-            ("Home", .home), ("Del", .delete), ("Backspace", .backspace), ("?", .character("?")), ("/", .character("/")),
+            ("Home", .home), ("Del", .delete), ("Backspace", .backspace), ("?", .character("?")),
+            ("/", .character("/")),
         ]
         for (name, key) in cases { #expect(KeyName.parse(name) == key, "\(name)") }
-        for bad in ["", "Dwn", "C-", "C-1", "F0", "F25", "é", "ctrl-é", "  "] { #expect(KeyName.parse(bad) == nil, "\(bad)") }
+        for bad in ["", "Dwn", "C-", "C-1", "F0", "F25", "é", "ctrl-é", "  "] {
+            #expect(KeyName.parse(bad) == nil, "\(bad)")
+        }
     }
 
     @Test func conflictIsAnErrorAtStart() {

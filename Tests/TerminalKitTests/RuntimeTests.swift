@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TerminalKit
+import Testing
 
 /// A list application small enough to reason about byte counts.
 struct ListApp: TerminalApplication {
@@ -52,7 +52,9 @@ struct ListApp: TerminalApplication {
 }
 
 @Suite struct RuntimeTests {
-    func runtime(_ app: ListApp = ListApp(), size: Size = Size(width: 40, height: 10), clock: ManualClock = ManualClock())
+    func runtime(
+        _ app: ListApp = ListApp(), size: Size = Size(width: 40, height: 10), clock: ManualClock = ManualClock()
+    )
         -> (TerminalRuntime<ListApp>, VirtualTerminal)
     {
         let vt = VirtualTerminal(size: size)
@@ -141,8 +143,10 @@ struct ListApp: TerminalApplication {
         #expect(vt.screen == rt.renderFrame())
     }
 
-    @Test(arguments: [Size(width: 1, height: 1), Size(width: 0, height: 0), Size(width: 1, height: 0), Size(width: 0, height: 7),
-                      Size(width: 2, height: 1), Size(width: 1000, height: 400)])
+    @Test(arguments: [
+        Size(width: 1, height: 1), Size(width: 0, height: 0), Size(width: 1, height: 0), Size(width: 0, height: 7),
+        Size(width: 2, height: 1), Size(width: 1000, height: 400),
+    ])
     func extremeSizesDoNotCrash(size: Size) throws {
         let (rt, vt) = runtime(size: size)
         try rt.step()
@@ -192,7 +196,8 @@ struct ListApp: TerminalApplication {
 
     @Test func noticeShowsUntilTheFirstKey() throws {
         let vt = VirtualTerminal(size: Size(width: 40, height: 6))
-        let rt = TerminalRuntime(app: ListApp(), terminal: vt, options: RuntimeOptions(notice: "theme broken"), clock: ManualClock())
+        let rt = TerminalRuntime(
+            app: ListApp(), terminal: vt, options: RuntimeOptions(notice: "theme broken"), clock: ManualClock())
         try rt.step()
         #expect(vt.text().split(separator: "\n").last == " theme broken")
         vt.type("n")
@@ -201,10 +206,14 @@ struct ListApp: TerminalApplication {
     }
 
     @Test func monochromeAndAsciiTerminalsGetReducedCells() throws {
-        let vt = VirtualTerminal(size: Size(width: 30, height: 5), capabilities: Capabilities(colorDepth: .monochrome, unicode: false))
+        let vt = VirtualTerminal(
+            size: Size(width: 30, height: 5), capabilities: Capabilities(colorDepth: .monochrome, unicode: false))
         let rt = TerminalRuntime(app: ListApp(), terminal: vt, clock: ManualClock())
         try rt.step()
         let snap = vt.styledSnapshot()
-        #expect(snap == "0: status: idle ticks: 0\n   [0,21) bold\n1:  row 0\n   [0,30) reverse\n2:  row 1\n3:  row 2\n4:  row 3")
+        #expect(
+            snap
+                == "0: status: idle ticks: 0\n   [0,21) bold\n1:  row 0\n   [0,30) reverse\n2:  row 1\n3:  row 2\n4:  row 3"
+        )
     }
 }

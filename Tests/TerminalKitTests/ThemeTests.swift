@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TerminalKit
 import TestSupport
+import Testing
 
 @Suite struct ThemeTests {
     static let shipped = ["dark", "light", "high-contrast", "monochrome"]
@@ -63,19 +63,38 @@ import TestSupport
     }
 
     static let broken: [BrokenCase] = [
-        BrokenCase(text: "{\n  \"roles\": {\n    \"selction\": {}\n  }\n}", line: 3, key: "roles.selction", fragment: "unknown role"),
-        BrokenCase(text: "{\n  \"roles\": {\n    \"text\": {\"fg\": \"#12345\"}\n  }\n}", line: 3, key: "roles.text.fg", fragment: "is not a colour"),
-        BrokenCase(text: "{\n  \"roles\": {\n    \"text\": {\n      \"bg\": 300\n    }\n  }\n}", line: 4, key: "roles.text.bg", fragment: "0-255"),
-        BrokenCase(text: "{\n  \"roles\": {\n    \"text\": {\"fg\": \"orange\"}\n  }\n}", line: 3, key: "roles.text.fg", fragment: "\"orange\" is not a colour"),
-        BrokenCase(text: "{\n  \"roles\": {\n    \"text\": {\"attrs\": [\"bold\",\n \"blinky\"]}\n  }\n}", line: 4, key: "roles.text.attrs", fragment: "unknown attribute"),
-        BrokenCase(text: "{\n  \"roles\": {\n    \"text\": {\"colour\": \"red\"}\n  }\n}", line: 3, key: "roles.text.colour", fragment: "unknown key"),
-        BrokenCase(text: "{\n  \"name\": \"x\",\n  \"colours\": {}\n}", line: 3, key: "colours", fragment: "unknown key"),
-        BrokenCase(text: "{\n  \"depths\": {\n    \"88\": {}\n  }\n}", line: 3, key: "depths.88", fragment: "unknown colour depth"),
-        BrokenCase(text: "{\n  \"roles\": {\n    \"text\": {}\n    \"muted\": {}\n  }\n}", line: 4, key: nil, fragment: "expected ',' or '}'"),
-        BrokenCase(text: "{\n  \"roles\": {\n    \"text\": {},\n  }\n}", line: 4, key: nil, fragment: "expected a quoted key"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"selction\": {}\n  }\n}", line: 3, key: "roles.selction",
+            fragment: "unknown role"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"text\": {\"fg\": \"#12345\"}\n  }\n}", line: 3, key: "roles.text.fg",
+            fragment: "is not a colour"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"text\": {\n      \"bg\": 300\n    }\n  }\n}", line: 4, key: "roles.text.bg",
+            fragment: "0-255"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"text\": {\"fg\": \"orange\"}\n  }\n}", line: 3, key: "roles.text.fg",
+            fragment: "\"orange\" is not a colour"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"text\": {\"attrs\": [\"bold\",\n \"blinky\"]}\n  }\n}", line: 4,
+            key: "roles.text.attrs", fragment: "unknown attribute"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"text\": {\"colour\": \"red\"}\n  }\n}", line: 3, key: "roles.text.colour",
+            fragment: "unknown key"),
+        BrokenCase(
+            text: "{\n  \"name\": \"x\",\n  \"colours\": {}\n}", line: 3, key: "colours", fragment: "unknown key"),
+        BrokenCase(
+            text: "{\n  \"depths\": {\n    \"88\": {}\n  }\n}", line: 3, key: "depths.88",
+            fragment: "unknown colour depth"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"text\": {}\n    \"muted\": {}\n  }\n}", line: 4, key: nil,
+            fragment: "expected ',' or '}'"),
+        BrokenCase(
+            text: "{\n  \"roles\": {\n    \"text\": {},\n  }\n}", line: 4, key: nil, fragment: "expected a quoted key"),
         BrokenCase(text: "[1, 2]", line: 1, key: nil, fragment: "must be a JSON object"),
         BrokenCase(text: "{\n\"name\": \"a\",\n\"name\": \"b\"}", line: 3, key: nil, fragment: "appears twice"),
-        BrokenCase(text: "{\"roles\": {\"text\": \"red\"}}", line: 1, key: "roles.text", fragment: "a style must be an object"),
+        BrokenCase(
+            text: "{\"roles\": {\"text\": \"red\"}}", line: 1, key: "roles.text", fragment: "a style must be an object"),
     ]
 
     @Test(arguments: broken) func brokenThemeNamesLineAndKey(c: BrokenCase) {
@@ -95,10 +114,14 @@ import TestSupport
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "{\n  \"roles\": {\"text\": {\"fg\": \"nope\"}}\n}".write(to: dir.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        try "{\n  \"roles\": {\"text\": {\"fg\": \"nope\"}}\n}".write(
+            to: dir.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
         let (def, notice) = ThemeFile.loadOrFallback(nameOrPath: "broken", searchDirectories: [dir.path])
         #expect(def == .builtin)
-        #expect(notice == "theme error: \(dir.path)/broken.json:2: roles.text.fg: \"nope\" is not a colour; use \"#rrggbb\", a number 0-255, \"default\", or a name such as \"cyan\" or \"bright-black\"; using the default theme")
+        #expect(
+            notice
+                == "theme error: \(dir.path)/broken.json:2: roles.text.fg: \"nope\" is not a colour; use \"#rrggbb\", a number 0-255, \"default\", or a name such as \"cyan\" or \"bright-black\"; using the default theme"
+        )
         let (_, missing) = ThemeFile.loadOrFallback(nameOrPath: "nosuch", searchDirectories: [dir.path])
         #expect(missing?.contains("nosuch.json: no such theme (looked in \(dir.path))") == true)
         let (ok, none) = ThemeFile.loadOrFallback(nameOrPath: nil, searchDirectories: [])

@@ -26,9 +26,14 @@ public final class Tmux {
     /// `NO_COLOR` and `COLORTERM` of the test process are removed unless given in `env`, so the
     /// program sees only what the test sets. When `reportExit` is true the pane prints
     /// `EXIT=<status>` after the command ends and stays open.
-    public init(command: String, cols: Int = 100, rows: Int = 30, env: [String: String] = [:], unset: [String] = [],
-                reportExit: Bool = true) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(getpid())-\(UUID().uuidString.prefix(8))").path
+    public init(
+        command: String, cols: Int = 100, rows: Int = 30, env: [String: String] = [:], unset: [String] = [],
+        reportExit: Bool = true
+    ) throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tmux-\(getpid())-\(UUID().uuidString.prefix(8))"
+            ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var full = "env"
         for u in Set(unset + ["NO_COLOR", "COLORTERM"]).subtracting(env.keys).sorted() { full += " -u \(u)" }
@@ -46,7 +51,9 @@ public final class Tmux {
         var env = ProcessInfo.processInfo.environment
         env["TMUX"] = nil
         let r = try runProcess(["tmux", "-S", socket] + args, environment: env)
-        guard r.succeeded else { throw CommandFailed(description: "tmux \(args.joined(separator: " ")) exited \(r.status): \(r.output)") }
+        guard r.succeeded else {
+            throw CommandFailed(description: "tmux \(args.joined(separator: " ")) exited \(r.status): \(r.output)")
+        }
         return r.output
     }
 
@@ -72,8 +79,10 @@ public final class Tmux {
 
     /// Polls the screen until `predicate` holds; throws with the last screen after `timeout`.
     @discardableResult
-    public func waitFor(_ what: String = "the expected screen", timeout: Duration = .seconds(10), escapes: Bool = false,
-                        _ predicate: (String) -> Bool) throws -> String {
+    public func waitFor(
+        _ what: String = "the expected screen", timeout: Duration = .seconds(10), escapes: Bool = false,
+        _ predicate: (String) -> Bool
+    ) throws -> String {
         let start = ContinuousClock.now
         var screen = ""
         while ContinuousClock.now - start < timeout {
@@ -95,7 +104,8 @@ public final class Tmux {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { name -> Int32? in
             guard let p = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 2 && Int32(fields[1]) == pid ? p : nil
         }

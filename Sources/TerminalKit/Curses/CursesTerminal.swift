@@ -1,8 +1,9 @@
 import CNcursesw
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why the terminal could not be started, with a hint the operator can act on.
@@ -115,7 +116,8 @@ public final class CursesTerminal: Terminal {
         let codeset = kc_codeset().map { String(cString: $0) }
         var p = TerminalProbe(
             // COLORS is only set by start_color, so ask terminfo for the first decision.
-            colors: has_colors() ? max(0, Int(kc_tigetnum("colors"))) : 0, directColor: kc_tigetflag("RGB") > 0, codeset: codeset,
+            colors: has_colors() ? max(0, Int(kc_tigetnum("colors"))) : 0, directColor: kc_tigetflag("RGB") > 0,
+            codeset: codeset,
             environment: config.environment, noColorFlag: config.noColor, asciiFlag: config.ascii)
         var caps = Capabilities.detect(p)
         if caps.colorDepth != .monochrome {
@@ -183,7 +185,9 @@ public final class CursesTerminal: Terminal {
 
     public func readEvent(timeout: Duration) -> InputEvent? {
         guard !ended else { return nil }
-        let ms = max(0, Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        let ms = max(
+            0,
+            Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
         wtimeout(window, ms)
         var ch: Int32 = 0
         let r = kc_get_wch(window, &ch)

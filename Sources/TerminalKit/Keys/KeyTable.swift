@@ -47,9 +47,11 @@ public struct KeyTableError: Error, Equatable, CustomStringConvertible {
         case .unknownAction(let id):
             return "key bindings: unknown action \"\(id)\""
         case .unknownKeyName(let action, let name):
-            return "key bindings: \(action): unknown key name \"\(name)\" (use e.g. j, Down, C-d, F5, Enter, Esc, Tab, Space, PgDn)"
+            return
+                "key bindings: \(action): unknown key name \"\(name)\" (use e.g. j, Down, C-d, F5, Enter, Esc, Tab, Space, PgDn)"
         case .reservedKey(let action, let key):
-            return "key bindings: \(action): \"\(key)\" cannot carry an action (it needs AltGr on many keyboards); choose another key"
+            return
+                "key bindings: \(action): \"\(key)\" cannot carry an action (it needs AltGr on many keyboards); choose another key"
         case .conflict(let key, let scope, let actions):
             return "key bindings: \(key) is bound to both \(actions.joined(separator: " and ")) in scope \"\(scope)\""
         case .duplicateAction(let id):
@@ -74,7 +76,8 @@ public struct KeyTable: Sendable {
     ///     (an empty list unbinds it).
     ///   - readOnly: drop every dangerous action: not bound, not in footer or help.
     /// - Throws: unknown action ids or key names, reserved keys, and two actions on one key in one scope.
-    public init(actions: [KeyAction], overrides: [String: [String]] = [:], readOnly: Bool = false) throws(KeyTableError) {
+    public init(actions: [KeyAction], overrides: [String: [String]] = [:], readOnly: Bool = false) throws(KeyTableError)
+    {
         var seen = Set<String>()
         for a in actions {
             if !seen.insert(a.id).inserted { throw KeyTableError(kind: .duplicateAction(a.id)) }
@@ -86,7 +89,9 @@ public struct KeyTable: Sendable {
             if let names = overrides[a.id] {
                 var list: [Key] = []
                 for n in names {
-                    guard let k = KeyName.parse(n) else { throw KeyTableError(kind: .unknownKeyName(action: a.id, name: n)) }
+                    guard let k = KeyName.parse(n) else {
+                        throw KeyTableError(kind: .unknownKeyName(action: a.id, name: n))
+                    }
                     if !list.contains(k) { list.append(k) }
                 }
                 keys[a.id] = list
@@ -119,7 +124,9 @@ public struct KeyTable: Sendable {
     }
 
     /// The id of the action a key triggers (convenient in `switch`).
-    public func actionID(for key: Key, in scope: String = KeyTable.globalScope) -> String? { action(for: key, in: scope)?.id }
+    public func actionID(for key: Key, in scope: String = KeyTable.globalScope) -> String? {
+        action(for: key, in: scope)?.id
+    }
 
     /// The keys bound to an action (empty when unbound or removed by read-only mode).
     public func keys(for actionID: String) -> [Key] { keysByAction[actionID] ?? [] }

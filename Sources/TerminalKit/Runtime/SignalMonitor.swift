@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Signals seen since the monitor last looked, as a bit set (bit n = signal n). Signal handlers may
 /// only do async-signal-safe work, so they set a bit here and the loop acts on it.
@@ -38,13 +39,13 @@ public final class SignalMonitor {
     private static func catchSignal(_ sig: Int32) {
         var sa = sigaction()
         #if canImport(Glibc)
-        sa.__sigaction_handler.sa_handler = { s in
-            _ = pendingSignals.bitwiseOr(UInt64(1) << UInt64(s & 63), ordering: .sequentiallyConsistent)
-        }
+            sa.__sigaction_handler.sa_handler = { s in
+                _ = pendingSignals.bitwiseOr(UInt64(1) << UInt64(s & 63), ordering: .sequentiallyConsistent)
+            }
         #else
-        sa.__sigaction_u.__sa_handler = { s in
-            _ = pendingSignals.bitwiseOr(UInt64(1) << UInt64(s & 63), ordering: .sequentiallyConsistent)
-        }
+            sa.__sigaction_u.__sa_handler = { s in
+                _ = pendingSignals.bitwiseOr(UInt64(1) << UInt64(s & 63), ordering: .sequentiallyConsistent)
+            }
         #endif
         sigemptyset(&sa.sa_mask)
         sa.sa_flags = 0

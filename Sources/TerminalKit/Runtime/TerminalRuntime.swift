@@ -16,7 +16,10 @@ public struct RuntimeOptions: Sendable {
     /// the default theme").
     public var notice: String?
 
-    public init(inputTimeout: Duration = .milliseconds(50), minimumTickInterval: Duration = .milliseconds(100), notice: String? = nil) {
+    public init(
+        inputTimeout: Duration = .milliseconds(50), minimumTickInterval: Duration = .milliseconds(100),
+        notice: String? = nil
+    ) {
         self.inputTimeout = inputTimeout
         self.minimumTickInterval = minimumTickInterval
         self.notice = notice

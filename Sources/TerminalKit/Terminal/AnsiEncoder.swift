@@ -61,7 +61,10 @@ extension Style {
             case .ansi(let i): return "\(i)"
             case .indexed(let i): return "i\(i)"
             case .rgb(let r, let g, let b):
-                return "#" + [r, g, b].map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+                return "#"
+                    + [r, g, b].map {
+                        String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+                    }.joined()
             }
         }
         if foreground != .default { parts.append("fg=\(name(foreground))") }

@@ -38,7 +38,8 @@ public enum FrameDiff {
                         cx -= 1
                     }
                     if start >= 0 && cx - lastChanged - 1 > mergeGap {
-                        out.append(CellRun(x: start, y: y, cells: Array(newCells[(base + start)...(base + lastChanged)])))
+                        out.append(
+                            CellRun(x: start, y: y, cells: Array(newCells[(base + start)...(base + lastChanged)])))
                         start = -1
                     }
                     if start < 0 { start = cx }

@@ -7,7 +7,9 @@ public struct ThemeDefinition: Sendable, Equatable {
     /// Replacement styles used only at one colour depth (e.g. hand-picked 16-colour or monochrome looks).
     public var overrides: [ColorDepth: [Role: Style]]
 
-    public init(name: String, background: Color = .default, styles: [Role: Style], overrides: [ColorDepth: [Role: Style]] = [:]) {
+    public init(
+        name: String, background: Color = .default, styles: [Role: Style], overrides: [ColorDepth: [Role: Style]] = [:]
+    ) {
         self.name = name
         self.background = background
         self.styles = styles

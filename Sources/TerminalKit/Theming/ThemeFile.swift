@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A theme file that cannot be used, with the file, line and key at fault.
@@ -34,7 +34,8 @@ public enum ThemeFile {
     static let attributeNames: [String: Attributes] = [
         "bold": .bold, "dim": .dim, "italic": .italic, "underline": .underline, "reverse": .reverse, "blink": .blink,
     ]
-    static let colorHelp = "use \"#rrggbb\", a number 0-255, \"default\", or a name such as \"cyan\" or \"bright-black\""
+    static let colorHelp =
+        "use \"#rrggbb\", a number 0-255, \"default\", or a name such as \"cyan\" or \"bright-black\""
 
     /// Parses a theme document. `file` is only used in error messages.
     public static func parse(_ text: String, file: String) throws(ThemeError) -> ThemeDefinition {
@@ -42,10 +43,14 @@ public enum ThemeFile {
         do {
             root = try JSONDocumentParser.parse(text)
         } catch {
-            throw ThemeError(file: file, line: error.line, key: nil, message: "not valid JSON: column \(error.column): \(error.message)")
+            throw ThemeError(
+                file: file, line: error.line, key: nil,
+                message: "not valid JSON: column \(error.column): \(error.message)")
         }
         guard case .object(let members) = root.value else {
-            throw ThemeError(file: file, line: root.line, key: nil, message: "a theme must be a JSON object, found \(root.value.typeName)")
+            throw ThemeError(
+                file: file, line: root.line, key: nil,
+                message: "a theme must be a JSON object, found \(root.value.typeName)")
         }
         var def = ThemeDefinition(name: baseName(file), styles: Theme.builtinDefault.styles)
         for m in members {
@@ -64,13 +69,15 @@ public enum ThemeFile {
                 }
             case "depths":
                 guard case .object(let depths) = m.value.value else {
-                    throw ThemeError(file: file, line: m.line, key: "depths", message: "must be an object keyed by colour depth")
+                    throw ThemeError(
+                        file: file, line: m.line, key: "depths", message: "must be an object keyed by colour depth")
                 }
                 for d in depths {
                     guard let depth = depthNames[d.key] else {
                         throw ThemeError(
                             file: file, line: d.line, key: "depths.\(d.key)",
-                            message: "unknown colour depth; use one of \(depthNames.keys.sorted().joined(separator: ", "))")
+                            message:
+                                "unknown colour depth; use one of \(depthNames.keys.sorted().joined(separator: ", "))")
                     }
                     def.overrides[depth] = try roles(d.value, file: file, key: "depths.\(d.key)")
                 }
@@ -86,7 +93,8 @@ public enum ThemeFile {
     /// Reads and parses the theme file at `path`.
     public static func load(path: String) throws(ThemeError) -> ThemeDefinition {
         guard let text = readText(path) else {
-            throw ThemeError(file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))")
+            throw ThemeError(
+                file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))")
         }
         return try parse(text, file: path)
     }
@@ -96,19 +104,24 @@ public enum ThemeFile {
     public static func load(nameOrPath: String, searchDirectories: [String]) throws(ThemeError) -> ThemeDefinition {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") { return try load(path: nameOrPath) }
         guard nameOrPath.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw ThemeError(file: nameOrPath, line: nil, key: nil, message: "not a theme name (letters, digits, - and _ only)")
+            throw ThemeError(
+                file: nameOrPath, line: nil, key: nil, message: "not a theme name (letters, digits, - and _ only)")
         }
         for dir in searchDirectories {
             let p = dir + "/" + nameOrPath + ".json"
             if access(p, R_OK) == 0 { return try load(path: p) }
         }
         if nameOrPath == ThemeDefinition.builtin.name { return .builtin }
-        let looked = searchDirectories.isEmpty ? "no theme folder found" : "looked in " + searchDirectories.joined(separator: ", ")
+        let looked =
+            searchDirectories.isEmpty
+            ? "no theme folder found" : "looked in " + searchDirectories.joined(separator: ", ")
         throw ThemeError(file: nameOrPath + ".json", line: nil, key: nil, message: "no such theme (\(looked))")
     }
 
     /// Loads a theme, or falls back to the built-in default with a notice saying why.
-    public static func loadOrFallback(nameOrPath: String?, searchDirectories: [String]) -> (ThemeDefinition, notice: String?) {
+    public static func loadOrFallback(nameOrPath: String?, searchDirectories: [String]) -> (
+        ThemeDefinition, notice: String?
+    ) {
         guard let nameOrPath else { return (.builtin, nil) }
         do {
             return (try load(nameOrPath: nameOrPath, searchDirectories: searchDirectories), nil)
@@ -121,7 +134,9 @@ public enum ThemeFile {
 
     static func roles(_ node: JSONNode, file: String, key: String) throws(ThemeError) -> [Role: Style] {
         guard case .object(let members) = node.value else {
-            throw ThemeError(file: file, line: node.line, key: key, message: "must be an object mapping role names to styles, found \(node.value.typeName)")
+            throw ThemeError(
+                file: file, line: node.line, key: key,
+                message: "must be an object mapping role names to styles, found \(node.value.typeName)")
         }
         var out: [Role: Style] = [:]
         for m in members {
@@ -137,7 +152,9 @@ public enum ThemeFile {
 
     static func style(_ node: JSONNode, file: String, key: String) throws(ThemeError) -> Style {
         guard case .object(let members) = node.value else {
-            throw ThemeError(file: file, line: node.line, key: key, message: "a style must be an object with fg, bg and attrs, found \(node.value.typeName)")
+            throw ThemeError(
+                file: file, line: node.line, key: key,
+                message: "a style must be an object with fg, bg and attrs, found \(node.value.typeName)")
         }
         var st = Style()
         for m in members {
@@ -146,7 +163,8 @@ public enum ThemeFile {
             case "bg": st.background = try color(m.value, file: file, key: "\(key).bg")
             case "attrs":
                 guard case .array(let items) = m.value.value else {
-                    throw ThemeError(file: file, line: m.line, key: "\(key).attrs", message: "must be a list such as [\"bold\"]")
+                    throw ThemeError(
+                        file: file, line: m.line, key: "\(key).attrs", message: "must be a list such as [\"bold\"]")
                 }
                 for item in items {
                     guard case .string(let s) = item.value, let a = attributeNames[s] else {
@@ -157,7 +175,9 @@ public enum ThemeFile {
                     st.attributes.insert(a)
                 }
             default:
-                throw ThemeError(file: file, line: m.line, key: "\(key).\(m.key)", message: "unknown key; a style has fg, bg and attrs")
+                throw ThemeError(
+                    file: file, line: m.line, key: "\(key).\(m.key)",
+                    message: "unknown key; a style has fg, bg and attrs")
             }
         }
         return st
@@ -173,12 +193,15 @@ public enum ThemeFile {
         case .string(let s):
             if s == "default" { return .default }
             if let n = colorNames[s.lowercased()] { return .ansi(n) }
-            if s.hasPrefix("#"), s.count == 7, s.dropFirst().allSatisfy(\.isHexDigit), let v = UInt32(s.dropFirst(), radix: 16) {
+            if s.hasPrefix("#"), s.count == 7, s.dropFirst().allSatisfy(\.isHexDigit),
+                let v = UInt32(s.dropFirst(), radix: 16)
+            {
                 return .rgb(UInt8(v >> 16), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF))
             }
             throw ThemeError(file: file, line: node.line, key: key, message: "\"\(s)\" is not a colour; \(colorHelp)")
         default:
-            throw ThemeError(file: file, line: node.line, key: key, message: "\(node.value.typeName) is not a colour; \(colorHelp)")
+            throw ThemeError(
+                file: file, line: node.line, key: key, message: "\(node.value.typeName) is not a colour; \(colorHelp)")
         }
     }
 

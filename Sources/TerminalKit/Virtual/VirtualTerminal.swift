@@ -26,7 +26,9 @@ public final class VirtualTerminal: Terminal {
         screen = Frame(size: size)
     }
 
-    public convenience init(width: Int, height: Int, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)) {
+    public convenience init(
+        width: Int, height: Int, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)
+    ) {
         self.init(size: Size(width: width, height: height), capabilities: capabilities)
     }
 
