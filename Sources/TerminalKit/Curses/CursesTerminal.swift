@@ -133,6 +133,12 @@ public final class CursesTerminal: Terminal {
         }
         probe = p
         capabilities = caps
+        // ncurses 6.4 flushes its output buffer after every cursor movement until the screen has
+        // been through endwin() once (its `_endwin == ewInitial` case, meant for low-level terminfo
+        // programs), which splits one frame into hundreds of small writes. One endwin/doupdate cycle
+        // before the first frame puts it in the normal state: one write per frame.
+        endwin()
+        doupdate()
         size = Size(width: Int(getmaxx(w)), height: Int(getmaxy(w)))
     }
 

@@ -31,6 +31,7 @@ public final class PseudoTerminal: @unchecked Sendable {
             closeFD(s)
             throw OpenError(description: "fdopen on the pty failed: \(String(cString: strerror(errno)))")
         }
+        setvbuf(out, nil, _IOFBF, 1 << 16)
         master = m
         slave = s
         output = out
