@@ -102,6 +102,19 @@ import Testing
         }
     }
 
+    @Test func keysTheTerminalNeverDeliversAreRefused() {
+        #expect(
+            throws: KeyTableError(
+                kind: .undeliverableKey(action: "quit", key: "C-c", reason: "the terminal turns it into SIGINT (quit)"))
+        ) {
+            try KeyTable(actions: Self.actions, overrides: ["quit": ["C-c"]])
+        }
+        for name in ["C-z", "C-s", "C-q", "C-h", "C-i", "C-j", "C-m"] {
+            #expect(throws: KeyTableError.self, "\(name)") { try KeyTable(actions: Self.actions, overrides: ["quit": [name]]) }
+        }
+        #expect(throws: Never.self) { try KeyTable(actions: Self.actions, overrides: ["quit": ["C-x"]]) }
+    }
+
     @Test func readOnlyRemovesDangerousActionsEverywhere() throws {
         let t = try KeyTable(actions: Self.actions, readOnly: true)
         #expect(!t.contains("stake") && !t.contains("join"))

@@ -32,6 +32,20 @@ public enum KeyName {
         return nil
     }
 
+    /// Ctrl combinations a program in cbreak mode never receives as keys, and why.
+    public static let undeliverableControls: [Character: String] = [
+        "c": "the terminal turns it into SIGINT (quit)", "z": "the terminal turns it into SIGTSTP (suspend)",
+        "s": "the terminal uses it for flow control (XOFF)", "q": "the terminal uses it for flow control (XON)",
+        "h": "terminals send it as Backspace", "i": "terminals send it as Tab", "j": "terminals send it as Enter",
+        "m": "terminals send it as Enter",
+    ]
+
+    /// Why `key` can never arrive as a key press, or nil when it can.
+    public static func whyUndeliverable(_ key: Key) -> String? {
+        guard case .control(let c) = key else { return nil }
+        return undeliverableControls[c]
+    }
+
     /// Whether `key` may carry a core action: no AltGr characters (anything beyond ASCII) and none of
     /// `[ ] { } \ |`.
     public static func isAllowedForActions(_ key: Key) -> Bool {

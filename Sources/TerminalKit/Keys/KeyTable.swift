@@ -35,6 +35,7 @@ public struct KeyTableError: Error, Equatable, CustomStringConvertible {
         case unknownAction(String)
         case unknownKeyName(action: String, name: String)
         case reservedKey(action: String, key: String)
+        case undeliverableKey(action: String, key: String, reason: String)
         case conflict(key: String, scope: String, actions: [String])
         case duplicateAction(String)
     }
@@ -52,6 +53,8 @@ public struct KeyTableError: Error, Equatable, CustomStringConvertible {
         case .reservedKey(let action, let key):
             return
                 "key bindings: \(action): \"\(key)\" cannot carry an action (it needs AltGr on many keyboards); choose another key"
+        case .undeliverableKey(let action, let key, let reason):
+            return "key bindings: \(action): \(key) never reaches the program (\(reason)); choose another key"
         case .conflict(let key, let scope, let actions):
             return "key bindings: \(key) is bound to both \(actions.joined(separator: " and ")) in scope \"\(scope)\""
         case .duplicateAction(let id):
@@ -75,7 +78,8 @@ public struct KeyTable: Sendable {
     ///   - overrides: action id → key names from the configuration; replaces that action's default keys
     ///     (an empty list unbinds it).
     ///   - readOnly: drop every dangerous action: not bound, not in footer or help.
-    /// - Throws: unknown action ids or key names, reserved keys, and two actions on one key in one scope.
+    /// - Throws: unknown action ids or key names, reserved keys, keys the terminal never delivers
+    ///   (C-c, C-z, C-s, C-q, C-h, C-i, C-j, C-m), and two actions on one key in one scope.
     public init(actions: [KeyAction], overrides: [String: [String]] = [:], readOnly: Bool = false) throws(KeyTableError)
     {
         var seen = Set<String>()
@@ -98,8 +102,13 @@ public struct KeyTable: Sendable {
             } else {
                 keys[a.id] = a.defaultKeys
             }
-            for k in keys[a.id] ?? [] where !KeyName.isAllowedForActions(k) {
-                throw KeyTableError(kind: .reservedKey(action: a.id, key: k.description))
+            for k in keys[a.id] ?? [] {
+                if !KeyName.isAllowedForActions(k) {
+                    throw KeyTableError(kind: .reservedKey(action: a.id, key: k.description))
+                }
+                if let why = KeyName.whyUndeliverable(k) {
+                    throw KeyTableError(kind: .undeliverableKey(action: a.id, key: k.description, reason: why))
+                }
             }
         }
         var byKey: [String: [Key: String]] = [:]
