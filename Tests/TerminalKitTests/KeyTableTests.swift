@@ -110,7 +110,9 @@ import Testing
             try KeyTable(actions: Self.actions, overrides: ["quit": ["C-c"]])
         }
         for name in ["C-z", "C-s", "C-q", "C-h", "C-i", "C-j", "C-m"] {
-            #expect(throws: KeyTableError.self, "\(name)") { try KeyTable(actions: Self.actions, overrides: ["quit": [name]]) }
+            #expect(throws: KeyTableError.self, "\(name)") {
+                try KeyTable(actions: Self.actions, overrides: ["quit": [name]])
+            }
         }
         #expect(throws: Never.self) { try KeyTable(actions: Self.actions, overrides: ["quit": ["C-x"]]) }
     }
