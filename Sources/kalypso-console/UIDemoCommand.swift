@@ -63,7 +63,7 @@ struct UIDemo: ParsableCommand {
                     return  // cancelled: the program is quitting
                 }
             }
-            return EngineDemo(keys: keys, inbox: inbox, themeName: theme.name, size: Size(width: 0, height: 0))
+            return EngineDemo(keys: keys, inbox: inbox, themeName: theme.name)
         }
         if code != 0 { throw ExitCode(code) }
     }

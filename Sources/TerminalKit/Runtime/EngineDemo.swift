@@ -1,12 +1,12 @@
 import Foundation
-import TerminalKit
 
 /// A small application that exercises the terminal engine (keys, resize, themes, inbox, help
-/// generated from the key table). `ui-demo` runs it until the widget gallery is wired in.
-struct EngineDemo: TerminalApplication {
-    enum Message: Sendable { case serviceReady(String) }
+/// generated from the key table) without any widget library: `kalypso-console ui-demo`
+/// runs it, and the same scenario runs against the virtual terminal in the tests.
+public struct EngineDemo: TerminalApplication {
+    public enum Message: Sendable { case serviceReady(String) }
 
-    static func actions() -> [KeyAction] {
+    public static func actions() -> [KeyAction] {
         [
             KeyAction(id: "quit", description: "Quit", keys: [.character("q")], group: "General"),
             KeyAction(id: "help", description: "Help", keys: [.character("?")], group: "General"),
@@ -43,12 +43,18 @@ struct EngineDemo: TerminalApplication {
     var showHelp = false
     var service = "waiting"
     var sent = 0
-    var size: Size
+    var size = Size(width: 0, height: 0)
 
-    var minimumSize: Size { Size(width: 40, height: 12) }
-    var tickInterval: Duration? { nil }
+    public init(keys: KeyTable, inbox: Inbox<Message>, themeName: String) {
+        self.keys = keys
+        self.inbox = inbox
+        self.themeName = themeName
+    }
 
-    mutating func handle(_ event: InputEvent) -> ApplicationCommand {
+    public var minimumSize: Size { Size(width: 40, height: 12) }
+    public var tickInterval: Duration? { nil }
+
+    public mutating func handle(_ event: InputEvent) -> ApplicationCommand {
         switch event {
         case .resize(let s):
             if size.width > 0 || size.height > 0 { resizes += 1 }
@@ -77,9 +83,9 @@ struct EngineDemo: TerminalApplication {
         }
     }
 
-    mutating func tick() -> ApplicationCommand { .none }
+    public mutating func tick() -> ApplicationCommand { .none }
 
-    mutating func receiveMessages() -> ApplicationCommand {
+    public mutating func receiveMessages() -> ApplicationCommand {
         var changed = false
         for m in inbox.drain() {
             switch m {
@@ -93,7 +99,7 @@ struct EngineDemo: TerminalApplication {
 
     var listHeight: Int { max(1, size.height - 6) }
 
-    func render(into frame: inout Frame, context: RenderContext) {
+    public func render(into frame: inout Frame, context: RenderContext) {
         let g = context.glyphs
         let t = context.theme
         let caps = context.capabilities
