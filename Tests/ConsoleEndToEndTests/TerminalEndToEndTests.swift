@@ -51,6 +51,19 @@ import Testing
         try tm.waitFor(text: "EXIT=0")
     }
 
+    @Test func escapeRespondsAtOnce() throws {
+        let tm = try Tmux(command: Self.demo, env: Self.utf8)
+        defer { tm.close() }
+        try tm.waitFor(text: "service=ready")
+        try tm.send("?")
+        try tm.waitFor(text: "┌─ Help")
+        let start = ContinuousClock.now
+        try tm.send("Escape")
+        try tm.waitFor("help closed", timeout: .seconds(5)) { !$0.contains("┌─ Help") }
+        // ncurses waits ESCDELAY (default 1000 ms) after a bare ESC; we set 25 ms.
+        #expect(ContinuousClock.now - start < .milliseconds(800))
+    }
+
     @Test func unknownTermIsAClearErrorWithExitCode2() throws {
         let tm = try Tmux(command: Self.demo, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "no-such-terminal"])
         defer { tm.close() }

@@ -93,6 +93,26 @@ import Testing
         #expect(f.term.capabilities.colorDepth == depth)
     }
 
+    @Test func moreColourCombinationsThanPairsOnTheLinuxConsole() throws {
+        let f = try start("linux")
+        defer { f.close() }
+        #expect(f.term.capabilities.colorDepth == .ansi8)
+        var frame = Frame(width: 80, height: 24)
+        var n = 0
+        for fg in 0..<9 {
+            for bg in 0..<9 {
+                let fgc: Color = fg == 8 ? .default : .ansi(UInt8(fg))
+                let bgc: Color = bg == 8 ? .default : .ansi(UInt8(bg))
+                frame.write("x", x: n % 80, y: n / 80, style: Style(foreground: fgc, background: bgc))
+                n += 1
+            }
+        }
+        try f.term.present(frame)
+        #expect(f.term.lastStats.cells == 80 * 24)
+        #expect(f.term.screenRow(0) == String(repeating: "x", count: 80))
+        #expect(f.term.screenRow(1).hasPrefix("x"))
+    }
+
     @Test func noColorEnvironmentGivesMonochrome() throws {
         let f = try start(env: ["NO_COLOR": "1"], keepBytes: true)
         defer { f.close() }

@@ -330,6 +330,9 @@ public final class CursesTerminal: Terminal {
         guard colorsOn, style.foreground != .default || style.background != .default else { return (a, 0) }
         let key = PairKey(fg: colorNumber(style.foreground), bg: colorNumber(style.background))
         if let p = pairs[key] { return (a, p) }
+        // When the pair table is full alloc_pair recycles the least recently used pair, so cached
+        // numbers may now mean other colours: start the cache afresh.
+        if pairs.count >= Int(kc_color_pairs()) - 1 { pairs.removeAll(keepingCapacity: true) }
         var p = alloc_pair(key.fg, key.bg)
         if p < 0 {
             // alloc_pair failed (pair table full or missing): fall back to plain init_extended_pair.
