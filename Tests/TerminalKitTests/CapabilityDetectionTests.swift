@@ -37,4 +37,13 @@ import Testing
             !Capabilities.detectUnicode(TerminalProbe(colors: 8, environment: ["LC_ALL": "C", "LANG": "en_US.UTF-8"])))
         #expect(!Capabilities.detectUnicode(TerminalProbe(colors: 8, environment: [:])))
     }
+
+    @Test func linuxConsoleHasNoBraille() {
+        let linux = Capabilities.detect(TerminalProbe(colors: 8, codeset: "UTF-8", term: "linux"))
+        #expect(linux.unicode && !linux.braille)
+        #expect(!linux.glyphs.braille && linux.glyphs.blocks && linux.glyphs.horizontal == "─")
+        let xterm = Capabilities.detect(TerminalProbe(colors: 256, codeset: "UTF-8", term: "xterm-256color"))
+        #expect(xterm.braille && xterm.glyphs.braille)
+        #expect(!Capabilities.detect(TerminalProbe(colors: 256, codeset: "C", term: "xterm")).glyphs.braille)
+    }
 }

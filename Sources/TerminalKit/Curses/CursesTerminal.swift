@@ -118,7 +118,7 @@ public final class CursesTerminal: Terminal {
             // COLORS is only set by start_color, so ask terminfo for the first decision.
             colors: has_colors() ? max(0, Int(kc_tigetnum("colors"))) : 0, directColor: kc_tigetflag("RGB") > 0,
             codeset: codeset,
-            environment: config.environment, noColorFlag: config.noColor, asciiFlag: config.ascii)
+            environment: config.environment, noColorFlag: config.noColor, asciiFlag: config.ascii, term: term)
         var caps = Capabilities.detect(p)
         if caps.colorDepth != .monochrome {
             if start_color() == OK {

@@ -157,10 +157,11 @@ public struct EngineDemo: TerminalApplication {
         y += 1
         let braille: [Character] = ["⡀", "⣀", "⣄", "⣤", "⣦", "⣶", "⣷", "⣿"]
         let ascii: [Character] = [".", ".", ":", ":", "+", "+", "#", "#"]
+        let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
         var spark = ""
         for i in 0..<max(0, right.width) {
             let v = Int((sin(Double(i + selected) / 3.0) + 1) * 3.5)
-            spark.append(g.braille ? braille[min(7, v)] : ascii[min(7, v)])
+            spark.append(g.braille ? braille[min(7, v)] : (g.blocks ? blocks[min(7, v)] : ascii[min(7, v)]))
         }
         frame.write(spark, x: rx, y: y, style: t[.chart1], clip: right)
         y += 2

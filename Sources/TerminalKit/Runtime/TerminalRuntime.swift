@@ -151,10 +151,13 @@ public final class TerminalRuntime<App: TerminalApplication> {
             return true
         }
         if signals.takeSuspend() {
+            let before = terminal.size
             terminal.suspend()
             signals.stopSelf()
             terminal.resume()
             dirty = true
+            // The window may have been resized while we were stopped.
+            if terminal.size != before { apply(app.handle(.resize(terminal.size))) }
         }
         if signals.takeContinue() {
             // Stopped by someone else (kill -STOP) and continued: the screen may be garbage.

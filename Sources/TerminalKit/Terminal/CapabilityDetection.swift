@@ -13,10 +13,12 @@ public struct TerminalProbe: Sendable, Equatable {
     public var noColorFlag: Bool
     /// `--ascii` was given.
     public var asciiFlag: Bool
+    /// The terminal type (TERM), if known.
+    public var term: String?
 
     public init(
         colors: Int, directColor: Bool = false, codeset: String? = nil, environment: [String: String] = [:],
-        noColorFlag: Bool = false, asciiFlag: Bool = false
+        noColorFlag: Bool = false, asciiFlag: Bool = false, term: String? = nil
     ) {
         self.colors = colors
         self.directColor = directColor
@@ -24,6 +26,7 @@ public struct TerminalProbe: Sendable, Equatable {
         self.environment = environment
         self.noColorFlag = noColorFlag
         self.asciiFlag = asciiFlag
+        self.term = term
     }
 }
 
@@ -37,7 +40,7 @@ extension Capabilities {
     /// Characters: UTF-8 when the locale's codeset (or, if unknown, `LC_ALL`/`LC_CTYPE`/`LANG`) is
     /// UTF-8, unless `--ascii`.
     public static func detect(_ p: TerminalProbe) -> Capabilities {
-        Capabilities(colorDepth: detectColorDepth(p), unicode: detectUnicode(p))
+        Capabilities(colorDepth: detectColorDepth(p), unicode: detectUnicode(p), braille: detectBraille(p))
     }
 
     public static func detectColorDepth(_ p: TerminalProbe) -> ColorDepth {
@@ -49,6 +52,11 @@ extension Capabilities {
         if p.colors >= 16 { return .ansi16 }
         if p.colors >= 8 { return .ansi8 }
         return .monochrome
+    }
+
+    /// The Linux console's fonts have box drawing but no braille patterns.
+    public static func detectBraille(_ p: TerminalProbe) -> Bool {
+        detectUnicode(p) && !(p.term ?? "").hasPrefix("linux")
     }
 
     public static func detectUnicode(_ p: TerminalProbe) -> Bool {
