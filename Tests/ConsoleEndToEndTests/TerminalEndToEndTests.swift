@@ -78,6 +78,19 @@ import Testing
         #expect(screen.contains("EXIT=2"))
     }
 
+    @Test func unsetOrDumbTermIsAClearError() throws {
+        let unset = try Tmux(command: Self.demo, cols: 200, env: ["LANG": "C.UTF-8"], unset: ["TERM"])
+        defer { unset.close() }
+        let dumb = try Tmux(command: Self.demo, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "dumb"])
+        defer { dumb.close() }
+        let s1 = try unset.waitFor(text: "EXIT=")
+        #expect(s1.contains("kalypso-console: cannot start the terminal UI: TERM is not set"))
+        #expect(s1.contains("EXIT=2"))
+        let s2 = try dumb.waitFor(text: "EXIT=")
+        #expect(s2.contains("terminal type 'dumb' cannot move the cursor (no 'cup' capability)"))
+        #expect(s2.contains("EXIT=2"))
+    }
+
     @Test func asciiFallbackUnderLangC() throws {
         let tm = try Tmux(
             command: Self.demo, env: ["LANG": "C", "TERM": "xterm-256color"], unset: ["LC_ALL", "LC_CTYPE"])
