@@ -15,7 +15,7 @@ import Testing
         #expect(screen.contains("theme=dark  256 colours  UTF-8"))
         #expect(screen.contains("┌─ Rows 1 of 500 ─"))
         #expect(screen.contains("⣿") || screen.contains("⣷"))
-        #expect(screen.contains("q Quit  ? Help  s Send test transaction"))
+        #expect(screen.contains("q Quit  ? Help  y Copy row  s Send test transaction"))
         try tm.send("j"); try tm.send("j"); try tm.send("k"); try tm.send("j")
         screen = try tm.waitFor(text: "Rows 3 of 500")
         #expect(screen.contains("key=j"))
@@ -51,6 +51,24 @@ import Testing
         try tm.waitFor("help closed") { !$0.contains("Help ─") && !$0.contains("Help -") }
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
+    }
+
+    @Test func copyReachesTheClipboardThroughTmux() throws {
+        let tm = try Tmux(command: Self.demo, env: Self.utf8)
+        defer { tm.close() }
+        try tm.run(["set-option", "-g", "set-clipboard", "on"])
+        try tm.waitFor(text: "service=ready")
+        try tm.send("j")
+        try tm.send("y")
+        try tm.waitFor(text: "key=y")
+        let start = ContinuousClock.now
+        var buffer = ""
+        while ContinuousClock.now - start < .seconds(5) {
+            buffer = (try? tm.run(["show-buffer"])) ?? ""
+            if !buffer.isEmpty { break }
+            usleep(20_000)
+        }
+        #expect(buffer == "row 2")
     }
 
     @Test func escapeRespondsAtOnce() throws {

@@ -207,6 +207,17 @@ import Testing
         #expect(throws: TerminalStartError.self) { _ = try start("dumb") }
     }
 
+    @Test func clipboardCopyWritesOSC52() throws {
+        let f = try start(keepBytes: true)
+        defer { f.close() }
+        try f.term.present(Frame(width: 80, height: 24))
+        let before = f.pty.settle()
+        f.term.copyToClipboard("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+        let after = f.pty.settle()
+        let sent = String(decoding: f.pty.bytes[before..<after], as: UTF8.self)
+        #expect(sent == "\u{1B}]52;c;MHg3MDk5Nzk3MEM1MTgxMmRjM0EwMTBDN2QwMWI1MGUwZDE3ZGM3OUM4\u{07}")
+    }
+
     @Test func suspendAndResumeRedrawsEverything() throws {
         let f = try start()
         defer { f.close() }

@@ -30,6 +30,14 @@ import Testing
         try Snapshot.check(vt.text(), named: "demo-70x20", suite: "EngineDemo")
     }
 
+    @Test func copyGoesToTheTerminalClipboard() throws {
+        let (rt, vt, _) = try start()
+        try rt.step()
+        vt.type("jjy")
+        try rt.step()
+        #expect(vt.clipboard == ["row 3"])
+    }
+
     @Test func helpOverlayIsGeneratedFromTheKeyTable() throws {
         let (rt, vt, _) = try start()
         try rt.step()

@@ -74,3 +74,18 @@ import Testing
         #expect(FrameDiff.runs(from: nil, to: Frame(width: 5, height: 0)).isEmpty)
     }
 }
+
+@Suite struct ClipboardTests {
+    /// RFC 4648 §10 test vectors.
+    @Test func base64Vectors() {
+        let vectors = [
+            ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ]
+        for (plain, encoded) in vectors { #expect(base64(Array(plain.utf8)) == encoded, "\(plain)") }
+    }
+
+    @Test func osc52Sequence() {
+        #expect(osc52("0xAbC") == "\u{1B}]52;c;MHhBYkM=\u{07}")
+    }
+}

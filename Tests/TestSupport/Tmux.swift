@@ -46,6 +46,10 @@ public final class Tmux {
     /// Single-quotes a word for /bin/sh.
     public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// Runs a tmux command against this server (`run(["set-option", "-g", "set-clipboard", "on"])`).
+    @discardableResult
+    public func run(_ args: [String]) throws -> String { try tmux(args) }
+
     @discardableResult
     func tmux(_ args: [String]) throws -> String {
         var env = ProcessInfo.processInfo.environment

@@ -48,6 +48,7 @@ public final class CursesTerminal: Terminal {
     public let probe: TerminalProbe
     public let termName: String
     private let screen: OpaquePointer
+    private let outputFD: Int32
     private let window: UnsafeMutablePointer<WINDOW>
     private var shown: Frame?
     private var pairs: [PairKey: Int32] = [:]
@@ -96,6 +97,7 @@ public final class CursesTerminal: Terminal {
                 hint: "try TERM=xterm-256color (or TERM=screen-256color inside screen/tmux)")
         }
         screen = scr
+        outputFD = fileno(out)
         set_term(scr)
         guard let w = kc_stdscr() else {
             endwin()
@@ -232,6 +234,18 @@ public final class CursesTerminal: Terminal {
         doupdate()
         size = Size(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
         shown = nil
+    }
+
+    public func copyToClipboard(_ text: String) {
+        guard !ended, !suspended else { return }
+        // After doupdate() curses has flushed everything, so the sequence cannot split a frame.
+        let bytes = Array(osc52(text).utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBufferPointer { write(outputFD, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            off += n
+        }
     }
 
     public func shutdown() {

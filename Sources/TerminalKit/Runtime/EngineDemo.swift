@@ -26,6 +26,7 @@ public struct EngineDemo: TerminalApplication {
                 id: "bottom", description: "Last row", keys: [.character("G"), .end], group: "Navigation",
                 inFooter: false),
             KeyAction(id: "close", description: "Close", keys: [.escape], group: "General", inFooter: false),
+            KeyAction(id: "copy", description: "Copy row", keys: [.character("y")], group: "General"),
             KeyAction(
                 id: "send", description: "Send test transaction", keys: [.character("s")], group: "Chain",
                 dangerous: true),
@@ -44,6 +45,7 @@ public struct EngineDemo: TerminalApplication {
     var service = "waiting"
     var sent = 0
     var size = Size(width: 0, height: 0)
+    var requests: [TerminalRequest] = []
 
     public init(keys: KeyTable, inbox: Inbox<Message>, themeName: String) {
         self.keys = keys
@@ -75,6 +77,7 @@ public struct EngineDemo: TerminalApplication {
             case "top": selected = 0
             case "bottom": selected = rows - 1
             case "send": sent += 1
+            case "copy": requests.append(.copyToClipboard("row \(selected + 1)"))
             default: break
             }
             if selected < top { top = selected }
@@ -84,6 +87,11 @@ public struct EngineDemo: TerminalApplication {
     }
 
     public mutating func tick() -> ApplicationCommand { .none }
+
+    public mutating func takeTerminalRequests() -> [TerminalRequest] {
+        defer { requests.removeAll() }
+        return requests
+    }
 
     public mutating func receiveMessages() -> ApplicationCommand {
         var changed = false

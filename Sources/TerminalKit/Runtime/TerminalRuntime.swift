@@ -110,6 +110,11 @@ public final class TerminalRuntime<App: TerminalApplication> {
             if exit != nil { return }
         }
         apply(app.receiveMessages())
+        for request in app.takeTerminalRequests() {
+            switch request {
+            case .copyToClipboard(let text): terminal.copyToClipboard(text)
+            }
+        }
         if let due = nextTick, clock.now() >= due, exit == nil {
             apply(app.tick())
             let interval = max(app.tickInterval ?? options.minimumTickInterval, options.minimumTickInterval)

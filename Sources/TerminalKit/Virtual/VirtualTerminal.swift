@@ -115,6 +115,9 @@ public final class VirtualTerminal: Terminal {
         shown = nil
     }
     public func shutdown() { isShutDown = true }
+    /// Texts put on the clipboard, in order.
+    public private(set) var clipboard: [String] = []
+    public func copyToClipboard(_ text: String) { clipboard.append(text) }
 
     /// A frame of another size cropped or padded to `size` (a frame rendered before a resize was read).
     static func fitted(_ frame: Frame, to size: Size) -> Frame {
