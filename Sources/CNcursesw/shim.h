@@ -18,6 +18,8 @@
 #include <string.h>
 #include <ncurses.h>
 #include <term.h>
+#include <langinfo.h>
+#include <signal.h>
 #if !NCURSES_WIDECHAR
 #error "ncurses wide-character API not enabled"
 #endif
@@ -83,5 +85,39 @@ static inline SCREEN *kc_newterm_checked(const char *term, FILE *out, FILE *in, 
     SCREEN *s = newterm((char *)t, out, in);
     if (s == NULL) snprintf(err, n, "newterm(%s) failed", t);
     return s;
+}
+
+/* The locale's character set after setlocale(LC_ALL, ""), e.g. "UTF-8" or "ANSI_X3.4-1968". */
+static inline const char *kc_codeset(void) { return nl_langinfo(CODESET); }
+
+/* The C library's stdout/stdin as FILE* (the globals are not importable in Swift 6). */
+static inline FILE *kc_stdout(void) { return stdout; }
+static inline FILE *kc_stdin(void) { return stdin; }
+
+/* Redraw everything on the next refresh of curscr (the screen may hold garbage). */
+static inline int kc_clearok_curscr(void) { return clearok(curscr, TRUE); }
+
+/* A key or character: returns OK (character in *ch), KEY_CODE_YES (key code in *ch) or ERR (timeout). */
+static inline int kc_get_wch(WINDOW *w, int *ch) {
+    wint_t c = 0;
+    int r = wget_wch(w, &c);
+    *ch = (int)c;
+    return r;
+}
+
+/* Whether ESCDELAY was given in the environment (then we leave ncurses' value alone). */
+static inline int kc_escdelay(void) { return ESCDELAY; }
+
+/* The character (up to n-1 wide chars, NUL-terminated), attributes and extended pair of one cell. */
+static inline int kc_cell_at(WINDOW *w, int y, int x, wchar_t *buf, int n, attr_t *attrs, int *pair) {
+    cchar_t cc;
+    short p16 = 0;
+    wchar_t tmp[CCHARW_MAX + 1];
+    if (mvwin_wch(w, y, x, &cc) == ERR) return ERR;
+    if (getcchar(&cc, tmp, attrs, &p16, pair) == ERR) return ERR;
+    int i = 0;
+    for (; i < n - 1 && i < CCHARW_MAX && tmp[i] != 0; i++) buf[i] = tmp[i];
+    buf[i] = 0;
+    return OK;
 }
 #endif

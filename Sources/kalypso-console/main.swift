@@ -12,7 +12,7 @@ struct KalypsoConsole: ParsableCommand {
             The console screens arrive with the next releases; this build provides the subcommands below.
             """,
         version: ConsoleApp.version,
-        subcommands: [Version.self]
+        subcommands: [Version.self, UIDemo.self]
     )
 }
 
@@ -22,4 +22,4 @@ struct Version: ParsableCommand {
 }
 
 ks_unblock_terminal_signals()
-KalypsoConsole.main()
+KalypsoConsole.main(GlobalFlags.reorder(Array(CommandLine.arguments.dropFirst())))

@@ -1,5 +1,5 @@
-import Testing
 import TerminalKit
+import Testing
 
 @Suite struct FrameTests {
     @Test func writeClipsAndReportsWidth() {

@@ -28,6 +28,25 @@ public protocol TerminalApplication {
     /// Advances time-driven state (live data, spinners). Return `.redraw` only if the screen changes.
     mutating func tick() -> ApplicationCommand
 
+    /// Takes the results background services posted (drain your `Inbox` here). Called once per loop
+    /// iteration; the default does nothing.
+    mutating func receiveMessages() -> ApplicationCommand
+
+    /// Hands over requests for the terminal itself (e.g. a clipboard copy) queued since the last
+    /// call. Called once per loop iteration; the default has none.
+    mutating func takeTerminalRequests() -> [TerminalRequest]
+
     /// Draws the whole screen into `frame` (already sized to the terminal, blank).
     func render(into frame: inout Frame, context: RenderContext)
+}
+
+/// Something an application asks of the terminal beyond drawing.
+public enum TerminalRequest: Sendable, Equatable {
+    /// Put the text on the user's clipboard (OSC 52).
+    case copyToClipboard(String)
+}
+
+extension TerminalApplication {
+    public mutating func receiveMessages() -> ApplicationCommand { .none }
+    public mutating func takeTerminalRequests() -> [TerminalRequest] { [] }
 }

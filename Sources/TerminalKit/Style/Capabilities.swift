@@ -14,13 +14,21 @@ public struct Capabilities: Sendable, Equatable {
     public var colorDepth: ColorDepth
     /// UTF-8 output (boxes, braille); false means ASCII fallbacks everywhere.
     public var unicode: Bool
+    /// Braille patterns can be shown (false on the Linux console, whose fonts lack them); charts then
+    /// fall back to block characters.
+    public var braille: Bool
 
-    public init(colorDepth: ColorDepth, unicode: Bool) {
+    public init(colorDepth: ColorDepth, unicode: Bool, braille: Bool = true) {
         self.colorDepth = colorDepth
         self.unicode = unicode
+        self.braille = braille
     }
 
-    public var glyphs: Glyphs { unicode ? .unicode : .ascii }
+    public var glyphs: Glyphs {
+        var g: Glyphs = unicode ? .unicode : .ascii
+        if !braille { g.braille = false }
+        return g
+    }
 }
 
 /// The characters widgets draw structure with, in a Unicode and an ASCII set.

@@ -14,10 +14,13 @@ public enum Role: String, CaseIterable, Hashable, Sendable, Codable {
 public struct Theme: Sendable, Equatable {
     public var name: String
     public var styles: [Role: Style]
+    /// The screen background; `.default` keeps the terminal's own (transparent) background.
+    public var background: Color
 
-    public init(name: String, styles: [Role: Style]) {
+    public init(name: String, styles: [Role: Style], background: Color = .default) {
         self.name = name
         self.styles = styles
+        self.background = background
     }
 
     /// The style for `role`, falling back to `.text`, then plain.

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Everything needed to run a `TerminalApplication` on the real terminal: signal handlers, curses,
+/// capabilities, the theme (with fallback and notice) and the loop, with errors reported on stderr.
+public struct InteractiveSession {
+    /// The program name used as the prefix of error messages.
+    public var programName: String
+    /// `--theme`: a theme name from the theme folders or a path; nil for the built-in default.
+    public var theme: String?
+    /// `--no-color`.
+    public var noColor: Bool
+    /// `--ascii`.
+    public var ascii: Bool
+    public var environment: [String: String]
+
+    public init(
+        programName: String, theme: String? = nil, noColor: Bool = false, ascii: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.programName = programName
+        self.theme = theme
+        self.noColor = noColor
+        self.ascii = ascii
+        self.environment = environment
+    }
+
+    /// Runs the application made by `makeApp` and returns the process exit code: 0 after a normal
+    /// quit, 2 when the terminal cannot start or `makeApp` throws (message on stderr), 1 when the loop
+    /// fails, 128+n after termination signal n. The terminal is restored on every path.
+    public func run<App: TerminalApplication>(
+        makeApp: (_ capabilities: Capabilities, _ theme: ThemeDefinition) throws -> App
+    ) -> Int32 {
+        let (themeDef, notice) = ThemeFile.loadOrFallback(
+            nameOrPath: theme, searchDirectories: Self.themeSearchDirectories(environment: environment))
+        if let notice { writeStandardError("\(programName): \(notice)\n") }
+        // Our handlers first: ncurses only installs its own when the disposition is still the default.
+        let signals = SignalMonitor()
+        signals.install()
+        defer { signals.uninstall() }
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal(CursesConfiguration(environment: environment, noColor: noColor, ascii: ascii))
+        } catch {
+            writeStandardError("\(programName): \(error)\n")
+            return 2
+        }
+        let app: App
+        do {
+            app = try makeApp(terminal.capabilities, themeDef)
+        } catch {
+            terminal.shutdown()
+            writeStandardError("\(programName): \(error)\n")
+            return 2
+        }
+        let runtime = TerminalRuntime(
+            app: app, terminal: terminal, theme: themeDef.theme(for: terminal.capabilities),
+            options: RuntimeOptions(notice: notice), signals: signals)
+        do {
+            switch try runtime.run() {
+            case .quit: return 0
+            case .signal(let s): return 128 + s
+            }
+        } catch {
+            terminal.shutdown()
+            writeStandardError("\(programName): \(error)\n")
+            return 1
+        }
+    }
+
+    /// Folders searched for a theme name: `$KALYPSO_THEMES_DIR`, `./themes`, a `themes/` folder above
+    /// the executable (a source checkout), then the installed share folders. Only existing ones.
+    public static func themeSearchDirectories(environment: [String: String]) -> [String] {
+        var dirs: [String] = []
+        if let d = environment["KALYPSO_THEMES_DIR"], !d.isEmpty { dirs.append(d) }
+        let fm = FileManager.default
+        dirs.append(fm.currentDirectoryPath + "/themes")
+        var url = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            dirs.append(url.appendingPathComponent("themes").path)
+            url.deleteLastPathComponent()
+        }
+        dirs += ["/usr/local/share/kalypso-console/themes", "/usr/share/kalypso-console/themes"]
+        var seen = Set<String>()
+        return dirs.filter { d in
+            var isDir: ObjCBool = false
+            return seen.insert(d).inserted && fm.fileExists(atPath: d, isDirectory: &isDir) && isDir.boolValue
+        }
+    }
+}
+
+/// Writes to stderr without the C `stderr` global (not importable in Swift 6).
+public func writeStandardError(_ s: String) {
+    let bytes = Array(s.utf8)
+    var off = 0
+    while off < bytes.count {
+        let n = bytes[off...].withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        off += n
+    }
+}

@@ -1,0 +1,200 @@
+/// Why the loop ended.
+public enum RuntimeExit: Sendable, Equatable {
+    /// The application returned `.quit`.
+    case quit
+    /// A termination signal (SIGINT, SIGTERM, SIGHUP) arrived; the value is the signal number.
+    case signal(Int32)
+}
+
+/// Settings of the loop.
+public struct RuntimeOptions: Sendable {
+    /// How long one wait for input lasts; bounds the latency of ticks and inbox messages.
+    public var inputTimeout: Duration
+    /// Ticks never come more often than this, whatever the application asks.
+    public var minimumTickInterval: Duration
+    /// A message shown on the bottom row until the first key press (e.g. "theme X is broken, using
+    /// the default theme").
+    public var notice: String?
+
+    public init(
+        inputTimeout: Duration = .milliseconds(50), minimumTickInterval: Duration = .milliseconds(100),
+        notice: String? = nil
+    ) {
+        self.inputTimeout = inputTimeout
+        self.minimumTickInterval = minimumTickInterval
+        self.notice = notice
+    }
+}
+
+/// Runs a `TerminalApplication` on a `Terminal`: one synchronous loop on the calling thread.
+///
+/// Each iteration waits for input (at most `inputTimeout`, less when a tick is due), coalesces a burst of
+/// resizes into one, drains the application's inbox, ticks on the application's interval, and renders
+/// only when something changed. The terminal sends only the changed cells of the frame in one write.
+/// Before the first frame the application receives one `.resize` event with the initial size.
+public final class TerminalRuntime<App: TerminalApplication> {
+    public private(set) var app: App
+    public let terminal: any Terminal
+    public private(set) var context: RenderContext
+    public let options: RuntimeOptions
+    private let clock: any RuntimeClock
+    private let signals: SignalMonitor?
+    /// How many frames were rendered (tests assert that idle iterations render none).
+    public private(set) var renderCount = 0
+    private var dirty = true
+    private var nextTick: Duration?
+    private var notice: String?
+    private var exit: RuntimeExit?
+    private var started = false
+
+    /// - Parameters:
+    ///   - theme: the theme as loaded; it is adapted to the terminal's capabilities here.
+    ///   - signals: a monitor of termination and suspend signals (nil in tests with a virtual terminal).
+    public init(
+        app: App, terminal: any Terminal, theme: Theme = .builtinDefault, options: RuntimeOptions = RuntimeOptions(),
+        clock: any RuntimeClock = SystemClock(), signals: SignalMonitor? = nil
+    ) {
+        self.app = app
+        self.terminal = terminal
+        self.options = options
+        self.clock = clock
+        self.signals = signals
+        context = RenderContext(theme: theme.adapted(to: terminal.capabilities), capabilities: terminal.capabilities)
+        notice = options.notice
+        if let interval = app.tickInterval { nextTick = clock.now() + max(interval, options.minimumTickInterval) }
+    }
+
+    /// Whether the loop has ended, and why.
+    public var exitReason: RuntimeExit? { exit }
+
+    /// Runs until the application quits or a termination signal arrives, then restores the terminal.
+    /// The terminal is also restored when rendering throws.
+    @discardableResult
+    public func run() throws -> RuntimeExit {
+        defer { terminal.shutdown() }
+        while exit == nil { try step() }
+        return exit ?? .quit
+    }
+
+    /// One iteration of the loop. Exposed so tests can drive the loop deterministically.
+    public func step() throws {
+        guard exit == nil else { return }
+        if !started {
+            // Applications learn their size the same way they learn a change of it.
+            started = true
+            apply(app.handle(.resize(terminal.size)))
+            dirty = true
+            if exit != nil { return }
+        }
+        if handleSignals() { return }
+        if dirty {
+            try renderAndPresent()
+        }
+        let wait = waitTime()
+        var events: [InputEvent] = []
+        if let first = terminal.readEvent(timeout: wait) {
+            events.append(first)
+            // Take whatever else is already queued so a burst of resizes becomes one.
+            while events.count < 256, let more = terminal.readEvent(timeout: .zero) { events.append(more) }
+        }
+        for event in Self.coalesced(events) {
+            if case .key = event, notice != nil {
+                notice = nil
+                dirty = true
+            }
+            if case .resize = event {
+                terminal.invalidate()
+                dirty = true
+            }
+            apply(app.handle(event))
+            if exit != nil { return }
+        }
+        apply(app.receiveMessages())
+        for request in app.takeTerminalRequests() {
+            switch request {
+            case .copyToClipboard(let text): terminal.copyToClipboard(text)
+            }
+        }
+        if let due = nextTick, clock.now() >= due, exit == nil {
+            apply(app.tick())
+            let interval = max(app.tickInterval ?? options.minimumTickInterval, options.minimumTickInterval)
+            nextTick = clock.now() + interval
+        }
+        if dirty, exit == nil, !handleSignals() { try renderAndPresent() }
+    }
+
+    /// Keeps key order but only the last of the resize events (all earlier sizes are stale).
+    static func coalesced(_ events: [InputEvent]) -> [InputEvent] {
+        guard let lastResize = events.lastIndex(where: { if case .resize = $0 { true } else { false } }) else {
+            return events
+        }
+        return events.enumerated().compactMap { i, e in
+            if case .resize = e, i != lastResize { return nil }
+            return e
+        }
+    }
+
+    private func apply(_ command: ApplicationCommand) {
+        switch command {
+        case .none: break
+        case .redraw: dirty = true
+        case .quit: exit = .quit
+        }
+    }
+
+    private func waitTime() -> Duration {
+        guard let due = nextTick else { return options.inputTimeout }
+        let left = due - clock.now()
+        return max(.zero, min(options.inputTimeout, left))
+    }
+
+    /// Returns true when the loop must stop.
+    private func handleSignals() -> Bool {
+        guard let signals else { return false }
+        if let sig = signals.takeTermination() {
+            exit = .signal(sig)
+            return true
+        }
+        if signals.takeSuspend() {
+            let before = terminal.size
+            terminal.suspend()
+            signals.stopSelf()
+            terminal.resume()
+            dirty = true
+            // The window may have been resized while we were stopped.
+            if terminal.size != before { apply(app.handle(.resize(terminal.size))) }
+        }
+        if signals.takeContinue() {
+            // Stopped by someone else (kill -STOP) and continued: the screen may be garbage.
+            terminal.invalidate()
+            dirty = true
+        }
+        return false
+    }
+
+    /// The frame for the current state (exposed for tests and benchmarks).
+    public func renderFrame() -> Frame {
+        let size = terminal.size
+        var frame = Frame(size: size)
+        let min = app.minimumSize
+        if size.width < min.width || size.height < min.height {
+            TooSmallView.render(into: &frame, needs: min, context: context)
+        } else {
+            app.render(into: &frame, context: context)
+        }
+        if let notice, frame.height > 0 {
+            let y = frame.height - 1
+            frame.fill(Rect(x: 0, y: y, width: frame.width, height: 1), with: Cell(" ", style: context.theme[.toast]))
+            frame.write(" " + notice, x: 0, y: y, style: context.theme[.toast])
+        }
+        if context.theme.background != .default { context.theme.applyBackground(to: &frame) }
+        return frame
+    }
+
+    private func renderAndPresent() throws {
+        let frame = renderFrame()
+        renderCount += 1
+        try terminal.present(frame)
+        dirty = false
+    }
+}

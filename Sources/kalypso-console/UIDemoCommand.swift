@@ -1,0 +1,70 @@
+import ArgumentParser
+import CSystem
+import Foundation
+import TerminalKit
+
+/// Options every interactive front end takes.
+struct TerminalOptions: ParsableArguments {
+    @Flag(name: .customLong("no-color"), help: "No colour at all (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "ASCII boxes and charts only (automatic when the locale is not UTF-8).")
+    var ascii = false
+
+    @Option(help: "Theme name from themes/ (dark, light, high-contrast, monochrome) or a path to a theme file.")
+    var theme: String?
+
+    @Flag(name: .customLong("read-only"), help: "Remove every action that would sign or send.")
+    var readOnly = false
+}
+
+extension TerminalOptions {
+    /// The interactive session these flags ask for.
+    var session: InteractiveSession {
+        InteractiveSession(programName: "kalypso-console", theme: theme, noColor: noColor, ascii: ascii)
+    }
+}
+
+struct UIDemo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui-demo", abstract: "Show the terminal UI demo (widgets, themes, keys) to check a terminal.")
+
+    @OptionGroup var terminal: TerminalOptions
+
+    @Option(name: .customLong("keys"), help: "Key remapping as action=key,key;... (e.g. \"down=j,Down;quit=x\").")
+    var keyOverrides: String?
+
+    func run() throws {
+        var overrides: [String: [String]] = [:]
+        for part in (keyOverrides ?? "").split(separator: ";") {
+            let kv = part.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2 else {
+                throw ValidationError("--keys: \"\(part)\" is not action=key,key")
+            }
+            overrides[String(kv[0])] = kv[1].split(separator: ",").map(String.init)
+        }
+        // Check the key table before touching the terminal: a bad binding is an error at start.
+        do {
+            _ = try KeyTable(actions: EngineDemo.actions(), overrides: overrides, readOnly: terminal.readOnly)
+        } catch {
+            writeStandardError("kalypso-console: \(error)\n")
+            throw ExitCode(2)
+        }
+        let ro = terminal.readOnly
+        let code = terminal.session.run { caps, theme in
+            let keys = try KeyTable(actions: EngineDemo.actions(), overrides: overrides, readOnly: ro)
+            let inbox = Inbox<EngineDemo.Message>()
+            // A stand-in background service: posts through the inbox from a detached task.
+            Task.detached {
+                do {
+                    try await Task.sleep(for: .milliseconds(150))
+                    inbox.post(.serviceReady("ready"))
+                } catch {
+                    return  // cancelled: the program is quitting
+                }
+            }
+            return EngineDemo(keys: keys, inbox: inbox, themeName: theme.name)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}

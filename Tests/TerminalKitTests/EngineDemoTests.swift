@@ -1,0 +1,73 @@
+import TerminalKit
+import TestSupport
+import Testing
+
+/// The scenario of the tmux test `drivesTheDemoLikeAPerson`, run in memory against the virtual terminal.
+@Suite struct EngineDemoTests {
+    func start(size: Size = Size(width: 80, height: 24), readOnly: Bool = false, caps: Capabilities? = nil) throws
+        -> (TerminalRuntime<EngineDemo>, VirtualTerminal, Inbox<EngineDemo.Message>)
+    {
+        let vt = VirtualTerminal(size: size, capabilities: caps ?? Capabilities(colorDepth: .indexed256, unicode: true))
+        let inbox = Inbox<EngineDemo.Message>()
+        let keys = try KeyTable(actions: EngineDemo.actions(), readOnly: readOnly)
+        let rt = TerminalRuntime(
+            app: EngineDemo(keys: keys, inbox: inbox, themeName: "default"), terminal: vt, clock: ManualClock())
+        return (rt, vt, inbox)
+    }
+
+    @Test func sameScenarioAsTheTmuxTest() throws {
+        let (rt, vt, inbox) = try start()
+        try rt.step()
+        inbox.post(.serviceReady("ready"))
+        try rt.step()
+        #expect(vt.text().contains("service=ready"))
+        vt.enqueue(keys: [.character("j"), .character("j"), .character("k"), .character("j")])
+        for _ in 0..<2 { try rt.step() }
+        #expect(vt.text().contains("Rows 3 of 500"))
+        vt.resize(to: Size(width: 70, height: 20))
+        try rt.step()
+        #expect(vt.text().contains("size=70x20 resizes=1 key=j"))
+        try Snapshot.check(vt.text(), named: "demo-70x20", suite: "EngineDemo")
+    }
+
+    @Test func copyGoesToTheTerminalClipboard() throws {
+        let (rt, vt, _) = try start()
+        try rt.step()
+        vt.type("jjy")
+        try rt.step()
+        #expect(vt.clipboard == ["row 3"])
+    }
+
+    @Test func helpOverlayIsGeneratedFromTheKeyTable() throws {
+        let (rt, vt, _) = try start()
+        try rt.step()
+        vt.type("?")
+        try rt.step()
+        try Snapshot.check(vt.text(), named: "help-80x24", suite: "EngineDemo")
+        vt.enqueue(.key(.escape))
+        try rt.step()
+        #expect(!vt.text().contains("┌─ Help"))
+    }
+
+    @Test func readOnlyDemoHasNoSendAction() throws {
+        let (rt, vt, _) = try start(readOnly: true)
+        try rt.step()
+        vt.type("s")
+        try rt.step()
+        #expect(vt.text().contains("[RO]"))
+        #expect(vt.text().contains("key=s service=waiting sent=0"))
+        vt.type("?")
+        try rt.step()
+        #expect(vt.text().contains("┌─ Help"))
+        #expect(!vt.text().contains("Send test transaction"))
+    }
+
+    @Test func asciiMonochromeScreen() throws {
+        let (rt, vt, _) = try start(
+            size: Size(width: 60, height: 14), caps: Capabilities(colorDepth: .monochrome, unicode: false))
+        try rt.step()
+        let ascii = vt.text().unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(ascii)
+        try Snapshot.check(vt.styledSnapshot(), named: "ascii-monochrome-60x14", suite: "EngineDemo")
+    }
+}
