@@ -52,10 +52,12 @@ let package = Package(
             dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["reference"]),
         .testTarget(
-            name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"]),
+            name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"],
+            exclude: ["__Snapshots__", "Widgets/__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",
-            dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"]),
+            dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"],
+            exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )
