@@ -13,92 +13,74 @@ struct TerminalBenchmark: ParsableCommand {
     @Option(help: "Screen height.") var height = 60
     @Option(help: "Rows in the table model.") var rows = 10_000
 
-    /// The dashboard-like screen: a header, a 10,000-row table window with selection, and a chart.
+    /// The dashboard-like screen, drawn with the real widgets: a header, a boxed `Table` over a
+    /// 10,000-row model (selection, per-column widths, "N of M"), a boxed braille `LineChart` of two
+    /// series, and a footer.
     struct Screen {
-        let rows: [[String]]
-        let series: [Double]
-        var selected: Int
+        var table: Table
+        let throughput: [Double]
+        let latency: [Double]
+        /// The selected row; moving it is what a j/k key press does.
+        var selected: Int {
+            didSet { table.select(selected) }
+        }
         /// Shifts the chart (new data points arriving).
         var phase = 0
-        var tableHeight: Int
 
         init(rows count: Int) {
             var gen = SplitMix64(seed: 42)
             let states = ["pending", "proving", "done", "failed"]
-            var table: [[String]] = []
-            table.reserveCapacity(count)
+            var rows: [[String]] = []
+            rows.reserveCapacity(count)
             for i in 0..<count {
                 let requester: String = "0x" + String(gen.next() % 0xffff_ffff, radix: 16)
                 let block: String = String(gen.next() % 10_000)
                 let state: String = states[Int(gen.next() % 4)]
-                let reward: String = String(Double(gen.next() % 100_000) / 100)
-                table.append(["job-" + String(i, radix: 16), requester, block, state, reward])
+                let cents = gen.next() % 100_000
+                let reward: String = "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+                rows.append(["job-" + String(i, radix: 16), requester, block, state, reward])
             }
-            rows = table
-            var values: [Double] = []
-            for i in 0..<400 {
+            table = Table(
+                columns: [
+                    TableColumn("job", width: .fixed(12)), TableColumn("requester", width: .fixed(12)),
+                    TableColumn("block", width: .fixed(7), alignment: .right), TableColumn("state", width: .fixed(9)),
+                    TableColumn("reward", width: .proportional(1), alignment: .right, sort: .numeric),
+                ], rows: rows)
+            var a: [Double] = []
+            var b: [Double] = []
+            for i in 0..<800 {
                 let t = Double(i) / 7
-                values.append((sin(t) + 1) * 50 + Double(i % 3))
+                a.append((sin(t) + 1) * 50 + Double(i % 3))
+                b.append((cos(t / 3) + 1) * 20 + Double(i % 5))
             }
-            series = values
+            throughput = a
+            latency = b
             selected = 0
-            tableHeight = 0
         }
 
         func render(into f: inout Frame, context: RenderContext) {
-            let t = context.theme, g = context.glyphs
+            let t = context.theme
             let w = f.width, h = f.height
             f.fill(Rect(x: 0, y: 0, width: w, height: 1), with: Cell(" ", style: t[.header]))
             f.write(
                 " Kalypso · mainnet (1)  block 21,004,113  synced 12:03  0xAbC…1234  [RW]", x: 0, y: 0,
                 style: t[.header])
             let tableRect = Rect(x: 0, y: 1, width: w * 3 / 5, height: h - 2)
-            let chartRect = Rect(x: tableRect.maxX + 1, y: 1, width: w - tableRect.maxX - 1, height: h - 2)
-            // Table: header + visible window of the model (the model itself is 10,000 rows).
-            let cols = [12, 12, 7, 9, 10]
-            var x = tableRect.x
-            for (i, name) in ["job", "requester", "block", "state", "reward"].enumerated() {
-                f.write(name, x: x, y: tableRect.y, style: t[.header], clip: tableRect)
-                x += cols[i] + 1
+            let chartRect = Rect(x: tableRect.maxX, y: 1, width: w - tableRect.maxX, height: h - 2)
+            let tableInner = Box(title: "Jobs", info: table.countText, focused: true)
+                .render(into: &f, area: tableRect, context: context)
+            table.render(into: &f, area: tableInner, context: context)
+            let chartInner = Box(title: "Throughput & latency").render(into: &f, area: chartRect, context: context)
+            let visible = chartInner.width * 2
+            let window = { (values: [Double]) -> [Double] in
+                (0..<visible).map { values[($0 + phase) % values.count] }
             }
-            let visible = tableRect.height - 2
-            let top = max(0, min(selected - visible / 2, rows.count - visible))
-            for i in 0..<visible {
-                let r = top + i
-                guard r < rows.count else { break }
-                let y = tableRect.y + 1 + i
-                let st = r == selected ? t[.selection] : t[.text]
-                if r == selected {
-                    f.fill(Rect(x: tableRect.x, y: y, width: tableRect.width, height: 1), with: Cell(" ", style: st))
-                }
-                var cx = tableRect.x
-                for (c, v) in rows[r].enumerated() {
-                    let style =
-                        c == 3 && r != selected ? t[v == "failed" ? .error : (v == "done" ? .ok : .pending)] : st
-                    f.write(v, x: cx, y: y, style: style, clip: Rect(x: cx, y: y, width: cols[c], height: 1))
-                    cx += cols[c] + 1
-                }
-            }
-            f.write("\(selected + 1) of \(rows.count)", x: tableRect.x, y: tableRect.maxY - 1, style: t[.muted])
-            // Chart: braille line, 2×4 dots per cell.
-            let dotsW = chartRect.width * 2, dotsH = chartRect.height * 4
-            var grid = [UInt8](repeating: 0, count: max(0, chartRect.width * chartRect.height))
-            for dx in 0..<dotsW {
-                let v = series[(dx + phase) % series.count]
-                let dy = min(dotsH - 1, max(0, dotsH - 1 - Int(v / 103 * Double(dotsH - 1))))
-                let cell = (dy / 4) * chartRect.width + dx / 2
-                guard cell >= 0, cell < grid.count else { continue }
-                let bits: [[UInt8]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
-                grid[cell] |= bits[dy % 4][dx % 2]
-            }
-            for cy in 0..<chartRect.height {
-                for cx in 0..<chartRect.width {
-                    let b = grid[cy * chartRect.width + cx]
-                    guard b != 0 else { continue }
-                    let ch: Character = g.braille ? Character(Unicode.Scalar(0x2800 + UInt32(b)) ?? "?") : "*"
-                    f[chartRect.x + cx, chartRect.y + cy] = Cell(ch, style: t[.chart1])
-                }
-            }
+            LineChart(
+                series: [
+                    ChartSeries(name: "proofs/min", values: window(throughput), role: .chart1),
+                    ChartSeries(name: "latency s", values: window(latency), role: .chart2),
+                ], unit: "", xLabels: ["-10m", "-5m", "now"]
+            ).render(into: &f, area: chartInner, context: context)
             f.fill(Rect(x: 0, y: h - 1, width: w, height: 1), with: Cell(" ", style: t[.footer]))
             f.write("j/k move  / filter  Enter open  ? help  q quit", x: 0, y: h - 1, style: t[.footer])
         }
@@ -215,6 +197,7 @@ struct TerminalBenchmark: ParsableCommand {
         term.presentFullRedraw(moved)
         now = pty.settle()
         let naiveBytes = now - mark
+        mark = now
 
         print("bytes to the terminal (CursesTerminal on a pty, TERM=xterm-256color, counted on the master side):")
         print("  first frame (full draw):          \(firstBytes)")
