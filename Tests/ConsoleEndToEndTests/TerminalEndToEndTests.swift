@@ -126,7 +126,8 @@ import Testing
     @Test func asciiFlagAndNoColor() throws {
         // Global flags before the subcommand work as well as after it.
         let tm = try Tmux(
-            command: Tmux.quote(RepoPaths.consoleBinary) + " --ascii --no-color --theme dark ui-demo --engine", env: Self.utf8)
+            command: Tmux.quote(RepoPaths.consoleBinary) + " --ascii --no-color --theme dark ui-demo --engine",
+            env: Self.utf8)
         defer { tm.close() }
         let screen = try tm.waitFor(text: "service=ready")
         #expect(screen.contains("monochrome  ASCII"))

@@ -254,7 +254,9 @@ public struct WidgetGallery: TerminalApplication, Sendable {
     /// Hints for the footer of the current state, from the key table. The footer names only the first
     /// key of each action to stay on one line; the `?` help lists them all.
     var footerHints: [KeyHint] {
-        let firstKey = { (h: KeyHint) in KeyHint(keys: Array(h.keys.prefix(1)), description: h.description, group: h.group) }
+        let firstKey = { (h: KeyHint) in
+            KeyHint(keys: Array(h.keys.prefix(1)), description: h.description, group: h.group)
+        }
         if modal != nil { return keys.helpEntries(scopes: [WidgetGallery.dialogScope]).map(firstKey) }
         if help != nil {
             return [KeyHint(keys: ["j", "k"], description: "Scroll"), KeyHint(keys: ["Esc"], description: "Close")]
@@ -442,7 +444,10 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         case .form: renderForm(into: &frame, area: parts[1], context: context)
         case .dialogs: renderDialogs(into: &frame, area: parts[1], context: context)
         }
-        StatusLine(toast: toasts.current, idleText: "ui-demo · seed \(seed)\(keys.readOnly ? " · read-only" : "") · press \(keyName("help")) for keys").render(
+        StatusLine(
+            toast: toasts.current,
+            idleText: "ui-demo · seed \(seed)\(keys.readOnly ? " · read-only" : "") · press \(keyName("help")) for keys"
+        ).render(
             into: &frame, area: parts[2], context: context)
         KeyHintBar(hints: footerHints).render(into: &frame, area: parts[3], context: context)
         if let h = help { h.render(into: &frame, screen: all, context: context) }
