@@ -228,4 +228,17 @@ extension Tmux {
         let s = try tm.waitForAll(["Keys -", "Previous button"])
         #expect(s.unicodeScalars.allSatisfy { $0.isASCII }, "help has non-ASCII:\n\(s)")
     }
+
+    @Test func asciiNoColorAndThemeFlags() throws {
+        let tm = try Self.start(" --ascii --no-color")
+        defer { tm.close() }
+        let s = try tm.waitForAll(["+-", "Jobs by market", "q Quit"])
+        #expect(s.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII with --ascii:\n\(s)")
+        let esc = try tm.capture(escapes: true)
+        #expect(!esc.contains("38;5") && !esc.contains("48;5"))
+        let themed = try Self.start(" --theme light")
+        defer { themed.close() }
+        try themed.waitForAll(["└─", "Jobs by market", "q Quit"])
+        #expect(try themed.capture(escapes: true).contains("38;5"))
+    }
 }
