@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSystem
+import ConsoleApp
 import Foundation
 import TerminalKit
 
@@ -27,12 +28,18 @@ extension TerminalOptions {
 
 struct UIDemo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ui-demo", abstract: "Show the terminal UI demo (widgets, themes, keys) to check a terminal.")
+        commandName: "ui-demo",
+        abstract: "Show the widget gallery (every widget with live data, themes, keys) to check a terminal.")
 
     @OptionGroup var terminal: TerminalOptions
 
-    @Option(name: .customLong("keys"), help: "Key remapping as action=key,key;... (e.g. \"down=j,Down;quit=x\").")
+    @Option(
+        name: .customLong("keys"),
+        help: "Key remapping as action=key,key;... (e.g. \"table.down=n,Down;quit=x\"; see ? in the demo).")
     var keyOverrides: String?
+
+    @Flag(help: "Run the small engine check (keys, resize, inbox, themes) instead of the widget gallery.")
+    var engine = false
 
     func run() throws {
         var overrides: [String: [String]] = [:]
@@ -43,27 +50,33 @@ struct UIDemo: ParsableCommand {
             }
             overrides[String(kv[0])] = kv[1].split(separator: ",").map(String.init)
         }
+        let actions = engine ? EngineDemo.actions() : WidgetGallery.actions()
+        let ro = terminal.readOnly
         // Check the key table before touching the terminal: a bad binding is an error at start.
+        let keys: KeyTable
         do {
-            _ = try KeyTable(actions: EngineDemo.actions(), overrides: overrides, readOnly: terminal.readOnly)
+            keys = try KeyTable(actions: actions, overrides: overrides, readOnly: ro)
         } catch {
             writeStandardError("kalypso-console: \(error)\n")
             throw ExitCode(2)
         }
-        let ro = terminal.readOnly
-        let code = terminal.session.run { caps, theme in
-            let keys = try KeyTable(actions: EngineDemo.actions(), overrides: overrides, readOnly: ro)
-            let inbox = Inbox<EngineDemo.Message>()
-            // A stand-in background service: posts through the inbox from a detached task.
-            Task.detached {
-                do {
-                    try await Task.sleep(for: .milliseconds(150))
-                    inbox.post(.serviceReady("ready"))
-                } catch {
-                    return  // cancelled: the program is quitting
+        let code: Int32
+        if engine {
+            code = terminal.session.run { caps, theme in
+                let inbox = Inbox<EngineDemo.Message>()
+                // A stand-in background service: posts through the inbox from a detached task.
+                Task.detached {
+                    do {
+                        try await Task.sleep(for: .milliseconds(150))
+                        inbox.post(.serviceReady("ready"))
+                    } catch {
+                        return  // cancelled: the program is quitting
+                    }
                 }
+                return EngineDemo(keys: keys, inbox: inbox, themeName: theme.name)
             }
-            return EngineDemo(keys: keys, inbox: inbox, themeName: theme.name)
+        } else {
+            code = terminal.session.run { _, _ in WidgetGallery(keys: keys) }
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -179,4 +179,75 @@ import Testing
             }
         }
     }
+
+    @Test func defaultKeyTableIsValidAndCoversEveryScope() throws {
+        let keys = try KeyTable(actions: WidgetGallery.actions())
+        #expect(Set(keys.actions.map(\.scope)) == ["global", "table", "form", "dialog"])
+        #expect(keys.actions.filter(\.dangerous).map(\.id) == ["unstake"])
+        #expect(keys.actionID(for: .character("j"), in: WidgetGallery.tableScope) == "table.down")
+        #expect(keys.actionID(for: .character("q"), in: WidgetGallery.tableScope) == "quit")
+        #expect(keys.actionID(for: .escape, in: WidgetGallery.tableScope) == "table.clearFilter")
+        #expect(keys.actionID(for: .escape) == "dismiss")
+    }
+
+    @Test func conflictingRemapIsRejected() {
+        #expect(throws: KeyTableError(kind: .conflict(key: "j", scope: "table", actions: ["table.down", "table.up"]))) {
+            try KeyTable(actions: WidgetGallery.actions(), overrides: ["table.up": ["j"]])
+        }
+        #expect(throws: KeyTableError(kind: .unknownAction("nope"))) {
+            try KeyTable(actions: WidgetGallery.actions(), overrides: ["nope": ["z"]])
+        }
+    }
+
+    @Test func remappedKeysDriveTheWidgets() throws {
+        let keys = try KeyTable(
+            actions: WidgetGallery.actions(),
+            overrides: ["quit": ["x"], "table.down": ["n"], "dialog.cancel": ["c"], "help": ["F1"]])
+        var g = WidgetGallery(seed: 7, keys: keys)
+        _ = g.handle(.resize(Size(width: 80, height: 24)))
+        #expect(g.handle(.key(.character("q"))) == .none)
+        Self.press(&g, Self.chars("2j"))
+        #expect(g.table.selection == 0)
+        Self.press(&g, Self.chars("n"))
+        #expect(g.table.selection == 1)
+        // Text typed into the filter is never remapped: n and x are letters there.
+        Self.press(&g, Self.chars("/nx"))
+        #expect(g.table.filter == "nx")
+        Self.press(&g, [.escape])
+        #expect(g.table.filter == "" && !g.table.isEditingFilter)
+        // The dialog takes its remapped cancel key; the old Esc does nothing.
+        Self.press(&g, Self.chars("m"))
+        #expect(g.handle(.key(.escape)) == .none)
+        #expect(g.modal != nil)
+        Self.press(&g, Self.chars("c"))
+        #expect(g.modal == nil)
+        #expect(g.toasts.current?.message == "Refresh: cancelled")
+        let f = Self.render(g, 80, 24)
+        #expect(f.row(23).contains("F1 Help"))
+        Self.press(&g, [.character("?")])
+        #expect(g.help == nil)
+        Self.press(&g, [.function(1)])
+        #expect(g.help?.hints.contains(KeyHint(keys: ["x"], description: "Quit", group: "General")) == true)
+        Self.press(&g, [.function(1)])
+        #expect(g.help == nil)
+        #expect(g.handle(.key(.character("x"))) == .quit)
+    }
+
+    @Test func readOnlyDropsTheDangerousAction() throws {
+        let keys = try KeyTable(actions: WidgetGallery.actions(), readOnly: true)
+        var g = WidgetGallery(seed: 7, keys: keys)
+        _ = g.handle(.resize(Size(width: 120, height: 40)))
+        #expect(g.handle(.key(.character("d"))) == .none)
+        #expect(g.modal == nil)
+        var text = Self.render(g, 120, 40).text()
+        #expect(!text.contains("Unstake"))
+        #expect(text.contains("read-only"))
+        #expect(text.contains("m Dialog  t Toast  q Quit"))
+        Self.press(&g, [.character("?")])
+        #expect(g.help?.hints.contains { $0.description.contains("Unstake") } == false)
+        #expect(g.help?.hints.isEmpty == false)
+        Self.press(&g, [.escape, .character("4")])
+        text = Self.render(g, 120, 40).text()
+        #expect(text.contains("m opens a dialog (focus starts on Cancel"))
+    }
 }

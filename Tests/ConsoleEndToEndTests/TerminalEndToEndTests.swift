@@ -4,7 +4,10 @@ import Testing
 
 /// The real binary under tmux, driven by keys, read back with capture-pane.
 @Suite struct TerminalEndToEndTests {
-    static var demo: String { Tmux.quote(RepoPaths.consoleBinary) + " ui-demo" }
+    /// The engine check (`ui-demo --engine`): its diagnostic line ("size=… resizes=… service=…") is what these tests read.
+    static var demo: String { Tmux.quote(RepoPaths.consoleBinary) + " ui-demo --engine" }
+    /// The widget gallery (plain `ui-demo`).
+    static var gallery: String { Tmux.quote(RepoPaths.consoleBinary) + " ui-demo" }
     static let utf8 = ["LANG": "C.UTF-8", "TERM": "xterm-256color"]
     static let title = "TerminalKit demo"
 
@@ -85,7 +88,7 @@ import Testing
     }
 
     @Test func unknownTermIsAClearErrorWithExitCode2() throws {
-        let tm = try Tmux(command: Self.demo, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "no-such-terminal"])
+        let tm = try Tmux(command: Self.gallery, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "no-such-terminal"])
         defer { tm.close() }
         let screen = try tm.waitFor(text: "EXIT=")
         #expect(
@@ -97,9 +100,9 @@ import Testing
     }
 
     @Test func unsetOrDumbTermIsAClearError() throws {
-        let unset = try Tmux(command: Self.demo, cols: 200, env: ["LANG": "C.UTF-8"], unset: ["TERM"])
+        let unset = try Tmux(command: Self.gallery, cols: 200, env: ["LANG": "C.UTF-8"], unset: ["TERM"])
         defer { unset.close() }
-        let dumb = try Tmux(command: Self.demo, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "dumb"])
+        let dumb = try Tmux(command: Self.gallery, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "dumb"])
         defer { dumb.close() }
         let s1 = try unset.waitFor(text: "EXIT=")
         #expect(s1.contains("kalypso-console: cannot start the terminal UI: TERM is not set"))
@@ -123,7 +126,8 @@ import Testing
     @Test func asciiFlagAndNoColor() throws {
         // Global flags before the subcommand work as well as after it.
         let tm = try Tmux(
-            command: Tmux.quote(RepoPaths.consoleBinary) + " --ascii --no-color --theme dark ui-demo", env: Self.utf8)
+            command: Tmux.quote(RepoPaths.consoleBinary) + " --ascii --no-color --theme dark ui-demo --engine",
+            env: Self.utf8)
         defer { tm.close() }
         let screen = try tm.waitFor(text: "service=ready")
         #expect(screen.contains("monochrome  ASCII"))
@@ -232,16 +236,26 @@ import Testing
     }
 
     @Test func bindingConflictIsAnErrorAtStart() throws {
-        let tm = try Tmux(command: Self.demo + " --keys 'up=j'", env: Self.utf8)
+        let tm = try Tmux(command: Self.gallery + " --keys 'table.up=j'", env: Self.utf8)
         defer { tm.close() }
         let screen = try tm.waitFor(text: "EXIT=")
-        #expect(screen.contains("key bindings: j is bound to both down and up in scope \"global\""))
+        #expect(screen.contains("key bindings: j is bound to both table.down and table.up in scope \"table\""))
         #expect(screen.contains("EXIT=2"))
+        // Nothing was drawn: the error comes before the terminal is touched.
+        #expect(try tm.paneValue("alternate_on") == "0")
+        let engine = try Tmux(command: Self.demo + " --keys 'up=j'", env: Self.utf8)
+        defer { engine.close() }
+        let s2 = try engine.waitFor(text: "EXIT=")
+        #expect(s2.contains("key bindings: j is bound to both down and up in scope \"global\""))
+        #expect(s2.contains("EXIT=2"))
     }
 
     @Test func stdoutNotATerminalIsAClearError() throws {
         let r = try runProcess([RepoPaths.consoleBinary, "ui-demo"], environment: Self.utf8)
         #expect(r.status == 2)
+        let e = try runProcess([RepoPaths.consoleBinary, "ui-demo", "--engine"], environment: Self.utf8)
+        #expect(e.status == 2)
+        #expect(e.output.contains("kalypso-console: stdout is not a terminal"))
         #expect(r.output.contains("kalypso-console: stdout is not a terminal"))
         #expect(!r.output.contains("\u{1B}["))
     }

@@ -59,13 +59,22 @@ public struct WidgetGallery: TerminalApplication, Sendable {
     private var modalPurpose = ""
     /// The seed the data was generated from (shown in the status line so a screen can be reproduced).
     public let seed: UInt64
+    /// The bindings every key goes through (except text typed into an editor).
+    public let keys: KeyTable
 
     public let minimumSize = Size(width: 60, height: 20)
     public let tickInterval: Duration? = .seconds(1)
 
-    /// `seed` fixes all generated data; `rowCount` is the size of the table page.
+    /// The gallery with the default key bindings.
     public init(seed: UInt64 = 0x6B61_6C79_7073_6F, rowCount: Int = 10_000) {
+        self.init(seed: seed, rowCount: rowCount, keys: WidgetGallery.defaultKeys)
+    }
+
+    /// `seed` fixes all generated data; `rowCount` is the size of the table page; `keys` is built from
+    /// `WidgetGallery.actions()` (remapped, possibly read-only).
+    public init(seed: UInt64 = 0x6B61_6C79_7073_6F, rowCount: Int = 10_000, keys: KeyTable) {
         self.seed = seed
+        self.keys = keys
         random = GalleryRandom(seed: seed)
         table = Table(columns: WidgetGallery.columns)
         form = WidgetGallery.makeForm()
@@ -127,58 +136,140 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         ])
     }
 
-    /// The key hints of the gallery (a local list until the real key table is connected).
-    public static let keyHints: [KeyHint] = [
-        KeyHint(keys: ["1-4"], description: "Page", group: "Global"),
-        KeyHint(keys: ["Tab"], description: "Next page", group: "Global"),
-        KeyHint(keys: ["?"], description: "Help", group: "Global"),
-        KeyHint(keys: ["m"], description: "Dialog", group: "Global"),
-        KeyHint(keys: ["d"], description: "Danger dialog", group: "Global"),
-        KeyHint(keys: ["t"], description: "Toast", group: "Global"),
-        KeyHint(keys: ["q"], description: "Quit", group: "Global"),
-        KeyHint(keys: ["j", "↓"], description: "Down", group: "Table"),
-        KeyHint(keys: ["k", "↑"], description: "Up", group: "Table"),
-        KeyHint(keys: ["PgDn", "PgUp"], description: "Page down / up", group: "Table"),
-        KeyHint(keys: ["g", "G"], description: "Top / bottom", group: "Table"),
-        KeyHint(keys: ["/"], description: "Filter", group: "Table"),
-        KeyHint(keys: ["s"], description: "Sort by next column", group: "Table"),
-        KeyHint(keys: ["S"], description: "Reverse sort", group: "Table"),
-        KeyHint(keys: ["Enter"], description: "Row detail", group: "Table"),
-        KeyHint(keys: ["Enter", "i"], description: "Edit", group: "Form"),
-        KeyHint(keys: ["Tab", "S-Tab"], description: "Next / previous field", group: "Form"),
-        KeyHint(keys: ["Esc"], description: "Stop editing", group: "Form"),
-        KeyHint(keys: ["v"], description: "Validate all", group: "Form"),
-        KeyHint(keys: ["←", "→"], description: "Move focus", group: "Dialog"),
-        KeyHint(keys: ["Enter"], description: "Activate", group: "Dialog"),
-        KeyHint(keys: ["Esc"], description: "Cancel", group: "Dialog"),
+    /// Scopes of the gallery's key table besides the global one.
+    public static let tableScope = "table"
+    public static let formScope = "form"
+    public static let dialogScope = "dialog"
+
+    /// Every action of the gallery: the single source of its bindings, footer hints and `?` help.
+    ///
+    /// Ids are what `--keys` remaps ("quit=x", "table.down=n,Down"). Widget-internal actions are translated
+    /// to the widget's own key before it sees them, so a remapped key moves the table like the default one.
+    public static func actions() -> [KeyAction] {
+        let g = KeyTable.globalScope
+        var list: [KeyAction] = []
+        for p in Page.allCases {
+            list.append(
+                KeyAction(
+                    id: "page\(p.rawValue + 1)", description: "\(p.title) page",
+                    keys: [.character(Character(String(p.rawValue + 1)))], group: "Pages", scope: g, inFooter: false))
+        }
+        list += [
+            KeyAction(id: "nextPage", description: "Next page", keys: [.tab], group: "Pages", scope: g),
+            KeyAction(
+                id: "prevPage", description: "Previous page", keys: [.backTab], group: "Pages", scope: g,
+                inFooter: false),
+            KeyAction(id: "help", description: "Help", keys: [.character("?")], group: "General", scope: g),
+            KeyAction(id: "dialog", description: "Dialog", keys: [.character("m")], group: "General", scope: g),
+            KeyAction(
+                id: "unstake", description: "Unstake (danger dialog)", keys: [.character("d")], group: "Chain",
+                scope: g, dangerous: true),
+            KeyAction(id: "toast", description: "Toast", keys: [.character("t")], group: "General", scope: g),
+            KeyAction(
+                id: "dismiss", description: "Dismiss messages", keys: [.escape], group: "General", scope: g,
+                inFooter: false),
+            KeyAction(id: "quit", description: "Quit", keys: [.character("q")], group: "General", scope: g),
+        ]
+        let t = tableScope
+        list += [
+            KeyAction(id: "table.filter", description: "Filter", keys: [.character("/")], group: "Table", scope: t),
+            KeyAction(id: "table.sort", description: "Sort", keys: [.character("s")], group: "Table", scope: t),
+            KeyAction(id: "table.detail", description: "Detail", keys: [.enter], group: "Table", scope: t),
+            KeyAction(
+                id: "table.down", description: "Down", keys: [.character("j"), .down], group: "Table", scope: t,
+                inFooter: false),
+            KeyAction(
+                id: "table.up", description: "Up", keys: [.character("k"), .up], group: "Table", scope: t,
+                inFooter: false),
+            KeyAction(
+                id: "table.pageDown", description: "Page down", keys: [.pageDown], group: "Table", scope: t,
+                inFooter: false),
+            KeyAction(
+                id: "table.pageUp", description: "Page up", keys: [.pageUp], group: "Table", scope: t, inFooter: false),
+            KeyAction(
+                id: "table.top", description: "First row", keys: [.character("g"), .home], group: "Table", scope: t,
+                inFooter: false),
+            KeyAction(
+                id: "table.bottom", description: "Last row", keys: [.character("G"), .end], group: "Table", scope: t,
+                inFooter: false),
+            KeyAction(
+                id: "table.reverseSort", description: "Reverse sort", keys: [.character("S")], group: "Table",
+                scope: t, inFooter: false),
+            KeyAction(
+                id: "table.clearFilter", description: "Clear filter", keys: [.escape], group: "Table", scope: t,
+                inFooter: false),
+        ]
+        let f = formScope
+        list += [
+            KeyAction(
+                id: "form.edit", description: "Edit", keys: [.enter, .character("i"), .character("e")], group: "Form",
+                scope: f),
+            KeyAction(id: "form.validate", description: "Validate", keys: [.character("v")], group: "Form", scope: f),
+            KeyAction(
+                id: "form.nextField", description: "Next field", keys: [.character("j"), .down], group: "Form",
+                scope: f, inFooter: false),
+            KeyAction(
+                id: "form.prevField", description: "Previous field", keys: [.character("k"), .up], group: "Form",
+                scope: f, inFooter: false),
+        ]
+        let d = dialogScope
+        list += [
+            KeyAction(
+                id: "dialog.prev", description: "Previous button", keys: [.left, .character("h"), .backTab],
+                group: "Dialog", scope: d),
+            KeyAction(
+                id: "dialog.next", description: "Next button", keys: [.right, .character("l"), .tab], group: "Dialog",
+                scope: d),
+            KeyAction(id: "dialog.activate", description: "Activate", keys: [.enter], group: "Dialog", scope: d),
+            KeyAction(id: "dialog.cancel", description: "Cancel", keys: [.escape], group: "Dialog", scope: d),
+        ]
+        return list
+    }
+
+    /// The default bindings (no remapping, read-write).
+    public static var defaultKeys: KeyTable {
+        do {
+            return try KeyTable(actions: actions())
+        } catch {
+            // The default table is constant data checked by a test; failing here is a programming error.
+            preconditionFailure("the gallery's default key table is invalid: \(error)")
+        }
+    }
+
+    /// Keys of the text editors, which get raw keys (typed text is never remapped).
+    static let editingHints = [
+        KeyHint(keys: ["Tab"], description: "Next field"), KeyHint(keys: ["Enter"], description: "Validate"),
+        KeyHint(keys: ["Esc"], description: "Stop editing"),
     ]
 
-    /// Hints for the footer of the current page.
+    /// The key-table scope of the current page.
+    var pageScope: String {
+        switch page {
+        case .table: return WidgetGallery.tableScope
+        case .form: return WidgetGallery.formScope
+        default: return KeyTable.globalScope
+        }
+    }
+
+    /// Hints for the footer of the current state, from the key table. The footer names only the first
+    /// key of each action to stay on one line; the `?` help lists them all.
     var footerHints: [KeyHint] {
-        if modal != nil { return WidgetGallery.keyHints.filter { $0.group == "Dialog" } }
+        let firstKey = { (h: KeyHint) in
+            KeyHint(keys: Array(h.keys.prefix(1)), description: h.description, group: h.group)
+        }
+        if modal != nil { return keys.helpEntries(scopes: [WidgetGallery.dialogScope]).map(firstKey) }
         if help != nil {
             return [KeyHint(keys: ["j", "k"], description: "Scroll"), KeyHint(keys: ["Esc"], description: "Close")]
         }
-        if isEditingForm {
-            return [
-                KeyHint(keys: ["Tab"], description: "Next field"), KeyHint(keys: ["Enter"], description: "Validate"),
-                KeyHint(keys: ["Esc"], description: "Stop editing"),
-            ]
+        if isEditingForm { return WidgetGallery.editingHints }
+        if table.isEditingFilter && page == .table {
+            return [KeyHint(keys: ["Enter"], description: "Keep filter"), KeyHint(keys: ["Esc"], description: "Clear")]
         }
-        let global = WidgetGallery.keyHints.filter { $0.group == "Global" }
-        switch page {
-        case .table:
-            return [
-                KeyHint(keys: ["/"], description: "Filter"), KeyHint(keys: ["s"], description: "Sort"),
-                KeyHint(keys: ["Enter"], description: "Detail"),
-            ] + global
-        case .form:
-            return [KeyHint(keys: ["Enter"], description: "Edit"), KeyHint(keys: ["v"], description: "Validate")]
-                + global
-        default:
-            return global
-        }
+        return keys.footerHints(scope: pageScope).map(firstKey)
     }
+
+    /// The first key bound to an action, as shown to the user ("" when unbound or removed).
+    func keyName(_ actionID: String) -> String { keys.keys(for: actionID).first?.description ?? "" }
 
     // MARK: Events
 
@@ -196,7 +287,16 @@ public struct WidgetGallery: TerminalApplication, Sendable {
 
     private mutating func handleKey(_ key: Key) -> ApplicationCommand {
         if var m = modal {
-            switch m.handle(key) {
+            // The dialog sees only its canonical keys, so remapped bindings drive it like the defaults.
+            let canonical: Key
+            switch keys.actionID(for: key, in: WidgetGallery.dialogScope) {
+            case "dialog.prev": canonical = .left
+            case "dialog.next": canonical = .right
+            case "dialog.activate": canonical = .enter
+            case "dialog.cancel": canonical = .escape
+            default: return .none
+            }
+            switch m.handle(canonical) {
             case .none:
                 modal = m
             case .cancelled:
@@ -210,6 +310,10 @@ public struct WidgetGallery: TerminalApplication, Sendable {
             return .redraw
         }
         if var h = help {
+            if keys.actionID(for: key) == "help" {
+                help = nil
+                return .redraw
+            }
             switch h.handle(
                 key, screen: Rect(size: screen),
                 context: RenderContext(capabilities: Capabilities(colorDepth: .ansi16, unicode: true)))
@@ -220,6 +324,7 @@ public struct WidgetGallery: TerminalApplication, Sendable {
             }
             return .redraw
         }
+        // Text editors get raw keys: what is typed is text, never an action.
         if page == .form && isEditingForm {
             if key == .escape {
                 isEditingForm = false
@@ -232,66 +337,70 @@ public struct WidgetGallery: TerminalApplication, Sendable {
             }
             return .none
         }
-        if page == .table {
-            if table.isEditingFilter || key != .enter, table.handle(key, pageSize: tablePageSize) { return .redraw }
-            if table.isEditingFilter { return .none }
-            if key == .enter, let row = table.selectedRow {
-                modalPurpose = "Job \(row[0])"
-                modal = Modal(
-                    title: "Job \(row[0])",
-                    message: "Market: \(row[1])\nJob: \(row[2])\nStatus: \(row[3])\nReward: \(row[4])\nAge: \(row[5])",
-                    buttons: [ModalButton("Close", kind: .cancel)])
-                return .redraw
-            }
+        if page == .table && table.isEditingFilter {
+            return table.handle(key, pageSize: tablePageSize) ? .redraw : .none
         }
-        if page == .form {
-            switch key {
-            case .enter, .character("i"), .character("e"):
-                isEditingForm = true
-                return .redraw
-            case .character("v"):
-                submitForm()
-                return .redraw
-            case .down, .character("j"):
-                form.focus(on: form.focus + 1)
-                return .redraw
-            case .up, .character("k"):
-                form.focus(on: form.focus - 1)
-                return .redraw
-            default: break
-            }
+        guard let id = keys.actionID(for: key, in: pageScope) else { return .none }
+        if let canonical = WidgetGallery.tableKeys[id] {
+            return table.handle(canonical, pageSize: tablePageSize) ? .redraw : .none
         }
-        switch key {
-        case .character("q"): return .quit
-        case .character(let c) where c.isASCII && c.isNumber:
-            guard let n = c.wholeNumberValue, let p = Page(rawValue: n - 1) else { return .none }
+        switch id {
+        case "table.detail":
+            guard let row = table.selectedRow else { return .none }
+            modalPurpose = "Job \(row[0])"
+            modal = Modal(
+                title: "Job \(row[0])",
+                message: "Market: \(row[1])\nJob: \(row[2])\nStatus: \(row[3])\nReward: \(row[4])\nAge: \(row[5])",
+                buttons: [ModalButton("Close", kind: .cancel)])
+        case "table.clearFilter":
+            if table.handle(.escape, pageSize: tablePageSize) { return .redraw }
+            return dismissToasts()
+        case "form.edit": isEditingForm = true
+        case "form.validate": submitForm()
+        case "form.nextField": form.focus(on: form.focus + 1)
+        case "form.prevField": form.focus(on: form.focus - 1)
+        case "quit": return .quit
+        case "page1", "page2", "page3", "page4":
+            guard let n = Int(id.dropFirst(4)), let p = Page(rawValue: n - 1) else { return .none }
             page = p
-        case .tab: page = Page(rawValue: (page.rawValue + 1) % Page.allCases.count) ?? .overview
-        case .backTab:
+        case "nextPage": page = Page(rawValue: (page.rawValue + 1) % Page.allCases.count) ?? .overview
+        case "prevPage":
             page = Page(rawValue: (page.rawValue + Page.allCases.count - 1) % Page.allCases.count) ?? .overview
-        case .character("?"): help = HelpOverlay(hints: WidgetGallery.keyHints, title: "Keys")
-        case .character("m"):
+        case "help": help = HelpOverlay(hints: keys.helpEntries(), title: "Keys")
+        case "dialog":
             modalPurpose = "Refresh"
             modal = Modal.confirm(
                 title: "Refresh market data",
                 message: "Reload all markets and jobs from the chain? This takes a few seconds.", confirm: "Refresh")
-        case .character("d"):
+        case "unstake":
             modalPurpose = "Unstake"
             modal = Modal.confirm(
                 title: "Unstake 12.5 ETH",
                 message:
                     "This sends a transaction that requests unstaking 12.5 ETH from market 3. Jobs in progress keep their stake until they finish.",
                 confirm: "Send", dangerous: true)
-        case .character("t"):
+        case "toast":
             let sev = Severity.allCases[toasts.toasts.count % Severity.allCases.count]
             toasts.post(
                 "example \(sev.rawValue) message at tick \(ticks)", severity: sev, now: now, lifetime: .seconds(4))
-        case .escape:
-            guard toasts.current != nil else { return .none }
-            toasts.dismissAll()
+        case "dismiss":
+            return dismissToasts()
         default:
             return .none
         }
+        return .redraw
+    }
+
+    /// Table actions as the table widget's own keys.
+    static let tableKeys: [String: Key] = [
+        "table.down": .down, "table.up": .up, "table.pageDown": .pageDown, "table.pageUp": .pageUp,
+        "table.top": .home, "table.bottom": .end, "table.filter": .character("/"), "table.sort": .character("s"),
+        "table.reverseSort": .character("S"),
+    ]
+
+    private mutating func dismissToasts() -> ApplicationCommand {
+        guard toasts.current != nil else { return .none }
+        toasts.dismissAll()
         return .redraw
     }
 
@@ -335,7 +444,10 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         case .form: renderForm(into: &frame, area: parts[1], context: context)
         case .dialogs: renderDialogs(into: &frame, area: parts[1], context: context)
         }
-        StatusLine(toast: toasts.current, idleText: "ui-demo · seed \(seed) · press ? for keys").render(
+        StatusLine(
+            toast: toasts.current,
+            idleText: "ui-demo · seed \(seed)\(keys.readOnly ? " · read-only" : "") · press \(keyName("help")) for keys"
+        ).render(
             into: &frame, area: parts[2], context: context)
         KeyHintBar(hints: footerHints).render(into: &frame, area: parts[3], context: context)
         if let h = help { h.render(into: &frame, screen: all, context: context) }
@@ -455,13 +567,20 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         }
     }
 
+    /// The dialogs page's explanation, naming the keys as currently bound.
+    private var dialogsText: String {
+        var parts = ["\(keyName("dialog")) opens a dialog"]
+        if keys.contains("unstake") { parts.append(", \(keyName("unstake")) a dangerous one") }
+        parts.append(
+            " (focus starts on Cancel; \(keyName("dialog.prev"))/\(keyName("dialog.next")) move, \(keyName("dialog.activate")) activates, \(keyName("dialog.cancel")) cancels). \(keyName("toast")) posts a toast that expires after 4 ticks. \(keyName("help")) shows the help generated from the key table.\n\nToasts shown: \(toasts.toasts.count)."
+        )
+        return parts.joined()
+    }
+
     private func renderDialogs(into frame: inout Frame, area: Rect, context: RenderContext) {
         let rows = Layout.rows(area, [.fixed(8), .fixed(6), .min(6)])
         let inner = Box(title: "Dialogs and messages").render(into: &frame, area: rows[0], context: context)
-        TextView(
-            "m opens a dialog, d a dangerous one (focus starts on Cancel; ←/→ move, Enter activates, Esc cancels). t posts a toast that expires after 4 ticks. ? shows the help generated from the key hints.\n\nToasts shown: \(toasts.toasts.count).",
-            alignment: .left
-        ).render(into: &frame, area: inner, context: context)
+        TextView(dialogsText, alignment: .left).render(into: &frame, area: inner, context: context)
         let statusInner = Box(title: "Status line severities").render(into: &frame, area: rows[1], context: context)
         let samples = [
             (Severity.info, "new block 21,004,112 cached"), (.ok, "stake confirmed after 3 blocks"),
