@@ -469,15 +469,17 @@ public struct WidgetGallery: TerminalApplication, Sendable {
     private func renderOverview(into frame: inout Frame, area: Rect, context: RenderContext) {
         let cols = Layout.columns(area, [.proportional(3), .min(30)])
         let left = Layout.rows(cols[0], [.min(8), .fixed(7)])
-        let chartBox = Box(title: "Throughput & latency", info: "last \(throughput.count)s", focused: true)
-        let chartInner = chartBox.render(into: &frame, area: left[0], context: context)
-        let chartParts = Layout.rows(chartInner, [.proportional(1), .fixed(1)])
+        // The box says how much history the chart shows, which is what fits, not all that is kept.
+        let chartParts = Layout.rows(Box.inner(left[0]), [.proportional(1), .fixed(1)])
+        let shown = chartWidthSeconds(chartParts[0], context)
+        Box(title: "Throughput & latency", info: "last \(shown)s", focused: true)
+            .render(into: &frame, area: left[0], context: context)
         let chart = LineChart(
             series: [
                 ChartSeries(name: "proofs/min", values: throughput, role: .chart1),
                 ChartSeries(name: "latency s", values: latency, role: .chart2),
             ],
-            yRange: 0...100, unit: "", xLabels: ["-\(chartWidthSeconds(chartParts[0], context))s", "now"])
+            yRange: 0...100, unit: "", xLabels: ["-\(shown)s", "now"])
         chart.render(into: &frame, area: chartParts[0], context: context)
         chart.renderLegend(into: &frame, area: chartParts[1], context: context)
 
