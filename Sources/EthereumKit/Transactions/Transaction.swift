@@ -14,6 +14,18 @@ public struct AccessListEntry: Hashable, Sendable {
     var rlp: RLPItem { .list([.bytes(address.bytes), .list(storageKeys.map { .bytes($0) })]) }
 }
 
+/// The fields every transaction kind has, so `UnsignedTransaction` can read them without a switch each.
+public protocol TransactionFields: Hashable, Sendable {
+    /// The chain id the signature binds to; nil for a legacy transaction without EIP-155.
+    var protectedChainId: BigUInt? { get }
+    var nonce: UInt64 { get }
+    var gasLimit: BigUInt { get }
+    var to: Address? { get }
+    var value: BigUInt { get }
+    var data: [UInt8] { get }
+    var signingHash: [UInt8] { get }
+}
+
 /// A pre-EIP-2718 transaction, signed with EIP-155 replay protection when `chainId` is set.
 public struct LegacyTransaction: Hashable, Sendable {
     public var nonce: UInt64
@@ -144,61 +156,22 @@ public enum UnsignedTransaction: Hashable, Sendable {
         }
     }
 
-    public var signingHash: [UInt8] {
+    /// The transaction's fields, whatever its kind.
+    public var body: any TransactionFields {
         switch self {
-        case .legacy(let t): return t.signingHash
-        case .accessList(let t): return t.signingHash
-        case .eip1559(let t): return t.signingHash
+        case .legacy(let t): return t
+        case .accessList(let t): return t
+        case .eip1559(let t): return t
         }
     }
 
-    public var chainId: BigUInt? {
-        switch self {
-        case .legacy(let t): return t.chainId
-        case .accessList(let t): return t.chainId
-        case .eip1559(let t): return t.chainId
-        }
-    }
-
-    public var nonce: UInt64 {
-        switch self {
-        case .legacy(let t): return t.nonce
-        case .accessList(let t): return t.nonce
-        case .eip1559(let t): return t.nonce
-        }
-    }
-
-    public var to: Address? {
-        switch self {
-        case .legacy(let t): return t.to
-        case .accessList(let t): return t.to
-        case .eip1559(let t): return t.to
-        }
-    }
-
-    public var value: BigUInt {
-        switch self {
-        case .legacy(let t): return t.value
-        case .accessList(let t): return t.value
-        case .eip1559(let t): return t.value
-        }
-    }
-
-    public var data: [UInt8] {
-        switch self {
-        case .legacy(let t): return t.data
-        case .accessList(let t): return t.data
-        case .eip1559(let t): return t.data
-        }
-    }
-
-    public var gasLimit: BigUInt {
-        switch self {
-        case .legacy(let t): return t.gasLimit
-        case .accessList(let t): return t.gasLimit
-        case .eip1559(let t): return t.gasLimit
-        }
-    }
+    public var signingHash: [UInt8] { body.signingHash }
+    public var chainId: BigUInt? { body.protectedChainId }
+    public var nonce: UInt64 { body.nonce }
+    public var to: Address? { body.to }
+    public var value: BigUInt { body.value }
+    public var data: [UInt8] { body.data }
+    public var gasLimit: BigUInt { body.gasLimit }
 
     /// Signs with `key` (RFC 6979, low-s).
     public func sign(with key: PrivateKey) -> SignedTransaction {
@@ -260,4 +233,16 @@ public struct SignedTransaction: Hashable, Sendable {
     public func sender() throws(SignatureError) -> Address {
         try Secp256k1.recover(digest: transaction.signingHash, signature: signature)
     }
+}
+
+extension LegacyTransaction: TransactionFields {
+    public var protectedChainId: BigUInt? { chainId }
+}
+
+extension AccessListTransaction: TransactionFields {
+    public var protectedChainId: BigUInt? { chainId }
+}
+
+extension EIP1559Transaction: TransactionFields {
+    public var protectedChainId: BigUInt? { chainId }
 }
