@@ -1,6 +1,6 @@
 import ConsoleApp
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct VersionTests {
     @Test func binaryPrintsItsVersion() throws {

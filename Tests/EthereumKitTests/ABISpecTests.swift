@@ -8,7 +8,6 @@ func words(_ lines: String) -> [UInt8] {
     return (try? Hex.decode(hex)) ?? []
 }
 
-
 /// Examples from the Solidity ABI specification ("Examples" and "Use of Dynamic Types"), byte for byte.
 @Suite struct ABISpecExampleTests {
     func check(_ signature: String, _ values: [ABIValue], selector: String, body: String) throws {

@@ -28,7 +28,8 @@ public enum Python {
         do {
             return try JSONDecoder().decode(T.self, from: Data(out.utf8))
         } catch {
-            throw PythonError(description: "\(script) printed output that is not the expected JSON: \(error)\n\(out.prefix(2000))")
+            throw PythonError(
+                description: "\(script) printed output that is not the expected JSON: \(error)\n\(out.prefix(2000))")
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import TerminalKit
-import Testing
 import TestSupport
+import Testing
 
 /// Every widget on one board, presented through `VirtualTerminal` at each colour depth of the ladder and
 /// in ASCII, with the shipped dark theme reduced for that depth: the styled snapshot shows what the
@@ -50,7 +50,10 @@ import TestSupport
 
         let left = Box(title: "Form").render(into: &f, area: bottom[0], context: context)
         var form = Form(fields: [
-            .text(TextField(id: "amount", label: "Amount", kind: .number(unit: "ETH", minimum: "0", maximum: "10", decimals: 4))),
+            .text(
+                TextField(
+                    id: "amount", label: "Amount", kind: .number(unit: "ETH", minimum: "0", maximum: "10", decimals: 4))
+            ),
             .text(TextField(id: "reward", label: "Reward", placeholder: "0x…", kind: .address, required: true)),
             .choice(ChoiceField(id: "market", label: "Market", options: ["1 zkEVM", "2 SP1"])),
             .toggle(ToggleField(id: "auto", label: "Auto", isOn: true)),
