@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 status=0
+printf '\033[1m==> swift format lint\033[0m\n'
+swift format lint --recursive --strict Sources Tests || status=1
+
 printf '\033[1m==> swift test\033[0m\n'
 swift test 2>&1 | tee .build/swift-test.log || status=1
 # swift test can exit 0 when a test process crashed; the log tells.
