@@ -159,7 +159,7 @@ import Testing
         #expect(EIP191.hash(message: digest) == prefixed)
         let recovered = try Secp256k1.recover(digest: prefixed, signature: sig)
         // The contract compares with address(keccak(enclavePubKey64)).
-        let fromPubkey = Address(uncheckedBytes: Array(Keccak256.hash(enclave.publicKey.raw)[12...]))
+        let fromPubkey = try #require(Address(bytes: Array(Keccak256.hash(enclave.publicKey.raw)[12...])))
         #expect(recovered == fromPubkey)
         #expect(try EIP191.recoverSigner(message: digest, signature: sig) == enclave.address)
         // Signed for a different operator: recovers someone else.

@@ -25,7 +25,7 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
-    public init(uncheckedBytes: [UInt8]) {
+    init(uncheckedBytes: [UInt8]) {
         precondition(uncheckedBytes.count == 20, "an address has 20 bytes")
         bytes = uncheckedBytes
     }
