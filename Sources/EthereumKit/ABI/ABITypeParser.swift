@@ -96,18 +96,14 @@ public struct ABISignature: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Recursive-descent parser over UTF-8 bytes; nesting is limited so a hostile string cannot exhaust the stack.
-struct ABISignatureParser {
-    static let maxDepth = 64
-    let input: String
-    let bytes: [UInt8]
-    var pos = 0
+/// A cursor over the UTF-8 bytes of a text being parsed, with errors that point at a byte position.
+protocol ABITextCursor {
+    var input: String { get }
+    var bytes: [UInt8] { get }
+    var pos: Int { get set }
+}
 
-    init(_ input: String) {
-        self.input = input
-        self.bytes = Array(input.utf8)
-    }
-
+extension ABITextCursor {
     var atEnd: Bool { pos >= bytes.count }
     var peek: UInt8? { pos < bytes.count ? bytes[pos] : nil }
 
@@ -117,6 +113,19 @@ struct ABISignatureParser {
 
     mutating func skipSpaces() {
         while let c = peek, c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d { pos += 1 }
+    }
+}
+
+/// Recursive-descent parser over UTF-8 bytes; nesting is limited so a hostile string cannot exhaust the stack.
+struct ABISignatureParser: ABITextCursor {
+    static let maxDepth = 64
+    let input: String
+    let bytes: [UInt8]
+    var pos = 0
+
+    init(_ input: String) {
+        self.input = input
+        self.bytes = Array(input.utf8)
     }
 
     static func isIdentifierByte(_ c: UInt8) -> Bool {

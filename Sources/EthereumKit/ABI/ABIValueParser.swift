@@ -22,7 +22,7 @@ extension ABIValue {
     }
 }
 
-struct ABIValueTextParser {
+struct ABIValueTextParser: ABITextCursor {
     let input: String
     let bytes: [UInt8]
     var pos = 0
@@ -30,17 +30,6 @@ struct ABIValueTextParser {
     init(_ input: String) {
         self.input = input
         self.bytes = Array(input.utf8)
-    }
-
-    var atEnd: Bool { pos >= bytes.count }
-    var peek: UInt8? { pos < bytes.count ? bytes[pos] : nil }
-
-    func error(_ reason: String, at position: Int? = nil) -> ABIParseError {
-        ABIParseError(input: input, position: position ?? pos, reason: reason)
-    }
-
-    mutating func skipSpaces() {
-        while let c = peek, c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d { pos += 1 }
     }
 
     mutating func parseValue(_ type: ABIType, depth: Int) throws(ABIParseError) -> ABIValue {
