@@ -103,25 +103,7 @@ struct ABIEncoderCore {
         guard types.count == values.count else {
             throw ABIEncodingError(reason: "\(values.count) values for \(types.count) types")
         }
-        let start = out.count
-        var pending: [(Int, Int)] = []
-        for i in types.indices {
-            let t = types[i]
-            if t.isDynamic {
-                pending.append((i, out.count))
-                appendZeros(32)
-            } else {
-                do { try encode(t, values[i]) } catch {
-                    throw prefixed(error, .index(i))
-                }
-            }
-        }
-        for (i, slot) in pending {
-            patchWord(out.count - start, at: slot)
-            do { try encode(types[i], values[i]) } catch {
-                throw prefixed(error, .index(i))
-            }
-        }
+        try encodeHeadsAndTails(types: types, values: values) { .index($0) }
     }
 
     mutating func encodeTupleValues(_ tupleType: ABIType, types: [ABIType], values: [ABIValue]) throws(ABIEncodingError)
@@ -131,6 +113,14 @@ struct ABIEncoderCore {
                 reason: "a tuple \(tupleType.canonical) needs \(types.count) values, got \(values.count)")
         }
         let names = tupleType.componentNames
+        try encodeHeadsAndTails(types: types, values: values) { Self.field($0, names) }
+    }
+
+    /// The tuple layout: static components inline, a 32-byte offset slot for each dynamic one, then the
+    /// dynamic tails in order with their offsets patched in. `path` names component `i` in errors.
+    private mutating func encodeHeadsAndTails(
+        types: [ABIType], values: [ABIValue], path: (Int) -> ABIPath.Component
+    ) throws(ABIEncodingError) {
         let start = out.count
         var pending: [(Int, Int)] = []
         for i in types.indices {
@@ -139,12 +129,12 @@ struct ABIEncoderCore {
                 pending.append((i, out.count))
                 appendZeros(32)
             } else {
-                do { try encode(t, values[i]) } catch { throw prefixed(error, field(i, names)) }
+                do { try encode(t, values[i]) } catch { throw prefixed(error, path(i)) }
             }
         }
         for (i, slot) in pending {
             patchWord(out.count - start, at: slot)
-            do { try encode(types[i], values[i]) } catch { throw prefixed(error, field(i, names)) }
+            do { try encode(types[i], values[i]) } catch { throw prefixed(error, path(i)) }
         }
     }
 
@@ -164,7 +154,7 @@ struct ABIEncoderCore {
         }
     }
 
-    private func field(_ i: Int, _ names: [String]) -> ABIPath.Component {
+    private static func field(_ i: Int, _ names: [String]) -> ABIPath.Component {
         i < names.count && !names[i].isEmpty ? .field(names[i]) : .field(String(i))
     }
 
