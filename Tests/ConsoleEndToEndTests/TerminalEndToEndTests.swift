@@ -53,7 +53,10 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor("help closed") { !$0.contains("Help ─") && !$0.contains("Help -") }
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        let after = try tm.waitFor(text: "EXIT=0")
+        // The shell gets its screen back: the alternate screen where there is one, a cleared
+        // screen where there is none (linux, vt100).
+        #expect(!after.contains(Self.title) && !after.contains("Rows 2 of 500"), "\(term):\n\(after)")
     }
 
     @Test func copyReachesTheClipboardThroughTmux() throws {

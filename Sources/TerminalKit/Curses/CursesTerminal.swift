@@ -49,6 +49,8 @@ public final class CursesTerminal: Terminal {
     public let termName: String
     private let screen: OpaquePointer
     private let outputFD: Int32
+    /// The terminal has an alternate screen (smcup/rmcup) that gives the shell its screen back.
+    private let hasAlternateScreen: Bool
     private let window: UnsafeMutablePointer<WINDOW>
     private var shown: Frame?
     private var pairs: [PairKey: Int32] = [:]
@@ -98,6 +100,7 @@ public final class CursesTerminal: Terminal {
         }
         screen = scr
         outputFD = fileno(out)
+        hasAlternateScreen = kc_tigetstr("smcup") != nil
         set_term(scr)
         guard let w = kc_stdscr() else {
             endwin()
@@ -223,7 +226,18 @@ public final class CursesTerminal: Terminal {
     public func suspend() {
         guard !ended, !suspended else { return }
         suspended = true
+        clearIfNoAlternateScreen()
         endwin()
+    }
+
+    /// Without an alternate screen (linux, vt100) our last frame would stay under the shell's
+    /// prompt; clear it so the shell gets a clean screen.
+    private func clearIfNoAlternateScreen() {
+        guard !hasAlternateScreen else { return }
+        wclear(window)
+        wnoutrefresh(window)
+        doupdate()
+        shown = nil
     }
 
     public func resume() {
@@ -251,6 +265,7 @@ public final class CursesTerminal: Terminal {
     public func shutdown() {
         guard !ended else { return }
         ended = true
+        if !suspended { clearIfNoAlternateScreen() }
         curs_set(1)
         endwin()
         delscreen(screen)
