@@ -56,26 +56,37 @@ def _json_body(headers, raw: bytes, struct: bodies.Struct):
     """actix `web::Json<T>`: content type, JSON syntax and serde types; errors are plain-text 400s."""
     ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
     if not (ctype == "application/json" or ctype.endswith("+json")):
-        raise _Plain(plain(400, "Content type error"))
+        raise _Answer(plain(400, "Content type error"))
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Plain(plain(400, f"Json deserialize error: {exc}")) from exc
+        raise _Answer(plain(400, f"Json deserialize error: {exc}")) from exc
     try:
         return bodies.deserialize(value, struct)
     except bodies.DeserializeError as exc:
-        raise _Plain(plain(400, f"Json deserialize error: {exc}")) from exc
+        raise _Answer(plain(400, f"Json deserialize error: {exc}")) from exc
 
 
 def _query(query: str, name: str) -> str:
     """actix `web::Query<T>` with one required string field."""
     values = urllib.parse.parse_qs(query, keep_blank_values=True).get(name)
     if values is None:
-        raise _Plain(plain(400, f"Query deserialize error: missing field `{name}`"))
+        raise _Answer(plain(400, f"Query deserialize error: missing field `{name}`"))
     return values[0]
 
 
-class _Plain(Exception):
+def _validated_body(headers, raw: bytes, struct: bodies.Struct, rules, message: str = "Invalid payload"):
+    """A JSON body that also passes the handler's validator; a failed rule is a 400 envelope."""
+    parsed = _json_body(headers, raw, struct)
+    error = bodies.validate(parsed, rules)
+    if error:
+        raise _Answer(envelope(400, message, error))
+    return parsed
+
+
+class _Answer(Exception):
+    """Ends a handler early with `response` (a plain-text error or an envelope)."""
+
     def __init__(self, response: Response):
         super().__init__(response.status)
         self.response = response
@@ -106,22 +117,17 @@ class GeneratorApi:
             return Response(404, "", b"")
         try:
             return route(query, headers, body)
-        except _Plain as plain_error:
-            return plain_error.response
+        except _Answer as answer:
+            return answer.response
 
     # -- supervisord programs --------------------------------------------------------------------------------
 
-    def _program_body(self, headers, body) -> str | Response:
-        parsed = _json_body(headers, body, bodies.SUPERVISORD_INPUT)
-        error = bodies.validate(parsed, bodies.SUPERVISORD_RULES)
-        if error:
-            return envelope(400, "Invalid payload", error)
+    def _program_body(self, headers, body) -> str:
+        parsed = _validated_body(headers, body, bodies.SUPERVISORD_INPUT, bodies.SUPERVISORD_RULES)
         return parsed["program_name"]
 
     def start_program(self, query, headers, body):
         name = self._program_body(headers, body)
-        if isinstance(name, Response):
-            return name
         refusal = self._contract_validation()
         if refusal:
             return refusal
@@ -131,16 +137,12 @@ class GeneratorApi:
 
     def stop_program(self, query, headers, body):
         name = self._program_body(headers, body)
-        if isinstance(name, Response):
-            return name
         if not self.sim.set_program(name, "Stopped"):
             return envelope(500, "Error stopping the program")
         return envelope(200, "Program stopped")
 
     def restart_program(self, query, headers, body):
         name = self._program_body(headers, body)
-        if isinstance(name, Response):
-            return name
         refusal = self._contract_validation()
         if refusal:
             return refusal
@@ -224,10 +226,7 @@ class GeneratorApi:
         return None
 
     def config_setup(self, query, headers, body):
-        parsed = _json_body(headers, body, bodies.SETUP_BODY)
-        error = bodies.validate(parsed, bodies.SETUP_BODY_RULES)
-        if error:
-            return envelope(400, "Invalid payload", error)
+        parsed = _validated_body(headers, body, bodies.SETUP_BODY, bodies.SETUP_BODY_RULES)
         generators = parsed["generator_config"]
         if len(generators) > 1:
             return envelope(400, "Only one generator supported")
@@ -252,10 +251,7 @@ class GeneratorApi:
         return envelope(200, "Config done")
 
     def update_runtime_config(self, query, headers, body):
-        parsed = _json_body(headers, body, bodies.UPDATE_RUNTIME)
-        error = bodies.validate(parsed, bodies.UPDATE_RUNTIME_RULES)
-        if error:
-            return envelope(400, "Invalid payload", error)
+        parsed = _validated_body(headers, body, bodies.UPDATE_RUNTIME, bodies.UPDATE_RUNTIME_RULES)
         _, runtime = self.sim.config_snapshot()
         if runtime is None:
             return envelope(500, "There was an issue while updating the generator config file")
@@ -277,10 +273,7 @@ class GeneratorApi:
         return envelope(200, "Runtime config updated")
 
     def update_generator_config(self, query, headers, body):
-        parsed = _json_body(headers, body, bodies.UPDATE_GENERATOR)
-        error = bodies.validate(parsed, bodies.UPDATE_GENERATOR_RULES)
-        if error:
-            return envelope(400, "Invalid payload", error)
+        parsed = _validated_body(headers, body, bodies.UPDATE_GENERATOR, bodies.UPDATE_GENERATOR_RULES)
         if parsed["supported_markets"] is None:
             raise Drop()  # `supported_markets.as_ref().unwrap().len()`
         if len(parsed["supported_markets"]) > 1:
@@ -293,10 +286,7 @@ class GeneratorApi:
         return envelope(200, "Generator config updated")
 
     def fetch_public_keys(self, query, headers, body):
-        parsed = _json_body(headers, body, bodies.GET_PUBLIC_KEYS)
-        error = bodies.validate(parsed, bodies.GET_PUBLIC_KEYS_RULES)
-        if error:
-            return envelope(400, "Invalid payload", error)
+        parsed = _validated_body(headers, body, bodies.GET_PUBLIC_KEYS, bodies.GET_PUBLIC_KEYS_RULES)
         generators, _ = self.sim.config_snapshot()
         if generators is None:
             return envelope(500, "There was an issue while fetching the generator public key.")
@@ -312,18 +302,13 @@ class GeneratorApi:
     # -- signatures ------------------------------------------------------------------------------------------
 
     def sign_address(self, query, headers, body):
-        parsed = _json_body(headers, body, bodies.SIGN_ADDRESS)
-        error = bodies.validate(parsed, bodies.SIGN_ADDRESS_RULES)
-        if error:
-            return envelope(400, "Invalid payload", error)
+        parsed = _validated_body(headers, body, bodies.SIGN_ADDRESS, bodies.SIGN_ADDRESS_RULES)
         r, s, v = self.sim.key.sign_address(parse_address(parsed["address"]))
         return envelope(200, "Address signed", _rsv(r, s, v))
 
     def sign_attestation(self, query, headers, body):
-        parsed = _json_body(headers, body, bodies.SIGN_ATTESTATION)
-        error = bodies.validate(parsed, bodies.SIGN_ATTESTATION_RULES)
-        if error:
-            return envelope(400, "Invalid attestation", error)
+        parsed = _validated_body(
+            headers, body, bodies.SIGN_ATTESTATION, bodies.SIGN_ATTESTATION_RULES, "Invalid attestation")
         # The real handler splits on "x" and hex-decodes part [1]; a missing part or bad hex panics.
         parts = parsed["attestation"].split("x")
         if len(parts) < 2:
