@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // kalypso-console: a terminal console for Kalypso hardware operators.
 // Layering (arrows point down only): kalypso-console → ConsoleApp → TerminalKit;
-// kalypso-console → KalypsoKit (later) → EthereumKit. C shims sit at the bottom.
+// kalypso-console → KalypsoKit (later) → EthereumKit; every module → Basics. C shims sit at the bottom.
 import PackageDescription
 
 let package = Package(
@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "kalypso-console", targets: ["kalypso-console"]),
         .library(name: "EthereumKit", targets: ["EthereumKit"]),
         .library(name: "TerminalKit", targets: ["TerminalKit"]),
+        .library(name: "Basics", targets: ["Basics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,10 +26,12 @@ let package = Package(
         .target(name: "CSystem"),
 
         // Libraries
+        // Basics: what every module shares: the operator-error protocol, redaction, the line-aware JSON reader.
+        .target(name: "Basics"),
         .target(
             name: "EthereumKit",
-            dependencies: ["CSecp256k1", .product(name: "BigInt", package: "BigInt")]),
-        .target(name: "TerminalKit", dependencies: ["CNcursesw", "CSystem"]),
+            dependencies: ["Basics", "CSecp256k1", .product(name: "BigInt", package: "BigInt")]),
+        .target(name: "TerminalKit", dependencies: ["Basics", "CNcursesw", "CSystem"]),
         .target(name: "ConsoleApp", dependencies: ["TerminalKit"]),
 
         // Programs
@@ -47,6 +50,7 @@ let package = Package(
 
         // Tests
         .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(
             name: "EthereumKitTests",
             dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
