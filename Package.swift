@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // kalypso-console: a terminal console for Kalypso hardware operators.
 // Layering (arrows point down only): kalypso-console → ConsoleApp → TerminalKit;
-// kalypso-console → KalypsoKit (later) → EthereumKit; every module → Basics. C shims sit at the bottom.
+// kalypso-console → KalypsoKit → {EthereumKit, KalypsoStore}; every module → Basics. C shims sit at the bottom.
 import PackageDescription
 
 let package = Package(
@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // C shims
@@ -32,13 +34,26 @@ let package = Package(
             name: "EthereumKit",
             dependencies: ["Basics", "CSecp256k1", .product(name: "BigInt", package: "BigInt")]),
         .target(name: "TerminalKit", dependencies: ["Basics", "CNcursesw", "CSystem"]),
+        // KalypsoStore: the SQLite database (GRDB): migrations, the transaction journal, the cache tables.
+        .target(
+            name: "KalypsoStore",
+            dependencies: ["Basics", .product(name: "GRDB", package: "GRDB.swift")]),
+        // KalypsoKit: config, keys, the transaction pipeline, operator API, enclave client, sync.
+        .target(
+            name: "KalypsoKit",
+            dependencies: [
+                "Basics", "EthereumKit", "KalypsoStore", "CSystem",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
         .target(name: "ConsoleApp", dependencies: ["TerminalKit"]),
 
         // Programs
         .executableTarget(
             name: "kalypso-console",
             dependencies: [
-                "ConsoleApp", "TerminalKit", "EthereumKit", "CSystem",
+                "ConsoleApp", "TerminalKit", "EthereumKit", "KalypsoKit", "KalypsoStore", "Basics", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -51,6 +66,14 @@ let package = Package(
         // Tests
         .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(
+            name: "KalypsoStoreTests", dependencies: ["KalypsoStore", "TestSupport"]),
+        .testTarget(
+            name: "KalypsoKitTests",
+            dependencies: [
+                "KalypsoKit", "KalypsoStore", "EthereumKit", "Basics", "TestSupport",
+                .product(name: "BigInt", package: "BigInt"),
+            ]),
         .testTarget(
             name: "EthereumKitTests",
             dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
