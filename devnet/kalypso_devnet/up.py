@@ -201,8 +201,9 @@ def onboard(generation: str, rpc_url: str, deployment, config: dict, urls: dict)
         raise UpError(f"--onboard needs the Generation {generation} scenario, which this checkout lacks")
     market = next(m.id for m in deployment.markets.values() if m.kind == "private")
     operator = dev_account(C.OPERATOR).address
+    # The config's rpcWs goes to the enclave as ws_url: the simulator checks it as the real client does.
     client.configure(urls["generator"], operator, market, "0x" + bytes(dev_account(C.GAS_KEY).key).hex(), rpc_url,
-                     config, deployment.chain_id, deployment.start_block)
+                     config, deployment.chain_id, deployment.start_block, ws_url=config["rpcWs"])
     _driver(module, generation, rpc_url, deployment).onboard_operator(client.key_provider(urls), market=market)
     client.start_programs(urls["generator"])
     return market

@@ -99,6 +99,17 @@ def deploy_common(rpc: Rpc, d: Deployment):
         second.transact(admin, "transfer", addr, 1_000 * TOKEN_UNIT)
 
 
+def enclave_ws_url(rpc_url: str) -> str:
+    """The `rpcWs` written for the devnet: rpc_url with the scheme "wss" (http://127.0.0.1:8545 ->
+    wss://127.0.0.1:8545). The devnet has no WebSocket server; the value exists because the generator
+    client refuses a ws_url that does not contain "wss" (spec §5.4.2, §9.2), so a client that sends rpcWs
+    as the enclave's ws_url must get one it accepts. The enclave simulator checks that rule and reads the
+    chain at http_url, never at ws_url; a WebSocket client pointed at it finds nothing."""
+    if "://" not in rpc_url:
+        return "wss://" + rpc_url
+    return "wss" + rpc_url[rpc_url.index("://"):]
+
+
 def write_config(path, deployment: Deployment, enclave_urls: dict | None = None, rpc_url: str = "http://127.0.0.1:8545",
                  rpc_ws: str | None = None, network_name: str = "Kalypso devnet") -> dict:
     """Write kalypso-config.json (the SDK's KalspsoConfig keys plus the console's own, spec §1) for
@@ -116,7 +127,7 @@ def write_config(path, deployment: Deployment, enclave_urls: dict | None = None,
         "networkName": network_name,
         "chainId": deployment.chain_id,
         "rpcHttp": rpc_url,
-        "rpcWs": rpc_ws or ("ws" + rpc_url[4:] if rpc_url.startswith("http") else rpc_url),
+        "rpcWs": rpc_ws or enclave_ws_url(rpc_url),
         "generation": gen,
         "logStartBlock": deployment.start_block,
         "readOnly": False,
