@@ -20,6 +20,8 @@ from ..rpc import Contract, Rpc, deploy as deploy_artifact, dev_account
 
 TOKEN_UNIT = 10**18
 USDC_UNIT = 10**6
+# EntityKeyRegistry's constructor `_generation`: which key-registrar function the build has.
+EKR_GENERATION = {"A": 1, "B": 2}
 
 
 @dataclass
@@ -83,14 +85,16 @@ def deploy_contract(rpc: Rpc, d: Deployment, role: str, artifact: str, *args, ac
 
 def deploy_common(rpc: Rpc, d: Deployment):
     """Tokens, AttestationVerifier, EntityKeyRegistry and MockVerifier, plus token balances for the
-    dev accounts (operator, other provers, requester, gas key)."""
+    dev accounts (operator, other provers, requester, gas key). The EntityKeyRegistry is built for
+    `d.generation` (addGeneratorRegistry on A, addProverManager on B)."""
     admin = dev_account(C.ADMIN)
     staking = deploy_contract(rpc, d, "stakingToken", "common/Token", "Marlin POND (devnet)", "POND", 18, 10**9 * TOKEN_UNIT)
     payment = deploy_contract(rpc, d, "paymentToken", "common/Token", "USD Coin (devnet)", "USDC", 6, 10**9 * USDC_UNIT)
     second = deploy_contract(rpc, d, "stakeToken2", "common/Token", "Wrapped Ether (devnet)", "WETH", 18, 10**6 * TOKEN_UNIT)
     av = deploy_contract(rpc, d, "attestationVerifier", "common/AttestationVerifier",
                          [tuple(C.VERIFIER_PCRS)], [public_key64(C.VERIFIER_PRIVATE_KEY)], admin.address)
-    deploy_contract(rpc, d, "entityKeyRegistry", "common/EntityKeyRegistry", av.address, admin.address, [])
+    deploy_contract(rpc, d, "entityKeyRegistry", "common/EntityKeyRegistry", av.address, admin.address, [],
+                    EKR_GENERATION[d.generation])
     deploy_contract(rpc, d, "mockVerifier", "common/MockVerifier")
     for who in (C.OPERATOR, *C.OTHER_PROVERS, C.REQUESTER, C.TOKEN_FAUCET):
         addr = dev_account(who).address
