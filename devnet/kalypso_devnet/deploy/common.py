@@ -38,7 +38,8 @@ class Market:
 @dataclass
 class Deployment:
     """Where everything landed: contract addresses by role name, the artifact (contract) name behind
-    each, markets, and the block range of the deployment (logStartBlock = start_block)."""
+    each, markets, the block range of the deployment (logStartBlock = start_block) and the deploy
+    options the generation used, defaults included (e.g. Gen A {"slash_events": "sdk", ...})."""
     generation: str
     chain_id: int
     start_block: int
@@ -46,6 +47,7 @@ class Deployment:
     addresses: dict[str, str] = field(default_factory=dict)
     artifacts: dict[str, str] = field(default_factory=dict)
     markets: dict[int, Market] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
 
     def add(self, role: str, contract: Contract, artifact: str):
         self.addresses[role] = contract.address
@@ -63,12 +65,13 @@ class Deployment:
         return {"generation": self.generation, "chainId": self.chain_id, "startBlock": self.start_block,
                 "endBlock": self.end_block, "addresses": self.addresses, "artifacts": self.artifacts,
                 "markets": {str(k): vars(m) | {"prover_pcrs": [p.hex() for p in m.prover_pcrs] if m.prover_pcrs else None}
-                            for k, m in self.markets.items()}}
+                            for k, m in self.markets.items()},
+                "options": dict(self.options)}
 
     @classmethod
     def from_json(cls, d: dict) -> "Deployment":
         out = cls(d["generation"], d["chainId"], d["startBlock"], d.get("endBlock", 0),
-                  dict(d["addresses"]), dict(d["artifacts"]))
+                  dict(d["addresses"]), dict(d["artifacts"]), options=dict(d.get("options", {})))
         for k, m in d.get("markets", {}).items():
             pcrs = tuple(bytes.fromhex(p) for p in m["prover_pcrs"]) if m.get("prover_pcrs") else None
             out.markets[int(k)] = Market(m["id"], m["kind"], m["verifier"], m.get("tee_verifier"), pcrs)
