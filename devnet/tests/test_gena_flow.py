@@ -342,3 +342,25 @@ def test_kalypso_config_for_generation_a(gena_session, tmp_path):
     assert [m.kind for m in sorted(d.markets.values(), key=lambda m: m.id)] == ["private", "public", "tee", "other-image"]
     assert cfg["markets"]["2"]["teeVerifier"] == d.addresses["teeVerifier"]
     assert cfg["logStartBlock"] == d.start_block
+
+
+def test_deploy_cli_passes_generation_a_options(gena: GenA, tmp_path):
+    """python -m kalypso_devnet.deploy --slash-events/--ask-variant reach the contracts and the deployment JSON
+    (which the scenario CLI reads); an option of the other generation is refused before anything is sent."""
+    import json as _json
+    import subprocess
+    import sys
+    from kalypso_devnet.deploy import Deployment
+    devnet = Path(__file__).resolve().parents[1]
+    out = tmp_path / "deployment.json"
+    run = subprocess.run([sys.executable, "-m", "kalypso_devnet.deploy", "--rpc", gena.rpc.url, "--generation", "A",
+                          "--slash-events", "sepolia", "--out", str(out)], cwd=devnet, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    d = Deployment.from_json(_json.loads(out.read_text()))
+    assert d.options == {"slash_events": "sepolia", "ask_variant": "sdk"}
+    a = GenA.attach(gena.rpc, d)
+    expect_empty(a.pm.call, "treasuryCollection")  # ask_variant stayed "sdk"
+    refused = subprocess.run([sys.executable, "-m", "kalypso_devnet.deploy", "--rpc", gena.rpc.url, "--generation",
+                              "B", "--slash-events", "sdk"], cwd=devnet, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--slash-events is not an option of Generation B" in refused.stderr
