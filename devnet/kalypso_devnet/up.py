@@ -1,5 +1,5 @@
-"""One command for a seeded local Kalypso network: `devnet/up [--generation A|B] [--config PATH] [--live]
-[--console] [--show-dev-keys] [--ready-file PATH]`.
+"""One command for a seeded local Kalypso network: `devnet/up [--generation A|B] [--slash-events sdk|sepolia]
+[--config PATH] [--live] [--console] [--show-dev-keys] [--ready-file PATH]`.
 
 Starts the JSON-RPC node on a free port, deploys a full network of the chosen generation, starts the enclave
 simulator, writes kalypso-config.json, seeds the network with the scenario (and keeps feeding it with --live),
@@ -133,13 +133,14 @@ def enclave_ready(run_dir: Path, enclave: Child) -> dict:
 
 # -- the network: deploy, config, seed ---------------------------------------------------------------------
 
-def deploy_network(generation: str, rpc_url: str):
-    """devnet-b's deploy framework (with devnet-a's Generation A plugged in when present)."""
+def deploy_network(generation: str, rpc_url: str, **options):
+    """devnet-b's deploy framework (with devnet-a's Generation A plugged in when present); `options` are the
+    generation's deploy options (Gen A: slash_events)."""
     from .deploy import GENERATIONS, deploy
     if generation not in GENERATIONS:
         raise UpError(f"Generation {generation} cannot be deployed: this checkout has no deploy for it "
                       f"(available: {', '.join(sorted(GENERATIONS)) or 'none'})")
-    return deploy(rpc_url, generation=generation)
+    return deploy(rpc_url, generation=generation, **options)
 
 
 def write_network_config(path: Path, deployment, enclave_urls: dict, rpc_url: str) -> dict:
@@ -201,8 +202,9 @@ def onboard(generation: str, rpc_url: str, deployment, config: dict, urls: dict)
         raise UpError(f"--onboard needs the Generation {generation} scenario, which this checkout lacks")
     market = next(m.id for m in deployment.markets.values() if m.kind == "private")
     operator = dev_account(C.OPERATOR).address
+    # The config's rpcWs goes to the enclave as ws_url: the simulator checks it as the real client does.
     client.configure(urls["generator"], operator, market, "0x" + bytes(dev_account(C.GAS_KEY).key).hex(), rpc_url,
-                     config, deployment.chain_id, deployment.start_block)
+                     config, deployment.chain_id, deployment.start_block, ws_url=config["rpcWs"])
     _driver(module, generation, rpc_url, deployment).onboard_operator(client.key_provider(urls), market=market)
     client.start_programs(urls["generator"])
     return market
@@ -259,6 +261,7 @@ def summary(deployment, rpc_url: str, enclave_info: dict, config_path: Path, key
         "config": str(config_path),
         "contracts": dict(deployment.addresses),
         "markets": {str(m.id): m.kind for m in deployment.markets.values()},
+        "deployOptions": dict(deployment.options),
         "enclave": {"generatorClient": urls["generator"], "attestation": urls["attestation"],
                     "attestationVerifier": urls["verifier"], "control": urls["control"],
                     "enclaveAddress": enclave_info.get("enclave_address")},
@@ -291,6 +294,8 @@ def render(info: dict, show_dev_keys: bool = False) -> str:
               "  contracts:"]
     lines += [f"    {role:<{w - 2}}{addr}" for role, addr in info["contracts"].items()]
     lines.append("  markets: " + ", ".join(f"{k} ({v})" for k, v in info["markets"].items()))
+    if info.get("deployOptions"):
+        lines.append("  deploy options: " + ", ".join(f"{k}={v}" for k, v in info["deployOptions"].items()))
     if info.get("onboardedMarket") is not None:
         lines.append(f"  our operator is onboarded into market {info['onboardedMarket']}; listener and prover run")
     lines.append("  logs: " + ", ".join(f"{k}: {v}" for k, v in info["logs"].items()))
@@ -342,6 +347,9 @@ def run_console(config_path: Path, stop: threading.Event) -> int:
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog="devnet/up", description=__doc__.split("\n\n")[0])
     p.add_argument("--generation", choices=("A", "B"), default="B", help="contract generation (default B)")
+    p.add_argument("--slash-events", choices=("sdk", "sepolia"),
+                   help="Generation A: what a slash logs: sdk = ProofNotGenerated and the stake Transfer only (the SDK "
+                        "1.0.57 build, default); sepolia = also StakeSlashed (the deployed Arbitrum Sepolia build)")
     p.add_argument("--config", default=str(RUN_DIR / "kalypso-config.json"),
                    help="where to write kalypso-config.json (default devnet/run/kalypso-config.json)")
     p.add_argument("--live", action="store_true", help="keep feeding the network with new activity")
@@ -359,6 +367,8 @@ def parse_args(argv=None):
     p.add_argument("--enclave-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for the enclave simulator (e.g. --enclave-arg=--benchmark-shape=B)")
     args = p.parse_args(argv)
+    if args.slash_events is not None and args.generation != "A":
+        p.error("--slash-events is a Generation A option (use --generation A)")
     base = Path(os.environ.get("KALYPSO_UP_CWD") or os.getcwd())
     args.config = str(base / args.config)
     args.run_dir = str(base / args.run_dir)
@@ -396,7 +406,8 @@ def main(argv=None) -> int:
         children.append(enclave)
         rpc_url = node_url(node)
         enclave_info = enclave_ready(run_dir, enclave)
-        deployment = deploy_network(args.generation, rpc_url)
+        deployment = deploy_network(args.generation, rpc_url,
+                                    **({"slash_events": args.slash_events} if args.slash_events else {}))
         config = write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
         key_file = write_operator_key(run_dir)
         seeded = False if args.no_seed else seed(args.generation, rpc_url, deployment, args.rounds)

@@ -63,6 +63,10 @@ def test_entity_key_registry(chain, common):
     with pytest.raises(Reverted) as e:
         erk.transact(OP, "whitelistImageUsingPcrs", fam, encode_pcrs(C.PROVER_PCRS))
     assert e.value.selector == "0xe2517d3f" and e.value.args_ == (OP.address, KEY_REGISTER_ROLE)
+    # a Generation B registry: addGeneratorRegistry (Gen A's) is absent, reverting with empty data
+    with pytest.raises(Reverted) as e:
+        erk.transact(ADMIN, "addGeneratorRegistry", ADMIN.address)
+    assert e.value.raw == b""
     erk.transact(ADMIN, "addProverManager", ADMIN.address)   # the admin plays the ProverManager here
     rc = erk.transact(ADMIN, "whitelistImageUsingPcrs", fam, encode_pcrs(C.PROVER_PCRS))
     assert erk.events(rc, "EnclaveImageAddedToFamily")[0]["imageId"] == image_id(C.PROVER_PCRS)

@@ -103,6 +103,24 @@ def test_config_setup_gas_key_rule(sim, rpc, node, deployment):
     assert (ans.status, ans.json["message"]) == (200, "Runtime config updated")
 
 
+def test_config_rpc_ws_is_a_ws_url_the_enclave_accepts(sim, node, deployment, tmp_path):
+    """kalypso-config.json's rpcWs, sent as the enclave's ws_url, passes the generator client's rule
+    (spec §5.4.2: it must contain "wss"); the old ws:// value did not."""
+    from kalypso_devnet.deploy import write_config
+    cfg = write_config(tmp_path / "kalypso-config.json", deployment, rpc_url=node.url)
+    assert cfg["rpcWs"] == "wss://" + node.url.split("://", 1)[1]
+    operator = dev_account(C.OPERATOR).address
+    gas = "0x" + bytes(dev_account(C.GAS_KEY).key).hex()
+    ok = request(sim.urls()["generator"], "POST", "/api/generatorConfigSetup",
+                 setup_body(operator, cfg["rpcHttp"], gas, ws_url=cfg["rpcWs"]))
+    assert (ok.status, ok.json) == (200, {"message": "Config done", "data": None})
+    old = request(sim.urls()["generator"], "POST", "/api/generatorConfigSetup",
+                  setup_body(operator, cfg["rpcHttp"], gas, ws_url="ws" + node.url[4:]))
+    assert (old.status, old.json) == (400, {"message": "Invalid payload", "data": "ws_url: wss url is required"})
+    ans = request(sim.urls()["generator"], "PUT", "/api/updateRuntimeConfig", {"ws_url": cfg["rpcWs"]})
+    assert (ans.status, ans.json["message"]) == (200, "Runtime config updated")
+
+
 def test_start_refused_when_key_not_registered(sim, node, deployment):
     operator = dev_account(C.OPERATOR).address
     body = setup_body(operator, node.url, "0x" + bytes(dev_account(C.GAS_KEY).key).hex(),

@@ -61,7 +61,8 @@ def test_operator_selectors_of_the_spec():
             "0x0479d644"} <= gr
     assert {"0x79c76e1a", "0x89885049", "0x207d6629", "0x6da6779b", "0x24760807", "0xf8a9482f", "0x6c8df518",
             "0x4d46712d", "0x317593d2", "0x877c86fb", "0x9751bbd3", "0x661de5ac", "0x70538fca"} <= pm
-    # the extraData createAsk of contracts master (spec §0.3) is offered too
+    # the extraData createAsk of contracts master (spec §0.3) is compiled in; it answers only in a deployment
+    # with ask_variant="master" (test_gena_market)
     assert "0x" + keccak(text="createAsk((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes,bytes)")[:4].hex() in pm
 
 

@@ -105,6 +105,26 @@ def gena(gena_session, gena_node) -> GenA:
     assert rpc.revert(snap) is True
 
 
+def variant(a: GenA, **options) -> GenA:
+    """A second Generation A deployment with deploy `options` on the same node, inside the test's
+    snapshot (so it is reverted with the rest of the test)."""
+    return GenA.attach(a.rpc, deploy(a.rpc.url, generation="A", **options))
+
+
+def log_names(a: GenA, rc) -> list[tuple[str, str]]:
+    """Every log of a receipt as (emitter role, event name), in order: the exact event list a client
+    watching these contracts would see. Topics are matched against the compiled ABIs of the deployment's
+    contracts; an unknown log shows as its topic0."""
+    from kalypso_devnet.rpc import signature
+    names = {}
+    for role, address in a.d.addresses.items():
+        for e in a.d.contract(a.rpc, role).abi:
+            if e.get("type") == "event":
+                names[(address.lower(), topic(signature(e)))] = (role, e["name"])
+    return [names.get((lg["address"].lower(), lg["topics"][0]), (lg["address"], lg["topics"][0]))
+            for lg in rc["logs"]]
+
+
 def now_ms(rpc) -> int:
     return rpc.timestamp() * 1000
 
@@ -216,6 +236,7 @@ def test_appendix_a_generation_a_sequence(gena: GenA):
     assert one(pm, rc, "ProofCreated")["proof"] == proof
     assert pm.call("getAskState", ask_id) == 4  # COMPLETE
     assert pm.call("claimableAmount", OP.address) == cost
+    assert pm.call("claimableAmount", REQ.address) == reward - cost  # the requester's remainder waits too
     reg = gr.call("generatorRegistry", OP.address)
     assert (reg[3], reg[4]) == (0, 0)  # compute and stake locks released
     expect("OnlyAssignedAsksCanBeProved", pm.transact, GAS, "submitProof", ask_id, proof)
@@ -321,3 +342,25 @@ def test_kalypso_config_for_generation_a(gena_session, tmp_path):
     assert [m.kind for m in sorted(d.markets.values(), key=lambda m: m.id)] == ["private", "public", "tee", "other-image"]
     assert cfg["markets"]["2"]["teeVerifier"] == d.addresses["teeVerifier"]
     assert cfg["logStartBlock"] == d.start_block
+
+
+def test_deploy_cli_passes_generation_a_options(gena: GenA, tmp_path):
+    """python -m kalypso_devnet.deploy --slash-events/--ask-variant reach the contracts and the deployment JSON
+    (which the scenario CLI reads); an option of the other generation is refused before anything is sent."""
+    import json as _json
+    import subprocess
+    import sys
+    from kalypso_devnet.deploy import Deployment
+    devnet = Path(__file__).resolve().parents[1]
+    out = tmp_path / "deployment.json"
+    run = subprocess.run([sys.executable, "-m", "kalypso_devnet.deploy", "--rpc", gena.rpc.url, "--generation", "A",
+                          "--slash-events", "sepolia", "--out", str(out)], cwd=devnet, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    d = Deployment.from_json(_json.loads(out.read_text()))
+    assert d.options == {"slash_events": "sepolia", "ask_variant": "sdk"}
+    a = GenA.attach(gena.rpc, d)
+    expect_empty(a.pm.call, "treasuryCollection")  # ask_variant stayed "sdk"
+    refused = subprocess.run([sys.executable, "-m", "kalypso_devnet.deploy", "--rpc", gena.rpc.url, "--generation",
+                              "B", "--slash-events", "sdk"], cwd=devnet, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--slash-events is not an option of Generation B" in refused.stderr

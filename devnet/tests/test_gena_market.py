@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from eth_abi import decode
 from eth_utils import keccak
 
 from kalypso_devnet import constants as C
 from kalypso_devnet.attestation import Enclave, encode_pcrs
-from kalypso_devnet.deploy.gen_a import CREATE_ASK, CREATE_ASK_WITH_EXTRA, SLASHING_PENALTY, GenA, market_metadata
+from kalypso_devnet.deploy.gen_a import (CREATE_ASK, CREATE_ASK_WITH_EXTRA, MARKET_CREATION_COST, SLASHING_PENALTY,
+                                        GenA, market_metadata)
+from kalypso_devnet.reductions import EXPONENT, intended_utilization, reduction, total_after
 from kalypso_devnet.rpc import dev_account
 
 from test_gena_flow import (E18, GAS, ME, OP, OTHER, REQ, USDC, expect, expect_empty, expect_panic,  # noqa: F401
-                            gena, gena_node, gena_session, now_ms, one, register_and_stake)
+                            gena, gena_node, gena_session, log_names, now_ms, one, register_and_stake, variant)
 
 ADMIN = dev_account(C.ADMIN)
 TREASURY = dev_account(C.TREASURY)
@@ -58,6 +61,14 @@ def test_observed_behaviour_of_the_real_bytecode(gena: GenA):
     assert one(a.gr, rc, "IncreasedCompute")["compute"] == 0
     # intendToReduceStake above the total stake: Panic(0x11)
     expect_panic(0x11, a.gr.transact, OP, "intendToReduceStake", 100 * E18 + 1)
+    # updateEncryptionKey checks registration before the market: an unregistered caller gets
+    # CannotBeZero() even for a public market or an unknown market id
+    expect("CannotBeZero", a.gr.transact, OTHER, "updateEncryptionKey", a.market("public").id, att,
+           enc.sign_operator(att, OTHER.address))
+    expect("CannotBeZero", a.gr.transact, OTHER, "updateEncryptionKey", a.pm.call("marketCounter"), att,
+           enc.sign_operator(att, OTHER.address))
+    expect("PublicMarketsDontNeedKey", a.gr.transact, OP, "updateEncryptionKey", a.market("public").id, att,
+           enc.sign_operator(att, OP.address))
     # deregister by an address that never registered succeeds
     rc = a.gr.transact(OTHER, "deregister", OTHER.address)
     assert one(a.gr, rc, "DeregisteredGenerator")["generator"] == OTHER.address
@@ -78,8 +89,8 @@ def test_ask_states_expiry_and_cancel(gena: GenA):
     before = a.payment.call("balanceOf", REQ.address)
     rc = a.pm.transact(REQ, CREATE_ASK, (m, 2 * USDC, bn + 5, 5, 0, REQ.address, b"x"), 1, b"secret", b"acl")
     ev = one(a.pm, rc, "AskCreated")
-    # public market: not private, the ACL is not emitted (ProofMarketplace._createAsk)
-    assert (ev["hasPrivateInputs"], ev["secret_data"], ev["acl"]) == (False, b"secret", b"")
+    # public market: neither the secret nor the ACL is logged (ProofMarketplace._createAsk)
+    assert (ev["hasPrivateInputs"], ev["secret_data"], ev["acl"]) == (False, b"", b"")
     ask_id = ev["askId"]
     assert a.pm.call("getAskState", ask_id) == 1  # CREATE
     expect("OnlyExpiredAsksCanBeCancelled", a.pm.transact, REQ, "cancelAsk", ask_id)
@@ -87,14 +98,41 @@ def test_ask_states_expiry_and_cancel(gena: GenA):
     assert a.pm.call("getAskState", ask_id) == 2  # UNASSIGNED: expiry passed (block numbers)
     rc = a.pm.transact(OTHER, "cancelAsk", ask_id)
     assert one(a.pm, rc, "AskCancelled")["askId"] == ask_id
-    assert a.payment.call("balanceOf", REQ.address) == before  # full refund to refundAddress
+    # the full reward is credited to refundAddress, not transferred: only AskCancelled is logged
+    assert log_names(a, rc) == [("proofMarketplace", "AskCancelled")]
+    assert a.payment.call("balanceOf", REQ.address) == before - 2 * USDC
+    assert a.pm.call("claimableAmount", REQ.address) == 2 * USDC
     assert a.pm.call("getAskState", ask_id) == 4
+    rc = a.pm.transact(OTHER, "flush", REQ.address)
+    assert log_names(a, rc) == [("paymentToken", "Transfer")]
+    assert a.payment.call("balanceOf", REQ.address) == before
+    assert a.pm.call("claimableAmount", REQ.address) == 0
+
+
+def test_sdk_build_has_no_master_extras(gena: GenA):
+    """The default deployment is the SDK 1.0.57 / deployed build: no createAsk with extraData and no
+    treasuryCollection(); like functions the contract lacks, both revert with empty data."""
+    a = gena
+    assert a.d.options == {"slash_events": "sdk", "ask_variant": "sdk"}
+    m = a.market("private").id
+    a.payment.transact(REQ, "approve", a.pm.address, 10 * USDC)
+    bn, asks = a.rpc.block_number(), a.pm.call("askCounter")
+    expect_empty(a.pm.transact, REQ, CREATE_ASK_WITH_EXTRA, (m, USDC, bn + 10, 5, 0, REQ.address, b"x"), 1, b"s",
+                 b"acl", b"ext")
+    expect_empty(a.pm.call, "treasuryCollection")
+    assert a.pm.call("askCounter") == asks
+    rc = a.pm.transact(REQ, CREATE_ASK, (m, USDC, bn + 10, 5, 0, REQ.address, b"x"), 1, b"s", b"acl")
+    ev = one(a.pm, rc, "AskCreated")
+    assert (ev["hasPrivateInputs"], ev["secret_data"], ev["acl"]) == (True, b"s", b"acl")
+    # and its EntityKeyRegistry is Generation A's: addProverManager is Generation B's
+    expect_empty(a.ekr.transact, ADMIN, "addProverManager", ADMIN.address)
 
 
 def test_ask_with_extra_data_and_private_acl(gena: GenA):
-    """The master-branch createAsk with extraData emits the 5-field AskCreated (spec §0.3); a private
-    market emits the ACL."""
-    a = gena
+    """ask_variant="master": the master-branch createAsk with extraData emits the 5-field AskCreated
+    (spec §0.3); a private market emits the ACL."""
+    a = variant(gena, ask_variant="master")
+    assert a.d.options["ask_variant"] == "master"
     m = a.market("private").id
     a.payment.transact(REQ, "approve", a.pm.address, 10 * USDC)
     bn = a.rpc.block_number()
@@ -105,6 +143,30 @@ def test_ask_with_extra_data_and_private_acl(gena: GenA):
     rc = a.pm.transact(REQ, CREATE_ASK, (m, USDC, bn + 10, 5, 0, REQ.address, b"x"), 1, b"s", b"acl")
     ev = one(a.pm, rc, "AskCreated")
     assert (ev["hasPrivateInputs"], ev["acl"]) == (True, b"acl")
+    # a public market logs neither secret nor ACL in the 5-field shape either; extraData is logged
+    pub = a.market("public").id
+    rc = a.pm.transact(REQ, CREATE_ASK_WITH_EXTRA, (pub, USDC, bn + 10, 5, 0, REQ.address, b"x"), 1, b"s", b"acl",
+                       b"ext")
+    lg = rc["logs"][-1]
+    assert lg["topics"][2] == "0x" + "00" * 32
+    assert decode(["bytes", "bytes", "bytes"], bytes.fromhex(lg["data"][2:])) == (b"", b"", b"ext")
+    assert a.pm.call("treasuryCollection") == 0  # no platform fee configured
+
+
+def test_create_marketplace_logs_the_fee_transfer_first(gena: GenA):
+    """The creation fee is transferred before the families are written and the market is logged."""
+    a = gena
+    a.payment.transact(ADMIN, "approve", a.pm.address, 2 * MARKET_CREATION_COST)
+    rc = a.pm.transact(ADMIN, "createMarketplace", market_metadata("pub", "public"), a.d.addresses["mockVerifier"],
+                       E18, encode_pcrs((bytes(48),) * 3), encode_pcrs((bytes(48),) * 3))
+    assert log_names(a, rc) == [("paymentToken", "Transfer"), ("proofMarketplace", "MarketplaceCreated")]
+    fee = a.payment.events(rc, "Transfer")[0]
+    assert (fee["sender"], fee["receiver"], fee["value"]) == (ADMIN.address, TREASURY.address, MARKET_CREATION_COST)
+    rc = a.pm.transact(ADMIN, "createMarketplace", market_metadata("priv", "private"), a.d.addresses["mockVerifier"],
+                       E18, encode_pcrs(C.OTHER_PROVER_PCRS), encode_pcrs((bytes(48),) * 3))
+    names = log_names(a, rc)
+    assert names[0] == ("paymentToken", "Transfer") and names[-1] == ("proofMarketplace", "MarketplaceCreated")
+    assert ("entityKeyRegistry", "EnclaveImageAddedToFamily") in names[1:-1]
 
 
 def test_market_activation_delay(gena: GenA):
@@ -146,8 +208,13 @@ def test_insufficient_stake_and_compute(gena: GenA):
     assert a.gr.call("generatorRegistry", OP.address)[4] == SLASHING_PENALTY["public"]  # stakeLocked
 
 
-def test_discard_request_slashes_to_treasury(gena: GenA):
-    a = gena
+# What a slash logs (spec §9.1): the SDK 1.0.57 build ProofNotGenerated and the stake token's Transfer only;
+# the Arbitrum Sepolia build also StakeSlashed. Neither logs ComputeLockReleased nor a refund Transfer.
+SDK_SLASH_LOGS = [("proofMarketplace", "ProofNotGenerated"), ("stakingToken", "Transfer")]
+SEPOLIA_SLASH_LOGS = SDK_SLASH_LOGS + [("generatorRegistry", "StakeSlashed")]
+
+
+def _discard(a: GenA):
     m, ask_id = public_task(a)
     a.pm.transact(ME, "assignTask", ask_id, OP.address, b"")
     expect("OnlyGeneratorCanDiscardRequest", a.pm.transact, OTHER, "discardRequest", ask_id)
@@ -156,12 +223,33 @@ def test_discard_request_slashes_to_treasury(gena: GenA):
     rc = a.pm.transact(OP, "discardRequest", ask_id)
     penalty = SLASHING_PENALTY["public"]
     assert one(a.pm, rc, "ProofNotGenerated")["askId"] == ask_id
-    assert one(a.gr, rc, "StakeSlashed") == {"generator": OP.address, "stake": penalty, "_block": int(rc["blockNumber"], 16)}
+    slashed = one(a.staking, rc, "Transfer")
+    assert (slashed["sender"], slashed["receiver"], slashed["value"]) == (a.gr.address, TREASURY.address, penalty)
     assert a.staking.call("balanceOf", TREASURY.address) - tre_before == penalty
-    assert a.payment.call("balanceOf", REQ.address) - req_before == 3 * USDC
+    # the requester's reward is credited, paid by flush
+    assert a.payment.call("balanceOf", REQ.address) == req_before
+    assert a.pm.call("claimableAmount", REQ.address) == 3 * USDC
     reg = a.gr.call("generatorRegistry", OP.address)
     assert (reg[1], reg[3], reg[4]) == (100 * E18 - penalty, 0, 0)
+    assert a.gr.call("generatorInfoPerMarket", OP.address, m)[4] == 0  # activeRequests
     expect("ShouldBeInAssignedState", a.pm.transact, OP, "discardRequest", ask_id)
+    a.pm.transact(OTHER, "flush", REQ.address)
+    assert a.payment.call("balanceOf", REQ.address) - req_before == 3 * USDC
+    return rc
+
+
+def test_discard_request_slashes_to_treasury(gena: GenA):
+    rc = _discard(gena)
+    assert log_names(gena, rc) == SDK_SLASH_LOGS
+
+
+def test_discard_request_on_the_sepolia_build_logs_stake_slashed(gena: GenA):
+    a = variant(gena, slash_events="sepolia")
+    assert a.d.options["slash_events"] == "sepolia"
+    rc = _discard(a)
+    assert log_names(a, rc) == SEPOLIA_SLASH_LOGS
+    assert one(a.gr, rc, "StakeSlashed") == {"generator": OP.address, "stake": SLASHING_PENALTY["public"],
+                                             "_block": int(rc["blockNumber"], 16)}
 
 
 def test_missed_deadline_is_slashed_by_anyone(gena: GenA):
@@ -176,9 +264,29 @@ def test_missed_deadline_is_slashed_by_anyone(gena: GenA):
     expect("OnlyAssignedAsksCanBeProved", a.pm.transact, GAS, "submitProof", ask_id, b"late")
     before = a.staking.call("balanceOf", OTHER.address)
     rc = a.pm.transact(OTHER, "slashGenerator", ask_id, OTHER.address)
-    assert one(a.gr, rc, "StakeSlashed")["stake"] == SLASHING_PENALTY["public"]
+    assert log_names(a, rc) == SDK_SLASH_LOGS
     assert a.staking.call("balanceOf", OTHER.address) - before == SLASHING_PENALTY["public"]
+    assert a.pm.call("claimableAmount", REQ.address) == 3 * USDC  # the reward, for the requester to flush
     assert a.pm.call("getAskState", ask_id) == 4
+
+
+def test_proof_remainder_is_credited_to_the_requester(gena: GenA):
+    """After a proof the operator's cost and the rest of the reward both wait in claimableAmount."""
+    a = gena
+    m, ask_id = public_task(a, reward=3 * USDC, cost=2 * USDC)
+    a.pm.transact(ME, "assignTask", ask_id, OP.address, b"")
+    before = a.payment.call("balanceOf", REQ.address)
+    rc = a.pm.transact(GAS, "submitProof", ask_id, b"proof")
+    assert log_names(a, rc) == [("generatorRegistry", "StakeLockReleased"), ("generatorRegistry", "ComputeLockReleased"),
+                                ("proofMarketplace", "ProofCreated")]
+    assert a.payment.call("balanceOf", REQ.address) == before
+    assert (a.pm.call("claimableAmount", REQ.address), a.pm.call("claimableAmount", OP.address)) == (USDC, 2 * USDC)
+    rc = a.pm.transact(OTHER, "flush", REQ.address)
+    assert log_names(a, rc) == [("paymentToken", "Transfer")]
+    assert a.payment.call("balanceOf", REQ.address) - before == USDC
+    # nothing left: flush succeeds and moves nothing (no zero-value Transfer)
+    rc = a.pm.transact(OTHER, "flush", REQ.address)
+    assert rc["logs"] == []
 
 
 def test_exit_waits_for_active_requests(gena: GenA):
@@ -202,7 +310,8 @@ def test_stake_and_compute_reduction_rules(gena: GenA):
     a = gena
     register_and_stake(a, compute=8, stake=100 * E18)
     expect("ReduceComputeRequestNotInPlace", a.gr.transact, OP, "decreaseDeclaredCompute")
-    expect("ExceedsAcceptableRange", a.gr.transact, OP, "intendToReduceCompute", 0)
+    expect("CannotBeZero", a.gr.transact, OP, "intendToReduceCompute", 0)
+    expect("CannotBeZero", a.gr.transact, OP, "intendToReduceStake", 0)
     rc = a.gr.transact(OP, "intendToReduceCompute", 2)
     assert one(a.gr, rc, "RequestComputeDecrease")["intendedUtilization"] == 750_000_000_000_000_000
     expect("RequestAlreadyInPlace", a.gr.transact, OP, "intendToReduceCompute", 1)
@@ -222,6 +331,47 @@ def test_stake_and_compute_reduction_rules(gena: GenA):
     # joined compute cannot be reduced away
     a.gr.transact(OP, "joinMarketplace", a.market("public").id, 5, 1, 10, False, b"", b"")
     expect("ExceedsAcceptableRange", a.gr.transact, OP, "intendToReduceCompute", 1)
+
+
+def test_reductions_round_down_like_the_real_contract(gena: GenA):
+    """Observed on the real Generation A contract: declared 11, intendToReduceCompute(6), then
+    decreaseDeclaredCompute() leaves 4 (the utilisation is stored rounded down); unstake likewise pays
+    more than asked. Expected values: the issue's observation and kalypso_devnet.reductions."""
+    a = gena
+    assert reduction(11, 6).new_total == 4 and reduction(11, 6).released == 7  # the helper agrees with the chain
+    register_and_stake(a, compute=11, stake=0)
+    rc = a.gr.transact(OP, "intendToReduceCompute", 6)
+    assert one(a.gr, rc, "RequestComputeDecrease")["intendedUtilization"] == 5 * EXPONENT // 11
+    assert a.gr.call("generatorRegistry", OP.address)[8] == intended_utilization(11, 6)
+    a.mine(1)
+    rc = a.gr.transact(OP, "decreaseDeclaredCompute")
+    assert one(a.gr, rc, "DecreaseCompute")["compute"] == 7
+    assert a.gr.call("generatorRegistry", OP.address)[6] == 4
+
+    # stake: an odd total so that the rounding shows in the payout
+    total, asked = 7 * E18 + 3, 2 * E18
+    expected = reduction(total, asked)
+    assert expected.released > asked  # the case under test: pays more than asked
+    a.staking.transact(OP, "approve", a.gr.address, total)
+    a.gr.transact(OP, "stake", OP.address, total)
+    rc = a.gr.transact(OP, "intendToReduceStake", asked)
+    assert one(a.gr, rc, "RequestStakeDecrease")["intendedUtilization"] == expected.utilization
+    a.mine(1)
+    before = a.staking.call("balanceOf", OTHER.address)
+    rc = a.gr.transact(OP, "unstake", OTHER.address)
+    assert one(a.gr, rc, "RemovedStake")["amount"] == expected.released
+    assert a.staking.call("balanceOf", OTHER.address) - before == expected.released
+    assert a.gr.call("generatorRegistry", OP.address)[1] == expected.new_total == total - expected.released
+    assert expected.released - asked <= total // EXPONENT  # "up to totalStake/1e18 wei more"
+
+    # a stake added between the two steps is part of the payout base (step 2 reads the total again)
+    a.gr.transact(OP, "intendToReduceStake", E18)
+    u = a.gr.call("generatorRegistry", OP.address)[7]
+    a.staking.transact(OP, "approve", a.gr.address, E18)
+    a.gr.transact(OP, "stake", OP.address, E18)
+    now = a.gr.call("generatorRegistry", OP.address)[1]
+    rc = a.gr.transact(OP, "unstake", OP.address)
+    assert one(a.gr, rc, "RemovedStake")["amount"] == now - total_after(now, u)
 
 
 def test_reward_address_and_compute_increase(gena: GenA):

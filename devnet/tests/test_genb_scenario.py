@@ -59,7 +59,7 @@ def test_deployment_json_roundtrip_and_config(tmp_path, node, deployment):
     on_disk = json.loads((tmp_path / "kalypso-config.json").read_text())
     assert on_disk == cfg
     assert cfg["generation"] == "B" and cfg["chainId"] == 31337 and cfg["rpcHttp"] == node.url
-    assert cfg["rpcWs"] == "ws" + node.url[4:]
+    assert cfg["rpcWs"] == "wss" + node.url[4:]  # the generator client refuses a ws_url without "wss"
     assert cfg["generator_registry"] == deployment.addresses["proverManager"]
     assert cfg["operator"] == OP.address
     assert cfg["markets"]["3"]["teeVerifier"] == deployment.addresses["teeVerifier3"]

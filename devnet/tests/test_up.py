@@ -80,11 +80,17 @@ def _wait_gone(pids, timeout):
 def test_up_starts_writes_config_and_stops(tmp_path, generation):
     if generation not in GENERATIONS:
         pytest.skip(f"Generation {generation} deploy is not in this checkout")
-    proc, info, config_path, log = _start(tmp_path, "--generation", generation)
+    # Generation A also runs with the non-default slash build, to see the flag reach the deployment.
+    flags = ["--slash-events", "sepolia"] if generation == "A" else []
+    proc, info, config_path, log = _start(tmp_path, "--generation", generation, *flags)
     try:
         cfg = json.loads(config_path.read_text())
         assert cfg["generation"] == generation and cfg["chainId"] == 31337
         assert cfg["rpcHttp"] == info["rpcHttp"]
+        # nothing serves WebSocket; rpcWs is there for the enclave, which refuses a ws_url without "wss"
+        assert cfg["rpcWs"] == "wss" + cfg["rpcHttp"][len("http"):]
+        assert info["deployOptions"] == ({"slash_events": "sepolia", "ask_variant": "sdk"} if generation == "A"
+                                         else {"claim_variant": "both"})
         for key in ADDRESS_KEYS:
             assert _rpc(cfg["rpcHttp"], "eth_getCode", cfg[key], "latest") not in ("0x", "0x0"), key
         for market in cfg["markets"].values():
@@ -229,6 +235,15 @@ def test_up_console_with_config_command_runs_it_and_stops_after(tmp_path, monkey
             _kill_group(proc)
     assert (tmp_path / "console-args").read_text().split() == ["--config", str(config_path)]
     assert _wait_gone(list(info["children"].values()), 5)
+
+
+def test_slash_events_is_a_generation_a_flag(capsys):
+    from kalypso_devnet.up import parse_args
+    assert parse_args(["--generation", "A", "--slash-events", "sepolia"]).slash_events == "sepolia"
+    assert parse_args(["--generation", "A"]).slash_events is None  # the deploy default (sdk)
+    with pytest.raises(SystemExit) as e:
+        parse_args(["--slash-events", "sepolia"])  # Generation B by default
+    assert e.value.code == 2 and "--slash-events is a Generation A option" in capsys.readouterr().err
 
 
 def test_mirror_listener_follows_the_simulated_programs():

@@ -27,8 +27,10 @@ for _letter, _mod in (("A", "gen_a"), ("B", "gen_b")):
 
 def deploy(rpc_url: str, generation: str = "B", **options) -> Deployment:
     """Deploy the common contracts and those of `generation` ("A" or "B") from the dev admin account.
-    On a fresh node (same accounts, same order) the addresses are always the same. `options` go to the
-    generation's deploy (Gen B: claim_variant="both" | "sdk" | "arbitrum-one")."""
+    On a fresh node (same accounts, same order) the addresses are always the same, whatever the options.
+    `options` go to the generation's deploy, which records them in `Deployment.options`:
+    Gen A slash_events="sdk" | "sepolia", ask_variant="sdk" | "master";
+    Gen B claim_variant="both" | "sdk" | "arbitrum-one"."""
     if generation not in GENERATIONS:
         raise ValueError(f"unknown or unavailable generation {generation!r} (have {sorted(GENERATIONS)})")
     rpc = Rpc(rpc_url)

@@ -20,6 +20,8 @@ from ..rpc import Contract, Rpc, deploy as deploy_artifact, dev_account
 
 TOKEN_UNIT = 10**18
 USDC_UNIT = 10**6
+# EntityKeyRegistry's constructor `_generation`: which key-registrar function the build has.
+EKR_GENERATION = {"A": 1, "B": 2}
 
 
 @dataclass
@@ -36,7 +38,8 @@ class Market:
 @dataclass
 class Deployment:
     """Where everything landed: contract addresses by role name, the artifact (contract) name behind
-    each, markets, and the block range of the deployment (logStartBlock = start_block)."""
+    each, markets, the block range of the deployment (logStartBlock = start_block) and the deploy
+    options the generation used, defaults included (e.g. Gen A {"slash_events": "sdk", ...})."""
     generation: str
     chain_id: int
     start_block: int
@@ -44,6 +47,7 @@ class Deployment:
     addresses: dict[str, str] = field(default_factory=dict)
     artifacts: dict[str, str] = field(default_factory=dict)
     markets: dict[int, Market] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
 
     def add(self, role: str, contract: Contract, artifact: str):
         self.addresses[role] = contract.address
@@ -61,12 +65,13 @@ class Deployment:
         return {"generation": self.generation, "chainId": self.chain_id, "startBlock": self.start_block,
                 "endBlock": self.end_block, "addresses": self.addresses, "artifacts": self.artifacts,
                 "markets": {str(k): vars(m) | {"prover_pcrs": [p.hex() for p in m.prover_pcrs] if m.prover_pcrs else None}
-                            for k, m in self.markets.items()}}
+                            for k, m in self.markets.items()},
+                "options": dict(self.options)}
 
     @classmethod
     def from_json(cls, d: dict) -> "Deployment":
         out = cls(d["generation"], d["chainId"], d["startBlock"], d.get("endBlock", 0),
-                  dict(d["addresses"]), dict(d["artifacts"]))
+                  dict(d["addresses"]), dict(d["artifacts"]), options=dict(d.get("options", {})))
         for k, m in d.get("markets", {}).items():
             pcrs = tuple(bytes.fromhex(p) for p in m["prover_pcrs"]) if m.get("prover_pcrs") else None
             out.markets[int(k)] = Market(m["id"], m["kind"], m["verifier"], m.get("tee_verifier"), pcrs)
@@ -83,20 +88,33 @@ def deploy_contract(rpc: Rpc, d: Deployment, role: str, artifact: str, *args, ac
 
 def deploy_common(rpc: Rpc, d: Deployment):
     """Tokens, AttestationVerifier, EntityKeyRegistry and MockVerifier, plus token balances for the
-    dev accounts (operator, other provers, requester, gas key)."""
+    dev accounts (operator, other provers, requester, gas key). The EntityKeyRegistry is built for
+    `d.generation` (addGeneratorRegistry on A, addProverManager on B)."""
     admin = dev_account(C.ADMIN)
     staking = deploy_contract(rpc, d, "stakingToken", "common/Token", "Marlin POND (devnet)", "POND", 18, 10**9 * TOKEN_UNIT)
     payment = deploy_contract(rpc, d, "paymentToken", "common/Token", "USD Coin (devnet)", "USDC", 6, 10**9 * USDC_UNIT)
     second = deploy_contract(rpc, d, "stakeToken2", "common/Token", "Wrapped Ether (devnet)", "WETH", 18, 10**6 * TOKEN_UNIT)
     av = deploy_contract(rpc, d, "attestationVerifier", "common/AttestationVerifier",
                          [tuple(C.VERIFIER_PCRS)], [public_key64(C.VERIFIER_PRIVATE_KEY)], admin.address)
-    deploy_contract(rpc, d, "entityKeyRegistry", "common/EntityKeyRegistry", av.address, admin.address, [])
+    deploy_contract(rpc, d, "entityKeyRegistry", "common/EntityKeyRegistry", av.address, admin.address, [],
+                    EKR_GENERATION[d.generation])
     deploy_contract(rpc, d, "mockVerifier", "common/MockVerifier")
     for who in (C.OPERATOR, *C.OTHER_PROVERS, C.REQUESTER, C.TOKEN_FAUCET):
         addr = dev_account(who).address
         staking.transact(admin, "transfer", addr, 1_000_000 * TOKEN_UNIT)
         payment.transact(admin, "transfer", addr, 1_000_000 * USDC_UNIT)
         second.transact(admin, "transfer", addr, 1_000 * TOKEN_UNIT)
+
+
+def enclave_ws_url(rpc_url: str) -> str:
+    """The `rpcWs` written for the devnet: rpc_url with the scheme "wss" (http://127.0.0.1:8545 ->
+    wss://127.0.0.1:8545). The devnet has no WebSocket server; the value exists because the generator
+    client refuses a ws_url that does not contain "wss" (spec §5.4.2, §9.2), so a client that sends rpcWs
+    as the enclave's ws_url must get one it accepts. The enclave simulator checks that rule and reads the
+    chain at http_url, never at ws_url; a WebSocket client pointed at it finds nothing."""
+    if "://" not in rpc_url:
+        return "wss://" + rpc_url
+    return "wss" + rpc_url[rpc_url.index("://"):]
 
 
 def write_config(path, deployment: Deployment, enclave_urls: dict | None = None, rpc_url: str = "http://127.0.0.1:8545",
@@ -116,7 +134,7 @@ def write_config(path, deployment: Deployment, enclave_urls: dict | None = None,
         "networkName": network_name,
         "chainId": deployment.chain_id,
         "rpcHttp": rpc_url,
-        "rpcWs": rpc_ws or ("ws" + rpc_url[4:] if rpc_url.startswith("http") else rpc_url),
+        "rpcWs": rpc_ws or enclave_ws_url(rpc_url),
         "generation": gen,
         "logStartBlock": deployment.start_block,
         "readOnly": False,

@@ -1,12 +1,13 @@
 """Generation A ("GeneratorRegistry") on top of the common contracts (spec §0.2, §8.1 wiring order).
 
     from kalypso_devnet.deploy import deploy
-    d = deploy("http://127.0.0.1:8545", generation="A")
+    d = deploy("http://127.0.0.1:8545", generation="A")   # options: slash_events=..., ask_variant=...
     a = GenA.attach(rpc, d)                       # Contract wrappers + the matching-engine enclave
     a.gr.call("generatorRegistry", operator)
 
-Deploys GeneratorRegistry(stakingToken, EntityKeyRegistry) and ProofMarketplace(paymentToken,
-MARKET_CREATION_COST, treasury, GeneratorRegistry, EntityKeyRegistry), wires them like
+Deploys GeneratorRegistry(stakingToken, EntityKeyRegistry, emitStakeSlashed) and
+ProofMarketplace(paymentToken, MARKET_CREATION_COST, treasury, GeneratorRegistry, EntityKeyRegistry,
+masterExtras), wires them like
 kalypso-contracts `helpers/setup.ts rawSetup` (GR.initialize, PMP.initialize, KEY_REGISTER_ROLE for
 both through addGeneratorRegistry/grantRole, UPDATER_ROLE for the admin, matching-engine image + key),
 then creates the demo markets and mines past their activation block (asks need
@@ -26,22 +27,35 @@ selectors, events, custom errors (raw_revert: byte-identical revert data) and ch
 Generation A contracts for what operators and dashboards touch (tests/test_gena_abi.py lists what is
 skipped: the UUPS functions). Differences on purpose:
 * No UUPS proxies; `initialize` is the deployer's one-time wiring call (`InvalidInitialization()` after).
-* `intendToReduceStake(stakeToReduce)` / `intendToReduceCompute(computeToReduce)` take the amount to
-  reduce (the SDK ABI's names; spec §9 item 2) and store it as a utilisation rounded UP, so the later
-  `decreaseDeclaredCompute` is exact and `unstake` pays the amount or at most totalStake/1e18 wei less.
-  The "request already pending" test of intendToReduceStake reads the compute utilisation (spec §9 item 3).
 * Time is `block.number`; one block between a reduction request and its execution (the devnet's
   eth_call/estimateGas run in the pending block, so the very next transaction already qualifies).
 * `updateEncryptionKey` on a public market reverts `PublicMarketsDontNeedKey()` (spec: "same checks as
   the key part of join"); without the flag, `joinMarketplace` checks nothing about the enclave (spec §9.1).
-* Emits `StakeSlashed` (deployed Arbitrum Sepolia build, spec §0.3) and both `AskCreated` shapes: the
-  4-field one from `createAsk(ask, secretType, privateInputs, acl)`, the 5-field one from the overload
-  with `extraData` (raw_log, same topic0 as contracts master).
 * `submitProofForInvalidInputs` accepts an EIP-191 signature over keccak256(abi.encode(askId, proverData))
   by a key verified in the market's IVS or prover family (spec §5.5); `relayBatchAssignTasks` one over
   keccak256(abi.encode(askIds, generators, newAcls)) by the matching-engine key.
 * Unknown ids behave as observed on the real bytecode (spec §9.1): `marketData`/`listOfAsk` revert with
   empty data, `getAskState`/`discardRequest`/`submitProof`/`createAsk` with Panic(0x32).
+
+Faithful to the real Generation A build (not differences, listed because clients get them wrong):
+* `intendToReduceStake(stakeToReduce)` / `intendToReduceCompute(computeToReduce)` take the amount to
+  reduce (the SDK ABI's names; spec §9 item 2; 0 reverts `CannotBeZero()`) and store a utilisation
+  rounded DOWN: declared 11 reduced by 6 leaves 4, and `unstake` pays up to totalStake/1e18 wei more
+  than asked (kalypso_devnet.reductions computes both). The "request already pending" test of
+  intendToReduceStake reads the compute utilisation (spec §9 item 3).
+* Every refund to a requester (the rest of the reward after a proof, a discarded or slashed task, a
+  cancelled ask) and the treasury's fees are credited to `claimableAmount` and paid by `flush`.
+* A public market's `AskCreated` carries empty `secret_data` and `acl`.
+
+Deploy options (recorded in `Deployment.options`):
+* `slash_events="sdk"` (default): `discardRequest`/`slashGenerator` log only `ProofNotGenerated` and the
+  stake token's `Transfer`, like the SDK 1.0.57 build; `"sepolia"`: also `StakeSlashed` after the
+  Transfer, as the deployed Arbitrum Sepolia build is reported to do (spec §0.3, §9.1). Neither logs
+  `ComputeLockReleased` on a slash: read the state from the registry's getters, not from these events.
+* `ask_variant="sdk"` (default): only `createAsk(ask, secretType, privateInputs, acl)` and the 4-field
+  `AskCreated`; `"master"`: also the contracts-master overload with `extraData` and its 5-field
+  `AskCreated` (raw_log, same topic0 as master), and the devnet's `treasuryCollection()` total. Without
+  it those two revert with empty data, like functions the contract lacks.
 """
 from __future__ import annotations
 
@@ -132,17 +146,28 @@ def _create_market(rpc: Rpc, d: Deployment, pm: Contract, admin, kind: str, veri
     return m
 
 
-def deploy(rpc: Rpc, d: Deployment) -> None:
-    """Deploy and wire the Generation A contracts and markets onto the common ones in `d`."""
+SLASH_EVENTS = {"sdk": False, "sepolia": True}      # -> GeneratorRegistry(_emitStakeSlashed)
+ASK_VARIANTS = {"sdk": False, "master": True}       # -> ProofMarketplace(_masterExtras)
+
+
+def deploy(rpc: Rpc, d: Deployment, slash_events: str = "sdk", ask_variant: str = "sdk") -> None:
+    """Deploy and wire the Generation A contracts and markets onto the common ones in `d` (options in
+    the module doc). The options change constructor arguments only: the addresses stay the same."""
+    if slash_events not in SLASH_EVENTS:
+        raise ValueError(f"slash_events must be one of {sorted(SLASH_EVENTS)}, not {slash_events!r}")
+    if ask_variant not in ASK_VARIANTS:
+        raise ValueError(f"ask_variant must be one of {sorted(ASK_VARIANTS)}, not {ask_variant!r}")
+    d.options.update(slash_events=slash_events, ask_variant=ask_variant)
     admin = dev_account(C.ADMIN)
     treasury = dev_account(C.TREASURY).address
     a = d.addresses
     ekr = d.contract(rpc, "entityKeyRegistry")
     payment = d.contract(rpc, "paymentToken")
 
-    gr = deploy_contract(rpc, d, "generatorRegistry", GR_ARTIFACT, a["stakingToken"], a["entityKeyRegistry"])
+    gr = deploy_contract(rpc, d, "generatorRegistry", GR_ARTIFACT, a["stakingToken"], a["entityKeyRegistry"],
+                         SLASH_EVENTS[slash_events])
     pm = deploy_contract(rpc, d, "proofMarketplace", PMP_ARTIFACT, a["paymentToken"], MARKET_CREATION_COST,
-                         treasury, gr.address, a["entityKeyRegistry"])
+                         treasury, gr.address, a["entityKeyRegistry"], ASK_VARIANTS[ask_variant])
 
     gr.transact(admin, "initialize", admin.address, pm.address)
     pm.transact(admin, "initialize", admin.address)
@@ -171,4 +196,5 @@ def deploy(rpc: Rpc, d: Deployment) -> None:
 
 
 __all__ = ["deploy", "GenA", "matching_engine_enclave", "market_metadata", "MARKET_CREATION_COST",
-           "SLASHING_PENALTY", "GR_ARTIFACT", "PMP_ARTIFACT", "CREATE_ASK", "CREATE_ASK_WITH_EXTRA"]
+           "SLASHING_PENALTY", "GR_ARTIFACT", "PMP_ARTIFACT", "CREATE_ASK", "CREATE_ASK_WITH_EXTRA", "SLASH_EVENTS",
+           "ASK_VARIANTS"]

@@ -52,6 +52,7 @@ def deploy(rpc: Rpc, d: Deployment, claim_variant: str = "both"):
     only); the other one reverts with empty data, like a deployment without it (spec §2.10)."""
     if claim_variant not in CLAIM_VARIANTS:
         raise ValueError(f"claim_variant must be one of {sorted(CLAIM_VARIANTS)}, not {claim_variant!r}")
+    d.options["claim_variant"] = claim_variant
     admin = dev_account(C.ADMIN)
     treasury = dev_account(C.TREASURY).address
     a = d.addresses

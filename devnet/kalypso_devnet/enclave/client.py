@@ -55,13 +55,13 @@ def key_provider(urls: dict):
 
 
 def configure(generator_url: str, operator: str, market: int, gas_key: str, rpc_url: str, contracts: dict,
-              chain_id: int, start_block: int) -> None:
+              chain_id: int, start_block: int, ws_url: str | None = None) -> None:
     """Spec §2.4 / §5.4.2: generatorConfigSetup for one operator and one market. `contracts` holds the SDK's
     kalypso-config.json keys (payment_token, staking_token, attestation_verifier, entity_registry,
-    proof_market_place, generator_registry)."""
+    proof_market_place, generator_registry); `ws_url` defaults to rpc_url with the scheme "wss"."""
     runtime = {
         # The real client dials ws_url and insists on "wss"; the simulator reads balances at http_url.
-        "ws_url": "wss" + rpc_url[rpc_url.index("://"):] if "://" in rpc_url else "wss://" + rpc_url,
+        "ws_url": ws_url or ("wss" + rpc_url[rpc_url.index("://"):] if "://" in rpc_url else "wss://" + rpc_url),
         "http_url": rpc_url, "private_key": gas_key, "start_block": max(1, start_block), "chain_id": chain_id,
         **{k: contracts[k] for k in ("payment_token", "staking_token", "attestation_verifier", "entity_registry",
                                      "proof_market_place", "generator_registry")},

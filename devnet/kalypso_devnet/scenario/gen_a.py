@@ -2,7 +2,7 @@
 private, TEE and other-image markets; every private join with its own made-up enclave key), a requester
 creating asks, the matching engine assigning them (to our OPERATOR too, once it has joined a market),
 proofs submitted, some tasks discarded or missed and slashed after the deadline, expired asks
-cancelled, some rewards flushed and some left claimable. Same shape as scenario/gen_b.py:
+cancelled, some rewards and refunds flushed and some left claimable. Same shape as scenario/gen_b.py:
 
     s = GenAScenario(rpc_url, deployment)           # deployment from kalypso_devnet.deploy.deploy(..., "A")
     s.setup()                                        # other generators (idempotent)
@@ -10,6 +10,9 @@ cancelled, some rewards flushed and some left claimable. Same shape as scenario/
     s.run_forever(interval=5)                        # keep feeding a live demo
 
     python -m kalypso_devnet.scenario.gen_a --rpc http://127.0.0.1:8545 --deployment deployment.json [--forever]
+
+The deployment's options (Deployment.options, e.g. slash_events="sdk" | "sepolia") decide what the
+contracts log; the scenario drives both builds the same way and reports the options in `.options`.
 
 Our OPERATOR is NOT registered by default (the console's onboarding does that); `onboard_operator(...)`
 runs the Appendix A sequence for it in tests and demos. Generation A counts time in block numbers, so
@@ -98,6 +101,8 @@ class GenAScenario:
         self.rpc = Rpc(rpc_url) if isinstance(rpc_url, str) else rpc_url
         self.d = deployment
         self.a = GenA.attach(self.rpc, deployment)
+        # Deployment JSON written before the options were recorded has none: the deploy defaults then.
+        self.options = {"slash_events": "sdk", "ask_variant": "sdk"} | dict(deployment.options)
         self.rng = random.Random(seed)
         self.prove_operator_tasks = prove_operator_tasks
         self.slash_operator = slash_operator
@@ -291,11 +296,13 @@ class GenAScenario:
             self._advance(ask_id)
 
     def flush_rewards(self):
+        """Now and then a generator flushes its earnings, or the requester its refunds (remainders of
+        rewards, discarded, slashed and cancelled asks all wait in claimableAmount)."""
         plan = self.rng.choice(PLANS)
-        addr = dev_account(plan.account).address
-        if self.rng.random() < 0.3 and self.a.pm.call("claimableAmount", addr) > 0:
-            self.a.pm.transact(dev_account(plan.account), "flush", addr)
-            self.stats.flushed += 1
+        for who in (dev_account(plan.account), self.requester):
+            if self.rng.random() < 0.3 and self.a.pm.call("claimableAmount", who.address) > 0:
+                self.a.pm.transact(who, "flush", who.address)
+                self.stats.flushed += 1
 
     def step(self, asks: int | None = None):
         self.create_asks(self.rng.randint(1, 3) if asks is None else asks)
@@ -341,6 +348,7 @@ def main(argv=None):
     with open(args.deployment) as f:
         d = Deployment.from_json(json.load(f))
     s = GenAScenario(args.rpc, d, seed=args.seed, log=lambda m: print(m, flush=True))
+    print(f"deployment options: {json.dumps(s.options)}", flush=True)
     print(json.dumps(s.populate(args.rounds).as_dict()), flush=True)
     if args.forever:
         s.run_forever(args.interval)

@@ -2,8 +2,10 @@
 """EntityKeyRegistry look-alike (kalypso-contracts EntityKeyRegistry.sol), one contract for both
 generations: per-(operator, market) enclave keys checked against attestations, the image whitelist and
 image families (Gen A keccak(abi.encode("gen", m)), Gen B keccak(abi.encode("prov", m)), IVS,
-matching engine). Both addProverManager (Gen B) and addGeneratorRegistry (Gen A) grant
-KEY_REGISTER_ROLE. Deployed directly (no UUPS proxy): the constructor takes what initialize() takes."""
+matching engine). The constructor's `_generation` (GENERATION_A = 1, GENERATION_B = 2) picks the build:
+Gen A's registry has addGeneratorRegistry, Gen B's addProverManager (both grant KEY_REGISTER_ROLE); the
+other one reverts with empty data, like a function the contract lacks. Deployed directly (no UUPS
+proxy): the constructor takes what initialize() takes, plus `_generation`."""
 from ..lib import ecdsa
 from ..lib import access
 from ..lib import auther
@@ -18,6 +20,10 @@ MODERATOR_ROLE: public(constant(bytes32)) = keccak256("MODERATOR_ROLE")
 # HELPER.ACCEPTABLE_ATTESTATION_DELAY: commented "60 seconds" in the source but compared in seconds.
 ACCEPTABLE_ATTESTATION_DELAY: constant(uint256) = 60000
 NO_ENCLAVE_ID: constant(bytes32) = 0xcd2e66bf0b91eeedc6c648ae9335a78d7c9a4ab0ef33612a824d91cdc68a4f21
+GENERATION_A: constant(uint8) = 1
+GENERATION_B: constant(uint8) = 2
+
+GENERATION: immutable(uint8)
 
 event UpdateKey:
     user: indexed(address)
@@ -39,7 +45,9 @@ blackListedImages: public(HashMap[bytes32, bool])
 
 
 @deploy
-def __init__(_attestationVerifier: address, _admin: address, _images: DynArray[auther.EnclaveImage, 8]):
+def __init__(_attestationVerifier: address, _admin: address, _images: DynArray[auther.EnclaveImage, 8], _generation: uint8):
+    assert _generation == GENERATION_A or _generation == GENERATION_B, "generation must be 1 (A) or 2 (B)"
+    GENERATION = _generation
     access.__init__(_admin)
     auther.__init__(_attestationVerifier, ACCEPTABLE_ATTESTATION_DELAY)
     for img: auther.EnclaveImage in _images:
@@ -134,6 +142,8 @@ def blacklistImage(imageId: bytes32):
 @external
 def addProverManager(_proverManager: address):
     """Gen B: lets the ProverManager register operator keys."""
+    if GENERATION != GENERATION_B:
+        raw_revert(b"")
     access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
     access._grant(KEY_REGISTER_ROLE, _proverManager)
 
@@ -141,6 +151,8 @@ def addProverManager(_proverManager: address):
 @external
 def addGeneratorRegistry(_generatorRegistry: address):
     """Gen A: lets the GeneratorRegistry register operator keys."""
+    if GENERATION != GENERATION_A:
+        raw_revert(b"")
     access.check(access.DEFAULT_ADMIN_ROLE, msg.sender)
     access._grant(KEY_REGISTER_ROLE, _generatorRegistry)
 

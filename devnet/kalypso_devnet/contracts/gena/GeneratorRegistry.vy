@@ -6,6 +6,9 @@
         same function selectors, events, custom errors (byte-identical revert data) and check order
         (spec kalypso-protocol.md §2, §3.2, §9, §9.1). Stake is held inside this contract, time is
         block numbers. Deployed directly (no UUPS proxy); `initialize` may be called once by the deployer.
+        The constructor flag `_emitStakeSlashed` picks the build: False = the SDK 1.0.57 build (a slash
+        logs only the stake token's Transfer), True = the deployed Arbitrum Sepolia build (also logs
+        StakeSlashed).
 """
 
 interface IERC20:
@@ -51,6 +54,7 @@ UNLOCK_WAIT_BLOCKS: public(constant(uint256)) = 100
 STAKING_TOKEN: public(immutable(address))
 ENTITY_KEY_REGISTRY: public(immutable(address))
 DEPLOYER: immutable(address)
+EMIT_STAKE_SLASHED: immutable(bool)
 
 struct Generator:
     rewardAddress: address
@@ -132,7 +136,8 @@ event StakeLockReleased:
     generator: indexed(address)
     stake: uint256
 
-# Emitted by the deployed Arbitrum Sepolia build (spec §0.3), absent from the SDK 1.0.57 ABI.
+# Emitted by the deployed Arbitrum Sepolia build (spec §0.3), absent from the SDK 1.0.57 ABI: only
+# when deployed with _emitStakeSlashed.
 event StakeSlashed:
     generator: indexed(address)
     stake: uint256
@@ -169,10 +174,11 @@ _roles: HashMap[bytes32, HashMap[address, bool]]
 
 
 @deploy
-def __init__(_stakingToken: address, _entityRegistry: address):
+def __init__(_stakingToken: address, _entityRegistry: address, _emitStakeSlashed: bool):
     STAKING_TOKEN = _stakingToken
     ENTITY_KEY_REGISTRY = _entityRegistry
     DEPLOYER = msg.sender
+    EMIT_STAKE_SLASHED = _emitStakeSlashed
 
 
 # ---------------------------------------------------------------- errors
@@ -446,7 +452,7 @@ def increaseDeclaredCompute(computeToIncrease: uint256):
 
 @external
 def intendToReduceCompute(computeToReduce: uint256):
-    if not self._is_registered(msg.sender):
+    if not self._is_registered(msg.sender) or computeToReduce == 0:
         self._err(method_id("CannotBeZero()"))
     g: Generator = self._generators[msg.sender]
     if g.intendedComputeUtilization != EXPONENT:
@@ -454,11 +460,12 @@ def intendToReduceCompute(computeToReduce: uint256):
     if computeToReduce > g.declaredCompute:
         self._panic(17)
     newTotal: uint256 = g.declaredCompute - computeToReduce
-    # Rounded up so that decreaseDeclaredCompute lands exactly on newTotal.
-    newUtilization: uint256 = (newTotal * EXPONENT + g.declaredCompute - 1) // g.declaredCompute
-    if newUtilization >= EXPONENT:
-        self._err(method_id("ExceedsAcceptableRange()"))
     if newTotal <= g.sumOfComputeAllocations:
+        self._err(method_id("ExceedsAcceptableRange()"))
+    # Rounded DOWN like the real contract, so decreaseDeclaredCompute may land below newTotal
+    # (declared 11, reduce 6 -> 4); kalypso_devnet.reductions computes the outcome.
+    newUtilization: uint256 = newTotal * EXPONENT // g.declaredCompute
+    if newUtilization >= EXPONENT:
         self._err(method_id("ExceedsAcceptableRange()"))
     self._generators[msg.sender].intendedComputeUtilization = newUtilization
     self.reduceComputeRequestBlock[msg.sender] = block.number + REDUCTION_REQUEST_BLOCK_GAP
@@ -504,7 +511,7 @@ def stake(generatorAddress: address, amount: uint256) -> uint256:
 
 @external
 def intendToReduceStake(stakeToReduce: uint256):
-    if not self._is_registered(msg.sender):
+    if not self._is_registered(msg.sender) or stakeToReduce == 0:
         self._err(method_id("CannotBeZero()"))
     g: Generator = self._generators[msg.sender]
     # Contract bug reproduced (spec §9 item 3): the "already pending" test reads the COMPUTE utilisation,
@@ -516,7 +523,8 @@ def intendToReduceStake(stakeToReduce: uint256):
     if g.totalStake == 0:
         self._panic(18)
     newTotal: uint256 = g.totalStake - stakeToReduce
-    newUtilization: uint256 = (newTotal * EXPONENT + g.totalStake - 1) // g.totalStake
+    # Rounded DOWN like the real contract: unstake then pays up to totalStake/1e18 wei more than asked.
+    newUtilization: uint256 = newTotal * EXPONENT // g.totalStake
     if newUtilization >= EXPONENT:
         self._err(method_id("ExceedsAcceptableRange()"))
     self._generators[msg.sender].intendedStakeUtilization = newUtilization
@@ -550,6 +558,10 @@ def unstake(to: address):
 
 @external
 def updateEncryptionKey(marketId: uint256, attestationData: Bytes[MAX_ATT], enclaveSignature: Bytes[MAX_SIG]):
+    # Registration first (the real _updateEncryptionKey's "extra check to prevent spam"); only
+    # registration, not membership: works before joining (spec §9.1).
+    if self._generators[msg.sender].rewardAddress == empty(address):
+        self._err(method_id("CannotBeZero()"))
     verifier: address = empty(address)
     proverImageId: bytes32 = empty(bytes32)
     ivsImageId: bytes32 = empty(bytes32)
@@ -558,9 +570,6 @@ def updateEncryptionKey(marketId: uint256, attestationData: Bytes[MAX_ATT], encl
         self._err(method_id("PublicMarketsDontNeedKey()"))
     if not staticcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).isImageInFamily(self._image_id(attestationData), self._generator_family(marketId)):
         self._err(method_id("IncorrectImageId()"))
-    # Only registration is checked, not membership: works before joining (spec §9.1).
-    if self._generators[msg.sender].rewardAddress == empty(address):
-        self._err(method_id("CannotBeZero()"))
     key: Bytes[MAX_KEY] = self._verify_enclave_signature(attestationData, enclaveSignature, msg.sender)
     extcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).updatePubkey(msg.sender, marketId, key, attestationData)
 
@@ -784,8 +793,9 @@ def slashGenerator(generatorAddress: address, marketId: uint256, slashingAmount:
     self._generators[generatorAddress].stakeLocked -= slashingAmount
     self._generators[generatorAddress].computeConsumed -= compute
     self._safe_transfer(rewardAddress, slashingAmount)
-    log StakeSlashed(generator=generatorAddress, stake=slashingAmount)
-    log ComputeLockReleased(generator=generatorAddress, stake=compute)
+    # Neither build logs ComputeLockReleased here; only the Arbitrum Sepolia one logs StakeSlashed.
+    if EMIT_STAKE_SLASHED:
+        log StakeSlashed(generator=generatorAddress, stake=slashingAmount)
     return self._generators[generatorAddress].totalStake
 
 

@@ -4,8 +4,13 @@
 @title Generation A ProofMarketplace look-alike (local devnet)
 @notice The "Ask" marketplace of Kalypso Generation A as the operator console sees it: same selectors,
         events, custom errors (byte-identical revert data) and check order (spec kalypso-protocol.md
-        §2.10, §3.1, §3.4, §9.1). Time is block numbers. Earnings accrue in `claimableAmount` and are paid
-        by `flush`. Deployed directly (no UUPS proxy); `initialize` may be called once by the deployer.
+        §2.10, §3.1, §3.4, §9.1). Time is block numbers. Everything owed accrues in `claimableAmount`
+        (the operator's earnings, the requester's refunds, the treasury's fees) and is paid by `flush`.
+        Deployed directly (no UUPS proxy); `initialize` may be called once by the deployer.
+        The constructor flag `_masterExtras` adds what the SDK 1.0.57 / deployed Generation A build does
+        not have: `createAsk(..., extraData)` with the 5-field AskCreated of contracts master (spec §0.3)
+        and the devnet's `treasuryCollection()` total. Without it both revert with empty data, like a
+        call to a function the contract lacks.
 """
 
 interface IERC20:
@@ -71,6 +76,7 @@ TREASURY: immutable(address)
 GENERATOR_REGISTRY: public(immutable(address))
 ENTITY_KEY_REGISTRY: public(immutable(address))
 DEPLOYER: immutable(address)
+MASTER_EXTRAS: immutable(bool)
 
 struct Market:
     verifier: address
@@ -178,20 +184,21 @@ _asks: HashMap[uint256, AskWithState]
 claimableAmount: public(HashMap[address, uint256])
 costPerInputBytes: public(HashMap[uint8, uint256])
 minProvingTime: public(HashMap[uint8, uint256])
-treasuryCollection: public(uint256)
+_treasuryCollection: uint256
 paused: public(bool)
 initialized: bool
 _roles: HashMap[bytes32, HashMap[address, bool]]
 
 
 @deploy
-def __init__(_paymentToken: address, _marketCreationCost: uint256, _treasury: address, _generatorRegistry: address, _entityRegistry: address):
+def __init__(_paymentToken: address, _marketCreationCost: uint256, _treasury: address, _generatorRegistry: address, _entityRegistry: address, _masterExtras: bool):
     PAYMENT_TOKEN = _paymentToken
     MARKET_CREATION_COST = _marketCreationCost
     TREASURY = _treasury
     GENERATOR_REGISTRY = _generatorRegistry
     ENTITY_KEY_REGISTRY = _entityRegistry
     DEPLOYER = msg.sender
+    MASTER_EXTRAS = _masterExtras
 
 
 # ---------------------------------------------------------------- errors
@@ -379,6 +386,30 @@ def _safe_transfer_from(owner: address, to: address, amount: uint256):
 
 
 @internal
+def _credit(to: address, amount: uint256):
+    # _increaseClaimableAmount: refunds and fees wait in claimableAmount until someone flushes them.
+    if amount != 0:
+        self.claimableAmount[to] += amount
+
+
+@internal
+def _credit_treasury(amount: uint256):
+    self._credit(TREASURY, amount)
+    if MASTER_EXTRAS:
+        self._treasuryCollection += amount
+
+
+@external
+@view
+def treasuryCollection() -> uint256:
+    """Devnet extra (`_masterExtras` only): everything ever credited to the treasury (platform fees,
+    invalid-input remainders); the real Generation A build has no such getter."""
+    if not MASTER_EXTRAS:
+        raw_revert(b"")
+    return self._treasuryCollection
+
+
+@internal
 @view
 def _market_or_panic(marketId: uint256) -> Market:
     # Reading marketData[id] inside the real contract is an array access: Panic(0x32) out of range.
@@ -404,6 +435,8 @@ def createMarketplace(_marketmetadata: Bytes[MAX_META], _verifier: address, _pen
         self._err(method_id("CannotBeZero()"))
     if not staticcall IVerifier(_verifier).checkSampleInputsAndProof():
         self._err(method_id("InvalidInputs()"))
+    # The creation fee moves before anything else is written, so its Transfer is the first log.
+    self._safe_transfer_from(msg.sender, TREASURY, MARKET_CREATION_COST)
     marketId: uint256 = self.marketCounter
     proverImageId: bytes32 = self._image_id_from_pcrs(_proverPcrs)
     ivsImageId: bytes32 = self._image_id_from_pcrs(_ivsPcrs)
@@ -421,7 +454,6 @@ def createMarketplace(_marketmetadata: Bytes[MAX_META], _verifier: address, _pen
         extcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).whitelistImageUsingPcrs(self._generator_family(marketId), _proverPcrs)
     if self._is_enclave(ivsImageId):
         extcall IEntityKeyRegistry(ENTITY_KEY_REGISTRY).whitelistImageUsingPcrs(self._ivs_family(marketId), _ivsPcrs)
-    self._safe_transfer_from(msg.sender, TREASURY, MARKET_CREATION_COST)
     log MarketplaceCreated(marketId=marketId)
     self.marketCounter = marketId + 1
 
@@ -555,6 +587,10 @@ def getPlatformFee(secretType: uint8, ask: Ask, privateInputs: Bytes[MAX_SECRET]
 @external
 @nonreentrant
 def createAsk(ask: Ask, secretType: uint8, privateInputs: Bytes[MAX_SECRET], acl: Bytes[MAX_ACL], extraData: Bytes[MAX_EXTRA] = b""):
+    withExtra: bool = slice(msg.data, 0, 4) == CREATE_ASK_WITH_EXTRA_SELECTOR
+    # The 5-argument overload exists only with _masterExtras: otherwise no such function.
+    if withExtra and not MASTER_EXTRAS:
+        raw_revert(b"")
     # Solidity rejects an out-of-range enum while decoding, with empty revert data.
     if secretType > 2:
         raw_revert(b"")
@@ -571,7 +607,7 @@ def createAsk(ask: Ask, secretType: uint8, privateInputs: Bytes[MAX_SECRET], acl
         self._err(method_id("InactiveMarket()"))
     fee: uint256 = self._platform_fee(secretType, ask, privateInputs, acl)
     self._safe_transfer_from(msg.sender, self, ask.reward + fee)
-    self.treasuryCollection += fee
+    self._credit_treasury(fee)
     if len(market.marketmetadata) == 0:
         self._err(method_id("InvalidMarket()"))
     askId: uint256 = self.askCounter
@@ -580,16 +616,19 @@ def createAsk(ask: Ask, secretType: uint8, privateInputs: Bytes[MAX_SECRET], acl
     if not staticcall IVerifier(market.verifier).verifyInputs(ask.proverData):
         self._err(method_id("InvalidInputs()"))
     private: bool = self._is_enclave(market.proverImageId)
+    # A public market logs neither the secret nor the ACL (ProofMarketplace._createAsk).
+    emitted_secret: Bytes[MAX_SECRET] = b""
     emitted_acl: Bytes[MAX_ACL] = b""
     if private:
+        emitted_secret = privateInputs
         emitted_acl = acl
-    if slice(msg.data, 0, 4) == CREATE_ASK_WITH_EXTRA_SELECTOR:
+    if withExtra:
         raw_log(
             [ASK_CREATED_WITH_EXTRA_TOPIC, convert(askId, bytes32), convert(convert(private, uint256), bytes32)],
-            abi_encode(privateInputs, emitted_acl, extraData),
+            abi_encode(emitted_secret, emitted_acl, extraData),
         )
     else:
-        log AskCreated(askId=askId, hasPrivateInputs=private, secret_data=privateInputs, acl=emitted_acl)
+        log AskCreated(askId=askId, hasPrivateInputs=private, secret_data=emitted_secret, acl=emitted_acl)
 
 
 @internal
@@ -665,7 +704,7 @@ def cancelAsk(askId: uint256):
     if self._ask_state(askId) != ASK_UNASSIGNED:
         self._err_id(method_id("OnlyExpiredAsksCanBeCancelled(uint256)"), askId)
     self._asks[askId].state = ASK_COMPLETE
-    self._safe_transfer(self._asks[askId].ask.refundAddress, self._asks[askId].ask.reward)
+    self._credit(self._asks[askId].ask.refundAddress, self._asks[askId].ask.reward)
     log AskCancelled(askId=askId)
 
 
@@ -685,11 +724,9 @@ def _submit_proof(askId: uint256, proof: Bytes[MAX_PROOF]):
     if not staticcall IVerifier(self._markets[marketId].verifier).verify(abi_encode(a.ask.proverData, proof)):
         self._err_id(method_id("InvalidProof(uint256)"), askId)
     self._asks[askId].state = ASK_COMPLETE
-    # The operator earns exactly its proofGenerationCost; the rest goes back to the requester (spec §2.6.3).
-    self.claimableAmount[rewardAddress] += cost
-    refund: uint256 = a.ask.reward - cost
-    if refund != 0:
-        self._safe_transfer(a.ask.refundAddress, refund)
+    # The operator earns exactly its proofGenerationCost; the rest is the requester's (spec §2.6.3).
+    self._credit(rewardAddress, cost)
+    self._credit(a.ask.refundAddress, a.ask.reward - cost)
     extcall IGeneratorRegistry(GENERATOR_REGISTRY).completeGeneratorTask(a.generator, marketId, self._markets[marketId].slashingPenalty)
     log ProofCreated(askId=askId, proof=proof)
 
@@ -730,8 +767,8 @@ def submitProofForInvalidInputs(askId: uint256, invalidProofSignature: Bytes[MAX
     if image == empty(bytes32) or not trusted:
         self._err_id(method_id("CannotSlashUsingValidInputs(uint256)"), askId)
     self._asks[askId].state = ASK_COMPLETE
-    self.claimableAmount[rewardAddress] += cost
-    self.treasuryCollection += a.ask.reward - cost
+    self._credit(rewardAddress, cost)
+    self._credit_treasury(a.ask.reward - cost)
     extcall IGeneratorRegistry(GENERATOR_REGISTRY).completeGeneratorTask(a.generator, marketId, self._markets[marketId].slashingPenalty)
     log InvalidInputsDetected(askId=askId)
 
@@ -740,7 +777,7 @@ def submitProofForInvalidInputs(askId: uint256, invalidProofSignature: Bytes[MAX
 def _slash(askId: uint256, rewardAddress: address) -> uint256:
     self._asks[askId].state = ASK_COMPLETE
     a: AskWithState = self._asks[askId]
-    self._safe_transfer(a.ask.refundAddress, a.ask.reward)
+    self._credit(a.ask.refundAddress, a.ask.reward)
     log ProofNotGenerated(askId=askId)
     return extcall IGeneratorRegistry(GENERATOR_REGISTRY).slashGenerator(a.generator, a.ask.marketId, self._markets[a.ask.marketId].slashingPenalty, rewardAddress)
 
@@ -767,7 +804,9 @@ def discardRequest(askId: uint256) -> uint256:
 @external
 @nonreentrant
 def flush(_address: address):
-    # Succeeds with nothing claimable, like the real build (spec §9.1).
+    # Succeeds with nothing claimable, like the real build (spec §9.1), and then transfers nothing
+    # (no zero-value Transfer log).
     amount: uint256 = self.claimableAmount[_address]
-    self.claimableAmount[_address] = 0
-    self._safe_transfer(_address, amount)
+    if amount != 0:
+        self.claimableAmount[_address] = 0
+        self._safe_transfer(_address, amount)
