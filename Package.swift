@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(
             name: "EthereumKitTests",
-            dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["Basics", "EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["reference"]),
         .testTarget(
             name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"],
