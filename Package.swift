@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "kalypso-console",
             dependencies: [
-                "ConsoleApp", "TerminalKit", "EthereumKit", "CSystem",
+                "Basics", "ConsoleApp", "TerminalKit", "EthereumKit", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -58,6 +58,12 @@ let package = Package(
         .testTarget(
             name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"],
             exclude: ["__Snapshots__", "Widgets/__Snapshots__"]),
+        .testTarget(
+            name: "KalypsoConsoleTests",
+            dependencies: [
+                "kalypso-console", "Basics", "EthereumKit", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(
             name: "ConsoleEndToEndTests",
             dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"],
