@@ -19,6 +19,7 @@ extension ErrorCode {
     public static let abiEncodingWrongLength: ErrorCode = "abi.encode.wrongLength"
     public static let abiJSONInvalid: ErrorCode = "abi.json.invalid"
     public static let abiJSONUnreadable: ErrorCode = "abi.json.unreadable"
+    public static let abiJSONSyntax: ErrorCode = "abi.json.syntax"
     public static let abiJSONValue: ErrorCode = "abi.json.value"
     public static let abiLookupAmbiguous: ErrorCode = "abi.lookup.ambiguous"
     public static let abiLookupInvalidSignature: ErrorCode = "abi.lookup.invalidSignature"
@@ -40,6 +41,7 @@ extension ErrorCode {
     public static let amountNoDigits: ErrorCode = "amount.noDigits"
     public static let amountTooPrecise: ErrorCode = "amount.tooPrecise"
 
+    public static let eip712JSON: ErrorCode = "eip712.json"
     public static let eip712InvalidValue: ErrorCode = "eip712.invalidValue"
     public static let eip712MissingValue: ErrorCode = "eip712.missingValue"
     public static let eip712UnknownField: ErrorCode = "eip712.unknownField"

@@ -84,14 +84,21 @@ import Testing
             ("abi json file", error { _ = try ContractABI(contentsOfFile: "/nonexistent/abi.json") }),
             ("abi lookup", error { _ = try emptyABI.function("transfer") }),
             ("eip-712", error { _ = try typed.signingHash() }),
-            ("eip-712, bytes", error { _ = try EIP712.hashStruct("T", value: ["b": .string("0x" + s)], types: typed.types) }),
+            ("abi json value", error { _ = try ABIValue(jsonText: "\"0x" + s + "zz\"", as: .bytes32) }),
+            ("abi json value, range", error { _ = try ABIValue(jsonText: secretDecimal, as: .uint(8)) }),
+            ("eip-712 json", error { _ = try EIP712TypedData(jsonText: "{\"x\": \"" + s + "\"") }),
+            (
+                "eip-712, bytes",
+                error { _ = try EIP712.hashStruct("T", value: ["b": .string("0x" + s)], types: typed.types) }
+            ),
         ]
     }
 
     @Test func everyErrorHasTitleHintAndNoSecret() throws {
         for (name, maybe) in try Self.samples() {
             let error = try #require(maybe, "\(name): no error was thrown")
-            let operatorError = try #require(error as? any OperatorError, "\(name): \(type(of: error)) is not an OperatorError")
+            let operatorError = try #require(
+                error as? any OperatorError, "\(name): \(type(of: error)) is not an OperatorError")
             let report = ErrorReport(error)
             if ProcessInfo.processInfo.environment["PRINT_ERRORS"] != nil { print("[\(name)]\n\(report.text)") }
             #expect(!report.title.isEmpty, "\(name)")
@@ -99,7 +106,8 @@ import Testing
             #expect(!report.hint.isEmpty, "\(name)")
             #expect(report.code != .unclassified, "\(name)")
             #expect(!operatorError.code.rawValue.isEmpty, "\(name)")
-            let rendered = (report.text + "\n" + operatorError.description + "\n" + String(reflecting: error)).lowercased()
+            let rendered = (report.text + "\n" + operatorError.description + "\n" + String(reflecting: error))
+                .lowercased()
             for piece in Self.forbidden {
                 #expect(!rendered.contains(piece.lowercased()), "\(name) shows part of the secret: \(report.text)")
             }

@@ -176,10 +176,15 @@ public enum EIP712 {
     }
 
     /// Splits the outermost array suffix: `uint8[3][]` → (`uint8[3]`, nil); `uint8[3]` → (`uint8`, 3).
-    private static func arrayElement(_ type: String) -> (element: String, length: Int?)? {
+    /// A length that is not a positive decimal (`T[x]`, `T[-1]`) makes the whole type unknown rather than
+    /// a dynamic array.
+    static func arrayElement(_ type: String) -> (element: String, length: Int?)? {
         guard type.hasSuffix("]"), let open = type.lastIndex(of: "[") else { return nil }
         let inside = type[type.index(after: open)..<type.index(before: type.endIndex)]
-        return (String(type[..<open]), inside.isEmpty ? nil : Int(inside))
+        if inside.isEmpty { return (String(type[..<open]), nil) }
+        guard inside.utf8.count <= 9, inside.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let k = Int(inside), k > 0
+        else { return nil }
+        return (String(type[..<open]), k)
     }
 
     /// The 32-byte encoding of one field value.
