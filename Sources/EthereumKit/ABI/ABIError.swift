@@ -11,7 +11,7 @@ public struct ABIPath: Sendable, Hashable, CustomStringConvertible {
 
     public var components: [Component]
 
-    public init(_ components: [Component] = []) { self.components = components }
+    package init(_ components: [Component] = []) { self.components = components }
 
     public var description: String {
         var out = "args"
@@ -34,7 +34,7 @@ public struct ABIEncodingError: OperatorError, Equatable {
     public var path: ABIPath
     public var reason: String
 
-    public init(code: ErrorCode = .abiEncodingInvalidValue, path: ABIPath = ABIPath(), reason: String) {
+    package init(code: ErrorCode = .abiEncodingInvalidValue, path: ABIPath = ABIPath(), reason: String) {
         self.code = code
         self.path = path
         self.reason = reason
@@ -56,7 +56,7 @@ public struct ABIDecodingError: OperatorError, Equatable {
     public var path: ABIPath
     public var reason: String
 
-    public init(code: ErrorCode = .abiDecodingInvalidData, offset: Int, path: ABIPath = ABIPath(), reason: String) {
+    package init(code: ErrorCode = .abiDecodingInvalidData, offset: Int, path: ABIPath = ABIPath(), reason: String) {
         self.code = code
         self.offset = offset
         self.path = path

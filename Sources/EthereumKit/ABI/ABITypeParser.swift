@@ -7,7 +7,7 @@ public struct ABIParseError: OperatorError, Equatable {
     public let position: Int
     public let reason: String
 
-    public init(code: ErrorCode = .abiTypeSyntax, position: Int, reason: String) {
+    package init(code: ErrorCode = .abiTypeSyntax, position: Int, reason: String) {
         self.code = code
         self.position = position
         self.reason = reason

@@ -11,7 +11,7 @@ public struct ABIJSONValueError: OperatorError, Equatable {
     public let column: Int
     public let reason: String
 
-    public init(code: ErrorCode = .abiJSONValue, path: ABIPath, line: Int, column: Int, reason: String) {
+    package init(code: ErrorCode = .abiJSONValue, path: ABIPath, line: Int, column: Int, reason: String) {
         self.code = code
         self.path = path
         self.line = line

@@ -7,7 +7,7 @@ public struct ABIJSONError: OperatorError, Equatable {
     public var source: String
     public var reason: String
 
-    public init(code: ErrorCode = .abiJSONInvalid, source: String, reason: String) {
+    package init(code: ErrorCode = .abiJSONInvalid, source: String, reason: String) {
         self.code = code
         self.source = source
         self.reason = reason
@@ -29,7 +29,7 @@ public struct ABILookupError: OperatorError, Equatable {
     public var query: String
     public var reason: String
 
-    public init(code: ErrorCode = .abiLookupNotFound, query: String, reason: String) {
+    package init(code: ErrorCode = .abiLookupNotFound, query: String, reason: String) {
         self.code = code
         self.query = query
         self.reason = reason

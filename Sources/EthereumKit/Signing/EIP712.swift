@@ -31,7 +31,7 @@ public struct EIP712Error: OperatorError, Equatable {
     public let path: String
     public let reason: String
 
-    public init(code: ErrorCode = .eip712InvalidValue, path: String, reason: String) {
+    package init(code: ErrorCode = .eip712InvalidValue, path: String, reason: String) {
         self.code = code
         self.path = path
         self.reason = reason
