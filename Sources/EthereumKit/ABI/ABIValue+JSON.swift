@@ -220,21 +220,8 @@ enum ABIJSONReader {
         case .string(let s): text = Substring(s)
         default: throw expected("an integer (a decimal string)")
         }
-        var body = text
-        let negative = body.hasPrefix("-")
-        if negative { body = body.dropFirst() }
-        let parsed: BigUInt?
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            let digits = body.dropFirst(2)
-            parsed =
-                !digits.isEmpty && digits.utf8.count <= 160 && digits.utf8.allSatisfy({ Hex.nibble($0) != nil })
-                ? BigUInt(digits, radix: 16) : nil
-        } else {
-            parsed =
-                !body.isEmpty && body.utf8.count <= 160 && body.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-                ? BigUInt(body, radix: 10) : nil
-        }
-        guard let magnitude = parsed else {
+        let parsed = IntegerText.parse(text)
+        guard let (negative, magnitude) = parsed else {
             throw fail("not an integer (a decimal string such as \"1000\", or 0x hex; no fraction or exponent)")
         }
         return (negative, magnitude)
@@ -245,5 +232,27 @@ enum ABIJSONReader {
     ) throws(ABIJSONValueError) -> [UInt8] {
         guard case .string(let s) = value else { throw expected("a 0x hex string") }
         do { return try Hex.decode(s, requirePrefix: true) } catch { throw fail("not 0x hex: \(error.detail)") }
+    }
+}
+
+/// Integer text as JSON and EIP-712 typed data write it: decimal (`"-12"`) or hex (`"0x1f"`, `"-0x1f"`),
+/// no sign but `-`, no spaces, fraction or exponent. At most 160 digits, so a huge string cannot stall
+/// the parser (any value that long is out of range for every ABI integer anyway).
+enum IntegerText {
+    static func parse(_ text: Substring) -> (negative: Bool, magnitude: BigUInt)? {
+        var body = text
+        let negative = body.hasPrefix("-")
+        if negative { body = body.dropFirst() }
+        if body.hasPrefix("0x") || body.hasPrefix("0X") {
+            let digits = body.dropFirst(2)
+            guard !digits.isEmpty, digits.utf8.count <= 160, digits.utf8.allSatisfy({ Hex.nibble($0) != nil }),
+                let v = BigUInt(digits, radix: 16)
+            else { return nil }
+            return (negative, v)
+        }
+        guard !body.isEmpty, body.utf8.count <= 160, body.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let v = BigUInt(body, radix: 10)
+        else { return nil }
+        return (negative, v)
     }
 }
