@@ -73,11 +73,16 @@ extension ErrorCode {
 }
 
 enum CommandRunner {
-    /// Parses `arguments`, runs the command and returns its outcome; nothing else prints errors.
-    static func run(_ root: any ParsableCommand.Type, arguments: [String]) -> CommandOutcome {
+    /// Parses `arguments`, runs the command (an `AsyncParsableCommand` with `await`) and returns its
+    /// outcome; nothing else prints errors.
+    static func run(_ root: any ParsableCommand.Type, arguments: [String]) async -> CommandOutcome {
         do {
             var command = try root.parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             return CommandOutcome()
         } catch {
             return outcome(for: error, root: root, format: ErrorFormat(arguments: arguments))
