@@ -1,35 +1,6 @@
 import Basics
 import BigInt
 
-/// Why a JSON value is not a value of an ABI type: where (the JSON line and column, and the path in
-/// the value tree) and what was expected. The value itself is not repeated.
-public struct ABIJSONValueError: OperatorError, Equatable {
-    public let code: ErrorCode
-    public let path: ABIPath
-    /// 1-based position in the JSON text (0 when the JSON was not read from text).
-    public let line: Int
-    public let column: Int
-    public let reason: String
-
-    package init(code: ErrorCode = .abiJSONValue, path: ABIPath, line: Int, column: Int, reason: String) {
-        self.code = code
-        self.path = path
-        self.line = line
-        self.column = column
-        self.reason = reason
-    }
-
-    public var title: String { "Cannot read the JSON value" }
-    public var detail: String {
-        let place = line > 0 ? "line \(line), column \(column), " : ""
-        return "\(place)\(path): \(reason)"
-    }
-    public var hint: String {
-        "In JSON, integers are decimal strings (\"1000\"; JSON numbers and \"0x\" hex are accepted too), bytes and addresses 0x hex strings, bools true/false, arrays and tuples JSON arrays."
-    }
-    public var category: ErrorCategory { .usage }
-}
-
 /// The JSON form of ABI values: one mapping for `--json` output, JSON input and EIP-712 typed data.
 ///
 /// | ABI type            | JSON written                      | JSON also read                          |
