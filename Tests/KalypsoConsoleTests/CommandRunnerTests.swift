@@ -31,6 +31,10 @@ import Testing
         let malformed = await CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--keys", "nonsense"])
         #expect(malformed.exitCode == 2)
         #expect(malformed.standardError.hasPrefix("error: --keys: \"nonsense\" is not action=key,key\n"))
+        #expect(malformed.standardError.contains("  Usage: kalypso-console ui-demo [--no-color]"))
+        #expect(
+            malformed.standardError.hasSuffix(
+                "  hint: Run 'kalypso-console ui-demo --help' to see the commands and options.\n"))
         let unknown = await CommandRunner.run(
             KalypsoConsole.self, arguments: ["ui-demo", "--keys", "no.such.action=x"])
         #expect(unknown.exitCode == 2)
