@@ -1,38 +1,4 @@
-/// Why a type string or signature could not be parsed; `position` counts UTF-8 bytes from the start.
-public struct ABIParseError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let input: String
-    public let position: Int
-    public let reason: String
-
-    public var description: String {
-        "cannot parse ABI type \(String(reflecting: input)) at character \(position): \(reason)"
-    }
-}
-
-/// A named parameter of a function, event or error.
-public struct ABIParameter: Sendable, Hashable, CustomStringConvertible {
-    public var name: String
-    public var type: ABIType
-    /// Only meaningful for event parameters.
-    public var indexed: Bool
-    /// Solidity's `internalType` from JSON (`struct Foo`, `enum Bar`, `contract IERC20`), when known.
-    public var internalType: String?
-
-    public init(name: String = "", type: ABIType, indexed: Bool = false, internalType: String? = nil) {
-        self.name = name
-        self.type = type
-        self.indexed = indexed
-        self.internalType = internalType
-    }
-
-    /// `uint256 indexed marketId` style.
-    public var description: String {
-        var s = type.canonical
-        if indexed { s += " indexed" }
-        if !name.isEmpty { s += " " + name }
-        return s
-    }
-}
+import Basics
 
 extension ABIType {
     /// Parses a canonical type string such as `uint256`, `bytes32[]` or `(uint256,bytes)[2][]`.
@@ -49,56 +15,10 @@ extension ABIType {
     }
 }
 
-/// A parsed human-readable signature such as `Transfer(address indexed from, address indexed to, uint256 value)`.
-public struct ABISignature: Sendable, Hashable, CustomStringConvertible {
-    public var name: String
-    public var parameters: [ABIParameter]
-
-    public init(name: String, parameters: [ABIParameter]) {
-        self.name = name
-        self.parameters = parameters
-    }
-
-    /// Parses `name(type [indexed] [name], …)`; parameter names, `indexed` and data locations are optional.
-    /// A leading `function`, `event` or `error` keyword is allowed.
-    public init(parsing string: String) throws(ABIParseError) {
-        var p = ABISignatureParser(string)
-        p.skipSpaces()
-        var name = p.identifier()
-        if ["function", "event", "error"].contains(name) {
-            p.skipSpaces()
-            name = p.identifier()
-        }
-        guard !name.isEmpty else { throw p.error("expected a function, event or error name") }
-        p.skipSpaces()
-        guard p.peek == UInt8(ascii: "(") else { throw p.error("expected ( after the name") }
-        let params = try p.parseList(allowNames: true, depth: 0)
-        p.skipSpaces()
-        if !p.atEnd { throw p.error("unexpected text after the parameter list") }
-        self.name = name
-        self.parameters = params
-    }
-
-    /// `name(type1,type2)` without parameter names: what selectors and topics hash.
-    public var canonical: String {
-        ABISignature.canonical(name: name, types: parameters.map(\.type))
-    }
-
-    public var description: String { canonical }
-
-    static func canonical(name: String, types: [ABIType]) -> String {
-        var out = name + "("
-        for (i, t) in types.enumerated() {
-            if i > 0 { out += "," }
-            t.writeCanonical(into: &out)
-        }
-        return out + ")"
-    }
-}
-
 /// A cursor over the UTF-8 bytes of a text being parsed, with errors that point at a byte position.
 protocol ABITextCursor {
-    var input: String { get }
+    /// The code of this cursor's errors (type text or value text).
+    static var errorCode: ErrorCode { get }
     var bytes: [UInt8] { get }
     var pos: Int { get set }
 }
@@ -108,7 +28,7 @@ extension ABITextCursor {
     var peek: UInt8? { pos < bytes.count ? bytes[pos] : nil }
 
     func error(_ reason: String, at position: Int? = nil) -> ABIParseError {
-        ABIParseError(input: input, position: position ?? pos, reason: reason)
+        ABIParseError(code: Self.errorCode, position: position ?? pos, reason: reason)
     }
 
     mutating func skipSpaces() {
@@ -119,12 +39,11 @@ extension ABITextCursor {
 /// Recursive-descent parser over UTF-8 bytes; nesting is limited so a hostile string cannot exhaust the stack.
 struct ABISignatureParser: ABITextCursor {
     static let maxDepth = 64
-    let input: String
+    static let errorCode = ErrorCode.abiTypeSyntax
     let bytes: [UInt8]
     var pos = 0
 
     init(_ input: String) {
-        self.input = input
         self.bytes = Array(input.utf8)
     }
 

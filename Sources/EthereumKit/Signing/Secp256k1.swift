@@ -1,3 +1,4 @@
+import Basics
 import CSecp256k1
 
 #if canImport(Glibc)
@@ -78,50 +79,5 @@ public enum Secp256k1 {
     /// The address that produced `signature` over the 32-byte `digest` ("who signed this?").
     public static func recover(digest: [UInt8], signature: Signature) throws(SignatureError) -> Address {
         try recoverPublicKey(digest: digest, signature: signature).address
-    }
-}
-
-/// Why a key could not be built. Never carries key material.
-public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
-    case wrongLength(Int)
-    /// Zero or not below the curve order.
-    case outOfRange
-    case invalidHex(position: Int)
-    case invalidPublicKey(length: Int)
-
-    public var description: String {
-        switch self {
-        case .wrongLength(let n): return "a private key has 32 bytes (64 hex digits), this one has \(n) bytes"
-        case .outOfRange: return "the private key is zero or not below the secp256k1 group order"
-        case .invalidHex(let p): return "the private key is not hex (bad digit at position \(p + 1))"
-        case .invalidPublicKey(let n):
-            return "\(n) bytes are not a valid secp256k1 public key (64, 65 or 33 bytes on the curve)"
-        }
-    }
-}
-
-/// Why a signature was rejected or could not be used.
-public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible {
-    case wrongLength(Int)
-    case invalidV(UInt8)
-    /// s above n/2; EIP-2 makes such signatures invalid (they are the malleable twin of a low-s one).
-    case highS
-    case rOutOfRange
-    case sOutOfRange
-    case digestLength(Int)
-    case recoveryFailed
-    case invalidHex(Hex.DecodingError)
-
-    public var description: String {
-        switch self {
-        case .wrongLength(let n): return "a signature has 65 bytes (r ‖ s ‖ v), this one has \(n)"
-        case .invalidV(let v): return "signature v is \(v); expected 27 or 28 (or 0 or 1)"
-        case .highS: return "signature s is in the upper half of the curve order (not canonical, EIP-2)"
-        case .rOutOfRange: return "signature r is zero or not below the curve order"
-        case .sOutOfRange: return "signature s is zero or not below the curve order"
-        case .digestLength(let n): return "a signing digest has 32 bytes, this one has \(n)"
-        case .recoveryFailed: return "no public key can be recovered from this signature and digest"
-        case .invalidHex(let e): return "signature is not hex: \(e)"
-        }
     }
 }
