@@ -57,7 +57,7 @@ let package = Package(
             exclude: ["reference"]),
         .testTarget(
             name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"],
-            exclude: ["__Snapshots__", "Widgets/__Snapshots__"]),
+            exclude: ["Widgets/__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",
             dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"],

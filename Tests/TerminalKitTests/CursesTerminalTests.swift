@@ -157,6 +157,14 @@ import Testing
         KeyCase(bytes: "\u{1B}", key: .escape),
     ]
 
+    /// The same keys in the normal cursor form (`ESC [ B`), which terminals send outside keypad-transmit
+    /// mode and some multiplexers send always; terminfo lists only one of the two forms.
+    static let normalCursorCases: [KeyCase] = [
+        KeyCase(bytes: "\u{1B}[B", key: .down), KeyCase(bytes: "\u{1B}[A", key: .up),
+        KeyCase(bytes: "\u{1B}[C", key: .right), KeyCase(bytes: "\u{1B}[D", key: .left),
+        KeyCase(bytes: "\u{1B}[H", key: .home), KeyCase(bytes: "\u{1B}[F", key: .end),
+    ]
+
     @Test func keysFromXtermSequences() throws {
         let f = try start()
         defer { f.close() }
@@ -169,15 +177,73 @@ import Testing
         #expect(f.term.readEvent(timeout: .milliseconds(10)) == nil)
     }
 
-    @Test func altCombinationIsSwallowedNotReportedAsEscape() throws {
+    @Test(arguments: ["xterm-256color", "tmux-256color", "linux"]) func arrowsInBothCursorForms(term: String) throws {
+        let f = try start(term)
+        defer { f.close() }
+        try f.term.present(Frame(width: 80, height: 24))
+        f.pty.settle()
+        let applicationForm = Self.normalCursorCases.map {
+            KeyCase(bytes: $0.bytes.replacingOccurrences(of: "[", with: "O"), key: $0.key)
+        }
+        for c in Self.normalCursorCases + applicationForm {
+            f.pty.send(c.bytes)
+            #expect(f.term.readEvent(timeout: .milliseconds(500)) == .key(c.key), "\(term) \(c)")
+        }
+        #expect(f.term.readEvent(timeout: .milliseconds(10)) == nil)
+    }
+
+    @Test func altCombinationArrivesAsItsOwnKey() throws {
         let f = try start()
         defer { f.close() }
         try f.term.present(Frame(width: 80, height: 24))
         f.pty.settle()
         f.pty.send("\u{1B}x")
-        #expect(f.term.readEvent(timeout: .milliseconds(300)) == nil)
+        #expect(f.term.readEvent(timeout: .milliseconds(300)) == .key(.alt("x")))
+        f.pty.send("\u{1B}S")
+        #expect(f.term.readEvent(timeout: .milliseconds(300)) == .key(.alt("S")))
         f.pty.send("k")
         #expect(f.term.readEvent(timeout: .milliseconds(300)) == .key(.character("k")))
+        // ESC before a non-printable key is Esc, then that key: nothing is lost.
+        f.pty.send("\u{1B}\r")
+        #expect(f.term.readEvent(timeout: .milliseconds(300)) == .key(.escape))
+        #expect(f.term.readEvent(timeout: .milliseconds(300)) == .key(.enter))
+        #expect(f.term.readEvent(timeout: .milliseconds(10)) == nil)
+    }
+
+    @Test func alternateScreenIsEnteredOnceAtStart() throws {
+        let f = try start(keepBytes: true)
+        try f.term.present(Frame(width: 80, height: 24))
+        f.pty.settle()
+        f.close()
+        let out = String(decoding: f.pty.bytes, as: UTF8.self)
+        // xterm's smcup / rmcup (infocmp xterm-256color): the alternate screen is ?1049.
+        #expect(out.components(separatedBy: "\u{1B}[?1049h").count - 1 == 1)
+        #expect(out.components(separatedBy: "\u{1B}[?1049l").count - 1 == 1)
+        let enter = try #require(out.range(of: "\u{1B}[?1049h"))
+        let leave = try #require(out.range(of: "\u{1B}[?1049l"))
+        #expect(enter.upperBound <= leave.lowerBound)
+    }
+
+    @Test func aWakeSignalEndsTheWaitForKeysAtOnce() throws {
+        let f = try start()
+        defer { f.close() }
+        try f.term.present(Frame(width: 80, height: 24))
+        f.pty.settle()
+        let wake = try #require(f.term.wakeSignal)
+        let started = ContinuousClock.now
+        Thread.detachNewThread {
+            usleep(50_000)
+            wake.signal()
+        }
+        #expect(f.term.readEvent(timeout: .seconds(5)) == nil)
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(40) && waited < .seconds(2), "\(waited)")
+        // Keys still arrive after a wake-up, and a later wait is a full wait again.
+        f.pty.send("k")
+        #expect(f.term.readEvent(timeout: .milliseconds(500)) == .key(.character("k")))
+        let again = ContinuousClock.now
+        #expect(f.term.readEvent(timeout: .milliseconds(200)) == nil)
+        #expect(ContinuousClock.now - again >= .milliseconds(150))
     }
 
     @Test func utf8KeyInput() throws {

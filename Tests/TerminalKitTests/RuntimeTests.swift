@@ -11,34 +11,32 @@ struct ListApp: TerminalApplication {
     var status = "idle"
     var ticks = 0
     var events: [InputEvent] = []
-    var inbox: Inbox<Message>? = nil
+    var quitKeys: [Key] { [.character("q")] }
 
-    mutating func handle(_ event: InputEvent) -> ApplicationCommand {
-        events.append(event)
+    mutating func update(_ event: Event<Message>) -> Command<Message> {
         switch event {
-        case .key(.character("q")): return .quit
-        case .key(.character("j")):
-            selected += 1
+        case .key(let key):
+            events.append(.key(key))
+            switch key {
+            case .character("q"): return .quit
+            case .character("j"):
+                selected += 1
+                return .redraw
+            case .character("s"):
+                // Work started through the runtime; its result comes back as a message.
+                return .run("sync") { .status("synced") }
+            default: return .none
+            }
+        case .resize(let size):
+            events.append(.resize(size))
             return .redraw
-        case .key(.character("n")): return .none
-        case .key: return .none
-        case .resize: return .redraw
-        }
-    }
-
-    mutating func tick() -> ApplicationCommand {
-        ticks += 1
-        return ticks % 2 == 0 ? .redraw : .none
-    }
-
-    mutating func receiveMessages() -> ApplicationCommand {
-        guard let inbox else { return .none }
-        var changed = false
-        for case .status(let s) in inbox.drain() {
+        case .tick:
+            ticks += 1
+            return ticks % 2 == 0 ? .redraw : .none
+        case .message(.status(let s)):
             status = s
-            changed = true
+            return .redraw
         }
-        return changed ? .redraw : .none
     }
 
     func render(into frame: inout Frame, context: RenderContext) {
@@ -127,6 +125,20 @@ struct ListApp: TerminalApplication {
         #expect(rt.app.ticks == 1)
     }
 
+    @Test func tooSmallScreenIgnoresEveryKeyButQuit() throws {
+        let (rt, vt) = runtime(size: Size(width: 12, height: 3))
+        try rt.step()
+        vt.type("jjs")
+        try rt.step()
+        // Nothing of the application saw the keys or started anything.
+        #expect(rt.app.events == [.resize(Size(width: 12, height: 3))])
+        #expect(rt.tasks.liveCount == 0)
+        #expect(rt.exitReason == nil)
+        vt.type("q")
+        try rt.step()
+        #expect(rt.exitReason == .quit)
+    }
+
     @Test func tooSmallScreenAndRecovery() throws {
         let (rt, vt) = runtime(size: Size(width: 40, height: 10))
         try rt.step()
@@ -182,16 +194,15 @@ struct ListApp: TerminalApplication {
         #expect(rt.app.selected == 2)
     }
 
-    @Test func servicesPostThroughTheInboxFromDetachedTasks() async throws {
-        let inbox = Inbox<ListApp.Message>()
-        var app = ListApp()
-        app.inbox = inbox
-        let (rt, vt) = runtime(app)
+    @Test func taskResultsArriveAsMessagesThroughTheCommandPath() async throws {
+        let (rt, vt) = runtime()
         try rt.step()
-        await Task.detached { inbox.post(.status("synced")) }.value
+        vt.type("s")
+        try rt.step()
+        #expect(await idle(rt.tasks))
         try rt.step()
         #expect(vt.text().hasPrefix("status: synced"))
-        #expect(inbox.isEmpty)
+        #expect(rt.tasks.runningIDs.isEmpty)
     }
 
     @Test func noticeShowsUntilTheFirstKey() throws {

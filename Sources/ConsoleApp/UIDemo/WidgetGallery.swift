@@ -130,98 +130,171 @@ public struct WidgetGallery: TerminalApplication, Sendable {
                 TextField(
                     id: "timeout", label: "Proof timeout", placeholder: "600",
                     kind: .number(unit: "s", minimum: "30", maximum: "3600", decimals: 0))),
-            .text(TextField(id: "reward", label: "Reward address", placeholder: "0x…", kind: .address, required: true)),
+            .text(
+                TextField(
+                    id: "reward", label: "Reward address", placeholder: "0x…", kind: .rule(.accountAddress),
+                    required: true)),
             .choice(ChoiceField(id: "market", label: "Market", options: markets)),
             .toggle(ToggleField(id: "auto", label: "Auto-accept jobs", isOn: true)),
         ])
     }
 
-    /// Scopes of the gallery's key table besides the global one.
+    /// Scopes of the gallery's key table besides the global one: one per page with its own keys, and
+    /// one per mode that takes the keys while it lasts (help, the table's filter line, form editing,
+    /// a dialog).
     public static let tableScope = "table"
     public static let formScope = "form"
     public static let dialogScope = "dialog"
+    public static let helpScope = "help"
+    public static let filterScope = "filter"
+    public static let editingScope = "editing"
+
+    /// The scopes the `?` help lists (the modes show their keys in the footer while they last).
+    static let helpScopes = [KeyTable.globalScope, tableScope, formScope, dialogScope]
+
+    /// What a key can do in the gallery; the raw value is the id `--keys` remaps.
+    public enum Action: String, CaseIterable, Sendable {
+        case page1, page2, page3, page4, nextPage, prevPage, help, dialog, unstake, toast, dismiss, quit
+        case tableFilter = "table.filter", tableSort = "table.sort", tableDetail = "table.detail"
+        case tableDown = "table.down", tableUp = "table.up", tablePageDown = "table.pageDown"
+        case tablePageUp = "table.pageUp", tableTop = "table.top", tableBottom = "table.bottom"
+        case tableReverseSort = "table.reverseSort", tableClearFilter = "table.clearFilter"
+        case filterKeep = "filter.keep", filterClear = "filter.clear"
+        case formEdit = "form.edit", formValidate = "form.validate"
+        case formNextField = "form.nextField", formPrevField = "form.prevField"
+        case editingNextField = "editing.nextField", editingPrevField = "editing.prevField"
+        case editingConfirm = "editing.confirm", editingSubmit = "editing.submit", editingStop = "editing.stop"
+        case dialogPrev = "dialog.prev", dialogNext = "dialog.next"
+        case dialogActivate = "dialog.activate", dialogCancel = "dialog.cancel"
+        case helpDown = "help.down", helpUp = "help.up", helpPageDown = "help.pageDown", helpPageUp = "help.pageUp"
+        case helpTop = "help.top", helpBottom = "help.bottom", helpClose = "help.close"
+    }
 
     /// Every action of the gallery: the single source of its bindings, footer hints and `?` help.
     ///
-    /// Ids are what `--keys` remaps ("quit=x", "table.down=n,Down"). Widget-internal actions are translated
-    /// to the widget's own key before it sees them, so a remapped key moves the table like the default one.
+    /// Ids are what `--keys` remaps ("quit=x", "table.down=n,Down"). Widgets bind no keys themselves: each
+    /// action calls a widget intent, so a remapped key moves the table like the default one.
     public static func actions() -> [KeyAction] {
         let g = KeyTable.globalScope
-        var list: [KeyAction] = []
-        for p in Page.allCases {
-            list.append(
-                KeyAction(
-                    id: "page\(p.rawValue + 1)", description: "\(p.title) page",
-                    keys: [.character(Character(String(p.rawValue + 1)))], group: "Pages", scope: g, inFooter: false))
+        let pages: [(Action, Page)] = [(.page1, .overview), (.page2, .table), (.page3, .form), (.page4, .dialogs)]
+        var list: [KeyAction] = pages.map { action, p in
+            KeyAction(
+                action, description: "\(p.title) page", keys: [.character(Character(String(p.rawValue + 1)))],
+                group: "Pages", scope: g, inFooter: false)
         }
         list += [
-            KeyAction(id: "nextPage", description: "Next page", keys: [.tab], group: "Pages", scope: g),
+            KeyAction(Action.nextPage, description: "Next page", keys: [.tab], group: "Pages", scope: g),
             KeyAction(
-                id: "prevPage", description: "Previous page", keys: [.backTab], group: "Pages", scope: g,
+                Action.prevPage, description: "Previous page", keys: [.backTab], group: "Pages", scope: g,
                 inFooter: false),
-            KeyAction(id: "help", description: "Help", keys: [.character("?")], group: "General", scope: g),
-            KeyAction(id: "dialog", description: "Dialog", keys: [.character("m")], group: "General", scope: g),
+            KeyAction(Action.help, description: "Help", keys: [.character("?")], group: "General", scope: g),
+            KeyAction(Action.dialog, description: "Dialog", keys: [.character("m")], group: "General", scope: g),
             KeyAction(
-                id: "unstake", description: "Unstake (danger dialog)", keys: [.character("d")], group: "Chain",
+                Action.unstake, description: "Unstake (danger dialog)", keys: [.character("d")], group: "Chain",
                 scope: g, dangerous: true),
-            KeyAction(id: "toast", description: "Toast", keys: [.character("t")], group: "General", scope: g),
+            KeyAction(Action.toast, description: "Toast", keys: [.character("t")], group: "General", scope: g),
             KeyAction(
-                id: "dismiss", description: "Dismiss messages", keys: [.escape], group: "General", scope: g,
+                Action.dismiss, description: "Dismiss messages", keys: [.escape], group: "General", scope: g,
                 inFooter: false),
-            KeyAction(id: "quit", description: "Quit", keys: [.character("q")], group: "General", scope: g),
+            KeyAction(Action.quit, description: "Quit", keys: [.character("q")], group: "General", scope: g),
         ]
         let t = tableScope
         list += [
-            KeyAction(id: "table.filter", description: "Filter", keys: [.character("/")], group: "Table", scope: t),
-            KeyAction(id: "table.sort", description: "Sort", keys: [.character("s")], group: "Table", scope: t),
-            KeyAction(id: "table.detail", description: "Detail", keys: [.enter], group: "Table", scope: t),
+            KeyAction(Action.tableFilter, description: "Filter", keys: [.character("/")], group: "Table", scope: t),
+            KeyAction(Action.tableSort, description: "Sort", keys: [.character("s")], group: "Table", scope: t),
+            KeyAction(Action.tableDetail, description: "Detail", keys: [.enter], group: "Table", scope: t),
             KeyAction(
-                id: "table.down", description: "Down", keys: [.character("j"), .down], group: "Table", scope: t,
+                Action.tableDown, description: "Down", keys: [.character("j"), .down], group: "Table", scope: t,
                 inFooter: false),
             KeyAction(
-                id: "table.up", description: "Up", keys: [.character("k"), .up], group: "Table", scope: t,
+                Action.tableUp, description: "Up", keys: [.character("k"), .up], group: "Table", scope: t,
                 inFooter: false),
             KeyAction(
-                id: "table.pageDown", description: "Page down", keys: [.pageDown], group: "Table", scope: t,
+                Action.tablePageDown, description: "Page down", keys: [.pageDown], group: "Table", scope: t,
                 inFooter: false),
             KeyAction(
-                id: "table.pageUp", description: "Page up", keys: [.pageUp], group: "Table", scope: t, inFooter: false),
-            KeyAction(
-                id: "table.top", description: "First row", keys: [.character("g"), .home], group: "Table", scope: t,
+                Action.tablePageUp, description: "Page up", keys: [.pageUp], group: "Table", scope: t,
                 inFooter: false),
             KeyAction(
-                id: "table.bottom", description: "Last row", keys: [.character("G"), .end], group: "Table", scope: t,
+                Action.tableTop, description: "First row", keys: [.character("g"), .home], group: "Table", scope: t,
                 inFooter: false),
             KeyAction(
-                id: "table.reverseSort", description: "Reverse sort", keys: [.character("S")], group: "Table",
+                Action.tableBottom, description: "Last row", keys: [.character("G"), .end], group: "Table", scope: t,
+                inFooter: false),
+            KeyAction(
+                Action.tableReverseSort, description: "Reverse sort", keys: [.character("S")], group: "Table",
                 scope: t, inFooter: false),
             KeyAction(
-                id: "table.clearFilter", description: "Clear filter", keys: [.escape], group: "Table", scope: t,
+                Action.tableClearFilter, description: "Clear filter", keys: [.escape], group: "Table", scope: t,
                 inFooter: false),
+        ]
+        let fl = filterScope
+        list += [
+            KeyAction(Action.filterKeep, description: "Keep filter", keys: [.enter], group: "Filter", scope: fl),
+            KeyAction(Action.filterClear, description: "Clear", keys: [.escape], group: "Filter", scope: fl),
         ]
         let f = formScope
         list += [
             KeyAction(
-                id: "form.edit", description: "Edit", keys: [.enter, .character("i"), .character("e")], group: "Form",
-                scope: f),
-            KeyAction(id: "form.validate", description: "Validate", keys: [.character("v")], group: "Form", scope: f),
+                Action.formEdit, description: "Edit", keys: [.enter, .character("i"), .character("e")],
+                group: "Form", scope: f),
             KeyAction(
-                id: "form.nextField", description: "Next field", keys: [.character("j"), .down], group: "Form",
+                Action.formValidate, description: "Validate", keys: [.character("v")], group: "Form", scope: f),
+            KeyAction(
+                Action.formNextField, description: "Next field", keys: [.character("j"), .down], group: "Form",
                 scope: f, inFooter: false),
             KeyAction(
-                id: "form.prevField", description: "Previous field", keys: [.character("k"), .up], group: "Form",
+                Action.formPrevField, description: "Previous field", keys: [.character("k"), .up], group: "Form",
                 scope: f, inFooter: false),
+        ]
+        let e = editingScope
+        list += [
+            KeyAction(
+                Action.editingNextField, description: "Next field", keys: [.tab], group: "Editing", scope: e),
+            KeyAction(
+                Action.editingPrevField, description: "Previous field", keys: [.backTab], group: "Editing",
+                scope: e, inFooter: false),
+            KeyAction(
+                Action.editingConfirm, description: "Confirm field", keys: [.enter], group: "Editing", scope: e),
+            KeyAction(
+                Action.editingSubmit, description: "Submit", keys: [.alt("s")], group: "Editing", scope: e),
+            KeyAction(
+                Action.editingStop, description: "Stop editing", keys: [.escape], group: "Editing", scope: e),
         ]
         let d = dialogScope
         list += [
             KeyAction(
-                id: "dialog.prev", description: "Previous button", keys: [.left, .character("h"), .backTab],
+                Action.dialogPrev, description: "Previous button", keys: [.left, .character("h"), .backTab],
                 group: "Dialog", scope: d),
             KeyAction(
-                id: "dialog.next", description: "Next button", keys: [.right, .character("l"), .tab], group: "Dialog",
-                scope: d),
-            KeyAction(id: "dialog.activate", description: "Activate", keys: [.enter], group: "Dialog", scope: d),
-            KeyAction(id: "dialog.cancel", description: "Cancel", keys: [.escape], group: "Dialog", scope: d),
+                Action.dialogNext, description: "Next button", keys: [.right, .character("l"), .tab],
+                group: "Dialog", scope: d),
+            KeyAction(Action.dialogActivate, description: "Activate", keys: [.enter], group: "Dialog", scope: d),
+            KeyAction(Action.dialogCancel, description: "Cancel", keys: [.escape], group: "Dialog", scope: d),
+        ]
+        let h = helpScope
+        list += [
+            KeyAction(
+                Action.helpDown, description: "Scroll down", keys: [.character("j"), .down], group: "Help",
+                scope: h, footerLabel: "Scroll"),
+            KeyAction(
+                Action.helpUp, description: "Scroll up", keys: [.character("k"), .up], group: "Help", scope: h,
+                footerLabel: "Scroll"),
+            KeyAction(
+                Action.helpPageDown, description: "Page down", keys: [.pageDown, .character(" ")], group: "Help",
+                scope: h, inFooter: false),
+            KeyAction(
+                Action.helpPageUp, description: "Page up", keys: [.pageUp], group: "Help", scope: h,
+                inFooter: false),
+            KeyAction(
+                Action.helpTop, description: "Top", keys: [.home, .character("g")], group: "Help", scope: h,
+                inFooter: false),
+            KeyAction(
+                Action.helpBottom, description: "Bottom", keys: [.end, .character("G")], group: "Help", scope: h,
+                inFooter: false),
+            KeyAction(
+                Action.helpClose, description: "Close", keys: [.escape, .character("q"), .character("?")],
+                group: "Help", scope: h),
         ]
         return list
     }
@@ -236,12 +309,6 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         }
     }
 
-    /// Keys of the text editors, which get raw keys (typed text is never remapped).
-    static let editingHints = [
-        KeyHint(keys: ["Tab"], description: "Next field"), KeyHint(keys: ["Enter"], description: "Validate"),
-        KeyHint(keys: ["Esc"], description: "Stop editing"),
-    ]
-
     /// The key-table scope of the current page.
     var pageScope: String {
         switch page {
@@ -251,154 +318,184 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         }
     }
 
-    /// Hints for the footer of the current state, from the key table. The footer names only the first
-    /// key of each action to stay on one line; the `?` help lists them all.
+    /// The key-table scope that takes keys now: a mode's while it lasts, else the page's.
+    var activeScope: String {
+        if modal != nil { return WidgetGallery.dialogScope }
+        if help != nil { return WidgetGallery.helpScope }
+        if page == .form && isEditingForm { return WidgetGallery.editingScope }
+        if page == .table && table.isEditingFilter { return WidgetGallery.filterScope }
+        return pageScope
+    }
+
+    /// Hints for the footer of the current state, all from the key table. The footer names only the
+    /// first key of each action to stay on one line; the `?` help lists them all.
     var footerHints: [KeyHint] {
-        let firstKey = { (h: KeyHint) in
-            KeyHint(keys: Array(h.keys.prefix(1)), description: h.description, group: h.group)
+        let scope = activeScope
+        if scope == WidgetGallery.dialogScope {
+            return keys.helpEntries(scopes: [scope]).map {
+                KeyHint(keys: Array($0.keys.prefix(1)), description: $0.description, group: $0.group)
+            }
         }
-        if modal != nil { return keys.helpEntries(scopes: [WidgetGallery.dialogScope]).map(firstKey) }
-        if help != nil {
-            return [KeyHint(keys: ["j", "k"], description: "Scroll"), KeyHint(keys: ["Esc"], description: "Close")]
-        }
-        if isEditingForm { return WidgetGallery.editingHints }
-        if table.isEditingFilter && page == .table {
-            return [KeyHint(keys: ["Enter"], description: "Keep filter"), KeyHint(keys: ["Esc"], description: "Clear")]
-        }
-        return keys.footerHints(scope: pageScope).map(firstKey)
+        // A mode's footer shows only the mode's keys: the page's and global ones do not apply in it.
+        return keys.footerHints(scope: scope, globals: scope == pageScope, firstKeyOnly: true)
     }
 
     /// The first key bound to an action, as shown to the user ("" when unbound or removed).
-    func keyName(_ actionID: String) -> String { keys.keys(for: actionID).first?.description ?? "" }
+    func keyName(_ action: Action) -> String { keys.keys(for: action.rawValue).first?.description ?? "" }
+
+    public var quitKeys: [Key] { keys.keys(for: Action.quit.rawValue) }
 
     // MARK: Events
 
-    public mutating func handle(_ event: InputEvent) -> ApplicationCommand {
+    public mutating func update(_ event: Event<Never>) -> Command<Never> {
         switch event {
         case .resize(let s):
             screen = s
+            table.pageSize = tablePageSize
             return .redraw
         case .key(let key):
             return handleKey(key)
+        case .tick:
+            return tick()
         }
     }
 
     private var now: Duration { .seconds(ticks) }
 
-    private mutating func handleKey(_ key: Key) -> ApplicationCommand {
+    private mutating func handleKey(_ key: Key) -> Command<Never> {
+        let scope = activeScope
+        let action = keys.action(for: key, in: scope, as: Action.self)
         if var m = modal {
-            // The dialog sees only its canonical keys, so remapped bindings drive it like the defaults.
-            let canonical: Key
-            switch keys.actionID(for: key, in: WidgetGallery.dialogScope) {
-            case "dialog.prev": canonical = .left
-            case "dialog.next": canonical = .right
-            case "dialog.activate": canonical = .enter
-            case "dialog.cancel": canonical = .escape
+            let outcome: ModalOutcome
+            switch action {
+            case .dialogPrev?:
+                m.focusPrevious()
+                modal = m
+                return .redraw
+            case .dialogNext?:
+                m.focusNext()
+                modal = m
+                return .redraw
+            case .dialogActivate?: outcome = m.activate()
+            case .dialogCancel?: outcome = m.cancel()
             default: return .none
             }
-            switch m.handle(canonical) {
-            case .none:
-                modal = m
+            modal = nil
+            switch outcome {
             case .cancelled:
-                modal = nil
                 toasts.post("\(modalPurpose): cancelled", severity: .info, now: now)
             case .activated(let i):
-                modal = nil
                 let danger = m.buttons[i].kind == .destructive
                 toasts.post("\(modalPurpose): \(m.buttons[i].label)", severity: danger ? .warn : .ok, now: now)
             }
             return .redraw
         }
         if var h = help {
-            if keys.actionID(for: key) == "help" {
+            let area = Rect(size: screen)
+            let context = RenderContext(capabilities: Capabilities(colorDepth: .ansi16, unicode: true))
+            let moved: Bool
+            switch action {
+            case .helpClose?, .help?:
                 help = nil
                 return .redraw
+            case .helpDown?: moved = h.scroll(by: 1, screen: area, context: context)
+            case .helpUp?: moved = h.scroll(by: -1, screen: area, context: context)
+            case .helpPageDown?: moved = h.scrollPage(by: 1, screen: area, context: context)
+            case .helpPageUp?: moved = h.scrollPage(by: -1, screen: area, context: context)
+            case .helpTop?: moved = h.scrollToTop(screen: area, context: context)
+            case .helpBottom?: moved = h.scrollToBottom(screen: area, context: context)
+            default: return .none
             }
-            switch h.handle(
-                key, screen: Rect(size: screen),
-                context: RenderContext(capabilities: Capabilities(colorDepth: .ansi16, unicode: true)))
-            {
-            case .close: help = nil
-            case .scrolled: help = h
-            case .none: return .none
+            help = h
+            return moved ? .redraw : .none
+        }
+        // Text typed into an editor is text, never an action: only the mode's own keys are actions.
+        if scope == WidgetGallery.editingScope {
+            switch action {
+            case .editingNextField?: form.focusNext()
+            case .editingPrevField?: form.focusPrevious()
+            case .editingConfirm?: form.confirmField()
+            case .editingSubmit?: submitForm()
+            case .editingStop?: isEditingForm = false
+            default: return form.edit(key) ? .redraw : .none
             }
             return .redraw
         }
-        // Text editors get raw keys: what is typed is text, never an action.
-        if page == .form && isEditingForm {
-            if key == .escape {
-                isEditingForm = false
-                return .redraw
+        if scope == WidgetGallery.filterScope {
+            switch action {
+            case .filterKeep?: table.commitFilter()
+            case .filterClear?: table.cancelFilter()
+            default: return table.typeInFilter(key) ? .redraw : .none
             }
-            if form.handle(key) { return .redraw }
-            if key == .enter {
-                submitForm()
-                return .redraw
-            }
-            return .none
+            return .redraw
         }
-        if page == .table && table.isEditingFilter {
-            return table.handle(key, pageSize: tablePageSize) ? .redraw : .none
-        }
-        guard let id = keys.actionID(for: key, in: pageScope) else { return .none }
-        if let canonical = WidgetGallery.tableKeys[id] {
-            return table.handle(canonical, pageSize: tablePageSize) ? .redraw : .none
-        }
-        switch id {
-        case "table.detail":
+        guard let action else { return .none }
+        return perform(action)
+    }
+
+    private mutating func perform(_ action: Action) -> Command<Never> {
+        switch action {
+        case .tableDown: return redraw(if: table.moveSelection(by: 1))
+        case .tableUp: return redraw(if: table.moveSelection(by: -1))
+        case .tablePageDown: return redraw(if: table.movePage(by: 1))
+        case .tablePageUp: return redraw(if: table.movePage(by: -1))
+        case .tableTop: return redraw(if: table.selectFirst())
+        case .tableBottom: return redraw(if: table.selectLast())
+        case .tableFilter: return redraw(if: table.beginFilter())
+        case .tableSort: return redraw(if: table.cycleSort())
+        case .tableReverseSort: return redraw(if: table.reverseSort())
+        case .tableDetail:
             guard let row = table.selectedRow else { return .none }
             modalPurpose = "Job \(row[0])"
             modal = Modal(
                 title: "Job \(row[0])",
                 message: "Market: \(row[1])\nJob: \(row[2])\nStatus: \(row[3])\nReward: \(row[4])\nAge: \(row[5])",
                 buttons: [ModalButton("Close", kind: .cancel)])
-        case "table.clearFilter":
-            if table.handle(.escape, pageSize: tablePageSize) { return .redraw }
+        case .tableClearFilter:
+            if table.clearFilter() { return .redraw }
             return dismissToasts()
-        case "form.edit": isEditingForm = true
-        case "form.validate": submitForm()
-        case "form.nextField": form.focus(on: form.focus + 1)
-        case "form.prevField": form.focus(on: form.focus - 1)
-        case "quit": return .quit
-        case "page1", "page2", "page3", "page4":
-            guard let n = Int(id.dropFirst(4)), let p = Page(rawValue: n - 1) else { return .none }
-            page = p
-        case "nextPage": page = Page(rawValue: (page.rawValue + 1) % Page.allCases.count) ?? .overview
-        case "prevPage":
+        case .formEdit: isEditingForm = true
+        case .formValidate: submitForm()
+        case .formNextField: form.focusNext()
+        case .formPrevField: form.focusPrevious()
+        case .quit: return .quit
+        case .page1: page = .overview
+        case .page2: page = .table
+        case .page3: page = .form
+        case .page4: page = .dialogs
+        case .nextPage: page = Page(rawValue: (page.rawValue + 1) % Page.allCases.count) ?? .overview
+        case .prevPage:
             page = Page(rawValue: (page.rawValue + Page.allCases.count - 1) % Page.allCases.count) ?? .overview
-        case "help": help = HelpOverlay(hints: keys.helpEntries(), title: "Keys")
-        case "dialog":
+        case .help:
+            help = HelpOverlay(hints: keys.helpEntries(scopes: WidgetGallery.helpScopes), title: "Keys")
+        case .dialog:
             modalPurpose = "Refresh"
             modal = Modal.confirm(
                 title: "Refresh market data",
                 message: "Reload all markets and jobs from the chain? This takes a few seconds.", confirm: "Refresh")
-        case "unstake":
+        case .unstake:
             modalPurpose = "Unstake"
             modal = Modal.confirm(
                 title: "Unstake 12.5 ETH",
                 message:
                     "This sends a transaction that requests unstaking 12.5 ETH from market 3. Jobs in progress keep their stake until they finish.",
                 confirm: "Send", dangerous: true)
-        case "toast":
+        case .toast:
             let sev = Severity.allCases[toasts.toasts.count % Severity.allCases.count]
             toasts.post(
                 "example \(sev.rawValue) message at tick \(ticks)", severity: sev, now: now, lifetime: .seconds(4))
-        case "dismiss":
+        case .dismiss:
             return dismissToasts()
         default:
+            // Keys of modes (help, filter line, editing, dialog) only act while their mode lasts.
             return .none
         }
         return .redraw
     }
 
-    /// Table actions as the table widget's own keys.
-    static let tableKeys: [String: Key] = [
-        "table.down": .down, "table.up": .up, "table.pageDown": .pageDown, "table.pageUp": .pageUp,
-        "table.top": .home, "table.bottom": .end, "table.filter": .character("/"), "table.sort": .character("s"),
-        "table.reverseSort": .character("S"),
-    ]
+    private func redraw(if changed: Bool) -> Command<Never> { changed ? .redraw : .none }
 
-    private mutating func dismissToasts() -> ApplicationCommand {
+    private mutating func dismissToasts() -> Command<Never> {
         guard toasts.current != nil else { return .none }
         toasts.dismissAll()
         return .redraw
@@ -417,7 +514,8 @@ public struct WidgetGallery: TerminalApplication, Sendable {
 
     private var tablePageSize: Int { Swift.max(1, Table.dataRows(forHeight: screen.height - 4 - 2)) }
 
-    public mutating func tick() -> ApplicationCommand {
+    /// Advances the live data by one step (called on every tick).
+    public mutating func tick() -> Command<Never> {
         ticks += 1
         throughput.append(WidgetGallery.walk(throughput.last ?? 50, &random, 0...100))
         latency.append(WidgetGallery.walk(latency.last ?? 20, &random, 0...60))
@@ -446,7 +544,7 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         }
         StatusLine(
             toast: toasts.current,
-            idleText: "ui-demo · seed \(seed)\(keys.readOnly ? " · read-only" : "") · press \(keyName("help")) for keys"
+            idleText: "ui-demo · seed \(seed)\(keys.readOnly ? " · read-only" : "") · press \(keyName(.help)) for keys"
         ).render(
             into: &frame, area: parts[2], context: context)
         KeyHintBar(hints: footerHints).render(into: &frame, area: parts[3], context: context)
@@ -571,10 +669,10 @@ public struct WidgetGallery: TerminalApplication, Sendable {
 
     /// The dialogs page's explanation, naming the keys as currently bound.
     private var dialogsText: String {
-        var parts = ["\(keyName("dialog")) opens a dialog"]
-        if keys.contains("unstake") { parts.append(", \(keyName("unstake")) a dangerous one") }
+        var parts = ["\(keyName(.dialog)) opens a dialog"]
+        if keys.contains(Action.unstake.rawValue) { parts.append(", \(keyName(.unstake)) a dangerous one") }
         parts.append(
-            " (focus starts on Cancel; \(keyName("dialog.prev"))/\(keyName("dialog.next")) move, \(keyName("dialog.activate")) activates, \(keyName("dialog.cancel")) cancels). \(keyName("toast")) posts a toast that expires after 4 ticks. \(keyName("help")) shows the help generated from the key table.\n\nToasts shown: \(toasts.toasts.count)."
+            " (focus starts on Cancel; \(keyName(.dialogPrev))/\(keyName(.dialogNext)) move, \(keyName(.dialogActivate)) activates, \(keyName(.dialogCancel)) cancels). \(keyName(.toast)) posts a toast that expires after 4 ticks. \(keyName(.help)) shows the help generated from the key table.\n\nToasts shown: \(toasts.toasts.count)."
         )
         return parts.joined()
     }

@@ -49,6 +49,9 @@ public final class CursesTerminal: Terminal {
     public let termName: String
     private let screen: OpaquePointer
     private let outputFD: Int32
+    private var inputFD: Int32 = -1
+    /// Ends a wait for keys early when a task result arrives (see `TaskRunner`).
+    public let wakeSignal: WakeSignal? = WakeSignal()
     /// The terminal has an alternate screen (smcup/rmcup) that gives the shell its screen back.
     private let hasAlternateScreen: Bool
     private let window: UnsafeMutablePointer<WINDOW>
@@ -68,7 +71,7 @@ public final class CursesTerminal: Terminal {
 
     /// Starts curses. Call `setlocale(LC_ALL, "")` happens here first, so multibyte text works.
     /// - Throws: `TerminalStartError` when stdout/stdin are not terminals or TERM is missing/unknown/
-    ///   cannot address the cursor. Never exits from inside curses.
+    ///   cannot move the cursor. Never exits from inside curses.
     public init(_ config: CursesConfiguration) throws {
         setlocale(LC_ALL, "")
         if config.output == nil && isatty(1) == 0 {
@@ -142,8 +145,16 @@ public final class CursesTerminal: Terminal {
         // been through endwin() once (its `_endwin == ewInitial` case, meant for low-level terminfo
         // programs), which splits one frame into hundreds of small writes. One endwin/doupdate cycle
         // before the first frame puts it in the normal state: one write per frame.
-        endwin()
-        doupdate()
+        // The terminal must not see the cycle leave and re-enter the alternate screen: that flashes.
+        _ = kc_settle_output_quietly(fileno(out))
+        // Arrows and Home/End in both the normal (`ESC [ B`) and the application cursor form
+        // (`ESC O B`): terminfo names only one, and terminals and multiplexers send either.
+        for (final, code) in [
+            ("A", KEY_UP), ("B", KEY_DOWN), ("C", KEY_RIGHT), ("D", KEY_LEFT), ("H", KEY_HOME), ("F", KEY_END),
+        ] {
+            for introducer in ["[", "O"] { _ = define_key("\u{1B}" + introducer + final, code) }
+        }
+        inputFD = fileno(inp)
         size = Size(width: Int(getmaxx(w)), height: Int(getmaxy(w)))
     }
 
@@ -199,6 +210,21 @@ public final class CursesTerminal: Terminal {
         let ms = max(
             0,
             Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        guard let wake = wakeSignal, inputFD >= 0 else { return nextEvent(waitingMS: ms) }
+        // What curses already holds (bytes read ahead while matching a sequence, a pending resize) first.
+        if let event = nextEvent(waitingMS: 0) { return event }
+        var fds = [
+            pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&fds, 2, ms)
+        if ready > 0, fds[1].revents != 0 { wake.clear() }
+        // Also after a timeout or a signal (SIGWINCH interrupts poll): curses reports the resize.
+        return nextEvent(waitingMS: 0)
+    }
+
+    /// One key or resize from curses, waiting at most `ms`.
+    private func nextEvent(waitingMS ms: Int32) -> InputEvent? {
         wtimeout(window, ms)
         var ch: Int32 = 0
         let r = kc_get_wch(window, &ch)
@@ -211,11 +237,17 @@ public final class CursesTerminal: Terminal {
             return Self.key(forKeyCode: ch).map(InputEvent.key)
         }
         if ch == 27 {
-            // ESC followed at once by another byte is Alt+key, which no action uses: swallow both
-            // rather than report a spurious Esc.
+            // ESC followed at once by a printable character is Alt plus that character (curses has
+            // already waited ESCDELAY for a longer sequence). Anything else after ESC is its own key.
             wtimeout(window, 0)
             var next: Int32 = 0
-            if kc_get_wch(window, &next) != ERR { return nil }
+            let n = kc_get_wch(window, &next)
+            if n == OK, case .character(let c)? = Self.key(forCharacter: next) { return .key(.alt(c)) }
+            if n == OK {
+                _ = unget_wch(next)
+            } else if n == KEY_CODE_YES {
+                _ = ungetch(next)
+            }
             return .key(.escape)
         }
         return Self.key(forCharacter: ch).map(InputEvent.key)

@@ -23,6 +23,12 @@ public enum KeyName {
         }
         let lower = name.lowercased()
         if let k = named[lower] { return k }
+        for prefix in ["m-", "alt-", "alt+", "meta-"] where lower.hasPrefix(prefix) {
+            // The character keeps its case: M-x and M-X are different keys.
+            let rest = name.dropFirst(prefix.count)
+            guard rest.count == 1, let c = rest.first, let v = c.asciiValue, v >= 0x21, v < 0x7f else { return nil }
+            return .alt(c)
+        }
         for prefix in ["c-", "ctrl-", "ctrl+", "^"] where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)
             if rest.count == 1, let c = rest.first, c.isASCII, c.isLetter { return .control(c) }
@@ -49,7 +55,9 @@ public enum KeyName {
     /// Whether `key` may carry a core action: no AltGr characters (anything beyond ASCII) and none of
     /// `[ ] { } \ |`.
     public static func isAllowedForActions(_ key: Key) -> Bool {
-        guard case .character(let c) = key else { return true }
-        return c.isASCII && !reservedCharacters.contains(c)
+        switch key {
+        case .character(let c), .alt(let c): return c.isASCII && !reservedCharacters.contains(c)
+        default: return true
+        }
     }
 }

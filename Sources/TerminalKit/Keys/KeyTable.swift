@@ -14,10 +14,13 @@ public struct KeyAction: Sendable, Hashable {
     public var dangerous: Bool
     /// Shown in the footer (the help overlay shows every action).
     public var inFooter: Bool
+    /// A shorter label shared by consecutive actions that the footer shows as one hint: "Scroll down"
+    /// (j) and "Scroll up" (k) with the label "Scroll" appear as `j/k Scroll`. Nil: its own hint.
+    public var footerLabel: String?
 
     public init(
         id: String, description: String, keys: [Key], group: String = "General", scope: String = KeyTable.globalScope,
-        dangerous: Bool = false, inFooter: Bool = true
+        dangerous: Bool = false, inFooter: Bool = true, footerLabel: String? = nil
     ) {
         self.id = id
         self.description = description
@@ -26,6 +29,17 @@ public struct KeyAction: Sendable, Hashable {
         self.scope = scope
         self.dangerous = dangerous
         self.inFooter = inFooter
+        self.footerLabel = footerLabel
+    }
+
+    /// An action whose id is a case of the application's own action enum (its raw value is the id).
+    public init<ID: RawRepresentable>(
+        _ id: ID, description: String, keys: [Key], group: String = "General", scope: String = KeyTable.globalScope,
+        dangerous: Bool = false, inFooter: Bool = true, footerLabel: String? = nil
+    ) where ID.RawValue == String {
+        self.init(
+            id: id.rawValue, description: description, keys: keys, group: group, scope: scope, dangerous: dangerous,
+            inFooter: inFooter, footerLabel: footerLabel)
     }
 }
 
@@ -137,6 +151,14 @@ public struct KeyTable: Sendable {
         action(for: key, in: scope)?.id
     }
 
+    /// The action a key triggers in `scope` as a case of the application's action enum; nil when the key
+    /// is unbound or its id is not a case of `ID` (an action of another screen).
+    public func action<ID: RawRepresentable>(
+        for key: Key, in scope: String = KeyTable.globalScope, as _: ID.Type = ID.self
+    ) -> ID? where ID.RawValue == String {
+        actionID(for: key, in: scope).flatMap(ID.init(rawValue:))
+    }
+
     /// The keys bound to an action (empty when unbound or removed by read-only mode).
     public func keys(for actionID: String) -> [Key] { keysByAction[actionID] ?? [] }
 
@@ -144,10 +166,34 @@ public struct KeyTable: Sendable {
     public func contains(_ actionID: String) -> Bool { keysByAction[actionID] != nil }
 
     /// Footer hints for a screen: its own actions, then global ones, bound and marked for the footer.
-    public func footerHints(scope: String = KeyTable.globalScope) -> [KeyHint] {
+    ///
+    /// `globals: false` leaves the global actions out (a mode such as a help overlay or a text editor,
+    /// where they do not apply). Consecutive actions with the same `footerLabel` become one hint whose
+    /// keys are the first key of each. `firstKeyOnly` names only the first key of every action, so the
+    /// footer stays on one line (the `?` help lists them all).
+    public func footerHints(scope: String = KeyTable.globalScope, globals: Bool = true, firstKeyOnly: Bool = false)
+        -> [KeyHint]
+    {
         let scoped = actions.filter { $0.scope == scope && $0.inFooter }
-        let global = scope == Self.globalScope ? [] : actions.filter { $0.scope == Self.globalScope && $0.inFooter }
-        return (scoped + global).compactMap(hint)
+        let global =
+            scope == Self.globalScope || !globals
+            ? [] : actions.filter { $0.scope == Self.globalScope && $0.inFooter }
+        var out: [KeyHint] = []
+        var lastLabel: String?
+        for a in scoped + global {
+            guard var h = hint(a) else { continue }
+            if firstKeyOnly { h.keys = Array(h.keys.prefix(1)) }
+            if let label = a.footerLabel, label == lastLabel, var merged = out.popLast() {
+                merged.keys.append(h.keys[0])
+                out.append(merged)
+            } else if let label = a.footerLabel {
+                out.append(KeyHint(keys: [h.keys[0]], description: label, group: h.group))
+            } else {
+                out.append(h)
+            }
+            lastLabel = a.footerLabel
+        }
+        return out
     }
 
     /// Every bound action for the `?` overlay, grouped (groups in order of first appearance, actions

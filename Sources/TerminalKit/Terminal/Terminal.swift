@@ -23,10 +23,13 @@ public protocol Terminal: AnyObject {
     /// Puts `text` on the system clipboard of the user's terminal with OSC 52 (works over SSH and
     /// through tmux with `set-clipboard on`). Terminals that do not support it ignore the sequence.
     func copyToClipboard(_ text: String)
+    /// A signal that ends a `readEvent` wait early, or nil when this terminal only wakes on its timeout.
+    var wakeSignal: WakeSignal? { get }
 }
 
 extension Terminal {
     public func copyToClipboard(_ text: String) {}
+    public var wakeSignal: WakeSignal? { nil }
 }
 
 /// The OSC 52 sequence that sets the clipboard ("c") to `text`.

@@ -8,8 +8,28 @@ public enum TextFieldKind: Sendable {
     /// A non-negative decimal number: digits and one decimal point, shown with `unit` after it.
     /// `minimum`/`maximum` are decimal strings compared exactly; `decimals` caps fraction digits.
     case number(unit: String, minimum: String? = nil, maximum: String? = nil, decimals: Int? = nil)
-    /// `0x` and 40 hex digits (shape only; add checksum checks with an extra validator).
-    case address
+    /// Text whose shape the application defines (an identifier, a key, a hash): the rule filters what
+    /// may be typed and checks the whole text.
+    case rule(TextRule)
+}
+
+/// The shape of a kind of text the widget library knows nothing about, supplied by the application.
+public struct TextRule: Sendable {
+    /// Whether `character` may be typed at `cursor` into `text` (keys refused here are swallowed).
+    public var accepts: @Sendable (_ character: Character, _ text: String, _ cursor: Int) -> Bool
+    /// What is wrong with the whole text, or nil (called for non-empty text; `required` handles empty).
+    public var validate: FieldValidator
+    /// Longest text accepted, in characters (nil: the field's own `maxLength`).
+    public var maxLength: Int?
+
+    public init(
+        maxLength: Int? = nil, accepts: @escaping @Sendable (Character, String, Int) -> Bool = { _, _, _ in true },
+        validate: @escaping FieldValidator
+    ) {
+        self.maxLength = maxLength
+        self.accepts = accepts
+        self.validate = validate
+    }
 }
 
 /// A one-line text input with cursor, placeholder and validators.
@@ -38,7 +58,7 @@ public struct TextField: Sendable {
         self.kind = kind
         self.required = required
         self.validators = validators
-        if case .address = kind { self.maxLength = 42 } else { self.maxLength = maxLength }
+        if case .rule(let r) = kind, let m = r.maxLength { self.maxLength = m } else { self.maxLength = maxLength }
         setText(text)
     }
 
@@ -60,11 +80,8 @@ public struct TextField: Sendable {
         case .number:
             if c == "." { return !text.contains(".") }
             return c.isASCII && c.isNumber
-        case .address:
-            if c == "x" || c == "X" {
-                return cursor == 1 && text.first == "0" && !text.contains(where: { $0 == "x" || $0 == "X" })
-            }
-            return c.isHexDigit && c.isASCII
+        case .rule(let r):
+            return r.accepts(c, text, cursor)
         }
     }
 
@@ -109,8 +126,8 @@ public struct TextField: Sendable {
             }
             if let m = minimum, let mv = DecimalText(m), value.compare(mv) < 0 { return "must be at least \(m)\(u)" }
             if let m = maximum, let mv = DecimalText(m), value.compare(mv) > 0 { return "must be at most \(m)\(u)" }
-        case .address:
-            if let e = FieldRules.addressShapeError(text) { return e }
+        case .rule(let r):
+            if let e = r.validate(text) { return e }
         }
         for v in validators {
             if let e = v(text) { return e }
@@ -128,7 +145,7 @@ public struct TextField: Sendable {
         var unitText = ""
         if case .number(let unit, _, _, _) = kind, !unit.isEmpty { unitText = " " + context.displayable(unit) }
         let unitWidth = DisplayWidth.of(unitText)
-        // Wide enough for an address (42) plus the cursor; wider boxes only push the unit out of sight.
+        // Wide enough for a 42-character identifier plus the cursor; wider boxes only push the unit out of sight.
         let boxWidth = Swift.max(0, Swift.min(area.maxX - x - unitWidth, TextField.maxBoxWidth))
         guard boxWidth > 0 else { return }
         let shownText = context.displayable(text)
@@ -182,15 +199,6 @@ public enum FieldRules {
         }
         guard dots <= 1, digits > 0 else { return nil }
         return DecimalText(text)
-    }
-
-    /// Nil if `text` is `0x` + 40 hex digits; otherwise what is wrong.
-    public static func addressShapeError(_ text: String) -> String? {
-        guard text.hasPrefix("0x") || text.hasPrefix("0X") else { return "address must start with 0x" }
-        let hex = text.dropFirst(2)
-        if let bad = hex.first(where: { !($0.isHexDigit && $0.isASCII) }) { return "not a hex digit: '\(bad)'" }
-        guard hex.count == 40 else { return "address needs 40 hex digits after 0x, has \(hex.count)" }
-        return nil
     }
 }
 
@@ -351,7 +359,7 @@ public enum FormField: Sendable {
     }
 }
 
-/// Fields with Tab/S-Tab focus order, validation as typed and "validate all".
+/// Fields with a focus order, validation as typed, per-field confirmation and "validate all" on submit.
 public struct Form: Sendable {
     public var fields: [FormField]
     public private(set) var focus: Int = 0
@@ -373,21 +381,33 @@ public struct Form: Sendable {
         focus = ((index % fields.count) + fields.count) % fields.count
     }
 
-    /// Tab/S-Tab (and ↓/↑ outside list choices) move focus; other keys go to the focused field.
-    /// Returns whether the key was consumed.
-    public mutating func handle(_ key: Key) -> Bool {
+    // MARK: Intents (the application's key table decides which keys call them)
+
+    /// Moves focus to the next field (wrapping).
+    public mutating func focusNext() { focus(on: focus + 1) }
+
+    /// Moves focus to the previous field (wrapping).
+    public mutating func focusPrevious() { focus(on: focus - 1) }
+
+    /// Confirms the focused field: its error (if any) shows from now on, and focus moves to the next
+    /// field. Only this field is checked; `validateAll` checks the whole form. Returns the field's error.
+    @discardableResult
+    public mutating func confirmField() -> String? {
+        guard !fields.isEmpty else { return nil }
+        focus = Swift.min(focus, fields.count - 1)
+        touched.insert(fields[focus].id)
+        refreshError(of: focus)
+        let error = errors[fields[focus].id]
+        focusNext()
+        return error
+    }
+
+    /// Input typed into the focused field (text, cursor and choice keys); the field's error updates as
+    /// typed. Returns whether the field took the key.
+    public mutating func edit(_ key: Key) -> Bool {
         guard !fields.isEmpty else { return false }
         // `fields` is public and may have shrunk since focus was set.
         focus = Swift.min(focus, fields.count - 1)
-        switch key {
-        case .tab:
-            focus(on: focus + 1)
-            return true
-        case .backTab:
-            focus(on: focus - 1)
-            return true
-        default: break
-        }
         var consumed = false
         switch fields[focus] {
         case .text(var f):
@@ -403,9 +423,6 @@ public struct Form: Sendable {
         if consumed {
             touched.insert(fields[focus].id)
             refreshError(of: focus)
-        } else if key == .down || key == .up {
-            focus(on: focus + (key == .down ? 1 : -1))
-            return true
         }
         return consumed
     }

@@ -14,13 +14,11 @@ public struct ModalButton: Sendable, Hashable {
     }
 }
 
-/// The outcome of a key in a modal.
+/// How a modal was closed.
 public enum ModalOutcome: Sendable, Hashable {
-    /// The key moved focus or did nothing; the modal stays open.
-    case none
-    /// Enter on button `index`.
+    /// Button `index` was activated.
     case activated(Int)
-    /// Esc, or Enter on a cancel button.
+    /// Cancelled, or a cancel button was activated.
     case cancelled
 }
 
@@ -53,25 +51,32 @@ public struct Modal: Sendable, Hashable {
             dangerous: dangerous)
     }
 
-    /// Left/Right/Tab/S-Tab (and h/l) move focus, Enter activates, Esc cancels.
-    public mutating func handle(_ key: Key) -> ModalOutcome {
-        // `buttons` is public and may have been replaced: never index out of range.
-        guard !buttons.isEmpty else { return key == .escape || key == .enter ? .cancelled : .none }
-        focus = Swift.max(0, Swift.min(focus, buttons.count - 1))
-        switch key {
-        case .left, .backTab, .character("h"):
-            focus = (focus + buttons.count - 1) % buttons.count
-        case .right, .tab, .character("l"):
-            focus = (focus + 1) % buttons.count
-        case .escape:
-            return .cancelled
-        case .enter:
-            return buttons[focus].kind == .cancel ? .cancelled : .activated(focus)
-        default:
-            break
-        }
-        return .none
+    // MARK: Intents (the application's key table decides which keys call them)
+
+    /// Moves focus to the previous button (wrapping).
+    public mutating func focusPrevious() {
+        guard !buttons.isEmpty else { return }
+        focus = (clampedFocus + buttons.count - 1) % buttons.count
     }
+
+    /// Moves focus to the next button (wrapping).
+    public mutating func focusNext() {
+        guard !buttons.isEmpty else { return }
+        focus = (clampedFocus + 1) % buttons.count
+    }
+
+    /// Presses the focused button: `.activated(index)`, or `.cancelled` on a cancel button.
+    public func activate() -> ModalOutcome {
+        // `buttons` is public and may have been replaced: never index out of range.
+        guard !buttons.isEmpty else { return .cancelled }
+        let i = clampedFocus
+        return buttons[i].kind == .cancel ? .cancelled : .activated(i)
+    }
+
+    /// Closes the dialog without choosing.
+    public func cancel() -> ModalOutcome { .cancelled }
+
+    private var clampedFocus: Int { Swift.max(0, Swift.min(focus, buttons.count - 1)) }
 
     /// The rectangle the dialog takes within `screen`.
     public func frameRect(in screen: Rect, context: RenderContext) -> Rect {
@@ -156,11 +161,6 @@ public struct KeyHintBar: Sendable {
     }
 }
 
-/// What a key did to the help overlay.
-public enum HelpOutcome: Sendable, Hashable {
-    case none, scrolled, close
-}
-
 /// The `?` help: key hints grouped by group (first-seen order), flowed into columns, scrollable.
 public struct HelpOverlay: Sendable {
     public var hints: [KeyHint]
@@ -210,25 +210,42 @@ public struct HelpOverlay: Sendable {
         return (keyWidth, colWidth, columns, rows)
     }
 
-    /// j/k/↑/↓/PgUp/PgDn scroll; Esc, q and ? close. `screen` is the area the overlay is drawn in.
-    public mutating func handle(_ key: Key, screen: Rect, context: RenderContext) -> HelpOutcome {
+    // MARK: Intents (the application's key table decides which keys call them)
+    //
+    // `screen` is the area the overlay is drawn in; each returns whether the view moved.
+
+    /// Scrolls by `lines` (negative: up), clamped.
+    @discardableResult
+    public mutating func scroll(by lines: Int, screen: Rect, context: RenderContext) -> Bool {
+        setScroll(scroll + lines, screen: screen, context: context)
+    }
+
+    /// Scrolls by `pages` screens (one line of overlap).
+    @discardableResult
+    public mutating func scrollPage(by pages: Int, screen: Rect, context: RenderContext) -> Bool {
         let inner = Box.inner(bodyRect(screen))
-        let ls = lines(context: context)
-        let geo = geometry(ls, inner: inner)
+        return setScroll(scroll + pages * Swift.max(1, inner.height - 1), screen: screen, context: context)
+    }
+
+    /// Scrolls to the first line.
+    @discardableResult
+    public mutating func scrollToTop(screen: Rect, context: RenderContext) -> Bool {
+        setScroll(0, screen: screen, context: context)
+    }
+
+    /// Scrolls to the last screen.
+    @discardableResult
+    public mutating func scrollToBottom(screen: Rect, context: RenderContext) -> Bool {
+        setScroll(Int.max / 2, screen: screen, context: context)
+    }
+
+    private mutating func setScroll(_ value: Int, screen: Rect, context: RenderContext) -> Bool {
+        let inner = Box.inner(bodyRect(screen))
+        let geo = geometry(lines(context: context), inner: inner)
         let maxScroll = Swift.max(0, geo.rows - inner.height)
         let before = scroll
-        switch key {
-        case .escape, .character("q"), .character("?"): return .close
-        case .down, .character("j"): scroll += 1
-        case .up, .character("k"): scroll -= 1
-        case .pageDown, .character(" "): scroll += Swift.max(1, inner.height - 1)
-        case .pageUp: scroll -= Swift.max(1, inner.height - 1)
-        case .home, .character("g"): scroll = 0
-        case .end, .character("G"): scroll = maxScroll
-        default: return .none
-        }
-        scroll = Swift.max(0, Swift.min(scroll, maxScroll))
-        return scroll == before ? .none : .scrolled
+        scroll = Swift.max(0, Swift.min(value, maxScroll))
+        return scroll != before
     }
 
     func bodyRect(_ screen: Rect) -> Rect {

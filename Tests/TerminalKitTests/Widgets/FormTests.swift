@@ -57,22 +57,21 @@ import Testing
         #expect(whole.validate() == "whole numbers only")
     }
 
-    @Test func addressFieldShapeAndInjectedValidator() {
-        let checksum: FieldValidator = { $0.dropFirst(2).contains("A") ? nil : "checksum: mixed case expected" }
-        var f = TextField(id: "a", label: "Address", kind: .address, validators: [checksum])
+    @Test func ruleFromTheApplicationFiltersTypingAndValidatesWithExtraValidators() {
+        let noZeros: FieldValidator = { $0.dropFirst(2).contains("0") ? "no zeros" : nil }
+        var f = TextField(id: "a", label: "Tag", kind: .rule(W.hexTag), validators: [noZeros])
         Self.type("x0xx12g", into: &f)  // x only right after the leading 0, no g
         #expect(f.text == "0x12")
-        #expect(f.validate() == "address needs 40 hex digits after 0x, has 2")
-        f.setText("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")  // the EIP-55 example address
+        #expect(f.validate() == "needs 8 hex digits after 0x, has 2")
+        f.setText("0x1234abcd")
         #expect(f.validate() == nil)
-        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
-        #expect(f.validate() == "checksum: mixed case expected")
-        f.setText("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
-        #expect(f.validate() == "address must start with 0x")
-        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beazz")
-        #expect(f.validate() == "not a hex digit: 'z'")
-        Self.type("00", into: &f)  // 42 characters is the cap
-        #expect(f.text.count == 42)
+        f.setText("0x1234abc0")
+        #expect(f.validate() == "no zeros")  // the rule passed; the extra validator runs after it
+        f.setText("1234abcd")
+        #expect(f.validate() == "must start with 0x")
+        f.setText("0x1234abc")
+        Self.type("dd", into: &f)  // the rule's 10 characters are the cap
+        #expect(f.text == "0x1234abcd")
     }
 
     @Test func choiceAndToggle() {
@@ -92,36 +91,67 @@ import Testing
         Form(fields: [
             .text(TextField(id: "name", label: "Name", placeholder: "rack-7", required: true)),
             .text(TextField(id: "stake", label: "Stake", kind: .number(unit: "ETH", minimum: "1", maximum: "10"))),
-            .text(TextField(id: "addr", label: "Reward address", placeholder: "0x…", kind: .address, required: true)),
+            .text(
+                TextField(
+                    id: "addr", label: "Reward address", placeholder: "0x…", kind: .rule(W.hexTag), required: true)),
             .choice(ChoiceField(id: "mode", label: "Mode", options: ["fast", "cheap"])),
             .toggle(ToggleField(id: "auto", label: "Auto-accept", isOn: true)),
         ])
     }
 
-    @Test func tabOrderValidationAsTypedAndValidateAll() {
+    @Test func focusOrderValidationAsTypedAndValidateAll() {
         var form = Self.sampleForm()
         #expect(form.focus == 0)
-        _ = form.handle(.backTab)
+        form.focusPrevious()
         #expect(form.focus == 4)
-        _ = form.handle(.tab)
-        _ = form.handle(.tab)
+        form.focusNext()
+        form.focusNext()
         #expect(form.focus == 1)
-        _ = form.handle(.character("5"))
-        _ = form.handle(.character("0"))
+        // Navigation keys are the application's: the form's edit path does not take Tab.
+        let tookTab = form.edit(.tab)
+        #expect(!tookTab)
+        #expect(form.focus == 1)
+        _ = form.edit(.character("5"))
+        _ = form.edit(.character("0"))
         #expect(form.errors == ["stake": "must be at most 10 ETH"])  // shown as typed
-        _ = form.handle(.backspace)
+        _ = form.edit(.backspace)
         #expect(form.errors.isEmpty)
         let errors = form.validateAll()
         #expect(errors == ["name": "required", "addr": "required"])
         #expect(form.values == ["name": "", "stake": "5", "addr": "", "mode": "fast", "auto": "true"])
     }
 
+    @Test func confirmingAFieldChecksOnlyThatFieldAndMovesOn() {
+        var form = Self.sampleForm()
+        // The empty required name: confirming shows its error and moves to the next field.
+        let nameError = form.confirmField()
+        #expect(nameError == "required")
+        #expect(form.focus == 1)
+        #expect(form.errors == ["name": "required"])
+        // The empty optional stake is fine; the required address further on is not checked yet.
+        let stakeError = form.confirmField()
+        #expect(stakeError == nil)
+        #expect(form.focus == 2)
+        #expect(form.errors == ["name": "required"])
+        form.focusPrevious()
+        form.focusPrevious()
+        for c in "rack-7" { _ = form.edit(.character(c)) }
+        #expect(form.errors.isEmpty)
+        // Only submitting checks the whole form.
+        let submitted = form.validateAll()
+        #expect(submitted == ["addr": "required"])
+        // Confirming the last field wraps to the first.
+        form.focus(on: 4)
+        form.confirmField()
+        #expect(form.focus == 0)
+    }
+
     @Test func renderSnapshots() throws {
         var form = Self.sampleForm()
-        _ = form.handle(.character("n"))
-        _ = form.handle(.character("1"))
-        _ = form.handle(.tab)
-        _ = form.handle(.character("0"))
+        _ = form.edit(.character("n"))
+        _ = form.edit(.character("1"))
+        form.focusNext()
+        _ = form.edit(.character("0"))
         form.validateAll()
         for (name, ctx) in [("unicode", W.unicode), ("ascii", W.ascii)] {
             let f = W.frame(44, 10) { f in form.render(into: &f, area: f.bounds, context: ctx) }
@@ -129,9 +159,9 @@ import Testing
             try Snapshot.check(W.dump(f), named: "form-\(name)-44x10", suite: Self.suite)
         }
         // Short area: the form scrolls to keep the focused field visible.
-        _ = form.handle(.tab)
-        _ = form.handle(.tab)
-        _ = form.handle(.tab)
+        form.focusNext()
+        form.focusNext()
+        form.focusNext()
         let short = W.frame(30, 4) { f in form.render(into: &f, area: f.bounds, context: W.unicode) }
         try Snapshot.check(W.dump(short), named: "form-scrolled-30x4", suite: Self.suite)
         var list = ChoiceField(id: "l", label: "Pick", options: ["one", "two", "three"], showsList: true)
@@ -160,15 +190,18 @@ import Testing
         }
         // Fields replaced after focus moved: no out-of-range access.
         var shrunk = Self.sampleForm()
-        _ = shrunk.handle(.backTab)
+        shrunk.focusPrevious()
         shrunk.fields = Array(shrunk.fields.prefix(2))
         var f = Frame(width: 40, height: 6)
         shrunk.render(into: &f, area: f.bounds, context: W.unicode)
-        _ = shrunk.handle(.character("x"))
+        _ = shrunk.edit(.character("x"))
         #expect(shrunk.focus == 1)
         var empty = Form(fields: [])
-        let consumed = empty.handle(.tab)
+        let consumed = empty.edit(.character("x"))
         #expect(!consumed)
+        empty.focusNext()
+        let none = empty.confirmField()
+        #expect(none == nil)
         #expect(empty.validateAll().isEmpty)
     }
 }

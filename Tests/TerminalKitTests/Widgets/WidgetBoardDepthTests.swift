@@ -54,7 +54,7 @@ import Testing
                 TextField(
                     id: "amount", label: "Amount", kind: .number(unit: "ETH", minimum: "0", maximum: "10", decimals: 4))
             ),
-            .text(TextField(id: "reward", label: "Reward", placeholder: "0x…", kind: .address, required: true)),
+            .text(TextField(id: "reward", label: "Reward", placeholder: "0x…", kind: .rule(W.hexTag), required: true)),
             .choice(ChoiceField(id: "market", label: "Market", options: ["1 zkEVM", "2 SP1"])),
             .toggle(ToggleField(id: "auto", label: "Auto", isOn: true)),
         ])

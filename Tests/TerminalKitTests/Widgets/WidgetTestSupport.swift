@@ -50,6 +50,19 @@ enum W {
         return lines.joined(separator: "\n")
     }
 
+    /// A rule supplied the way an application supplies one: `0x` and 8 hex digits (a test shape; the
+    /// widget library knows no real one).
+    static let hexTag = TextRule(
+        maxLength: 10,
+        accepts: { c, text, cursor in
+            if c == "x" { return cursor == 1 && text == "0" }
+            return c.isHexDigit && c.isASCII
+        },
+        validate: { text in
+            guard text.hasPrefix("0x") else { return "must start with 0x" }
+            return text.count == 10 ? nil : "needs 8 hex digits after 0x, has \(text.count - 2)"
+        })
+
     /// Whether every character of the frame is ASCII.
     static func isASCII(_ f: Frame) -> Bool { f.text().unicodeScalars.allSatisfy { $0.isASCII } }
 

@@ -1,24 +1,29 @@
+import ConsoleApp
 import TerminalKit
 import TestSupport
 import Testing
 
 /// The scenario of the tmux test `drivesTheDemoLikeAPerson`, run in memory against the virtual terminal.
 @Suite struct EngineDemoTests {
-    func start(size: Size = Size(width: 80, height: 24), readOnly: Bool = false, caps: Capabilities? = nil) throws
-        -> (TerminalRuntime<EngineDemo>, VirtualTerminal, Inbox<EngineDemo.Message>)
-    {
+    func start(
+        size: Size = Size(width: 80, height: 24), readOnly: Bool = false, caps: Capabilities? = nil,
+        serviceDelay: Duration = .zero
+    ) throws -> (TerminalRuntime<EngineDemo>, VirtualTerminal) {
         let vt = VirtualTerminal(size: size, capabilities: caps ?? Capabilities(colorDepth: .indexed256, unicode: true))
-        let inbox = Inbox<EngineDemo.Message>()
         let keys = try KeyTable(actions: EngineDemo.actions(), readOnly: readOnly)
         let rt = TerminalRuntime(
-            app: EngineDemo(keys: keys, inbox: inbox, themeName: "default"), terminal: vt, clock: ManualClock())
-        return (rt, vt, inbox)
+            app: EngineDemo(keys: keys, themeName: "default", serviceDelay: serviceDelay), terminal: vt,
+            clock: ManualClock())
+        return (rt, vt)
     }
 
-    @Test func sameScenarioAsTheTmuxTest() throws {
-        let (rt, vt, inbox) = try start()
+    @Test func sameScenarioAsTheTmuxTest() async throws {
+        let (rt, vt) = try start()
         try rt.step()
-        inbox.post(.serviceReady("ready"))
+        #expect(vt.text().contains("service=waiting"))
+        // The demo started its service through the runtime with the first frame.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while rt.tasks.liveCount > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
         try rt.step()
         #expect(vt.text().contains("service=ready"))
         vt.enqueue(keys: [.character("j"), .character("j"), .character("k"), .character("j")])
@@ -31,7 +36,7 @@ import Testing
     }
 
     @Test func copyGoesToTheTerminalClipboard() throws {
-        let (rt, vt, _) = try start()
+        let (rt, vt) = try start()
         try rt.step()
         vt.type("jjy")
         try rt.step()
@@ -39,7 +44,7 @@ import Testing
     }
 
     @Test func helpOverlayIsGeneratedFromTheKeyTable() throws {
-        let (rt, vt, _) = try start()
+        let (rt, vt) = try start()
         try rt.step()
         vt.type("?")
         try rt.step()
@@ -49,8 +54,21 @@ import Testing
         #expect(!vt.text().contains("┌─ Help"))
     }
 
+    @Test func quittingCancelsTheRunningService() async throws {
+        let (rt, vt) = try start(serviceDelay: .seconds(60))
+        try rt.step()
+        #expect(rt.tasks.runningIDs == ["service"])
+        vt.type("q")
+        #expect(try rt.run() == .quit)
+        #expect(rt.tasks.runningIDs.isEmpty)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while rt.tasks.liveCount > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(rt.tasks.liveCount == 0)
+        #expect(vt.text().contains("service=waiting"))
+    }
+
     @Test func readOnlyDemoHasNoSendAction() throws {
-        let (rt, vt, _) = try start(readOnly: true)
+        let (rt, vt) = try start(readOnly: true)
         try rt.step()
         vt.type("s")
         try rt.step()
@@ -63,7 +81,7 @@ import Testing
     }
 
     @Test func asciiMonochromeScreen() throws {
-        let (rt, vt, _) = try start(
+        let (rt, vt) = try start(
             size: Size(width: 60, height: 14), caps: Capabilities(colorDepth: .monochrome, unicode: false))
         try rt.step()
         let ascii = vt.text().unicodeScalars.allSatisfy { $0.isASCII }
