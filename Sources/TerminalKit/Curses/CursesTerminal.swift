@@ -37,8 +37,8 @@ public struct CursesConfiguration {
     }
 }
 
-/// A real terminal through ncursesw. Only changed cells are sent (our frame diff, then curses' own
-/// optimisation in `doupdate`), in one buffered write per frame; nothing when nothing changed.
+/// A real terminal through ncursesw. It draws the runs `Screen` computed (curses then optimises them
+/// further in `doupdate`), in one buffered write per frame.
 ///
 /// Not thread-safe: curses has one current screen. Use it from the loop's thread only.
 public final class CursesTerminal: Terminal {
@@ -55,13 +55,12 @@ public final class CursesTerminal: Terminal {
     /// The terminal has an alternate screen (smcup/rmcup) that gives the shell its screen back.
     private let hasAlternateScreen: Bool
     private let window: UnsafeMutablePointer<WINDOW>
-    private var shown: Frame?
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
     private var colorsOn = false
     private var ended = false
     private var suspended = false
-    /// Statistics of the last `present`.
+    /// Statistics of the last `draw`.
     public private(set) var lastStats = PresentStats()
 
     private struct PairKey: Hashable {
@@ -162,15 +161,10 @@ public final class CursesTerminal: Terminal {
 
     // MARK: Terminal
 
-    public func present(_ frame: Frame) throws {
+    public func draw(_ runs: [CellRun], full: Bool) throws {
         guard !ended, !suspended else { return }
-        let runs = FrameDiff.runs(from: shown, to: frame)
         var stats = PresentStats(cells: 0, runs: runs.count)
-        guard !runs.isEmpty || shown == nil else {
-            lastStats = stats
-            return
-        }
-        if shown == nil { kc_clearok_curscr() }
+        if full { kc_clearok_curscr() }
         var wbuf = [wchar_t](repeating: 0, count: 8)
         for run in runs where run.y < size.height {
             for (i, raw) in run.cells.enumerated() {
@@ -194,16 +188,17 @@ public final class CursesTerminal: Terminal {
         }
         wnoutrefresh(window)
         doupdate()
-        shown = frame
         lastStats = stats
     }
 
-    /// Draws every cell after clearing the screen, as a program without a diff would (benchmark baseline).
-    public func presentFullRedraw(_ frame: Frame) {
-        shown = nil
+    /// Draws every cell of `frame` after clearing the screen, as a program without a diff would
+    /// (the benchmark's baseline).
+    public func drawFullRedraw(_ frame: Frame) {
         werase(window)
-        try? present(frame)
+        try? draw(FrameDiff.runs(from: nil, to: frame), full: true)
     }
+
+    public private(set) var contentGeneration = 0
 
     public func readEvent(timeout: Duration) -> InputEvent? {
         guard !ended else { return nil }
@@ -253,8 +248,6 @@ public final class CursesTerminal: Terminal {
         return Self.key(forCharacter: ch).map(InputEvent.key)
     }
 
-    public func invalidate() { shown = nil }
-
     public func suspend() {
         guard !ended, !suspended else { return }
         suspended = true
@@ -269,7 +262,7 @@ public final class CursesTerminal: Terminal {
         wclear(window)
         wnoutrefresh(window)
         doupdate()
-        shown = nil
+        contentGeneration += 1
     }
 
     public func resume() {
@@ -279,7 +272,7 @@ public final class CursesTerminal: Terminal {
         kc_clearok_curscr()
         doupdate()
         size = Size(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
-        shown = nil
+        contentGeneration += 1
     }
 
     public func copyToClipboard(_ text: String) {

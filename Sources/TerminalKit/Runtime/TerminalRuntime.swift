@@ -40,6 +40,8 @@ public struct RuntimeOptions: Sendable {
 public final class TerminalRuntime<App: TerminalApplication> {
     public private(set) var app: App
     public let terminal: any Terminal
+    /// What the terminal shows; each frame goes out as the difference to it.
+    public let screen: Screen
     public private(set) var context: RenderContext
     public let options: RuntimeOptions
     private let clock: any RuntimeClock
@@ -63,6 +65,7 @@ public final class TerminalRuntime<App: TerminalApplication> {
     ) {
         self.app = app
         self.terminal = terminal
+        screen = Screen(terminal: terminal)
         self.options = options
         self.clock = clock
         self.signals = signals
@@ -119,7 +122,7 @@ public final class TerminalRuntime<App: TerminalApplication> {
                 dirty = true
             }
             if case .resize = event {
-                terminal.invalidate()
+                screen.invalidate()
                 dirty = true
             }
             deliver(event)
@@ -200,7 +203,7 @@ public final class TerminalRuntime<App: TerminalApplication> {
         }
         if signals.takeContinue() {
             // Stopped by someone else (kill -STOP) and continued: the screen may be garbage.
-            terminal.invalidate()
+            screen.invalidate()
             dirty = true
         }
         return false
@@ -227,7 +230,7 @@ public final class TerminalRuntime<App: TerminalApplication> {
     private func renderAndPresent() throws {
         let frame = renderFrame()
         renderCount += 1
-        try terminal.present(frame)
+        try screen.present(frame)
         dirty = false
     }
 }

@@ -8,12 +8,10 @@ public final class VirtualTerminal: Terminal {
     public let capabilities: Capabilities
     /// What the screen shows now.
     public private(set) var screen: Frame
-    /// The last frame presented (before reduction); nil when the screen content is unknown.
-    private var shown: Frame?
     private var pending: [InputEvent] = []
-    /// Statistics of each `present` call, in order.
+    /// Statistics of each `draw` call, in order.
     public private(set) var presents: [PresentStats] = []
-    /// Bytes each `present` call would have written, in order.
+    /// Bytes each `draw` call would have written, in order.
     public private(set) var bytesPerPresent: [Int] = []
     public private(set) var isSuspended = false
     public private(set) var isShutDown = false
@@ -43,7 +41,7 @@ public final class VirtualTerminal: Terminal {
     public func resize(to newSize: Size) {
         size = Size(width: max(0, newSize.width), height: max(0, newSize.height))
         screen = Frame(size: size)
-        shown = nil
+        contentGeneration += 1
         pending.append(.resize(size))
     }
     public var hasPendingInput: Bool { !pending.isEmpty }
@@ -78,15 +76,13 @@ public final class VirtualTerminal: Terminal {
 
     // MARK: Terminal
 
-    public func present(_ frame: Frame) throws {
+    public func draw(_ runs: [CellRun], full: Bool) throws {
         guard !isShutDown, !isSuspended else { return }
-        let target = frame.size == size ? frame : Self.fitted(frame, to: size)
-        let runs = FrameDiff.runs(from: shown, to: target)
         var stats = PresentStats()
         var adaptedRuns: [CellRun] = []
         for run in runs {
             var cells: [Cell] = []
-            for (i, cell) in run.cells.enumerated() {
+            for (i, cell) in run.cells.enumerated() where run.x + i < size.width && run.y < size.height {
                 let a = cell.adapted(to: capabilities)
                 screen[run.x + i, run.y] = a
                 cells.append(a)
@@ -99,8 +95,9 @@ public final class VirtualTerminal: Terminal {
         let bytes = encoder.encode(adaptedRuns).count
         presents.append(stats)
         bytesPerPresent.append(bytes)
-        shown = target
     }
+
+    public private(set) var contentGeneration = 0
 
     public func readEvent(timeout: Duration) -> InputEvent? {
         reads += 1
@@ -108,23 +105,13 @@ public final class VirtualTerminal: Terminal {
         return pending.removeFirst()
     }
 
-    public func invalidate() { shown = nil }
     public func suspend() { isSuspended = true }
     public func resume() {
         isSuspended = false
-        shown = nil
+        contentGeneration += 1
     }
     public func shutdown() { isShutDown = true }
     /// Texts put on the clipboard, in order.
     public private(set) var clipboard: [String] = []
     public func copyToClipboard(_ text: String) { clipboard.append(text) }
-
-    /// A frame of another size cropped or padded to `size` (a frame rendered before a resize was read).
-    static func fitted(_ frame: Frame, to size: Size) -> Frame {
-        var out = Frame(size: size)
-        for y in 0..<min(size.height, frame.height) {
-            for x in 0..<min(size.width, frame.width) { out[x, y] = frame[x, y] }
-        }
-        return out
-    }
 }

@@ -89,7 +89,7 @@ import Testing
     static func present(size: Size, caps: Capabilities) throws -> VirtualTerminal {
         let theme = darkTheme.theme(for: caps)
         let term = VirtualTerminal(size: size, capabilities: caps)
-        try term.present(board(size: size, context: RenderContext(theme: theme, capabilities: caps)))
+        try Screen(terminal: term).present(board(size: size, context: RenderContext(theme: theme, capabilities: caps)))
         return term
     }
 
