@@ -56,7 +56,7 @@ let package = Package(
             dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["reference"]),
         .testTarget(
-            name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"],
+            name: "TerminalKitTests", dependencies: ["TerminalKit", "Basics", "TestSupport"],
             exclude: ["Widgets/__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",

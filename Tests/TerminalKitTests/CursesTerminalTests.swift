@@ -265,7 +265,7 @@ import Testing
                 e.message
                     == "cannot start the terminal UI: terminal type 'no-such-terminal-xyz' is not in the terminfo database"
             )
-            #expect(e.hint?.contains("TERM=xterm-256color") == true)
+            #expect(e.hint.contains("TERM=xterm-256color"))
         } catch {
             Issue.record("unexpected error \(error)")
         }

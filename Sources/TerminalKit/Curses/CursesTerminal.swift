@@ -1,3 +1,4 @@
+import Basics
 import CNcursesw
 
 #if canImport(Glibc)
@@ -7,10 +8,21 @@ import CNcursesw
 #endif
 
 /// Why the terminal could not be started, with a hint the operator can act on.
-public struct TerminalStartError: Error, CustomStringConvertible, Equatable {
+public struct TerminalStartError: OperatorError, Equatable {
     public var message: String
-    public var hint: String?
-    public var description: String { hint.map { "\(message)\n  hint: \($0)" } ?? message }
+    public var hint: String
+    public var description: String { "\(message)\n  hint: \(hint)" }
+
+    public init(message: String, hint: String) {
+        self.message = message
+        self.hint = hint
+    }
+
+    public var code: ErrorCode { .terminalUnavailable }
+    public var title: String { message }
+    public var detail: String { "" }
+    /// Where the program runs (no terminal, a TERM it cannot use) rather than a bug or a file.
+    public var category: ErrorCategory { .usage }
 }
 
 /// How to start curses.
@@ -87,7 +99,9 @@ public final class CursesTerminal: Terminal {
         let out = config.output ?? kc_stdout()
         let inp = config.input ?? kc_stdin()
         guard let out, let inp else {
-            throw TerminalStartError(message: "cannot open the terminal streams", hint: nil)
+            throw TerminalStartError(
+                message: "cannot open the terminal streams",
+                hint: "run it with stdin and stdout connected to a terminal")
         }
         var err = [CChar](repeating: 0, count: 256)
         let scr: OpaquePointer? = err.withUnsafeMutableBufferPointer { buf in
@@ -107,7 +121,8 @@ public final class CursesTerminal: Terminal {
         guard let w = kc_stdscr() else {
             endwin()
             delscreen(scr)
-            throw TerminalStartError(message: "curses has no screen window", hint: nil)
+            throw TerminalStartError(
+                message: "curses has no screen window", hint: "try another TERM, e.g. TERM=xterm-256color")
         }
         window = w
         termName = term ?? ""

@@ -1,3 +1,5 @@
+import Basics
+
 /// Something the user can do with a key: the single source of bindings, footer hints and help.
 public struct KeyAction: Sendable, Hashable {
     /// Stable id used in configuration files ("table.down", "tx.send").
@@ -44,7 +46,7 @@ public struct KeyAction: Sendable, Hashable {
 }
 
 /// A key table that cannot be used; raised at start, never when a key is pressed.
-public struct KeyTableError: Error, Equatable, CustomStringConvertible {
+public struct KeyTableError: OperatorError, Equatable {
     public enum Kind: Sendable, Equatable {
         case unknownAction(String)
         case unknownKeyName(action: String, name: String)
@@ -57,23 +59,42 @@ public struct KeyTableError: Error, Equatable, CustomStringConvertible {
 
     public init(kind: Kind) { self.kind = kind }
 
-    public var description: String {
+    public var code: ErrorCode { .keyBindingsInvalid }
+    /// Short on purpose: `title: detail` is the line operators know ("key bindings: j is bound to …").
+    public var title: String { "key bindings" }
+
+    public var detail: String {
         switch kind {
         case .unknownAction(let id):
-            return "key bindings: unknown action \"\(id)\""
+            return "unknown action \"\(id)\""
         case .unknownKeyName(let action, let name):
             return
-                "key bindings: \(action): unknown key name \"\(name)\" (use e.g. j, Down, C-d, F5, Enter, Esc, Tab, Space, PgDn)"
+                "\(action): unknown key name \"\(name)\" (use e.g. j, Down, C-d, M-x, F5, Enter, Esc, Tab, Space, PgDn)"
         case .reservedKey(let action, let key):
-            return
-                "key bindings: \(action): \"\(key)\" cannot carry an action (it needs AltGr on many keyboards); choose another key"
+            return "\(action): \"\(key)\" cannot carry an action (it needs AltGr on many keyboards); choose another key"
         case .undeliverableKey(let action, let key, let reason):
-            return "key bindings: \(action): \(key) never reaches the program (\(reason)); choose another key"
+            return "\(action): \(key) never reaches the program (\(reason)); choose another key"
         case .conflict(let key, let scope, let actions):
-            return "key bindings: \(key) is bound to both \(actions.joined(separator: " and ")) in scope \"\(scope)\""
+            return "\(key) is bound to both \(actions.joined(separator: " and ")) in scope \"\(scope)\""
         case .duplicateAction(let id):
-            return "key bindings: action \"\(id)\" is defined twice"
+            return "action \"\(id)\" is defined twice"
         }
+    }
+
+    public var hint: String {
+        switch kind {
+        case .unknownAction:
+            return "Use an action id from the ? help of the screen (e.g. quit, table.down)."
+        case .duplicateAction:
+            return "This is a bug in the program's default key table; please report it."
+        default:
+            return "Give the action another key, e.g. --keys 'quit=x'; the ? help lists the actions and their keys."
+        }
+    }
+
+    public var category: ErrorCategory {
+        if case .duplicateAction = kind { return .internal }
+        return .configuration
     }
 }
 

@@ -7,7 +7,7 @@ import Basics
 #endif
 
 /// A theme file that cannot be used, with the file, line and key at fault.
-public struct ThemeError: Error, Equatable, CustomStringConvertible {
+public struct ThemeError: OperatorError, Equatable {
     public var file: String
     public var line: Int?
     /// Where in the document: `roles.selection.bg`.
@@ -21,6 +21,26 @@ public struct ThemeError: Error, Equatable, CustomStringConvertible {
         if let key { s += "\(key): " }
         return s + message
     }
+
+    public var code: ErrorCode { .themeInvalid }
+    public var title: String { "Theme cannot be used" }
+    /// Where (file, line, key) and what is wrong, as `description`.
+    public var detail: String { description }
+    public var hint: String {
+        "Fix the theme file (its format is in themes/README.md) or pick another theme with --theme; the built-in theme is used meanwhile."
+    }
+    public var category: ErrorCategory { .configuration }
+}
+
+extension ErrorCode {
+    /// A theme file that is missing, not JSON, or holds an unknown role, colour or attribute.
+    public static let themeInvalid: ErrorCode = "terminal.theme.invalid"
+    /// Key bindings (defaults or remapping) that cannot be used.
+    public static let keyBindingsInvalid: ErrorCode = "terminal.keyBindings.invalid"
+    /// The terminal cannot run the interactive console (not a terminal, unknown or unusable TERM).
+    public static let terminalUnavailable: ErrorCode = "terminal.unavailable"
+    /// No pseudo-terminal could be opened (tests and benchmarks run curses on one).
+    public static let pseudoTerminalUnavailable: ErrorCode = "terminal.pseudoTerminal.unavailable"
 }
 
 /// Reads theme files (JSON, format in themes/README.md).
