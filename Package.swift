@@ -44,23 +44,27 @@ let package = Package(
         .executableTarget(
             name: "kalypso-bench",
             dependencies: [
-                "EthereumKit", "TerminalKit", "CSystem",
+                "EthereumKit", "TerminalKit", "TerminalKitTesting", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
+        // What screen tests share: a pseudo-terminal, a manual clock, text snapshots, the style dump, tmux.
+        .target(
+            name: "TerminalKitTesting", dependencies: ["TerminalKit", "Basics", "CSystem", "TestSupport"],
+            path: "Tests/TerminalKitTesting"),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(
             name: "EthereumKitTests",
             dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["reference"]),
         .testTarget(
-            name: "TerminalKitTests", dependencies: ["TerminalKit", "Basics", "TestSupport"],
+            name: "TerminalKitTests", dependencies: ["TerminalKit", "Basics", "TerminalKitTesting", "TestSupport"],
             exclude: ["Widgets/__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",
-            dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"],
+            dependencies: ["ConsoleApp", "TerminalKit", "TerminalKitTesting", "TestSupport"],
             exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]

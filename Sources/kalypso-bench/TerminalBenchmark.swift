@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TerminalKit
+import TerminalKitTesting
 
 /// Terminal engine figures: render + diff time of a full 200×60 frame, and bytes sent to a real
 /// pseudo-terminal by CursesTerminal for an idle refresh, a one-row change and a naive full redraw.

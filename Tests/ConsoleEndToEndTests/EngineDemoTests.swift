@@ -1,5 +1,6 @@
 import ConsoleApp
 import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
 
@@ -86,6 +87,6 @@ import Testing
         try rt.step()
         let ascii = vt.text().unicodeScalars.allSatisfy { $0.isASCII }
         #expect(ascii)
-        try Snapshot.check(vt.styledSnapshot(), named: "ascii-monochrome-60x14", suite: "EngineDemo")
+        try Snapshot.check(StyleDump.dump(vt.screen), named: "ascii-monochrome-60x14", suite: "EngineDemo")
     }
 }

@@ -1,5 +1,6 @@
 import ConsoleApp
 import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import TerminalKit
+import TerminalKitTesting
 import Testing
 
 /// In-process curses on a pseudo-terminal (PLATFORM-NOTES §2). Curses has one current screen, so the

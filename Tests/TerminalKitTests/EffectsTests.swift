@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TerminalKit
+import TerminalKitTesting
 import Testing
 
 /// A stand-in for a slow network service: each request waits until the test releases it, and notices

@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import TerminalKitTesting
 import Testing
 
 @testable import TerminalKit

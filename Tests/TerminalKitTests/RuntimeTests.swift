@@ -1,5 +1,6 @@
 import Foundation
 import TerminalKit
+import TerminalKitTesting
 import Testing
 
 /// A list application small enough to reason about byte counts.
@@ -221,10 +222,10 @@ struct ListApp: TerminalApplication {
             size: Size(width: 30, height: 5), capabilities: Capabilities(colorDepth: .monochrome, unicode: false))
         let rt = TerminalRuntime(app: ListApp(), terminal: vt, clock: ManualClock())
         try rt.step()
-        let snap = vt.styledSnapshot()
+        let snap = StyleDump.dump(vt.screen)
         #expect(
             snap
-                == "0: status: idle ticks: 0\n   [0,21) bold\n1:  row 0\n   [0,30) reverse\n2:  row 1\n3:  row 2\n4:  row 3"
+                == "status: idle ticks: 0\n row 0\n row 1\n row 2\n row 3\n---- styles\nrow 0: 0-20 bold\nrow 1: 0-29 reverse\n"
         )
     }
 }

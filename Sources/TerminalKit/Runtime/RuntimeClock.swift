@@ -12,11 +12,3 @@ public final class SystemClock: RuntimeClock {
     public init() {}
     public func now() -> Duration { ContinuousClock.now - origin }
 }
-
-/// A clock that only moves when told to (tests).
-public final class ManualClock: RuntimeClock {
-    private var elapsed: Duration = .zero
-    public init() {}
-    public func now() -> Duration { elapsed }
-    public func advance(by d: Duration) { elapsed += d }
-}

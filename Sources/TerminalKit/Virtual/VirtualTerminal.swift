@@ -51,26 +51,6 @@ public final class VirtualTerminal: Terminal {
     /// The screen as text, trailing spaces trimmed.
     public func text() -> String { screen.text() }
 
-    /// The screen with styles: each row as text, then its style runs as `[from,to) style` (plain runs
-    /// left out), e.g. `  [0,5) fg=6 bold`.
-    public func styledSnapshot() -> String {
-        var lines: [String] = []
-        for y in 0..<screen.height {
-            var row = screen.row(y)
-            while row.last == " " { row.removeLast() }
-            lines.append("\(y): \(row)")
-            var x = 0
-            while x < screen.width {
-                let s = screen[x, y].style
-                var end = x + 1
-                while end < screen.width && screen[end, y].style == s { end += 1 }
-                if s != .plain { lines.append("   [\(x),\(end)) \(s.shortDescription)") }
-                x = end
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
     public var lastStats: PresentStats? { presents.last }
     public var lastBytes: Int? { bytesPerPresent.last }
 

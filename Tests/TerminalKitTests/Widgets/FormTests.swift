@@ -1,4 +1,5 @@
 import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
 
@@ -98,7 +99,7 @@ import Testing
         for (name, depth) in Self.depths {
             let term = try Self.present(size: size, caps: Capabilities(colorDepth: depth, unicode: true))
             try Snapshot.check(
-                term.styledSnapshot(), named: "board-\(size.width)x\(size.height)-\(name)", suite: "WidgetBoard")
+                StyleDump.dump(term.screen), named: "board-\(size.width)x\(size.height)-\(name)", suite: "WidgetBoard")
         }
     }
 
@@ -108,7 +109,7 @@ import Testing
         let text = term.text()
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
         try Snapshot.check(
-            term.styledSnapshot(), named: "board-\(size.width)x\(size.height)-ascii", suite: "WidgetBoard")
+            StyleDump.dump(term.screen), named: "board-\(size.width)x\(size.height)-ascii", suite: "WidgetBoard")
     }
 
     /// Below the ladder's top, no colour the terminal cannot show reaches the screen, and monochrome has

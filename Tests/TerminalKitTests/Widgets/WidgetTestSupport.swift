@@ -1,4 +1,5 @@
 import TerminalKit
+import TerminalKitTesting
 
 /// Contexts and dumps shared by the widget tests.
 enum W {
@@ -19,36 +20,8 @@ enum W {
         return f
     }
 
-    /// The theme role whose style equals `style` (first in declaration order), or `plain`.
-    static func roleName(_ style: Style, theme: Theme = W.theme) -> String {
-        if style == .plain { return "plain" }
-        for r in Role.allCases where theme.styles[r] == style { return r.rawValue }
-        var base = style
-        base.attributes = []
-        if style.attributes.contains(.reverse) { return roleName(base, theme: theme) + "+reverse" }
-        let s = "fg\(style.foreground) bg\(style.background) attr\(style.attributes.rawValue)"
-        return s
-    }
-
-    /// Style runs per row, `row 3: 0-9 selection, 10-20 text`, skipping rows that are all plain.
-    static func styleDump(_ f: Frame) -> String {
-        var lines: [String] = []
-        for y in 0..<f.height {
-            var runs: [String] = []
-            var start = 0
-            var current = roleName(f[0, y].style)
-            for x in 1...max(1, f.width) {
-                let name = x < f.width ? roleName(f[x, y].style) : ""
-                if name != current || x == f.width {
-                    if current != "plain" { runs.append("\(start)-\(x - 1) \(current)") }
-                    start = x
-                    current = name
-                }
-            }
-            if !runs.isEmpty { lines.append("row \(y): " + runs.joined(separator: ", ")) }
-        }
-        return lines.joined(separator: "\n")
-    }
+    /// Style runs per row named by the roles of `W.theme` (`row 3: 0-9 selection, 10-20 text`).
+    static func styleDump(_ f: Frame) -> String { StyleDump.runs(f, naming: StyleDump.roles(of: theme)) }
 
     /// A rule supplied the way an application supplies one: `0x` and 8 hex digits (a test shape; the
     /// widget library knows no real one).
@@ -67,5 +40,5 @@ enum W {
     static func isASCII(_ f: Frame) -> Bool { f.text().unicodeScalars.allSatisfy { $0.isASCII } }
 
     /// Text plus style runs, for one snapshot file.
-    static func dump(_ f: Frame) -> String { f.text() + "\n---- styles\n" + styleDump(f) + "\n" }
+    static func dump(_ f: Frame) -> String { StyleDump.dump(f, naming: StyleDump.roles(of: theme)) }
 }

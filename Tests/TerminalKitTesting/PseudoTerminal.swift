@@ -2,6 +2,7 @@ import Basics
 import CSystem
 import Foundation
 import Synchronization
+import TerminalKit
 
 /// A pseudo-terminal pair for running curses without a real terminal (tests, benchmarks): curses
 /// writes to the slave side, and a background thread drains the master side and counts the bytes,
@@ -21,6 +22,7 @@ public final class PseudoTerminal: @unchecked Sendable {
     public struct OpenError: OperatorError {
         /// The failing call and the system's reason.
         public let detail: String
+        public init(detail: String) { self.detail = detail }
         public var description: String { detail }
         public var code: ErrorCode { .pseudoTerminalUnavailable }
         public var title: String { "Cannot open a pseudo-terminal" }
