@@ -1,8 +1,9 @@
 import ConsoleApp
-import TerminalKit
 import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct GalleryRenderTests {
     static let suite = "Gallery"

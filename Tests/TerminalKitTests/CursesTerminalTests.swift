@@ -1,7 +1,8 @@
 import Foundation
-import TerminalKit
 import TerminalKitTesting
 import Testing
+
+@testable import TerminalKit
 
 /// In-process curses on a pseudo-terminal (PLATFORM-NOTES §2). Curses has one current screen, so the
 /// suite is serialized.

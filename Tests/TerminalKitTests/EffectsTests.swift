@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
-import TerminalKit
 import TerminalKitTesting
 import Testing
+
+@testable import TerminalKit
 
 /// A stand-in for a slow network service: each request waits until the test releases it, and notices
 /// cancellation the way a real client does (its sleep throws).

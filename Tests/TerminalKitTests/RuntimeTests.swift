@@ -1,7 +1,8 @@
 import Foundation
-import TerminalKit
 import TerminalKitTesting
 import Testing
+
+@testable import TerminalKit
 
 /// A list application small enough to reason about byte counts.
 struct ListApp: TerminalApplication {

@@ -7,36 +7,18 @@ import CNcursesw
     import Darwin
 #endif
 
-/// Why the terminal could not be started, with a hint the operator can act on.
-public struct TerminalStartError: OperatorError, Equatable {
-    public var message: String
-    public var hint: String
-    public var description: String { "\(message)\n  hint: \(hint)" }
-
-    public init(message: String, hint: String) {
-        self.message = message
-        self.hint = hint
-    }
-
-    public var code: ErrorCode { .terminalUnavailable }
-    public var title: String { message }
-    public var detail: String { "" }
-    /// Where the program runs (no terminal, a TERM it cannot use) rather than a bug or a file.
-    public var category: ErrorCategory { .usage }
-}
-
 /// How to start curses.
-public struct CursesConfiguration {
+package struct CursesConfiguration {
     /// Terminal type; nil reads TERM from the environment.
-    public var term: String?
+    package var term: String?
     /// Output and input streams; nil uses the process's stdout/stdin (which must be terminals).
-    public var output: UnsafeMutablePointer<FILE>?
-    public var input: UnsafeMutablePointer<FILE>?
-    public var environment: [String: String]
-    public var noColor: Bool
-    public var ascii: Bool
+    package var output: UnsafeMutablePointer<FILE>?
+    package var input: UnsafeMutablePointer<FILE>?
+    package var environment: [String: String]
+    package var noColor: Bool
+    package var ascii: Bool
 
-    public init(
+    package init(
         term: String? = nil, output: UnsafeMutablePointer<FILE>? = nil, input: UnsafeMutablePointer<FILE>? = nil,
         environment: [String: String], noColor: Bool = false, ascii: Bool = false
     ) {
@@ -53,17 +35,17 @@ public struct CursesConfiguration {
 /// further in `doupdate`), in one buffered write per frame.
 ///
 /// Not thread-safe: curses has one current screen. Use it from the loop's thread only.
-public final class CursesTerminal: Terminal {
-    public private(set) var size: Size
-    public let capabilities: Capabilities
+package final class CursesTerminal: Terminal {
+    package private(set) var size: Size
+    package let capabilities: Capabilities
     /// What terminfo said (for diagnostics and tests).
-    public let probe: TerminalProbe
-    public let termName: String
+    let probe: TerminalProbe
+    package let termName: String
     private let screen: OpaquePointer
     private let outputFD: Int32
     private var inputFD: Int32 = -1
     /// Ends a wait for keys early when a task result arrives (see `TaskRunner`).
-    public let wakeSignal: WakeSignal? = WakeSignal()
+    package let wakeSignal: WakeSignal? = WakeSignal()
     /// The terminal has an alternate screen (smcup/rmcup) that gives the shell its screen back.
     private let hasAlternateScreen: Bool
     private let window: UnsafeMutablePointer<WINDOW>
@@ -73,7 +55,7 @@ public final class CursesTerminal: Terminal {
     private var ended = false
     private var suspended = false
     /// Statistics of the last `draw`.
-    public private(set) var lastStats = PresentStats()
+    package private(set) var lastStats = PresentStats()
 
     private struct PairKey: Hashable {
         var fg: Int32
@@ -83,7 +65,7 @@ public final class CursesTerminal: Terminal {
     /// Starts curses. Call `setlocale(LC_ALL, "")` happens here first, so multibyte text works.
     /// - Throws: `TerminalStartError` when stdout/stdin are not terminals or TERM is missing/unknown/
     ///   cannot move the cursor. Never exits from inside curses.
-    public init(_ config: CursesConfiguration) throws {
+    package init(_ config: CursesConfiguration) throws {
         setlocale(LC_ALL, "")
         if config.output == nil && isatty(1) == 0 {
             throw TerminalStartError(
@@ -176,7 +158,7 @@ public final class CursesTerminal: Terminal {
 
     // MARK: Terminal
 
-    public func draw(_ runs: [CellRun], full: Bool) throws {
+    package func draw(_ runs: [CellRun], full: Bool) throws {
         guard !ended, !suspended else { return }
         var stats = PresentStats(cells: 0, runs: runs.count)
         if full { kc_clearok_curscr() }
@@ -208,14 +190,14 @@ public final class CursesTerminal: Terminal {
 
     /// Draws every cell of `frame` after clearing the screen, as a program without a diff would
     /// (the benchmark's baseline).
-    public func drawFullRedraw(_ frame: Frame) {
+    package func drawFullRedraw(_ frame: Frame) {
         werase(window)
         try? draw(FrameDiff.runs(from: nil, to: frame), full: true)
     }
 
-    public private(set) var contentGeneration = 0
+    package private(set) var contentGeneration = 0
 
-    public func readEvent(timeout: Duration) -> InputEvent? {
+    package func readEvent(timeout: Duration) -> InputEvent? {
         guard !ended else { return nil }
         let ms = max(
             0,
@@ -263,7 +245,7 @@ public final class CursesTerminal: Terminal {
         return Self.key(forCharacter: ch).map(InputEvent.key)
     }
 
-    public func suspend() {
+    package func suspend() {
         guard !ended, !suspended else { return }
         suspended = true
         clearIfNoAlternateScreen()
@@ -280,7 +262,7 @@ public final class CursesTerminal: Terminal {
         contentGeneration += 1
     }
 
-    public func resume() {
+    package func resume() {
         guard !ended, suspended else { return }
         suspended = false
         // refresh() after endwin() restores program mode; the size may have changed meanwhile.
@@ -290,7 +272,7 @@ public final class CursesTerminal: Terminal {
         contentGeneration += 1
     }
 
-    public func copyToClipboard(_ text: String) {
+    package func copyToClipboard(_ text: String) {
         guard !ended, !suspended else { return }
         // After doupdate() curses has flushed everything, so the sequence cannot split a frame.
         let bytes = Array(osc52(text).utf8)
@@ -302,7 +284,7 @@ public final class CursesTerminal: Terminal {
         }
     }
 
-    public func shutdown() {
+    package func shutdown() {
         guard !ended else { return }
         ended = true
         if !suspended { clearIfNoAlternateScreen() }
@@ -313,7 +295,7 @@ public final class CursesTerminal: Terminal {
 
     /// The text curses holds for row `y` (what the terminal shows), read back cell by cell; wide
     /// characters appear once. For tests and diagnostics.
-    public func screenRow(_ y: Int) -> String {
+    package func screenRow(_ y: Int) -> String {
         guard !ended, y >= 0, y < size.height else { return "" }
         var out = ""
         var buf = [wchar_t](repeating: 0, count: 8)
@@ -335,7 +317,7 @@ public final class CursesTerminal: Terminal {
     // MARK: mapping
 
     /// The `Key` for a curses function-key code, or nil for keys the console does not use.
-    public static func key(forKeyCode code: Int32) -> Key? {
+    package static func key(forKeyCode code: Int32) -> Key? {
         switch code {
         case KEY_UP: return .up
         case KEY_DOWN: return .down
@@ -359,7 +341,7 @@ public final class CursesTerminal: Terminal {
 
     /// The `Key` for a character read with get_wch: control characters become Enter/Tab/Esc/Bksp or
     /// `.control(letter)`.
-    public static func key(forCharacter ch: Int32) -> Key? {
+    package static func key(forCharacter ch: Int32) -> Key? {
         switch ch {
         case 10, 13: return .enter
         case 9: return .tab

@@ -38,7 +38,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What reaches the application from the terminal.
-public enum InputEvent: Hashable, Sendable {
+package enum InputEvent: Hashable, Sendable {
     case key(Key)
     case resize(Size)
 }

@@ -1,12 +1,12 @@
 /// A decimal number parsed from the start of a string, kept as digit strings for exact comparison.
-public struct DecimalText: Sendable, Hashable {
-    public var negative: Bool
-    public var integer: String  // no leading zeros ("" means 0)
-    public var fraction: String  // no trailing zeros
+struct DecimalText: Sendable, Hashable {
+    var negative: Bool
+    var integer: String  // no leading zeros ("" means 0)
+    var fraction: String  // no trailing zeros
 
     /// Parses `[-]digits[.digits]` at the start of `text` (after spaces, thousands separators `,`/`_`
     /// skipped); nil when there is no digit.
-    public init?(_ text: String) {
+    init?(_ text: String) {
         var chars = Substring(text.drop(while: { $0 == " " }))
         negative = false
         if chars.first == "-" {
@@ -35,7 +35,7 @@ public struct DecimalText: Sendable, Hashable {
     }
 
     /// -1, 0 or 1.
-    public func compare(_ o: DecimalText) -> Int {
+    func compare(_ o: DecimalText) -> Int {
         if negative != o.negative { return negative ? -1 : 1 }
         let mag = magnitudeCompare(o)
         return negative ? -mag : mag

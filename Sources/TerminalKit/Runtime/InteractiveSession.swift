@@ -71,7 +71,7 @@ public struct InteractiveSession {
     }
 
     /// The folders of `candidates` that exist, first occurrence of each.
-    public static func existingDirectories(_ candidates: [String]) -> [String] {
+    static func existingDirectories(_ candidates: [String]) -> [String] {
         var seen = Set<String>()
         return candidates.filter { d in
             var isDir: ObjCBool = false

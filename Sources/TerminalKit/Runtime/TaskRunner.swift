@@ -7,7 +7,7 @@ import Synchronization
 /// the synchronous loop never yields, so it would never run (PLATFORM-NOTES §6). Results are queued
 /// under a lock in completion order and drained by the loop; a cancelled or replaced task's result is
 /// dropped, so the application never hears from work it gave up on.
-public final class TaskRunner<Message: Sendable>: Sendable {
+package final class TaskRunner<Message: Sendable>: Sendable {
     private struct Entry {
         var token: UInt64
         var task: Task<Void, Never>?
@@ -26,10 +26,10 @@ public final class TaskRunner<Message: Sendable>: Sendable {
 
     /// - Parameter wake: called (from the task's thread) after a result is queued, so a loop waiting
     ///   for input can return at once.
-    public init(wake: @escaping @Sendable () -> Void = {}) { self.wake = wake }
+    package init(wake: @escaping @Sendable () -> Void = {}) { self.wake = wake }
 
     /// Starts `operation` under `id`, cancelling a task already running under that id.
-    public func start(_ id: TaskID, _ operation: @escaping @Sendable () async -> Message) {
+    package func start(_ id: TaskID, _ operation: @escaping @Sendable () async -> Message) {
         let (token, replaced): (UInt64, Task<Void, Never>?) = state.withLock { s in
             s.nextToken += 1
             let old = s.running[id]?.task
@@ -61,14 +61,14 @@ public final class TaskRunner<Message: Sendable>: Sendable {
 
     /// Cancels the task running under `id`; returns whether there was one.
     @discardableResult
-    public func cancel(_ id: TaskID) -> Bool {
+    package func cancel(_ id: TaskID) -> Bool {
         let entry = state.withLock { s in s.running.removeValue(forKey: id) }
         entry?.task?.cancel()
         return entry != nil
     }
 
     /// Cancels every task and drops results not yet delivered (the loop is ending).
-    public func cancelAll() {
+    package func cancelAll() {
         let entries = state.withLock { s in
             let all = Array(s.running.values)
             s.running.removeAll()
@@ -79,7 +79,7 @@ public final class TaskRunner<Message: Sendable>: Sendable {
     }
 
     /// Removes and returns the results that arrived, oldest first.
-    public func drain() -> [Message] {
+    package func drain() -> [Message] {
         state.withLock { s in
             let out = s.results
             s.results.removeAll(keepingCapacity: true)
@@ -88,15 +88,15 @@ public final class TaskRunner<Message: Sendable>: Sendable {
     }
 
     /// Ids of the tasks whose result is still awaited.
-    public var runningIDs: Set<TaskID> { state.withLock { Set($0.running.keys) } }
+    package var runningIDs: Set<TaskID> { state.withLock { Set($0.running.keys) } }
 
     /// Task bodies still executing, including cancelled ones that have not returned yet.
-    public var liveCount: Int { state.withLock { $0.live } }
+    package var liveCount: Int { state.withLock { $0.live } }
 
     /// Waits (blocking this thread, never the tasks) until no task body executes or `timeout` passes;
     /// returns whether none is left.
     @discardableResult
-    public func waitUntilIdle(timeout: Duration) -> Bool {
+    package func waitUntilIdle(timeout: Duration) -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while liveCount > 0 {

@@ -1,5 +1,5 @@
 /// Why the loop ended.
-public enum RuntimeExit: Sendable, Equatable {
+package enum RuntimeExit: Sendable, Equatable {
     /// The application returned `.quit`.
     case quit
     /// A termination signal (SIGINT, SIGTERM, SIGHUP) arrived; the value is the signal number.
@@ -7,18 +7,18 @@ public enum RuntimeExit: Sendable, Equatable {
 }
 
 /// Settings of the loop.
-public struct RuntimeOptions: Sendable {
+package struct RuntimeOptions: Sendable {
     /// How long one wait for input lasts; bounds the latency of ticks and inbox messages.
-    public var inputTimeout: Duration
+    package var inputTimeout: Duration
     /// Ticks never come more often than this, whatever the application asks.
-    public var minimumTickInterval: Duration
+    package var minimumTickInterval: Duration
     /// A message shown on the bottom row until the first key press (e.g. "theme X is broken, using
     /// the default theme").
-    public var notice: String?
+    package var notice: String?
     /// How long the loop waits at the end for cancelled tasks to return, so none outlives it.
-    public var shutdownGrace: Duration
+    package var shutdownGrace: Duration
 
-    public init(
+    package init(
         inputTimeout: Duration = .milliseconds(50), minimumTickInterval: Duration = .milliseconds(100),
         notice: String? = nil, shutdownGrace: Duration = .milliseconds(500)
     ) {
@@ -37,29 +37,29 @@ public struct RuntimeOptions: Sendable {
 /// changed. The terminal sends only the changed cells of the frame in one write. Before the first frame
 /// the application receives one `.resize` event with the initial size. The runtime owns the tasks the
 /// application starts: they are cancelled on request and when the loop ends.
-public final class TerminalRuntime<App: TerminalApplication> {
-    public private(set) var app: App
-    public let terminal: any Terminal
+package final class TerminalRuntime<App: TerminalApplication> {
+    package private(set) var app: App
+    package let terminal: any Terminal
     /// What the terminal shows; each frame goes out as the difference to it.
-    public let screen: Screen
-    public private(set) var context: RenderContext
-    public let options: RuntimeOptions
+    package let screen: Screen
+    package private(set) var context: RenderContext
+    package let options: RuntimeOptions
     private let clock: any RuntimeClock
     private let signals: SignalMonitor?
     /// How many frames were rendered (tests assert that idle iterations render none).
-    public private(set) var renderCount = 0
+    package private(set) var renderCount = 0
     private var dirty = true
     private var nextTick: Duration?
     private var notice: String?
     private var exit: RuntimeExit?
     private var started = false
     /// The application's running tasks and their undelivered results.
-    public let tasks: TaskRunner<App.Message>
+    package let tasks: TaskRunner<App.Message>
 
     /// - Parameters:
     ///   - theme: the theme as loaded; it is adapted to the terminal's capabilities here.
     ///   - signals: a monitor of termination and suspend signals (nil in tests with a virtual terminal).
-    public init(
+    package init(
         app: App, terminal: any Terminal, theme: Theme = .builtinDefault, options: RuntimeOptions = RuntimeOptions(),
         clock: any RuntimeClock = SystemClock(), signals: SignalMonitor? = nil
     ) {
@@ -77,26 +77,26 @@ public final class TerminalRuntime<App: TerminalApplication> {
     }
 
     /// Whether the loop has ended, and why.
-    public var exitReason: RuntimeExit? { exit }
+    package var exitReason: RuntimeExit? { exit }
 
     /// Runs until the application quits or a termination signal arrives, then cancels the application's
     /// tasks and restores the terminal. Both also happen when rendering throws.
     @discardableResult
-    public func run() throws -> RuntimeExit {
+    package func run() throws -> RuntimeExit {
         defer { finish() }
         while exit == nil { try step() }
         return exit ?? .quit
     }
 
     /// Cancels every task (waiting up to `shutdownGrace` for them to return) and restores the terminal.
-    public func finish() {
+    package func finish() {
         tasks.cancelAll()
         tasks.waitUntilIdle(timeout: options.shutdownGrace)
         terminal.shutdown()
     }
 
     /// One iteration of the loop. Exposed so tests can drive the loop deterministically.
-    public func step() throws {
+    package func step() throws {
         guard exit == nil else { return }
         if !started {
             // Applications learn their size the same way they learn a change of it.
@@ -210,7 +210,7 @@ public final class TerminalRuntime<App: TerminalApplication> {
     }
 
     /// The frame for the current state (exposed for tests and benchmarks).
-    public func renderFrame() -> Frame {
+    package func renderFrame() -> Frame {
         let size = terminal.size
         var frame = Frame(size: size)
         if isTooSmall {

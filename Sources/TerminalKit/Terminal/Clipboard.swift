@@ -1,10 +1,10 @@
 /// The OSC 52 sequence that sets the clipboard ("c") to `text`.
-public func osc52(_ text: String) -> String {
+func osc52(_ text: String) -> String {
     "\u{1B}]52;c;" + base64(Array(text.utf8)) + "\u{07}"
 }
 
 /// Standard Base64 (RFC 4648) with padding.
-public func base64(_ bytes: [UInt8]) -> String {
+func base64(_ bytes: [UInt8]) -> String {
     let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     var out: [UInt8] = []
     out.reserveCapacity((bytes.count + 2) / 3 * 4)

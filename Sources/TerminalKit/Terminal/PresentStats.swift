@@ -1,10 +1,10 @@
 /// Statistics of one `present` call, for tests and the benchmark.
-public struct PresentStats: Sendable, Equatable {
+package struct PresentStats: Sendable, Equatable {
     /// Cells sent to the terminal (continuation halves of wide characters not counted).
-    public var cells: Int
+    package var cells: Int
     /// Runs of consecutive cells (each needs one cursor move).
-    public var runs: Int
-    public init(cells: Int = 0, runs: Int = 0) {
+    package var runs: Int
+    package init(cells: Int = 0, runs: Int = 0) {
         self.cells = cells
         self.runs = runs
     }

@@ -2,19 +2,19 @@
 /// only the changed runs go to the terminal, which just draws them (as ratatui's `Terminal::flush`).
 ///
 /// Not thread-safe, like the terminal it draws on.
-public final class Screen {
-    public let terminal: any Terminal
+package final class Screen {
+    package let terminal: any Terminal
     /// The last frame drawn, fitted to the terminal; nil when the screen content is unknown.
     private var shown: Frame?
     /// The terminal's `contentGeneration` when `shown` was drawn.
     private var generation = 0
 
-    public init(terminal: any Terminal) { self.terminal = terminal }
+    package init(terminal: any Terminal) { self.terminal = terminal }
 
     /// Shows `frame`, sending only the cells that differ from the last frame shown (no cells when
     /// nothing changed; the terminal then writes nothing). A frame of another size (rendered before a resize was read) is cropped
     /// or padded to the terminal.
-    public func present(_ frame: Frame) throws {
+    package func present(_ frame: Frame) throws {
         let size = terminal.size
         let target = frame.size == size ? frame : Self.fitted(frame, to: size)
         if terminal.contentGeneration != generation { shown = nil }
@@ -27,7 +27,7 @@ public final class Screen {
 
     /// Forgets what is on screen, so the next `present` redraws every cell (after a resize, or when
     /// another program may have drawn over us).
-    public func invalidate() { shown = nil }
+    package func invalidate() { shown = nil }
 
     /// `frame` cropped or padded to `size`.
     static func fitted(_ frame: Frame, to size: Size) -> Frame {

@@ -2,7 +2,7 @@
 /// Backends only draw what they are given; `Screen` keeps the last frame and computes the difference.
 ///
 /// Every call happens on the thread that runs the loop; implementations are not thread-safe.
-public protocol Terminal: AnyObject {
+package protocol Terminal: AnyObject {
     /// The current size in cells (updated when a resize event is read).
     var size: Size { get }
     /// What the terminal can show, decided at start.
@@ -29,6 +29,6 @@ public protocol Terminal: AnyObject {
 }
 
 extension Terminal {
-    public func copyToClipboard(_ text: String) {}
-    public var wakeSignal: WakeSignal? { nil }
+    package func copyToClipboard(_ text: String) {}
+    package var wakeSignal: WakeSignal? { nil }
 }

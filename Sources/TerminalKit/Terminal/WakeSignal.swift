@@ -9,13 +9,13 @@
 /// `signal()` writes one byte (callable from any thread); the terminal polls `readFD` beside its input
 /// and calls `clear()` when it fires. Both ends are non-blocking, so a full pipe only means "already
 /// signalled".
-public final class WakeSignal: Sendable {
+package final class WakeSignal: Sendable {
     /// The end the terminal polls.
-    public let readFD: Int32
+    package let readFD: Int32
     private let writeFD: Int32
 
     /// Nil when the process is out of file descriptors (the loop then wakes on its timeout only).
-    public init?() {
+    package init?() {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return nil }
         for fd in fds {
@@ -31,13 +31,13 @@ public final class WakeSignal: Sendable {
         close(writeFD)
     }
 
-    public func signal() {
+    package func signal() {
         var byte: UInt8 = 1
         _ = write(writeFD, &byte, 1)
     }
 
     /// Empties the pipe so the next poll waits again.
-    public func clear() {
+    package func clear() {
         var buf = [UInt8](repeating: 0, count: 64)
         while read(readFD, &buf, buf.count) > 0 {}
     }

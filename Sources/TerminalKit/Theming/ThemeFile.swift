@@ -44,7 +44,7 @@ extension ErrorCode {
 }
 
 /// Reads theme files (JSON, format in themes/README.md).
-public enum ThemeFile {
+package enum ThemeFile {
     static let depthNames: [String: ColorDepth] = [
         "truecolor": .trueColor, "256": .indexed256, "16": .ansi16, "8": .ansi8, "monochrome": .monochrome,
     ]
@@ -60,7 +60,7 @@ public enum ThemeFile {
         "use \"#rrggbb\", a number 0-255, \"default\", or a name such as \"cyan\" or \"bright-black\""
 
     /// Parses a theme document. `file` is only used in error messages.
-    public static func parse(_ text: String, file: String) throws(ThemeError) -> ThemeDefinition {
+    package static func parse(_ text: String, file: String) throws(ThemeError) -> ThemeDefinition {
         let root: JSONNode
         do {
             root = try JSONDocumentParser.parse(text)
@@ -113,7 +113,7 @@ public enum ThemeFile {
     }
 
     /// Reads and parses the theme file at `path`.
-    public static func load(path: String) throws(ThemeError) -> ThemeDefinition {
+    package static func load(path: String) throws(ThemeError) -> ThemeDefinition {
         guard let text = readText(path) else {
             throw ThemeError(
                 file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))")
@@ -123,7 +123,7 @@ public enum ThemeFile {
 
     /// Finds a theme by name (`dark` → `<dir>/dark.json` in the first directory that has it) or by
     /// path (anything containing `/` or ending in `.json`).
-    public static func load(nameOrPath: String, searchDirectories: [String]) throws(ThemeError) -> ThemeDefinition {
+    package static func load(nameOrPath: String, searchDirectories: [String]) throws(ThemeError) -> ThemeDefinition {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") { return try load(path: nameOrPath) }
         guard nameOrPath.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw ThemeError(
@@ -141,7 +141,7 @@ public enum ThemeFile {
     }
 
     /// Loads a theme, or falls back to the built-in default with a notice saying why.
-    public static func loadOrFallback(nameOrPath: String?, searchDirectories: [String]) -> (
+    package static func loadOrFallback(nameOrPath: String?, searchDirectories: [String]) -> (
         ThemeDefinition, notice: String?
     ) {
         guard let nameOrPath else { return (.builtin, nil) }

@@ -3,28 +3,28 @@
 /// The screen holds cells as a real terminal would show them (colours reduced to the capabilities);
 /// byte counts are those of the ANSI encoding of the changed cells, so tests can assert that an idle
 /// frame writes nothing and a one-row change writes about one row.
-public final class VirtualTerminal: Terminal {
-    public private(set) var size: Size
-    public let capabilities: Capabilities
+package final class VirtualTerminal: Terminal {
+    package private(set) var size: Size
+    package let capabilities: Capabilities
     /// What the screen shows now.
-    public private(set) var screen: Frame
+    package private(set) var screen: Frame
     private var pending: [InputEvent] = []
     /// Statistics of each `draw` call, in order.
-    public private(set) var presents: [PresentStats] = []
+    package private(set) var presents: [PresentStats] = []
     /// Bytes each `draw` call would have written, in order.
-    public private(set) var bytesPerPresent: [Int] = []
-    public private(set) var isSuspended = false
-    public private(set) var isShutDown = false
+    package private(set) var bytesPerPresent: [Int] = []
+    package private(set) var isSuspended = false
+    package private(set) var isShutDown = false
     /// How many times `readEvent` was called (each is one loop iteration waiting for input).
-    public private(set) var reads = 0
+    package private(set) var reads = 0
 
-    public init(size: Size, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)) {
+    package init(size: Size, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)) {
         self.size = size
         self.capabilities = capabilities
         screen = Frame(size: size)
     }
 
-    public convenience init(
+    package convenience init(
         width: Int, height: Int, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)
     ) {
         self.init(size: Size(width: width, height: height), capabilities: capabilities)
@@ -33,30 +33,30 @@ public final class VirtualTerminal: Terminal {
     // MARK: scripting
 
     /// Queues input events, read one per `readEvent` call.
-    public func enqueue(_ events: InputEvent...) { pending += events }
-    public func enqueue(keys: [Key]) { pending += keys.map { .key($0) } }
+    package func enqueue(_ events: InputEvent...) { pending += events }
+    package func enqueue(keys: [Key]) { pending += keys.map { .key($0) } }
     /// Queues each character of `text` as a key press.
-    public func type(_ text: String) { pending += text.map { .key(.character($0)) } }
+    package func type(_ text: String) { pending += text.map { .key(.character($0)) } }
     /// Changes the size as a window resize would: the screen is cleared and a resize event queued.
-    public func resize(to newSize: Size) {
+    package func resize(to newSize: Size) {
         size = Size(width: max(0, newSize.width), height: max(0, newSize.height))
         screen = Frame(size: size)
         contentGeneration += 1
         pending.append(.resize(size))
     }
-    public var hasPendingInput: Bool { !pending.isEmpty }
+    package var hasPendingInput: Bool { !pending.isEmpty }
 
     // MARK: inspection
 
     /// The screen as text, trailing spaces trimmed.
-    public func text() -> String { screen.text() }
+    package func text() -> String { screen.text() }
 
-    public var lastStats: PresentStats? { presents.last }
-    public var lastBytes: Int? { bytesPerPresent.last }
+    package var lastStats: PresentStats? { presents.last }
+    package var lastBytes: Int? { bytesPerPresent.last }
 
     // MARK: Terminal
 
-    public func draw(_ runs: [CellRun], full: Bool) throws {
+    package func draw(_ runs: [CellRun], full: Bool) throws {
         guard !isShutDown, !isSuspended else { return }
         var stats = PresentStats()
         var adaptedRuns: [CellRun] = []
@@ -77,21 +77,21 @@ public final class VirtualTerminal: Terminal {
         bytesPerPresent.append(bytes)
     }
 
-    public private(set) var contentGeneration = 0
+    package private(set) var contentGeneration = 0
 
-    public func readEvent(timeout: Duration) -> InputEvent? {
+    package func readEvent(timeout: Duration) -> InputEvent? {
         reads += 1
         guard !pending.isEmpty else { return nil }
         return pending.removeFirst()
     }
 
-    public func suspend() { isSuspended = true }
-    public func resume() {
+    package func suspend() { isSuspended = true }
+    package func resume() {
         isSuspended = false
         contentGeneration += 1
     }
-    public func shutdown() { isShutDown = true }
+    package func shutdown() { isShutDown = true }
     /// Texts put on the clipboard, in order.
-    public private(set) var clipboard: [String] = []
-    public func copyToClipboard(_ text: String) { clipboard.append(text) }
+    package private(set) var clipboard: [String] = []
+    package func copyToClipboard(_ text: String) { clipboard.append(text) }
 }

@@ -190,9 +190,9 @@ public struct TextField: Sendable {
 }
 
 /// Shape rules shared by fields (and usable by apps for headless validation).
-public enum FieldRules {
+enum FieldRules {
     /// Parses a plain non-negative decimal (`12`, `0.5`, `3.`); nil for anything else.
-    public static func decimal(_ text: String) -> DecimalText? {
+    static func decimal(_ text: String) -> DecimalText? {
         var dots = 0, digits = 0
         for c in text {
             if c == "." { dots += 1 } else if c.isASCII && c.isNumber { digits += 1 } else { return nil }

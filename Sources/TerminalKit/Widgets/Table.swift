@@ -397,9 +397,9 @@ public struct Table: Sendable {
 }
 
 /// Exact comparisons used for table sorting (no floating point, so long amounts sort correctly).
-public enum TableOrder {
+enum TableOrder {
     /// -1, 0 or 1 as `a` sorts before, with or after `b`.
-    public static func compare(_ a: String, _ b: String, _ mode: SortMode) -> Int {
+    static func compare(_ a: String, _ b: String, _ mode: SortMode) -> Int {
         switch mode {
         case .text:
             let la = a.lowercased(), lb = b.lowercased()

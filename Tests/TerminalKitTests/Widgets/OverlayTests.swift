@@ -1,7 +1,8 @@
-import TerminalKit
 import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct ModalTests {
     static let suite = "Modal"

@@ -1,8 +1,9 @@
 import Foundation
-import TerminalKit
 import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 /// Every widget on one board, presented through `VirtualTerminal` at each colour depth of the ladder and
 /// in ASCII, with the shipped dark theme reduced for that depth: the styled snapshot shows what the

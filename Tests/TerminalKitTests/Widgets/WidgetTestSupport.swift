@@ -1,5 +1,6 @@
-import TerminalKit
 import TerminalKitTesting
+
+@testable import TerminalKit
 
 /// Contexts and dumps shared by the widget tests.
 enum W {
