@@ -185,7 +185,9 @@ import Testing
     @Test func defaultKeyTableIsValidAndCoversEveryScope() throws {
         let keys = try KeyTable(actions: WidgetGallery.actions())
         #expect(
-            Set(keys.actions.map(\.scope)) == ["global", "table", "form", "dialog", "help", "filter", "editing"])
+            Set(keys.actions.map(\.scope)) == [
+                "global", "table", "form", "dialog", "help", "filter", "editing", "editing.choice", "editing.toggle",
+            ])
         // Every action id is a case of the gallery's typed action enum, and every case is bound.
         #expect(keys.actions.map(\.id).sorted() == WidgetGallery.Action.allCases.map(\.rawValue).sorted())
         #expect(keys.actions.filter(\.dangerous).map(\.id) == ["unstake"])
@@ -216,6 +218,29 @@ import Testing
         #expect(g.form.errors == ["name": "required", "stake": "required", "reward": "required"])
         #expect(g.toasts.current?.message == "3 fields need attention")
         #expect(g.isEditingForm)
+    }
+
+    @Test func choiceAndToggleFieldsTakeTheirKeysFromTheKeyTable() {
+        var g = Self.gallery(100, 30)
+        Self.press(&g, [.character("3"), .enter, .backTab])
+        #expect(g.form.focus == 5)  // the last field, "Auto-accept jobs"
+        func footer() -> String {
+            var row = Self.render(g, 100, 30).row(29)
+            while row.last == " " { row.removeLast() }
+            return row
+        }
+        #expect(footer().hasPrefix("Space Switch on/off  Tab Next field"))
+        Self.press(&g, [.character(" ")])
+        #expect(g.form.values["auto"] == "false")
+        Self.press(&g, [.backTab])
+        #expect(footer().hasPrefix("→/← Choose  Tab Next field"))
+        Self.press(&g, [.right, .character("l"), .left])
+        #expect(g.form.values["market"] == "tx-batch")  // the second market
+        // On a text field the same letters are text.
+        Self.press(&g, [.backTab, .character("l"), .character(" ")])
+        #expect(g.form.values["reward"] == "")  // the address rule refuses both
+        Self.press(&g, [.backTab, .backTab, .backTab, .character("l"), .character(" ")])
+        #expect(g.form.values["name"] == "l ")
     }
 
     @Test func everyFooterComesFromTheKeyTable() throws {

@@ -11,6 +11,9 @@ extension WidgetGallery {
     public static let helpScope = "help"
     public static let filterScope = "filter"
     public static let editingScope = "editing"
+    /// Keys of the focused field's kind while editing, looked up before the editing scope's own.
+    public static let choiceFieldScope = "editing.choice"
+    public static let toggleFieldScope = "editing.toggle"
 
     /// The scopes the `?` help lists (the modes show their keys in the footer while they last).
     static let helpScopes = [KeyTable.globalScope, tableScope, formScope, dialogScope]
@@ -27,6 +30,8 @@ extension WidgetGallery {
         case formNextField = "form.nextField", formPrevField = "form.prevField"
         case editingNextField = "editing.nextField", editingPrevField = "editing.prevField"
         case editingConfirm = "editing.confirm", editingSubmit = "editing.submit", editingStop = "editing.stop"
+        case editingNextOption = "editing.nextOption", editingPrevOption = "editing.prevOption"
+        case editingToggle = "editing.toggle"
         case dialogPrev = "dialog.prev", dialogNext = "dialog.next"
         case dialogActivate = "dialog.activate", dialogCancel = "dialog.cancel"
         case helpDown = "help.down", helpUp = "help.up", helpPageDown = "help.pageDown", helpPageUp = "help.pageUp"
@@ -124,6 +129,19 @@ extension WidgetGallery {
             KeyAction(
                 Action.editingStop, description: "Stop editing", keys: [.escape], group: "Editing", scope: e),
         ]
+        let c = choiceFieldScope
+        list += [
+            KeyAction(
+                Action.editingNextOption, description: "Next option", keys: [.right, .character(" "), .character("l")],
+                group: "Editing", scope: c, footerLabel: "Choose"),
+            KeyAction(
+                Action.editingPrevOption, description: "Previous option", keys: [.left, .character("h")],
+                group: "Editing", scope: c, footerLabel: "Choose"),
+        ]
+        list.append(
+            KeyAction(
+                Action.editingToggle, description: "Switch on/off", keys: [.character(" ")], group: "Editing",
+                scope: toggleFieldScope))
         let d = dialogScope
         list += [
             KeyAction(
@@ -181,6 +199,16 @@ extension WidgetGallery {
         }
     }
 
+    /// The scope of the focused field's own keys while editing (nil for text, whose keys are text).
+    var fieldScope: String? {
+        guard form.fields.indices.contains(form.focus) else { return nil }
+        switch form.fields[form.focus] {
+        case .choice: return WidgetGallery.choiceFieldScope
+        case .toggle: return WidgetGallery.toggleFieldScope
+        case .text: return nil
+        }
+    }
+
     /// The key-table scope that takes keys now: a mode's while it lasts, else the page's.
     var activeScope: String {
         if modal != nil { return WidgetGallery.dialogScope }
@@ -200,7 +228,9 @@ extension WidgetGallery {
             }
         }
         // A mode's footer shows only the mode's keys: the page's and global ones do not apply in it.
-        return keys.footerHints(scope: scope, globals: scope == pageScope, firstKeyOnly: true)
+        let own = keys.footerHints(scope: scope, globals: scope == pageScope, firstKeyOnly: true)
+        guard scope == WidgetGallery.editingScope, let field = fieldScope else { return own }
+        return keys.footerHints(scope: field, globals: false, firstKeyOnly: true) + own
     }
 
     /// The first key bound to an action, as shown to the user ("" when unbound or removed).

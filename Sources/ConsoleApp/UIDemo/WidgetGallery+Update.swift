@@ -20,7 +20,10 @@ extension WidgetGallery {
 
     mutating func handleKey(_ key: Key) -> Command<Never> {
         let scope = activeScope
-        let action = keys.action(for: key, in: scope, as: Action.self)
+        let action =
+            scope == WidgetGallery.editingScope
+            ? keys.action(for: key, inScopes: [fieldScope, scope].compactMap { $0 }, as: Action.self)
+            : keys.action(for: key, in: scope, as: Action.self)
         if var m = modal {
             let outcome: ModalOutcome
             switch action {
@@ -73,6 +76,9 @@ extension WidgetGallery {
             case .editingConfirm?: form.confirmField()
             case .editingSubmit?: submitForm()
             case .editingStop?: isEditingForm = false
+            case .editingNextOption?: form.selectNextOption()
+            case .editingPrevOption?: form.selectPreviousOption()
+            case .editingToggle?: form.toggle()
             default: return form.edit(key) ? .redraw : .none
             }
             return .redraw

@@ -180,6 +180,17 @@ public struct KeyTable: Sendable {
         actionID(for: key, in: scope).flatMap(ID.init(rawValue:))
     }
 
+    /// The action a key triggers in the first of `scopes` that binds it, falling back to the global
+    /// scope: a mode nested in another (a choice field inside form editing) looks in its own scope first.
+    public func action<ID: RawRepresentable>(
+        for key: Key, inScopes scopes: [String], as _: ID.Type = ID.self
+    ) -> ID? where ID.RawValue == String {
+        for scope in scopes {
+            if let id = actionByKey[scope]?[key] { return ID(rawValue: id) }
+        }
+        return action(for: key, as: ID.self)
+    }
+
     /// The keys bound to an action (empty when unbound or removed by read-only mode).
     public func keys(for actionID: String) -> [Key] { keysByAction[actionID] ?? [] }
 

@@ -202,7 +202,8 @@ enum FieldRules {
     }
 }
 
-/// A choice among fixed options; ←/→/Space cycle. Shown inline (`‹ option ›`) or as a list.
+/// A choice among fixed options, changed with `selectNext()`/`selectPrevious()` (the application's key
+/// table decides which keys). Shown inline (`‹ option ›`) or as a list.
 public struct ChoiceField: Sendable, Hashable {
     public var id: String
     public var label: String
@@ -226,16 +227,11 @@ public struct ChoiceField: Sendable, Hashable {
         selected = ((index % options.count) + options.count) % options.count
     }
 
-    public mutating func handle(_ key: Key) -> Bool {
-        switch key {
-        case .right, .character(" "), .character("l"): select(selected + 1)
-        case .left, .character("h"): select(selected - 1)
-        case .down where showsList, .character("j") where showsList: select(selected + 1)
-        case .up where showsList, .character("k") where showsList: select(selected - 1)
-        default: return false
-        }
-        return true
-    }
+    /// Selects the next option (wrapping).
+    public mutating func selectNext() { select(selected + 1) }
+
+    /// Selects the previous option (wrapping).
+    public mutating func selectPrevious() { select(selected - 1) }
 
     /// Rows this field needs.
     public var height: Int { showsList ? Swift.max(1, options.count) : 1 }
@@ -271,7 +267,7 @@ public struct ChoiceField: Sendable, Hashable {
     }
 }
 
-/// An on/off switch shown as `[x] on` / `[ ] off`; Space or Enter toggles.
+/// An on/off switch shown as `[x] on` / `[ ] off`, switched with `toggle()`.
 public struct ToggleField: Sendable, Hashable {
     public var id: String
     public var label: String
@@ -283,13 +279,8 @@ public struct ToggleField: Sendable, Hashable {
         self.isOn = isOn
     }
 
-    public mutating func handle(_ key: Key) -> Bool {
-        switch key {
-        case .character(" "), .enter: isOn.toggle()
-        default: return false
-        }
-        return true
-    }
+    /// Switches on or off.
+    public mutating func toggle() { isOn.toggle() }
 
     public func render(into frame: inout Frame, area: Rect, focused: Bool, labelWidth: Int, context: RenderContext) {
         let area = area.intersection(frame.bounds)
@@ -402,29 +393,61 @@ public struct Form: Sendable {
         return error
     }
 
-    /// Input typed into the focused field (text, cursor and choice keys); the field's error updates as
-    /// typed. Returns whether the field took the key.
+    /// Text typed into the focused field when it is a text field (characters and line-editing keys);
+    /// its error updates as typed. Returns whether the field took the key (false for other fields:
+    /// their changes are intents the application's key table calls).
     public mutating func edit(_ key: Key) -> Bool {
+        changeFocused { field in
+            guard case .text(var f) = field else { return false }
+            let consumed = f.handle(key)
+            field = .text(f)
+            return consumed
+        }
+    }
+
+    /// Selects the next option of the focused choice field; false when the focused field is not one.
+    @discardableResult
+    public mutating func selectNextOption() -> Bool {
+        changeFocused { field in
+            guard case .choice(var f) = field else { return false }
+            f.selectNext()
+            field = .choice(f)
+            return true
+        }
+    }
+
+    /// Selects the previous option of the focused choice field; false when the focused field is not one.
+    @discardableResult
+    public mutating func selectPreviousOption() -> Bool {
+        changeFocused { field in
+            guard case .choice(var f) = field else { return false }
+            f.selectPrevious()
+            field = .choice(f)
+            return true
+        }
+    }
+
+    /// Switches the focused toggle field; false when the focused field is not one.
+    @discardableResult
+    public mutating func toggle() -> Bool {
+        changeFocused { field in
+            guard case .toggle(var f) = field else { return false }
+            f.toggle()
+            field = .toggle(f)
+            return true
+        }
+    }
+
+    /// Applies `change` to the focused field; when it changed something, the field counts as edited
+    /// and its error is refreshed.
+    private mutating func changeFocused(_ change: (inout FormField) -> Bool) -> Bool {
         guard !fields.isEmpty else { return false }
         // `fields` is public and may have shrunk since focus was set.
         focus = Swift.min(focus, fields.count - 1)
-        var consumed = false
-        switch fields[focus] {
-        case .text(var f):
-            consumed = f.handle(key)
-            fields[focus] = .text(f)
-        case .choice(var f):
-            consumed = f.handle(key)
-            fields[focus] = .choice(f)
-        case .toggle(var f):
-            consumed = f.handle(key)
-            fields[focus] = .toggle(f)
-        }
-        if consumed {
-            touched.insert(fields[focus].id)
-            refreshError(of: focus)
-        }
-        return consumed
+        guard change(&fields[focus]) else { return false }
+        touched.insert(fields[focus].id)
+        refreshError(of: focus)
+        return true
     }
 
     private mutating func refreshError(of index: Int) {

@@ -78,15 +78,33 @@ import Testing
 
     @Test func choiceAndToggle() {
         var c = ChoiceField(id: "c", label: "Market", options: ["a", "b", "c"])
-        _ = c.handle(.left)
+        c.selectPrevious()
         #expect(c.value == "c")
-        _ = c.handle(.character(" "))
+        c.selectNext()
         #expect(c.value == "a")
         var t = ToggleField(id: "t", label: "Auto")
-        _ = t.handle(.enter)
+        t.toggle()
         #expect(t.isOn)
         let empty = ChoiceField(id: "e", label: "E", options: [])
         #expect(empty.value == nil)
+    }
+
+    @Test func optionAndToggleIntentsActOnTheFocusedFieldOnly() {
+        var form = Self.sampleForm()
+        // The name is a text field: neither intent applies.
+        let onText = (form.selectNextOption(), form.toggle())
+        #expect(onText == (false, false))
+        #expect(form.values["mode"] == "fast" && form.values["auto"] == "true")
+        form.focus(on: 3)
+        let next = form.selectNextOption()
+        #expect(next && form.values["mode"] == "cheap")
+        let back = (form.selectPreviousOption(), form.selectPreviousOption())  // wraps
+        #expect(back == (true, true) && form.values["mode"] == "cheap")
+        form.focusNext()
+        let switched = form.toggle()
+        #expect(switched && form.values["auto"] == "false")
+        let typed = form.edit(.character(" "))  // a toggle takes no typed text
+        #expect(!typed && form.values["auto"] == "false")
     }
 
     static func sampleForm() -> Form {
@@ -167,7 +185,7 @@ import Testing
         let short = W.frame(30, 4) { f in form.render(into: &f, area: f.bounds, context: W.unicode) }
         try Snapshot.check(W.dump(short), named: "form-scrolled-30x4", suite: Self.suite)
         var list = ChoiceField(id: "l", label: "Pick", options: ["one", "two", "three"], showsList: true)
-        _ = list.handle(.down)
+        list.selectNext()
         let l = W.frame(20, 3) { f in
             list.render(into: &f, area: f.bounds, focused: true, labelWidth: 8, context: W.ascii)
         }
