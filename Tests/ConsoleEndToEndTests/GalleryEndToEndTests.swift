@@ -187,6 +187,45 @@ import Testing
         try tm.waitFor(text: "EXIT=0")
     }
 
+    @Test func tooSmallScreenIgnoresKeysButQuit() throws {
+        let tm = try Self.start()
+        defer { tm.close() }
+        try tm.resize(cols: 50, rows: 15)
+        try tm.waitFor(text: "needs 60×20, have 50×15")
+        // Nothing of the gallery is visible, so nothing of it reacts: no help opens behind the notice.
+        try tm.send("?")
+        try tm.send("2")
+        usleep(200_000)
+        try tm.resize(cols: 120, rows: 40)
+        let s = try tm.waitForAll(["[1 Overview]", "q Quit"])
+        #expect(!s.contains("Keys ─"))
+        try tm.resize(cols: 50, rows: 15)
+        try tm.waitFor(text: "needs 60×20, have 50×15")
+        try tm.send("q")
+        try tm.waitFor(text: "EXIT=0")
+    }
+
+    @Test func formFieldsWithTabEnterAndAltSubmit() throws {
+        let tm = try Self.start()
+        defer { tm.close() }
+        try tm.send("3")
+        try tm.waitFor(text: "[3 Form]")
+        try tm.send("Enter")
+        try tm.waitFor(text: "Tab Next field  Enter Confirm field  M-s Submit  Esc Stop editing")
+        try tm.type("rack-7")
+        try tm.send("Tab")
+        // Enter on the empty required stake shows its error only and moves on.
+        try tm.send("Enter")
+        var s = try tm.waitFor(text: "✗ required")
+        #expect(s.components(separatedBy: "✗ required").count - 1 == 1)
+        #expect(s.contains("name: rack-7"))
+        // Alt+s (ESC s) is its own key: the submit action validates the whole form.
+        try tm.send("M-s")
+        s = try tm.waitFor(text: "2 fields need attention")
+        #expect(s.components(separatedBy: "✗ required").count - 1 == 2)
+        #expect(!s.contains("[1 Overview]"))
+    }
+
     static let terms = ["xterm-256color", "screen-256color", "tmux-256color", "linux", "vt100"]
 
     @Test(arguments: terms) func rendersInEveryTerminalType(term: String) throws {
