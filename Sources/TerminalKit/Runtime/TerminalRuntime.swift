@@ -8,7 +8,7 @@ package enum RuntimeExit: Sendable, Equatable {
 
 /// Settings of the loop.
 package struct RuntimeOptions: Sendable {
-    /// How long one wait for input lasts; bounds the latency of ticks and inbox messages.
+    /// How long one wait for input lasts; bounds the latency of ticks (and of task results when the terminal cannot be woken).
     package var inputTimeout: Duration
     /// Ticks never come more often than this, whatever the application asks.
     package var minimumTickInterval: Duration

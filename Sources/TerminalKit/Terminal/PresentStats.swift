@@ -1,4 +1,4 @@
-/// Statistics of one `present` call, for tests and the benchmark.
+/// Statistics of one `draw` call, for tests and the benchmark.
 package struct PresentStats: Sendable, Equatable {
     /// Cells sent to the terminal (continuation halves of wide characters not counted).
     package var cells: Int

@@ -17,7 +17,7 @@ package protocol Terminal: AnyObject {
     var contentGeneration: Int { get }
     /// Gives the screen back to the shell (before the process stops on Ctrl-Z).
     func suspend()
-    /// Takes the screen again after `suspend`; the next `present` redraws everything.
+    /// Takes the screen again after `suspend`; its content is lost (`contentGeneration` changes).
     func resume()
     /// Restores the terminal for good. Safe to call more than once.
     func shutdown()

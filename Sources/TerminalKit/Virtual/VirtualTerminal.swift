@@ -1,4 +1,4 @@
-/// A terminal in memory for tests: scripted input, resizes, and a record of what each `present` sent.
+/// A terminal in memory for tests: scripted input, resizes, and a record of what each `draw` sent.
 ///
 /// The screen holds cells as a real terminal would show them (colours reduced to the capabilities);
 /// byte counts are those of the ANSI encoding of the changed cells, so tests can assert that an idle
