@@ -186,7 +186,8 @@ import Testing
         let keys = try KeyTable(actions: WidgetGallery.actions())
         #expect(
             Set(keys.actions.map(\.scope)) == [
-                "global", "table", "form", "dialog", "help", "filter", "editing", "editing.choice", "editing.toggle",
+                "global", "table", "form", "dialog", "help", "filter", "editing", "editing.text", "editing.choice",
+                "editing.toggle",
             ])
         // Every action id is a case of the gallery's typed action enum, and every case is bound.
         #expect(keys.actions.map(\.id).sorted() == WidgetGallery.Action.allCases.map(\.rawValue).sorted())
@@ -241,6 +242,21 @@ import Testing
         #expect(g.form.values["reward"] == "")  // the address rule refuses both
         Self.press(&g, [.backTab, .backTab, .backTab, .character("l"), .character(" ")])
         #expect(g.form.values["name"] == "l ")
+    }
+
+    @Test func lineEditingKeysAreRemappable() throws {
+        let keys = try KeyTable(
+            actions: WidgetGallery.actions(), overrides: ["text.deleteToStart": ["C-w"], "filter.deleteBack": ["C-b"]])
+        var g = WidgetGallery(seed: 7, keys: keys)
+        _ = g.update(.resize(Size(width: 80, height: 24)))
+        Self.press(&g, [.character("3"), .enter] + Self.chars("rack-7") + [.control("u")])
+        #expect(g.form.values["name"] == "rack-7")  // C-u is no longer bound, and not text
+        Self.press(&g, [.left, .control("w")])
+        #expect(g.form.values["name"] == "7")
+        Self.press(&g, [.escape, .character("2"), .character("/")] + Self.chars("ab") + [.backspace])
+        #expect(g.table.filter == "ab")
+        Self.press(&g, [.control("b")])
+        #expect(g.table.filter == "a")
     }
 
     @Test func everyFooterComesFromTheKeyTable() throws {
@@ -338,7 +354,7 @@ import Testing
 /// The account-address rule the console supplies to TerminalKit's text fields.
 @Suite struct AccountAddressRuleTests {
     static func type(_ text: String, into field: inout TextField) {
-        for c in text { _ = field.handle(.character(c)) }
+        for c in text { field.insert(c) }
     }
 
     @Test func shapeTypingFilterAndInjectedValidator() {

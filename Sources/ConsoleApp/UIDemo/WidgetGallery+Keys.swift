@@ -12,6 +12,7 @@ extension WidgetGallery {
     public static let filterScope = "filter"
     public static let editingScope = "editing"
     /// Keys of the focused field's kind while editing, looked up before the editing scope's own.
+    public static let textFieldScope = "editing.text"
     public static let choiceFieldScope = "editing.choice"
     public static let toggleFieldScope = "editing.toggle"
 
@@ -25,13 +26,16 @@ extension WidgetGallery {
         case tableDown = "table.down", tableUp = "table.up", tablePageDown = "table.pageDown"
         case tablePageUp = "table.pageUp", tableTop = "table.top", tableBottom = "table.bottom"
         case tableReverseSort = "table.reverseSort", tableClearFilter = "table.clearFilter"
-        case filterKeep = "filter.keep", filterClear = "filter.clear"
+        case filterKeep = "filter.keep", filterClear = "filter.clear", filterDeleteBack = "filter.deleteBack"
         case formEdit = "form.edit", formValidate = "form.validate"
         case formNextField = "form.nextField", formPrevField = "form.prevField"
         case editingNextField = "editing.nextField", editingPrevField = "editing.prevField"
         case editingConfirm = "editing.confirm", editingSubmit = "editing.submit", editingStop = "editing.stop"
         case editingNextOption = "editing.nextOption", editingPrevOption = "editing.prevOption"
         case editingToggle = "editing.toggle"
+        case textLeft = "text.left", textRight = "text.right", textStart = "text.start", textEnd = "text.end"
+        case textDeleteBack = "text.deleteBack", textDeleteForward = "text.deleteForward"
+        case textDeleteToStart = "text.deleteToStart"
         case dialogPrev = "dialog.prev", dialogNext = "dialog.next"
         case dialogActivate = "dialog.activate", dialogCancel = "dialog.cancel"
         case helpDown = "help.down", helpUp = "help.up", helpPageDown = "help.pageDown", helpPageUp = "help.pageUp"
@@ -100,6 +104,9 @@ extension WidgetGallery {
         list += [
             KeyAction(Action.filterKeep, description: "Keep filter", keys: [.enter], group: "Filter", scope: fl),
             KeyAction(Action.filterClear, description: "Clear", keys: [.escape], group: "Filter", scope: fl),
+            KeyAction(
+                Action.filterDeleteBack, description: "Delete back", keys: [.backspace], group: "Filter", scope: fl,
+                inFooter: false),
         ]
         let f = formScope
         list += [
@@ -129,6 +136,17 @@ extension WidgetGallery {
             KeyAction(
                 Action.editingStop, description: "Stop editing", keys: [.escape], group: "Editing", scope: e),
         ]
+        // Line editing in text fields; typed characters are text, never actions.
+        let tx = textFieldScope
+        let textActions: [(Action, String, [Key])] = [
+            (.textLeft, "Cursor left", [.left]), (.textRight, "Cursor right", [.right]),
+            (.textStart, "Start of text", [.home, .control("a")]), (.textEnd, "End of text", [.end, .control("e")]),
+            (.textDeleteBack, "Delete back", [.backspace]), (.textDeleteForward, "Delete", [.delete, .control("d")]),
+            (.textDeleteToStart, "Delete to start", [.control("u")]),
+        ]
+        list += textActions.map { action, description, keys in
+            KeyAction(action, description: description, keys: keys, group: "Editing", scope: tx, inFooter: false)
+        }
         let c = choiceFieldScope
         list += [
             KeyAction(
@@ -199,13 +217,13 @@ extension WidgetGallery {
         }
     }
 
-    /// The scope of the focused field's own keys while editing (nil for text, whose keys are text).
+    /// The scope of the focused field's own keys while editing.
     var fieldScope: String? {
         guard form.fields.indices.contains(form.focus) else { return nil }
         switch form.fields[form.focus] {
         case .choice: return WidgetGallery.choiceFieldScope
         case .toggle: return WidgetGallery.toggleFieldScope
-        case .text: return nil
+        case .text: return WidgetGallery.textFieldScope
         }
     }
 

@@ -79,7 +79,17 @@ extension WidgetGallery {
             case .editingNextOption?: form.selectNextOption()
             case .editingPrevOption?: form.selectPreviousOption()
             case .editingToggle?: form.toggle()
-            default: return form.edit(key) ? .redraw : .none
+            case .textLeft?: form.editText { $0.moveCursor(by: -1) }
+            case .textRight?: form.editText { $0.moveCursor(by: 1) }
+            case .textStart?: form.editText { $0.moveCursorToStart() }
+            case .textEnd?: form.editText { $0.moveCursorToEnd() }
+            case .textDeleteBack?: form.editText { $0.deleteBackward() }
+            case .textDeleteForward?: form.editText { $0.deleteForward() }
+            case .textDeleteToStart?: form.editText { $0.deleteToStart() }
+            default:
+                // Typed text; a refused character is swallowed so it never triggers a shortcut.
+                guard case .character(let c) = key else { return .none }
+                return form.editText { $0.insert(c) } ? .redraw : .none
             }
             return .redraw
         }
@@ -87,7 +97,10 @@ extension WidgetGallery {
             switch action {
             case .filterKeep?: table.commitFilter()
             case .filterClear?: table.cancelFilter()
-            default: return table.typeInFilter(key) ? .redraw : .none
+            case .filterDeleteBack?: table.deleteFilterBackward()
+            default:
+                guard case .character(let c) = key else { return .none }
+                return table.typeInFilter(c) ? .redraw : .none
             }
             return .redraw
         }

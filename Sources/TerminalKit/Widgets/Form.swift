@@ -98,15 +98,15 @@ public struct Form: Sendable {
         return error
     }
 
-    /// Text typed into the focused field when it is a text field (characters and line-editing keys);
-    /// its error updates as typed. Returns whether the field took the key (false for other fields:
-    /// their changes are intents the application's key table calls).
-    public mutating func edit(_ key: Key) -> Bool {
+    /// Applies a text-field intent (`insert`, `deleteBackward`, `moveCursor(by:)`, …) to the focused
+    /// field when it is a text field; its error updates as typed. Returns false for other fields.
+    @discardableResult
+    public mutating func editText(_ change: (inout TextField) -> Void) -> Bool {
         changeFocused { field in
             guard case .text(var f) = field else { return false }
-            let consumed = f.handle(key)
+            change(&f)
             field = .text(f)
-            return consumed
+            return true
         }
     }
 

@@ -191,15 +191,19 @@ public struct Table: Sendable {
         changes { $0.isEditingFilter = true }
     }
 
-    /// Text typed into the open filter line: a character is appended, Backspace removes the last one.
-    /// Returns whether the key was text for the filter (other keys are left to the caller).
-    public mutating func typeInFilter(_ key: Key) -> Bool {
+    /// Appends a typed character to the open filter line; false when the line is closed.
+    @discardableResult
+    public mutating func typeInFilter(_ c: Character) -> Bool {
         guard isEditingFilter else { return false }
-        switch key {
-        case .character(let c): setFilter(filter + String(c))
-        case .backspace: if !filter.isEmpty { setFilter(String(filter.dropLast())) }
-        default: return false
-        }
+        setFilter(filter + String(c))
+        return true
+    }
+
+    /// Removes the last character of the open filter line; false when the line is closed or empty.
+    @discardableResult
+    public mutating func deleteFilterBackward() -> Bool {
+        guard isEditingFilter, !filter.isEmpty else { return false }
+        setFilter(String(filter.dropLast()))
         return true
     }
 

@@ -85,33 +85,45 @@ public struct TextField: Sendable {
         }
     }
 
-    /// Editing keys: characters, Backspace, Delete, ←/→, Home/End (and C-a/C-e). Returns whether consumed.
-    public mutating func handle(_ key: Key) -> Bool {
-        switch key {
-        case .character(let c):
-            guard accepts(c) else { return true }  // swallowed so it does not trigger screen shortcuts
-            let i = text.index(text.startIndex, offsetBy: cursor)
-            text.insert(c, at: i)
-            cursor += 1
-        case .backspace:
-            guard cursor > 0 else { return true }
-            let i = text.index(text.startIndex, offsetBy: cursor - 1)
-            text.remove(at: i)
-            cursor -= 1
-        case .delete, .control("d"):
-            guard cursor < text.count else { return true }
-            text.remove(at: text.index(text.startIndex, offsetBy: cursor))
-        case .left: cursor = Swift.max(0, cursor - 1)
-        case .right: cursor = Swift.min(text.count, cursor + 1)
-        case .home, .control("a"): cursor = 0
-        case .end, .control("e"): cursor = text.count
-        case .control("u"):
-            text.removeSubrange(text.startIndex..<text.index(text.startIndex, offsetBy: cursor))
-            cursor = 0
-        default: return false
-        }
+    // MARK: Intents (the application's key table decides which keys call them; typed text goes to
+    // `insert`)
+
+    /// Inserts `c` at the cursor if the field accepts it there; returns whether it did.
+    @discardableResult
+    public mutating func insert(_ c: Character) -> Bool {
+        guard accepts(c) else { return false }
+        text.insert(c, at: text.index(text.startIndex, offsetBy: cursor))
+        cursor += 1
         return true
     }
+
+    /// Removes the character before the cursor (Backspace).
+    public mutating func deleteBackward() {
+        guard cursor > 0 else { return }
+        text.remove(at: text.index(text.startIndex, offsetBy: cursor - 1))
+        cursor -= 1
+    }
+
+    /// Removes the character at the cursor (Delete).
+    public mutating func deleteForward() {
+        guard cursor < text.count else { return }
+        text.remove(at: text.index(text.startIndex, offsetBy: cursor))
+    }
+
+    /// Removes everything before the cursor.
+    public mutating func deleteToStart() {
+        text.removeSubrange(text.startIndex..<text.index(text.startIndex, offsetBy: cursor))
+        cursor = 0
+    }
+
+    /// Moves the cursor by `delta` characters, clamped to the text.
+    public mutating func moveCursor(by delta: Int) { cursor = Swift.max(0, Swift.min(text.count, cursor + delta)) }
+
+    /// Moves the cursor before the first character.
+    public mutating func moveCursorToStart() { cursor = 0 }
+
+    /// Moves the cursor after the last character.
+    public mutating func moveCursorToEnd() { cursor = text.count }
 
     /// The first error of the current text, or nil.
     public func validate() -> String? {

@@ -8,31 +8,34 @@ import Testing
     static let suite = "Form"
 
     static func type(_ text: String, into field: inout TextField) {
-        for c in text { _ = field.handle(.character(c)) }
+        for c in text { field.insert(c) }
     }
 
-    @Test func editingKeysMoveCursorInsertAndDelete() {
+    @Test func editingIntentsMoveCursorInsertAndDelete() {
         var f = TextField(id: "n", label: "Name")
         Self.type("helo", into: &f)
-        _ = f.handle(.left)
+        f.moveCursor(by: -1)
         Self.type("l", into: &f)
         #expect(f.text == "hello")
         #expect(f.cursor == 4)
-        _ = f.handle(.home)
-        _ = f.handle(.delete)
+        f.moveCursorToStart()
+        f.deleteForward()
         #expect(f.text == "ello")
-        _ = f.handle(.end)
-        _ = f.handle(.backspace)
+        f.moveCursorToEnd()
+        f.deleteBackward()
         #expect(f.text == "ell")
-        _ = f.handle(.home)
-        _ = f.handle(.backspace)  // nothing before the cursor
+        f.moveCursorToStart()
+        f.deleteBackward()  // nothing before the cursor
         #expect(f.text == "ell")
         #expect(f.cursor == 0)
-        _ = f.handle(.right)
-        _ = f.handle(.control("u"))
+        f.moveCursor(by: 1)
+        f.deleteToStart()
         #expect(f.text == "ll")
-        let consumed = f.handle(.tab)
-        #expect(!consumed)
+        #expect(f.cursor == 0)
+        f.moveCursor(by: 10)
+        #expect(f.cursor == 2)
+        let control = f.insert("\u{7F}")
+        #expect(!control && f.text == "ll")
     }
 
     @Test func numberFieldAcceptsDigitsAndOnePointAndChecksRange() {
@@ -103,7 +106,7 @@ import Testing
         form.focusNext()
         let switched = form.toggle()
         #expect(switched && form.values["auto"] == "false")
-        let typed = form.edit(.character(" "))  // a toggle takes no typed text
+        let typed = form.editText { $0.insert(" ") }  // a toggle takes no typed text
         #expect(!typed && form.values["auto"] == "false")
     }
 
@@ -127,14 +130,10 @@ import Testing
         form.focusNext()
         form.focusNext()
         #expect(form.focus == 1)
-        // Navigation keys are the application's: the form's edit path does not take Tab.
-        let tookTab = form.edit(.tab)
-        #expect(!tookTab)
-        #expect(form.focus == 1)
-        _ = form.edit(.character("5"))
-        _ = form.edit(.character("0"))
+        form.editText { $0.insert("5") }
+        form.editText { $0.insert("0") }
         #expect(form.errors == ["stake": "must be at most 10 ETH"])  // shown as typed
-        _ = form.edit(.backspace)
+        form.editText { $0.deleteBackward() }
         #expect(form.errors.isEmpty)
         let errors = form.validateAll()
         #expect(errors == ["name": "required", "addr": "required"])
@@ -155,7 +154,7 @@ import Testing
         #expect(form.errors == ["name": "required"])
         form.focusPrevious()
         form.focusPrevious()
-        for c in "rack-7" { _ = form.edit(.character(c)) }
+        for c in "rack-7" { form.editText { $0.insert(c) } }
         #expect(form.errors.isEmpty)
         // Only submitting checks the whole form.
         let submitted = form.validateAll()
@@ -168,10 +167,10 @@ import Testing
 
     @Test func renderSnapshots() throws {
         var form = Self.sampleForm()
-        _ = form.edit(.character("n"))
-        _ = form.edit(.character("1"))
+        form.editText { $0.insert("n") }
+        form.editText { $0.insert("1") }
         form.focusNext()
-        _ = form.edit(.character("0"))
+        form.editText { $0.insert("0") }
         form.validateAll()
         for (name, ctx) in [("unicode", W.unicode), ("ascii", W.ascii)] {
             let f = W.frame(44, 10) { f in form.render(into: &f, area: f.bounds, context: ctx) }
@@ -214,10 +213,10 @@ import Testing
         shrunk.fields = Array(shrunk.fields.prefix(2))
         var f = Frame(width: 40, height: 6)
         shrunk.render(into: &f, area: f.bounds, context: W.unicode)
-        _ = shrunk.edit(.character("x"))
+        shrunk.editText { $0.insert("x") }
         #expect(shrunk.focus == 1)
         var empty = Form(fields: [])
-        let consumed = empty.edit(.character("x"))
+        let consumed = empty.editText { $0.insert("x") }
         #expect(!consumed)
         empty.focusNext()
         let none = empty.confirmField()

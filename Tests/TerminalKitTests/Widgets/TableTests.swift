@@ -63,19 +63,19 @@ import Testing
         #expect(t.countText == "5 of 5")
         _ = t.beginFilter()
         #expect(t.isEditingFilter)
-        for c in "BRAV" { _ = t.typeInFilter(.character(c)) }
+        for c in "BRAV" { _ = t.typeInFilter(c) }
         #expect(t.countText == "1 of 5")
         #expect(t.selectedRow == ["Bravo node", "2", "ok"])
-        _ = t.typeInFilter(.backspace)
-        _ = t.typeInFilter(.backspace)
-        _ = t.typeInFilter(.backspace)
+        _ = t.deleteFilterBackward()
+        _ = t.deleteFilterBackward()
+        _ = t.deleteFilterBackward()
         #expect(t.filter == "B")
         #expect(t.countText == "3 of 5")  // Bravo, and "bad" in the status column of charlie and echo
         _ = t.commitFilter()
         #expect(!t.isEditingFilter)
         #expect(t.filter == "B")
         // Typed text no longer goes to the closed filter line; moving works again.
-        let typed = t.typeInFilter(.character("j"))
+        let typed = t.typeInFilter("j")
         #expect(!typed)
         _ = t.moveSelection(by: 1)
         #expect(t.selection == 1)
@@ -147,7 +147,7 @@ import Testing
         try Snapshot.check(W.dump(a), named: "sorted-ascii-30x6", suite: Self.suite)
         var edit = Self.sample()
         _ = edit.beginFilter()
-        _ = edit.typeInFilter(.character("o"))
+        _ = edit.typeInFilter("o")
         let e = W.frame(22, 5) { f in edit.render(into: &f, area: f.bounds, context: W.unicode) }
         try Snapshot.check(W.dump(e), named: "filter-editing-22x5", suite: Self.suite)
         let narrow = W.frame(12, 4) { f in t.render(into: &f, area: f.bounds, context: W.unicode) }
