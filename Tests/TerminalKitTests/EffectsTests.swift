@@ -5,8 +5,12 @@ import Testing
 
 @testable import TerminalKit
 
-/// A stand-in for a slow network service: each request waits until the test releases it, and notices
-/// cancellation the way a real client does (its sleep throws).
+/// A stand-in for a slow network service: each request waits until the test releases it, and gives
+/// up when its task is cancelled, as a real client does.
+///
+/// It waits by polling on its own thread (the runtime's `TaskQueueExecutor` in these tests) and never
+/// suspends: a suspended task is resumed through Swift's shared pool, whose few threads other tests
+/// may be blocking, and the test would then measure the pool instead of the runtime.
 final class FakeService: Sendable {
     private struct State {
         var released: Set<String> = []
@@ -18,12 +22,11 @@ final class FakeService: Sendable {
     func fetch(_ name: String) async -> ServiceApp.Message {
         state.withLock { $0.started.append(name) }
         while !state.withLock({ $0.released.contains(name) }) {
-            do {
-                try await Task.sleep(for: .milliseconds(2))
-            } catch {
+            if Task.isCancelled {
                 state.withLock { $0.cancelled.append(name) }
                 return .failed(name)
             }
+            usleep(500)
         }
         return .loaded(name, "value of \(name)")
     }
@@ -67,58 +70,55 @@ struct ServiceApp: TerminalApplication {
     }
 }
 
-/// Waits (suspending) until no task body of `tasks` executes; false after 10 s.
-func idle<M>(_ tasks: TaskRunner<M>) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while tasks.liveCount > 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(1)) }
-    return tasks.liveCount == 0
-}
-
 @Suite struct EffectsTests {
     func start() throws -> (TerminalRuntime<ServiceApp>, VirtualTerminal, FakeService) {
         let service = FakeService()
         let vt = VirtualTerminal(size: Size(width: 30, height: 4))
-        let rt = TerminalRuntime(app: ServiceApp(service: service), terminal: vt, clock: ManualClock())
+        // The tasks run on their own queue: the test waits by blocking, which would starve tasks that
+        // need a thread of the shared pool.
+        let rt = TerminalRuntime(
+            app: ServiceApp(service: service), terminal: vt, options: RuntimeOptions(taskExecutor: TaskQueueExecutor()),
+            clock: ManualClock())
         try rt.step()
         return (rt, vt, service)
     }
 
-    /// Steps the loop until `condition` holds or a generous timeout passes. The tasks run on the shared
-    /// pool, so the test waits by suspending (a blocked test thread could be the one they need).
-    func step(_ rt: TerminalRuntime<ServiceApp>, until condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() && ContinuousClock.now < deadline {
+    /// Steps the loop until `condition` holds or a generous timeout passes.
+    func step(_ rt: TerminalRuntime<ServiceApp>, until condition: () -> Bool) throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while true {
             try rt.step()
-            try await Task.sleep(for: .milliseconds(1))
+            if condition() || ContinuousClock.now >= deadline { break }
+            usleep(1000)
         }
         #expect(condition())
     }
 
-    @Test func resultsArriveAsMessagesInCompletionOrder() async throws {
+    @Test func resultsArriveAsMessagesInCompletionOrder() throws {
         let (rt, vt, service) = try start()
         vt.type("ab")
         try rt.step()
         #expect(rt.tasks.runningIDs == ["a", "b"])
         service.release("b")
-        try await step(rt) { rt.app.log.count == 1 }
+        try step(rt) { rt.app.log.count == 1 }
         service.release("a")
-        try await step(rt) { rt.app.log.count == 2 }
+        try step(rt) { rt.app.log.count == 2 }
         #expect(rt.app.log == ["b: value of b", "a: value of a"])
         #expect(vt.text().hasPrefix("a: value of a"))
         #expect(rt.tasks.runningIDs.isEmpty)
-        #expect(await idle(rt.tasks))
+        #expect(rt.tasks.waitUntilIdle(timeout: .seconds(20)))
         #expect(rt.tasks.liveCount == 0)
     }
 
-    @Test func cancellingStopsTheTaskAndItsResultNeverArrives() async throws {
+    @Test func cancellingStopsTheTaskAndItsResultNeverArrives() throws {
         let (rt, vt, service) = try start()
         vt.type("a")
         try rt.step()
-        try await step(rt) { service.started == ["a"] }
+        try step(rt) { service.started == ["a"] }
         vt.type("c")
         try rt.step()
         #expect(rt.tasks.runningIDs.isEmpty)
-        #expect(await idle(rt.tasks))
+        #expect(rt.tasks.waitUntilIdle(timeout: .seconds(20)))
         #expect(service.cancelled == ["a"])
         // The task returned `.failed` when cancelled, but the application gave it up: it never hears.
         for _ in 0..<5 { try rt.step() }
@@ -126,41 +126,40 @@ func idle<M>(_ tasks: TaskRunner<M>) async -> Bool {
         #expect(rt.tasks.liveCount == 0)
     }
 
-    @Test func startingUnderARunningIDReplacesTheTask() async throws {
+    @Test func startingUnderARunningIDReplacesTheTask() throws {
         let (rt, vt, service) = try start()
         vt.type("a")
         try rt.step()
-        try await step(rt) { service.started == ["a"] }
+        try step(rt) { service.started == ["a"] }
         vt.type("a")
         try rt.step()
-        try await step(rt) { service.cancelled == ["a"] }
+        try step(rt) { service.cancelled == ["a"] }
         service.release("a")
-        try await step(rt) { !rt.app.log.isEmpty }
-        #expect(await idle(rt.tasks))
+        try step(rt) { !rt.app.log.isEmpty }
+        #expect(rt.tasks.waitUntilIdle(timeout: .seconds(20)))
         for _ in 0..<5 { try rt.step() }
         #expect(rt.app.log == ["a: value of a"])
         #expect(service.started == ["a", "a"])
     }
 
-    @Test func quittingCancelsWhatRunsAndNothingOutlivesTheLoop() async throws {
+    @Test func quittingCancelsWhatRunsAndNothingOutlivesTheLoop() throws {
         let (rt, vt, service) = try start()
         vt.type("ab")
         try rt.step()
-        try await step(rt) { service.started.count == 2 }
+        try step(rt) { service.started.count == 2 }
         #expect(rt.tasks.liveCount == 2)
         vt.type("q")
         #expect(try rt.run() == .quit)
         #expect(vt.isShutDown)
         #expect(rt.tasks.runningIDs.isEmpty)
-        // The loop waited for them up to its grace period; on a busy test pool the last steps of a
-        // cancelled task may need a moment more.
-        #expect(await idle(rt.tasks))
+        // The loop waited for them (up to its grace period) before it returned.
+        #expect(rt.tasks.liveCount == 0)
         #expect(rt.tasks.runningIDs.isEmpty)
         #expect(Set(service.cancelled) == ["a", "b"])
         #expect(rt.app.log.isEmpty)
     }
 
-    @Test func aBatchAppliesEveryCommandInOrder() async throws {
+    @Test func aBatchAppliesEveryCommandInOrder() throws {
         let vt = VirtualTerminal(size: Size(width: 30, height: 4))
         struct BatchApp: TerminalApplication {
             var minimumSize: Size { Size(width: 1, height: 1) }

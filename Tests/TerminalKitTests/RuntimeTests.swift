@@ -196,12 +196,15 @@ struct ListApp: TerminalApplication {
         #expect(rt.app.selected == 2)
     }
 
-    @Test func taskResultsArriveAsMessagesThroughTheCommandPath() async throws {
-        let (rt, vt) = runtime()
+    @Test func taskResultsArriveAsMessagesThroughTheCommandPath() throws {
+        let vt = VirtualTerminal(size: Size(width: 40, height: 10))
+        let rt = TerminalRuntime(
+            app: ListApp(), terminal: vt, options: RuntimeOptions(taskExecutor: TaskQueueExecutor()),
+            clock: ManualClock())
         try rt.step()
         vt.type("s")
         try rt.step()
-        #expect(await idle(rt.tasks))
+        #expect(rt.tasks.waitUntilIdle(timeout: .seconds(20)))
         try rt.step()
         #expect(vt.text().hasPrefix("status: synced"))
         #expect(rt.tasks.runningIDs.isEmpty)

@@ -55,7 +55,7 @@ public struct EngineDemo: TerminalApplication {
 
     let keys: KeyTable
     let themeName: String
-    let serviceDelay: Duration
+    let startService: @Sendable () async -> Message
     let rows = 500
     var selected = 0
     var top = 0
@@ -66,11 +66,14 @@ public struct EngineDemo: TerminalApplication {
     var sent = 0
     var size = Size(width: 0, height: 0)
 
-    /// - Parameter serviceDelay: how long the stand-in service takes to answer.
-    public init(keys: KeyTable, themeName: String, serviceDelay: Duration = .milliseconds(150)) {
+    /// - Parameter service: the background service started with the first frame (tests pass their own).
+    public init(
+        keys: KeyTable, themeName: String,
+        service: @escaping @Sendable () async -> Message = EngineDemo.service(delay: .milliseconds(150))
+    ) {
         self.keys = keys
         self.themeName = themeName
-        self.serviceDelay = serviceDelay
+        startService = service
     }
 
     public var minimumSize: Size { Size(width: 40, height: 12) }
@@ -84,7 +87,7 @@ public struct EngineDemo: TerminalApplication {
             if !first { resizes += 1 }
             size = s
             // The service starts with the screen, through the runtime, which also stops it on quit.
-            return first ? [.redraw, .run("service", Self.service(delay: serviceDelay))] : .redraw
+            return first ? [.redraw, .run("service", startService)] : .redraw
         case .tick:
             return .none
         case .message(.serviceReady(let s)):

@@ -23,10 +23,16 @@ package final class TaskRunner<Message: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let wake: @Sendable () -> Void
+    private let executor: (any TaskExecutor)?
 
-    /// - Parameter wake: called (from the task's thread) after a result is queued, so a loop waiting
-    ///   for input can return at once.
-    package init(wake: @escaping @Sendable () -> Void = {}) { self.wake = wake }
+    /// - Parameters:
+    ///   - executor: where the tasks run (nil: Swift's shared pool).
+    ///   - wake: called (from the task's thread) after a result is queued, so a loop waiting for input
+    ///     can return at once.
+    package init(executor: (any TaskExecutor)? = nil, wake: @escaping @Sendable () -> Void = {}) {
+        self.executor = executor
+        self.wake = wake
+    }
 
     /// Starts `operation` under `id`, cancelling a task already running under that id.
     package func start(_ id: TaskID, _ operation: @escaping @Sendable () async -> Message) {
@@ -38,7 +44,7 @@ package final class TaskRunner<Message: Sendable>: Sendable {
             return (s.nextToken, old)
         }
         replaced?.cancel()
-        let task = Task.detached { [self] in
+        let task = Task.detached(executorPreference: executor) { [self] in
             let message = await operation()
             let delivered = state.withLock { s in
                 s.live -= 1

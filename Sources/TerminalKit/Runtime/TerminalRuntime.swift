@@ -17,11 +17,14 @@ package struct RuntimeOptions: Sendable {
     package var notice: String?
     /// How long the loop waits at the end for cancelled tasks to return, so none outlives it.
     package var shutdownGrace: Duration
+    /// Where the application's tasks run (nil: Swift's shared pool).
+    package var taskExecutor: (any TaskExecutor)?
 
     package init(
         inputTimeout: Duration = .milliseconds(50), minimumTickInterval: Duration = .milliseconds(100),
-        notice: String? = nil, shutdownGrace: Duration = .milliseconds(500)
+        notice: String? = nil, shutdownGrace: Duration = .milliseconds(500), taskExecutor: (any TaskExecutor)? = nil
     ) {
+        self.taskExecutor = taskExecutor
         self.inputTimeout = inputTimeout
         self.minimumTickInterval = minimumTickInterval
         self.notice = notice
@@ -72,7 +75,7 @@ package final class TerminalRuntime<App: TerminalApplication> {
         context = RenderContext(theme: theme.adapted(to: terminal.capabilities), capabilities: terminal.capabilities)
         notice = options.notice
         let wake = terminal.wakeSignal
-        tasks = TaskRunner(wake: { wake?.signal() })
+        tasks = TaskRunner(executor: options.taskExecutor, wake: { wake?.signal() })
         if let interval = app.tickInterval { nextTick = clock.now() + max(interval, options.minimumTickInterval) }
     }
 
