@@ -59,12 +59,16 @@ let package = Package(
         .executableTarget(
             name: "kalypso-bench",
             dependencies: [
-                "EthereumKit", "TerminalKit", "CSystem",
+                "EthereumKit", "TerminalKit", "TerminalKitTesting", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
+        // What screen tests share: a pseudo-terminal, a manual clock, text snapshots, the style dump, tmux.
+        .target(
+            name: "TerminalKitTesting", dependencies: ["TerminalKit", "Basics", "CSystem", "TestSupport"],
+            path: "Tests/TerminalKitTesting"),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(
             name: "KalypsoStoreTests", dependencies: ["KalypsoStore", "TestSupport"]),
@@ -79,8 +83,8 @@ let package = Package(
             dependencies: ["Basics", "EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["reference"]),
         .testTarget(
-            name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"],
-            exclude: ["__Snapshots__", "Widgets/__Snapshots__"]),
+            name: "TerminalKitTests", dependencies: ["TerminalKit", "Basics", "TerminalKitTesting", "TestSupport"],
+            exclude: ["Widgets/__Snapshots__"]),
         .testTarget(
             name: "KalypsoConsoleTests",
             dependencies: [
@@ -89,7 +93,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ConsoleEndToEndTests",
-            dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"],
+            dependencies: ["ConsoleApp", "TerminalKit", "TerminalKitTesting", "TestSupport"],
             exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]

@@ -37,11 +37,24 @@ public struct JSONMember: Sendable, Equatable {
 }
 
 /// A JSON syntax error at a line and column.
-public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+public struct JSONSyntaxError: OperatorError, Equatable {
     public var line: Int
     public var column: Int
     public var message: String
     public var description: String { "line \(line), column \(column): \(message)" }
+
+    public var code: ErrorCode { .jsonSyntax }
+    public var title: String { "Not valid JSON" }
+    /// Where and what, never the text around it (a configuration file may hold secrets).
+    public var detail: String { description }
+    public var hint: String { "Fix the file at that line and column; JSON needs double quotes and no trailing commas." }
+    /// JSON read by this program comes from the operator's files (configuration, themes).
+    public var category: ErrorCategory { .configuration }
+}
+
+extension ErrorCode {
+    /// A JSON document that does not parse (RFC 8259).
+    public static let jsonSyntax: ErrorCode = "json.syntax"
 }
 
 /// A small strict JSON parser (RFC 8259) that keeps positions.

@@ -20,6 +20,8 @@
 #include <term.h>
 #include <langinfo.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <unistd.h>
 #if !NCURSES_WIDECHAR
 #error "ncurses wide-character API not enabled"
 #endif
@@ -103,6 +105,33 @@ static inline int kc_get_wch(WINDOW *w, int *ch) {
     int r = wget_wch(w, &c);
     *ch = (int)c;
     return r;
+}
+
+/*
+ * One endwin/doupdate cycle (ncurses 6.4 flushes after every cursor move until the screen has been
+ * through endwin once) without the terminal seeing it: the cycle leaves and re-enters the alternate
+ * screen, which flashes. What ncurses holds is flushed first (the first doupdate), then the output
+ * descriptor points at /dev/null for the cycle and is put back. The terminal keeps the state it was
+ * left in (alternate screen, keypad mode, hidden cursor), which is the state ncurses resumes to.
+ * Returns 0, or -1 when the descriptor could not be redirected (then the cycle runs visibly).
+ */
+static inline int kc_settle_output_quietly(int outfd) {
+    doupdate();
+    int saved = dup(outfd);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved < 0 || null < 0 || dup2(null, outfd) < 0) {
+        if (saved >= 0) close(saved);
+        if (null >= 0) close(null);
+        endwin();
+        doupdate();
+        return -1;
+    }
+    endwin();
+    doupdate();
+    dup2(saved, outfd);
+    close(saved);
+    close(null);
+    return 0;
 }
 
 /* Whether ESCDELAY was given in the environment (then we leave ncurses' value alone). */

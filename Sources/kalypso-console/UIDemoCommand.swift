@@ -22,7 +22,20 @@ struct TerminalOptions: ParsableArguments {
 extension TerminalOptions {
     /// The interactive session these flags ask for.
     var session: InteractiveSession {
-        InteractiveSession(programName: "kalypso-console", theme: theme, noColor: noColor, ascii: ascii)
+        let environment = ProcessInfo.processInfo.environment
+        return InteractiveSession(
+            programName: "kalypso-console", theme: theme, noColor: noColor, ascii: ascii, environment: environment,
+            themeDirectories: Self.themeDirectories(environment: environment))
+    }
+
+    /// Folders searched for a theme name: `$KALYPSO_THEMES_DIR`, `./themes`, a `themes/` folder above
+    /// the executable (a source checkout), then the installed share folders.
+    static func themeDirectories(environment: [String: String]) -> [String] {
+        var dirs: [String] = []
+        if let d = environment["KALYPSO_THEMES_DIR"], !d.isEmpty { dirs.append(d) }
+        dirs += InteractiveSession.localThemeDirectories()
+        dirs += ["/usr/local/share/kalypso-console/themes", "/usr/share/kalypso-console/themes"]
+        return dirs
     }
 }
 
@@ -61,19 +74,7 @@ struct UIDemo: ParsableCommand {
         }
         let code: Int32
         if engine {
-            code = terminal.session.run { caps, theme in
-                let inbox = Inbox<EngineDemo.Message>()
-                // A stand-in background service: posts through the inbox from a detached task.
-                Task.detached {
-                    do {
-                        try await Task.sleep(for: .milliseconds(150))
-                        inbox.post(.serviceReady("ready"))
-                    } catch {
-                        return  // cancelled: the program is quitting
-                    }
-                }
-                return EngineDemo(keys: keys, inbox: inbox, themeName: theme.name)
-            }
+            code = terminal.session.run { _, theme in EngineDemo(keys: keys, themeName: theme.name) }
         } else {
             code = terminal.session.run { _, _ in WidgetGallery(keys: keys) }
         }

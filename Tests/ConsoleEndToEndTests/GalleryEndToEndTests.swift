@@ -1,19 +1,7 @@
 import Foundation
+import TerminalKitTesting
 import TestSupport
 import Testing
-
-extension Tmux {
-    /// Waits until the screen holds every one of `texts` and stays the same over two captures 50 ms apart,
-    /// so a frame caught while the program is still writing it is never taken for the whole frame.
-    @discardableResult
-    func waitForAll(_ texts: [String], timeout: Duration = .seconds(10)) throws -> String {
-        try waitFor("all of \(texts)", timeout: timeout) { s in
-            guard texts.allSatisfy({ s.contains($0) }) else { return false }
-            usleep(50_000)
-            return (try? capture()) == s
-        }
-    }
-}
 
 /// `kalypso-console ui-demo` (the widget gallery) under tmux: every widget, live data, keys from the key table.
 @Suite struct GalleryEndToEndTests {
@@ -197,6 +185,45 @@ extension Tmux {
         #expect(s.contains("[2 Table]"))
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
+    }
+
+    @Test func tooSmallScreenIgnoresKeysButQuit() throws {
+        let tm = try Self.start()
+        defer { tm.close() }
+        try tm.resize(cols: 50, rows: 15)
+        try tm.waitFor(text: "needs 60×20, have 50×15")
+        // Nothing of the gallery is visible, so nothing of it reacts: no help opens behind the notice.
+        try tm.send("?")
+        try tm.send("2")
+        usleep(200_000)
+        try tm.resize(cols: 120, rows: 40)
+        let s = try tm.waitForAll(["[1 Overview]", "q Quit"])
+        #expect(!s.contains("Keys ─"))
+        try tm.resize(cols: 50, rows: 15)
+        try tm.waitFor(text: "needs 60×20, have 50×15")
+        try tm.send("q")
+        try tm.waitFor(text: "EXIT=0")
+    }
+
+    @Test func formFieldsWithTabEnterAndAltSubmit() throws {
+        let tm = try Self.start()
+        defer { tm.close() }
+        try tm.send("3")
+        try tm.waitFor(text: "[3 Form]")
+        try tm.send("Enter")
+        try tm.waitFor(text: "Tab Next field  Enter Confirm field  M-s Submit  Esc Stop editing")
+        try tm.type("rack-7")
+        try tm.send("Tab")
+        // Enter on the empty required stake shows its error only and moves on.
+        try tm.send("Enter")
+        var s = try tm.waitFor(text: "✗ required")
+        #expect(s.components(separatedBy: "✗ required").count - 1 == 1)
+        #expect(s.contains("name: rack-7"))
+        // Alt+s (ESC s) is its own key: the submit action validates the whole form.
+        try tm.send("M-s")
+        s = try tm.waitFor(text: "2 fields need attention")
+        #expect(s.components(separatedBy: "✗ required").count - 1 == 2)
+        #expect(!s.contains("[1 Overview]"))
     }
 
     static let terms = ["xterm-256color", "screen-256color", "tmux-256color", "linux", "vt100"]

@@ -1,7 +1,9 @@
 import ConsoleApp
-import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct GalleryRenderTests {
     static let suite = "Gallery"
@@ -10,7 +12,7 @@ import Testing
 
     static func gallery(_ w: Int, _ h: Int, seed: UInt64 = 7) -> WidgetGallery {
         var g = WidgetGallery(seed: seed)
-        _ = g.handle(.resize(Size(width: w, height: h)))
+        _ = g.update(.resize(Size(width: w, height: h)))
         return g
     }
 
@@ -21,7 +23,7 @@ import Testing
     }
 
     static func press(_ g: inout WidgetGallery, _ keys: [Key]) {
-        for k in keys { _ = g.handle(.key(k)) }
+        for k in keys { _ = g.update(.key(k)) }
     }
 
     static func chars(_ s: String) -> [Key] { s.map { Key.character($0) } }
@@ -75,7 +77,7 @@ import Testing
         #expect(g.table.countText == "\(filtered) of 10000")
         // `q` while the filter line is open types a q instead of quitting.
         Self.press(&g, [.character("/")])
-        #expect(g.handle(.key(.character("q"))) == .redraw)
+        #expect(g.update(.key(.character("q"))) == .redraw)
         #expect(g.table.filter == "risc zeroq")
         Self.press(&g, [.escape])
         #expect(g.table.filter == "")
@@ -136,7 +138,7 @@ import Testing
         #expect(g.help != nil)
         let f = Self.render(g, 80, 24)
         try Snapshot.check(f.text() + "\n", named: "help-80x24", suite: Self.suite)
-        #expect(g.handle(.key(.character("q"))) == .redraw)  // q closes help first
+        #expect(g.update(.key(.character("q"))) == .redraw)  // q closes help first
         #expect(g.help == nil)
         Self.press(&g, [.character("t")])
         #expect(g.toasts.current?.severity == .info)
@@ -144,10 +146,10 @@ import Testing
         #expect(g.toasts.current != nil)
         _ = g.tick()
         #expect(g.toasts.current == nil)  // 4 ticks of lifetime
-        #expect(g.handle(.key(.tab)) == .redraw)
+        #expect(g.update(.key(.tab)) == .redraw)
         #expect(g.page == .table)
-        #expect(g.handle(.key(.backTab)) == .redraw)
-        #expect(g.handle(.key(.character("q"))) == .quit)
+        #expect(g.update(.key(.backTab)) == .redraw)
+        #expect(g.update(.key(.character("q"))) == .quit)
     }
 
     @Test func selectedRowHasMarkerAndSelectionStyle() {
@@ -182,12 +184,109 @@ import Testing
 
     @Test func defaultKeyTableIsValidAndCoversEveryScope() throws {
         let keys = try KeyTable(actions: WidgetGallery.actions())
-        #expect(Set(keys.actions.map(\.scope)) == ["global", "table", "form", "dialog"])
+        #expect(
+            Set(keys.actions.map(\.scope)) == [
+                "global", "table", "form", "dialog", "help", "filter", "editing", "editing.text", "editing.choice",
+                "editing.toggle",
+            ])
+        // Every action id is a case of the gallery's typed action enum, and every case is bound.
+        #expect(keys.actions.map(\.id).sorted() == WidgetGallery.Action.allCases.map(\.rawValue).sorted())
         #expect(keys.actions.filter(\.dangerous).map(\.id) == ["unstake"])
         #expect(keys.actionID(for: .character("j"), in: WidgetGallery.tableScope) == "table.down")
         #expect(keys.actionID(for: .character("q"), in: WidgetGallery.tableScope) == "quit")
         #expect(keys.actionID(for: .escape, in: WidgetGallery.tableScope) == "table.clearFilter")
         #expect(keys.actionID(for: .escape) == "dismiss")
+    }
+
+    @Test func formTabMovesBetweenFieldsEnterConfirmsAndOnlySubmitValidatesAll() {
+        var g = Self.gallery(80, 24)
+        Self.press(&g, [.character("3"), .enter])
+        #expect(g.isEditingForm)
+        // Tab and Shift-Tab move between fields while the form has focus, not between pages.
+        Self.press(&g, [.tab, .tab, .backTab])
+        #expect(g.page == .form)
+        #expect(g.form.focus == 1)
+        // Enter on the empty required stake shows only its error and moves on.
+        Self.press(&g, [.enter])
+        #expect(g.form.focus == 2)
+        #expect(g.form.errors == ["stake": "required"])
+        Self.press(&g, [.enter, .enter])
+        #expect(g.form.focus == 4)
+        #expect(g.form.errors == ["stake": "required", "reward": "required"])
+        #expect(g.toasts.current == nil)
+        // The submit action validates the whole form (the name was never visited).
+        Self.press(&g, [.alt("s")])
+        #expect(g.form.errors == ["name": "required", "stake": "required", "reward": "required"])
+        #expect(g.toasts.current?.message == "3 fields need attention")
+        #expect(g.isEditingForm)
+    }
+
+    @Test func choiceAndToggleFieldsTakeTheirKeysFromTheKeyTable() {
+        var g = Self.gallery(100, 30)
+        Self.press(&g, [.character("3"), .enter, .backTab])
+        #expect(g.form.focus == 5)  // the last field, "Auto-accept jobs"
+        func footer() -> String {
+            var row = Self.render(g, 100, 30).row(29)
+            while row.last == " " { row.removeLast() }
+            return row
+        }
+        #expect(footer().hasPrefix("Space Switch on/off  Tab Next field"))
+        Self.press(&g, [.character(" ")])
+        #expect(g.form.values["auto"] == "false")
+        Self.press(&g, [.backTab])
+        #expect(footer().hasPrefix("→/← Choose  Tab Next field"))
+        Self.press(&g, [.right, .character("l"), .left])
+        #expect(g.form.values["market"] == "tx-batch")  // the second market
+        // On a text field the same letters are text.
+        Self.press(&g, [.backTab, .character("l"), .character(" ")])
+        #expect(g.form.values["reward"] == "")  // the address rule refuses both
+        Self.press(&g, [.backTab, .backTab, .backTab, .character("l"), .character(" ")])
+        #expect(g.form.values["name"] == "l ")
+    }
+
+    @Test func lineEditingKeysAreRemappable() throws {
+        let keys = try KeyTable(
+            actions: WidgetGallery.actions(), overrides: ["text.deleteToStart": ["C-w"], "filter.deleteBack": ["C-b"]])
+        var g = WidgetGallery(seed: 7, keys: keys)
+        _ = g.update(.resize(Size(width: 80, height: 24)))
+        Self.press(&g, [.character("3"), .enter] + Self.chars("rack-7") + [.control("u")])
+        #expect(g.form.values["name"] == "rack-7")  // C-u is no longer bound, and not text
+        Self.press(&g, [.left, .control("w")])
+        #expect(g.form.values["name"] == "7")
+        Self.press(&g, [.escape, .character("2"), .character("/")] + Self.chars("ab") + [.backspace])
+        #expect(g.table.filter == "ab")
+        Self.press(&g, [.control("b")])
+        #expect(g.table.filter == "a")
+    }
+
+    @Test func everyFooterComesFromTheKeyTable() throws {
+        let keys = try KeyTable(
+            actions: WidgetGallery.actions(),
+            overrides: ["help.down": ["n"], "editing.confirm": ["F2"], "filter.keep": ["F3"], "help.close": ["x"]])
+        var g = WidgetGallery(seed: 7, keys: keys)
+        _ = g.update(.resize(Size(width: 100, height: 30)))
+        func footer() -> String {
+            var row = Self.render(g, 100, 30).row(29)
+            while row.last == " " { row.removeLast() }
+            return row
+        }
+        Self.press(&g, [.character("?")])
+        #expect(footer() == "n/k Scroll  x Close")
+        let top = g.help?.scroll
+        Self.press(&g, [.character("j")])
+        #expect(g.help?.scroll == top)  // j is no longer bound in help
+        Self.press(&g, [.character("x"), .character("2"), .character("/")])
+        #expect(g.help == nil)
+        #expect(footer() == "F3 Keep filter  Esc Clear")
+        Self.press(&g, [.character("r"), .function(3)])
+        #expect(!g.table.isEditingFilter && g.table.filter == "r")
+        Self.press(&g, [.character("3"), .enter])
+        #expect(footer() == "Tab Next field  F2 Confirm field  M-s Submit  Esc Stop editing")
+        Self.press(&g, [.function(2)])
+        #expect(g.form.focus == 1)
+        // Enter, no longer bound, is input the text field ignores: it does not confirm.
+        Self.press(&g, [.enter])
+        #expect(g.form.focus == 1)
     }
 
     @Test func conflictingRemapIsRejected() {
@@ -204,8 +303,8 @@ import Testing
             actions: WidgetGallery.actions(),
             overrides: ["quit": ["x"], "table.down": ["n"], "dialog.cancel": ["c"], "help": ["F1"]])
         var g = WidgetGallery(seed: 7, keys: keys)
-        _ = g.handle(.resize(Size(width: 80, height: 24)))
-        #expect(g.handle(.key(.character("q"))) == .none)
+        _ = g.update(.resize(Size(width: 80, height: 24)))
+        #expect(g.update(.key(.character("q"))) == .none)
         Self.press(&g, Self.chars("2j"))
         #expect(g.table.selection == 0)
         Self.press(&g, Self.chars("n"))
@@ -217,7 +316,7 @@ import Testing
         #expect(g.table.filter == "" && !g.table.isEditingFilter)
         // The dialog takes its remapped cancel key; the old Esc does nothing.
         Self.press(&g, Self.chars("m"))
-        #expect(g.handle(.key(.escape)) == .none)
+        #expect(g.update(.key(.escape)) == .none)
         #expect(g.modal != nil)
         Self.press(&g, Self.chars("c"))
         #expect(g.modal == nil)
@@ -230,14 +329,14 @@ import Testing
         #expect(g.help?.hints.contains(KeyHint(keys: ["x"], description: "Quit", group: "General")) == true)
         Self.press(&g, [.function(1)])
         #expect(g.help == nil)
-        #expect(g.handle(.key(.character("x"))) == .quit)
+        #expect(g.update(.key(.character("x"))) == .quit)
     }
 
     @Test func readOnlyDropsTheDangerousAction() throws {
         let keys = try KeyTable(actions: WidgetGallery.actions(), readOnly: true)
         var g = WidgetGallery(seed: 7, keys: keys)
-        _ = g.handle(.resize(Size(width: 120, height: 40)))
-        #expect(g.handle(.key(.character("d"))) == .none)
+        _ = g.update(.resize(Size(width: 120, height: 40)))
+        #expect(g.update(.key(.character("d"))) == .none)
         #expect(g.modal == nil)
         var text = Self.render(g, 120, 40).text()
         #expect(!text.contains("Unstake"))
@@ -249,5 +348,30 @@ import Testing
         Self.press(&g, [.escape, .character("4")])
         text = Self.render(g, 120, 40).text()
         #expect(text.contains("m opens a dialog (focus starts on Cancel"))
+    }
+}
+
+/// The account-address rule the console supplies to TerminalKit's text fields.
+@Suite struct AccountAddressRuleTests {
+    static func type(_ text: String, into field: inout TextField) {
+        for c in text { field.insert(c) }
+    }
+
+    @Test func shapeTypingFilterAndInjectedValidator() {
+        let checksum: FieldValidator = { $0.dropFirst(2).contains("A") ? nil : "checksum: mixed case expected" }
+        var f = TextField(id: "a", label: "Address", kind: .rule(.accountAddress), validators: [checksum])
+        Self.type("x0xx12g", into: &f)  // x only right after the leading 0, no g
+        #expect(f.text == "0x12")
+        #expect(f.validate() == "address needs 40 hex digits after 0x, has 2")
+        f.setText("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")  // the EIP-55 example address
+        #expect(f.validate() == nil)
+        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
+        #expect(f.validate() == "checksum: mixed case expected")
+        f.setText("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
+        #expect(f.validate() == "address must start with 0x")
+        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beazz")
+        #expect(f.validate() == "not a hex digit: 'z'")
+        Self.type("00", into: &f)  // 42 characters is the cap
+        #expect(f.text.count == 42)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKitTesting
 import TestSupport
 import Testing
 

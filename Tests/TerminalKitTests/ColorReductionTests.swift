@@ -1,5 +1,6 @@
-import TerminalKit
 import Testing
+
+@testable import TerminalKit
 
 /// Expected values come from xterm's 256colres.pl palette (cube levels 0,95,135,175,215,255 and grey
 /// ramp 8+10n) and XTerm-col.ad for the 16 ANSI colours, as listed in the xterm-256color chart.

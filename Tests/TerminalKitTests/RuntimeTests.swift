@@ -1,6 +1,8 @@
 import Foundation
-import TerminalKit
+import TerminalKitTesting
 import Testing
+
+@testable import TerminalKit
 
 /// A list application small enough to reason about byte counts.
 struct ListApp: TerminalApplication {
@@ -11,34 +13,32 @@ struct ListApp: TerminalApplication {
     var status = "idle"
     var ticks = 0
     var events: [InputEvent] = []
-    var inbox: Inbox<Message>? = nil
+    var quitKeys: [Key] { [.character("q")] }
 
-    mutating func handle(_ event: InputEvent) -> ApplicationCommand {
-        events.append(event)
+    mutating func update(_ event: Event<Message>) -> Command<Message> {
         switch event {
-        case .key(.character("q")): return .quit
-        case .key(.character("j")):
-            selected += 1
+        case .key(let key):
+            events.append(.key(key))
+            switch key {
+            case .character("q"): return .quit
+            case .character("j"):
+                selected += 1
+                return .redraw
+            case .character("s"):
+                // Work started through the runtime; its result comes back as a message.
+                return .run("sync") { .status("synced") }
+            default: return .none
+            }
+        case .resize(let size):
+            events.append(.resize(size))
             return .redraw
-        case .key(.character("n")): return .none
-        case .key: return .none
-        case .resize: return .redraw
-        }
-    }
-
-    mutating func tick() -> ApplicationCommand {
-        ticks += 1
-        return ticks % 2 == 0 ? .redraw : .none
-    }
-
-    mutating func receiveMessages() -> ApplicationCommand {
-        guard let inbox else { return .none }
-        var changed = false
-        for case .status(let s) in inbox.drain() {
+        case .tick:
+            ticks += 1
+            return ticks % 2 == 0 ? .redraw : .none
+        case .message(.status(let s)):
             status = s
-            changed = true
+            return .redraw
         }
-        return changed ? .redraw : .none
     }
 
     func render(into frame: inout Frame, context: RenderContext) {
@@ -127,6 +127,20 @@ struct ListApp: TerminalApplication {
         #expect(rt.app.ticks == 1)
     }
 
+    @Test func tooSmallScreenIgnoresEveryKeyButQuit() throws {
+        let (rt, vt) = runtime(size: Size(width: 12, height: 3))
+        try rt.step()
+        vt.type("jjs")
+        try rt.step()
+        // Nothing of the application saw the keys or started anything.
+        #expect(rt.app.events == [.resize(Size(width: 12, height: 3))])
+        #expect(rt.tasks.liveCount == 0)
+        #expect(rt.exitReason == nil)
+        vt.type("q")
+        try rt.step()
+        #expect(rt.exitReason == .quit)
+    }
+
     @Test func tooSmallScreenAndRecovery() throws {
         let (rt, vt) = runtime(size: Size(width: 40, height: 10))
         try rt.step()
@@ -182,16 +196,18 @@ struct ListApp: TerminalApplication {
         #expect(rt.app.selected == 2)
     }
 
-    @Test func servicesPostThroughTheInboxFromDetachedTasks() async throws {
-        let inbox = Inbox<ListApp.Message>()
-        var app = ListApp()
-        app.inbox = inbox
-        let (rt, vt) = runtime(app)
+    @Test func taskResultsArriveAsMessagesThroughTheCommandPath() throws {
+        let vt = VirtualTerminal(size: Size(width: 40, height: 10))
+        let rt = TerminalRuntime(
+            app: ListApp(), terminal: vt, options: RuntimeOptions(taskExecutor: TaskQueueExecutor()),
+            clock: ManualClock())
         try rt.step()
-        await Task.detached { inbox.post(.status("synced")) }.value
+        vt.type("s")
+        try rt.step()
+        #expect(rt.tasks.waitUntilIdle(timeout: .seconds(20)))
         try rt.step()
         #expect(vt.text().hasPrefix("status: synced"))
-        #expect(inbox.isEmpty)
+        #expect(rt.tasks.runningIDs.isEmpty)
     }
 
     @Test func noticeShowsUntilTheFirstKey() throws {
@@ -210,10 +226,10 @@ struct ListApp: TerminalApplication {
             size: Size(width: 30, height: 5), capabilities: Capabilities(colorDepth: .monochrome, unicode: false))
         let rt = TerminalRuntime(app: ListApp(), terminal: vt, clock: ManualClock())
         try rt.step()
-        let snap = vt.styledSnapshot()
+        let snap = StyleDump.dump(vt.screen)
         #expect(
             snap
-                == "0: status: idle ticks: 0\n   [0,21) bold\n1:  row 0\n   [0,30) reverse\n2:  row 1\n3:  row 2\n4:  row 3"
+                == "status: idle ticks: 0\n row 0\n row 1\n row 2\n row 3\n---- styles\nrow 0: 0-20 bold\nrow 1: 0-29 reverse\n"
         )
     }
 }

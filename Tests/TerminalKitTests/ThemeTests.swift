@@ -1,7 +1,8 @@
 import Foundation
-import TerminalKit
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct ThemeTests {
     static let shipped = ["dark", "light", "high-contrast", "monochrome"]

@@ -1,3 +1,4 @@
+import Basics
 import CNcursesw
 
 #if canImport(Glibc)
@@ -6,25 +7,18 @@ import CNcursesw
     import Darwin
 #endif
 
-/// Why the terminal could not be started, with a hint the operator can act on.
-public struct TerminalStartError: Error, CustomStringConvertible, Equatable {
-    public var message: String
-    public var hint: String?
-    public var description: String { hint.map { "\(message)\n  hint: \($0)" } ?? message }
-}
-
 /// How to start curses.
-public struct CursesConfiguration {
+package struct CursesConfiguration {
     /// Terminal type; nil reads TERM from the environment.
-    public var term: String?
+    package var term: String?
     /// Output and input streams; nil uses the process's stdout/stdin (which must be terminals).
-    public var output: UnsafeMutablePointer<FILE>?
-    public var input: UnsafeMutablePointer<FILE>?
-    public var environment: [String: String]
-    public var noColor: Bool
-    public var ascii: Bool
+    package var output: UnsafeMutablePointer<FILE>?
+    package var input: UnsafeMutablePointer<FILE>?
+    package var environment: [String: String]
+    package var noColor: Bool
+    package var ascii: Bool
 
-    public init(
+    package init(
         term: String? = nil, output: UnsafeMutablePointer<FILE>? = nil, input: UnsafeMutablePointer<FILE>? = nil,
         environment: [String: String], noColor: Bool = false, ascii: Bool = false
     ) {
@@ -37,29 +31,31 @@ public struct CursesConfiguration {
     }
 }
 
-/// A real terminal through ncursesw. Only changed cells are sent (our frame diff, then curses' own
-/// optimisation in `doupdate`), in one buffered write per frame; nothing when nothing changed.
+/// A real terminal through ncursesw. It draws the runs `Screen` computed (curses then optimises them
+/// further in `doupdate`), in one buffered write per frame.
 ///
 /// Not thread-safe: curses has one current screen. Use it from the loop's thread only.
-public final class CursesTerminal: Terminal {
-    public private(set) var size: Size
-    public let capabilities: Capabilities
+package final class CursesTerminal: Terminal {
+    package private(set) var size: Size
+    package let capabilities: Capabilities
     /// What terminfo said (for diagnostics and tests).
-    public let probe: TerminalProbe
-    public let termName: String
+    let probe: TerminalProbe
+    package let termName: String
     private let screen: OpaquePointer
     private let outputFD: Int32
+    private var inputFD: Int32 = -1
+    /// Ends a wait for keys early when a task result arrives (see `TaskRunner`).
+    package let wakeSignal: WakeSignal? = WakeSignal()
     /// The terminal has an alternate screen (smcup/rmcup) that gives the shell its screen back.
     private let hasAlternateScreen: Bool
     private let window: UnsafeMutablePointer<WINDOW>
-    private var shown: Frame?
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
     private var colorsOn = false
     private var ended = false
     private var suspended = false
-    /// Statistics of the last `present`.
-    public private(set) var lastStats = PresentStats()
+    /// Statistics of the last `draw`.
+    package private(set) var lastStats = PresentStats()
 
     private struct PairKey: Hashable {
         var fg: Int32
@@ -68,8 +64,8 @@ public final class CursesTerminal: Terminal {
 
     /// Starts curses. Call `setlocale(LC_ALL, "")` happens here first, so multibyte text works.
     /// - Throws: `TerminalStartError` when stdout/stdin are not terminals or TERM is missing/unknown/
-    ///   cannot address the cursor. Never exits from inside curses.
-    public init(_ config: CursesConfiguration) throws {
+    ///   cannot move the cursor. Never exits from inside curses.
+    package init(_ config: CursesConfiguration) throws {
         setlocale(LC_ALL, "")
         if config.output == nil && isatty(1) == 0 {
             throw TerminalStartError(
@@ -85,7 +81,9 @@ public final class CursesTerminal: Terminal {
         let out = config.output ?? kc_stdout()
         let inp = config.input ?? kc_stdin()
         guard let out, let inp else {
-            throw TerminalStartError(message: "cannot open the terminal streams", hint: nil)
+            throw TerminalStartError(
+                message: "cannot open the terminal streams",
+                hint: "run it with stdin and stdout connected to a terminal")
         }
         var err = [CChar](repeating: 0, count: 256)
         let scr: OpaquePointer? = err.withUnsafeMutableBufferPointer { buf in
@@ -105,7 +103,8 @@ public final class CursesTerminal: Terminal {
         guard let w = kc_stdscr() else {
             endwin()
             delscreen(scr)
-            throw TerminalStartError(message: "curses has no screen window", hint: nil)
+            throw TerminalStartError(
+                message: "curses has no screen window", hint: "try another TERM, e.g. TERM=xterm-256color")
         }
         window = w
         termName = term ?? ""
@@ -142,8 +141,16 @@ public final class CursesTerminal: Terminal {
         // been through endwin() once (its `_endwin == ewInitial` case, meant for low-level terminfo
         // programs), which splits one frame into hundreds of small writes. One endwin/doupdate cycle
         // before the first frame puts it in the normal state: one write per frame.
-        endwin()
-        doupdate()
+        // The terminal must not see the cycle leave and re-enter the alternate screen: that flashes.
+        _ = kc_settle_output_quietly(fileno(out))
+        // Arrows and Home/End in both the normal (`ESC [ B`) and the application cursor form
+        // (`ESC O B`): terminfo names only one, and terminals and multiplexers send either.
+        for (final, code) in [
+            ("A", KEY_UP), ("B", KEY_DOWN), ("C", KEY_RIGHT), ("D", KEY_LEFT), ("H", KEY_HOME), ("F", KEY_END),
+        ] {
+            for introducer in ["[", "O"] { _ = define_key("\u{1B}" + introducer + final, code) }
+        }
+        inputFD = fileno(inp)
         size = Size(width: Int(getmaxx(w)), height: Int(getmaxy(w)))
     }
 
@@ -151,15 +158,10 @@ public final class CursesTerminal: Terminal {
 
     // MARK: Terminal
 
-    public func present(_ frame: Frame) throws {
+    package func draw(_ runs: [CellRun], full: Bool) throws {
         guard !ended, !suspended else { return }
-        let runs = FrameDiff.runs(from: shown, to: frame)
         var stats = PresentStats(cells: 0, runs: runs.count)
-        guard !runs.isEmpty || shown == nil else {
-            lastStats = stats
-            return
-        }
-        if shown == nil { kc_clearok_curscr() }
+        if full { kc_clearok_curscr() }
         var wbuf = [wchar_t](repeating: 0, count: 8)
         for run in runs where run.y < size.height {
             for (i, raw) in run.cells.enumerated() {
@@ -183,22 +185,38 @@ public final class CursesTerminal: Terminal {
         }
         wnoutrefresh(window)
         doupdate()
-        shown = frame
         lastStats = stats
     }
 
-    /// Draws every cell after clearing the screen, as a program without a diff would (benchmark baseline).
-    public func presentFullRedraw(_ frame: Frame) {
-        shown = nil
+    /// Draws every cell of `frame` after clearing the screen, as a program without a diff would
+    /// (the benchmark's baseline).
+    package func drawFullRedraw(_ frame: Frame) {
         werase(window)
-        try? present(frame)
+        try? draw(FrameDiff.runs(from: nil, to: frame), full: true)
     }
 
-    public func readEvent(timeout: Duration) -> InputEvent? {
+    package private(set) var contentGeneration = 0
+
+    package func readEvent(timeout: Duration) -> InputEvent? {
         guard !ended else { return nil }
         let ms = max(
             0,
             Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        guard let wake = wakeSignal, inputFD >= 0 else { return nextEvent(waitingMS: ms) }
+        // What curses already holds (bytes read ahead while matching a sequence, a pending resize) first.
+        if let event = nextEvent(waitingMS: 0) { return event }
+        var fds = [
+            pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&fds, 2, ms)
+        if ready > 0, fds[1].revents != 0 { wake.clear() }
+        // Also after a timeout or a signal (SIGWINCH interrupts poll): curses reports the resize.
+        return nextEvent(waitingMS: 0)
+    }
+
+    /// One key or resize from curses, waiting at most `ms`.
+    private func nextEvent(waitingMS ms: Int32) -> InputEvent? {
         wtimeout(window, ms)
         var ch: Int32 = 0
         let r = kc_get_wch(window, &ch)
@@ -211,19 +229,23 @@ public final class CursesTerminal: Terminal {
             return Self.key(forKeyCode: ch).map(InputEvent.key)
         }
         if ch == 27 {
-            // ESC followed at once by another byte is Alt+key, which no action uses: swallow both
-            // rather than report a spurious Esc.
+            // ESC followed at once by a printable character is Alt plus that character (curses has
+            // already waited ESCDELAY for a longer sequence). Anything else after ESC is its own key.
             wtimeout(window, 0)
             var next: Int32 = 0
-            if kc_get_wch(window, &next) != ERR { return nil }
+            let n = kc_get_wch(window, &next)
+            if n == OK, case .character(let c)? = Self.key(forCharacter: next) { return .key(.alt(c)) }
+            if n == OK {
+                _ = unget_wch(next)
+            } else if n == KEY_CODE_YES {
+                _ = ungetch(next)
+            }
             return .key(.escape)
         }
         return Self.key(forCharacter: ch).map(InputEvent.key)
     }
 
-    public func invalidate() { shown = nil }
-
-    public func suspend() {
+    package func suspend() {
         guard !ended, !suspended else { return }
         suspended = true
         clearIfNoAlternateScreen()
@@ -237,20 +259,20 @@ public final class CursesTerminal: Terminal {
         wclear(window)
         wnoutrefresh(window)
         doupdate()
-        shown = nil
+        contentGeneration += 1
     }
 
-    public func resume() {
+    package func resume() {
         guard !ended, suspended else { return }
         suspended = false
         // refresh() after endwin() restores program mode; the size may have changed meanwhile.
         kc_clearok_curscr()
         doupdate()
         size = Size(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
-        shown = nil
+        contentGeneration += 1
     }
 
-    public func copyToClipboard(_ text: String) {
+    package func copyToClipboard(_ text: String) {
         guard !ended, !suspended else { return }
         // After doupdate() curses has flushed everything, so the sequence cannot split a frame.
         let bytes = Array(osc52(text).utf8)
@@ -262,7 +284,7 @@ public final class CursesTerminal: Terminal {
         }
     }
 
-    public func shutdown() {
+    package func shutdown() {
         guard !ended else { return }
         ended = true
         if !suspended { clearIfNoAlternateScreen() }
@@ -273,7 +295,7 @@ public final class CursesTerminal: Terminal {
 
     /// The text curses holds for row `y` (what the terminal shows), read back cell by cell; wide
     /// characters appear once. For tests and diagnostics.
-    public func screenRow(_ y: Int) -> String {
+    package func screenRow(_ y: Int) -> String {
         guard !ended, y >= 0, y < size.height else { return "" }
         var out = ""
         var buf = [wchar_t](repeating: 0, count: 8)
@@ -295,7 +317,7 @@ public final class CursesTerminal: Terminal {
     // MARK: mapping
 
     /// The `Key` for a curses function-key code, or nil for keys the console does not use.
-    public static func key(forKeyCode code: Int32) -> Key? {
+    package static func key(forKeyCode code: Int32) -> Key? {
         switch code {
         case KEY_UP: return .up
         case KEY_DOWN: return .down
@@ -319,7 +341,7 @@ public final class CursesTerminal: Terminal {
 
     /// The `Key` for a character read with get_wch: control characters become Enter/Tab/Esc/Bksp or
     /// `.control(letter)`.
-    public static func key(forCharacter ch: Int32) -> Key? {
+    package static func key(forCharacter ch: Int32) -> Key? {
         switch ch {
         case 10, 13: return .enter
         case 9: return .tab

@@ -7,6 +7,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case home, end, pageUp, pageDown, insert, delete
     case enter, escape, tab, backTab, backspace
     case function(Int)
+    /// Alt (Meta) plus a printable character, sent by terminals as ESC followed by the character.
+    case alt(Character)
 
     /// The name shown in help and footers ("↑", "Enter", "C-c", "F5", "q").
     public var description: String {
@@ -30,12 +32,13 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .backTab: return "S-Tab"
         case .backspace: return "Bksp"
         case .function(let n): return "F\(n)"
+        case .alt(let c): return "M-\(c)"
         }
     }
 }
 
 /// What reaches the application from the terminal.
-public enum InputEvent: Hashable, Sendable {
+package enum InputEvent: Hashable, Sendable {
     case key(Key)
     case resize(Size)
 }

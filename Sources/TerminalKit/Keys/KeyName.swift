@@ -1,5 +1,5 @@
 /// Key names as written in configuration files and shown in help: "j", "Down", "C-d", "F5", "Enter".
-public enum KeyName {
+enum KeyName {
     static let named: [String: Key] = [
         "up": .up, "down": .down, "left": .left, "right": .right,
         "home": .home, "end": .end, "pgup": .pageUp, "pageup": .pageUp, "pgdn": .pageDown, "pagedown": .pageDown,
@@ -11,11 +11,11 @@ public enum KeyName {
     ]
 
     /// Characters no core action may use: they need AltGr on many keyboard layouts (UX.md, Keys).
-    public static let reservedCharacters: Set<Character> = ["[", "]", "{", "}", "\\", "|"]
+    static let reservedCharacters: Set<Character> = ["[", "]", "{", "}", "\\", "|"]
 
     /// The key a name stands for, or nil. Single printable characters stand for themselves and are
     /// case-sensitive ("G" is shift-g); `C-x`/`Ctrl-x`/`^x` is Ctrl plus a letter; `F1`–`F24`.
-    public static func parse(_ name: String) -> Key? {
+    static func parse(_ name: String) -> Key? {
         if name.count == 1, let c = name.first {
             if let k = named[name] { return k }
             if c.isASCII, let v = c.asciiValue, v >= 0x21, v < 0x7f { return .character(c) }
@@ -23,6 +23,12 @@ public enum KeyName {
         }
         let lower = name.lowercased()
         if let k = named[lower] { return k }
+        for prefix in ["m-", "alt-", "alt+", "meta-"] where lower.hasPrefix(prefix) {
+            // The character keeps its case: M-x and M-X are different keys.
+            let rest = name.dropFirst(prefix.count)
+            guard rest.count == 1, let c = rest.first, let v = c.asciiValue, v >= 0x21, v < 0x7f else { return nil }
+            return .alt(c)
+        }
         for prefix in ["c-", "ctrl-", "ctrl+", "^"] where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)
             if rest.count == 1, let c = rest.first, c.isASCII, c.isLetter { return .control(c) }
@@ -33,7 +39,7 @@ public enum KeyName {
     }
 
     /// Ctrl combinations a program in cbreak mode never receives as keys, and why.
-    public static let undeliverableControls: [Character: String] = [
+    static let undeliverableControls: [Character: String] = [
         "c": "the terminal turns it into SIGINT (quit)", "z": "the terminal turns it into SIGTSTP (suspend)",
         "s": "the terminal uses it for flow control (XOFF)", "q": "the terminal uses it for flow control (XON)",
         "h": "terminals send it as Backspace", "i": "terminals send it as Tab", "j": "terminals send it as Enter",
@@ -41,15 +47,17 @@ public enum KeyName {
     ]
 
     /// Why `key` can never arrive as a key press, or nil when it can.
-    public static func whyUndeliverable(_ key: Key) -> String? {
+    static func whyUndeliverable(_ key: Key) -> String? {
         guard case .control(let c) = key else { return nil }
         return undeliverableControls[c]
     }
 
     /// Whether `key` may carry a core action: no AltGr characters (anything beyond ASCII) and none of
     /// `[ ] { } \ |`.
-    public static func isAllowedForActions(_ key: Key) -> Bool {
-        guard case .character(let c) = key else { return true }
-        return c.isASCII && !reservedCharacters.contains(c)
+    static func isAllowedForActions(_ key: Key) -> Bool {
+        switch key {
+        case .character(let c), .alt(let c): return c.isASCII && !reservedCharacters.contains(c)
+        default: return true
+        }
     }
 }

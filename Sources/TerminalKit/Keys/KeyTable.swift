@@ -1,3 +1,5 @@
+import Basics
+
 /// Something the user can do with a key: the single source of bindings, footer hints and help.
 public struct KeyAction: Sendable, Hashable {
     /// Stable id used in configuration files ("table.down", "tx.send").
@@ -14,10 +16,13 @@ public struct KeyAction: Sendable, Hashable {
     public var dangerous: Bool
     /// Shown in the footer (the help overlay shows every action).
     public var inFooter: Bool
+    /// A shorter label shared by consecutive actions that the footer shows as one hint: "Scroll down"
+    /// (j) and "Scroll up" (k) with the label "Scroll" appear as `j/k Scroll`. Nil: its own hint.
+    public var footerLabel: String?
 
     public init(
         id: String, description: String, keys: [Key], group: String = "General", scope: String = KeyTable.globalScope,
-        dangerous: Bool = false, inFooter: Bool = true
+        dangerous: Bool = false, inFooter: Bool = true, footerLabel: String? = nil
     ) {
         self.id = id
         self.description = description
@@ -26,11 +31,22 @@ public struct KeyAction: Sendable, Hashable {
         self.scope = scope
         self.dangerous = dangerous
         self.inFooter = inFooter
+        self.footerLabel = footerLabel
+    }
+
+    /// An action whose id is a case of the application's own action enum (its raw value is the id).
+    public init<ID: RawRepresentable>(
+        _ id: ID, description: String, keys: [Key], group: String = "General", scope: String = KeyTable.globalScope,
+        dangerous: Bool = false, inFooter: Bool = true, footerLabel: String? = nil
+    ) where ID.RawValue == String {
+        self.init(
+            id: id.rawValue, description: description, keys: keys, group: group, scope: scope, dangerous: dangerous,
+            inFooter: inFooter, footerLabel: footerLabel)
     }
 }
 
 /// A key table that cannot be used; raised at start, never when a key is pressed.
-public struct KeyTableError: Error, Equatable, CustomStringConvertible {
+public struct KeyTableError: OperatorError, Equatable {
     public enum Kind: Sendable, Equatable {
         case unknownAction(String)
         case unknownKeyName(action: String, name: String)
@@ -43,23 +59,42 @@ public struct KeyTableError: Error, Equatable, CustomStringConvertible {
 
     public init(kind: Kind) { self.kind = kind }
 
-    public var description: String {
+    public var code: ErrorCode { .keyBindingsInvalid }
+    /// Short on purpose: `title: detail` is the line operators know ("key bindings: j is bound to …").
+    public var title: String { "key bindings" }
+
+    public var detail: String {
         switch kind {
         case .unknownAction(let id):
-            return "key bindings: unknown action \"\(id)\""
+            return "unknown action \"\(id)\""
         case .unknownKeyName(let action, let name):
             return
-                "key bindings: \(action): unknown key name \"\(name)\" (use e.g. j, Down, C-d, F5, Enter, Esc, Tab, Space, PgDn)"
+                "\(action): unknown key name \"\(name)\" (use e.g. j, Down, C-d, M-x, F5, Enter, Esc, Tab, Space, PgDn)"
         case .reservedKey(let action, let key):
-            return
-                "key bindings: \(action): \"\(key)\" cannot carry an action (it needs AltGr on many keyboards); choose another key"
+            return "\(action): \"\(key)\" cannot carry an action (it needs AltGr on many keyboards); choose another key"
         case .undeliverableKey(let action, let key, let reason):
-            return "key bindings: \(action): \(key) never reaches the program (\(reason)); choose another key"
+            return "\(action): \(key) never reaches the program (\(reason)); choose another key"
         case .conflict(let key, let scope, let actions):
-            return "key bindings: \(key) is bound to both \(actions.joined(separator: " and ")) in scope \"\(scope)\""
+            return "\(key) is bound to both \(actions.joined(separator: " and ")) in scope \"\(scope)\""
         case .duplicateAction(let id):
-            return "key bindings: action \"\(id)\" is defined twice"
+            return "action \"\(id)\" is defined twice"
         }
+    }
+
+    public var hint: String {
+        switch kind {
+        case .unknownAction:
+            return "Use an action id from the ? help of the screen (e.g. quit, table.down)."
+        case .duplicateAction:
+            return "This is a bug in the program's default key table; please report it."
+        default:
+            return "Give the action another key, e.g. --keys 'quit=x'; the ? help lists the actions and their keys."
+        }
+    }
+
+    public var category: ErrorCategory {
+        if case .duplicateAction = kind { return .internal }
+        return .configuration
     }
 }
 
@@ -137,6 +172,25 @@ public struct KeyTable: Sendable {
         action(for: key, in: scope)?.id
     }
 
+    /// The action a key triggers in `scope` as a case of the application's action enum; nil when the key
+    /// is unbound or its id is not a case of `ID` (an action of another screen).
+    public func action<ID: RawRepresentable>(
+        for key: Key, in scope: String = KeyTable.globalScope, as _: ID.Type = ID.self
+    ) -> ID? where ID.RawValue == String {
+        actionID(for: key, in: scope).flatMap(ID.init(rawValue:))
+    }
+
+    /// The action a key triggers in the first of `scopes` that binds it, falling back to the global
+    /// scope: a mode nested in another (a choice field inside form editing) looks in its own scope first.
+    public func action<ID: RawRepresentable>(
+        for key: Key, inScopes scopes: [String], as _: ID.Type = ID.self
+    ) -> ID? where ID.RawValue == String {
+        for scope in scopes {
+            if let id = actionByKey[scope]?[key] { return ID(rawValue: id) }
+        }
+        return action(for: key, as: ID.self)
+    }
+
     /// The keys bound to an action (empty when unbound or removed by read-only mode).
     public func keys(for actionID: String) -> [Key] { keysByAction[actionID] ?? [] }
 
@@ -144,10 +198,34 @@ public struct KeyTable: Sendable {
     public func contains(_ actionID: String) -> Bool { keysByAction[actionID] != nil }
 
     /// Footer hints for a screen: its own actions, then global ones, bound and marked for the footer.
-    public func footerHints(scope: String = KeyTable.globalScope) -> [KeyHint] {
+    ///
+    /// `globals: false` leaves the global actions out (a mode such as a help overlay or a text editor,
+    /// where they do not apply). Consecutive actions with the same `footerLabel` become one hint whose
+    /// keys are the first key of each. `firstKeyOnly` names only the first key of every action, so the
+    /// footer stays on one line (the `?` help lists them all).
+    public func footerHints(scope: String = KeyTable.globalScope, globals: Bool = true, firstKeyOnly: Bool = false)
+        -> [KeyHint]
+    {
         let scoped = actions.filter { $0.scope == scope && $0.inFooter }
-        let global = scope == Self.globalScope ? [] : actions.filter { $0.scope == Self.globalScope && $0.inFooter }
-        return (scoped + global).compactMap(hint)
+        let global =
+            scope == Self.globalScope || !globals
+            ? [] : actions.filter { $0.scope == Self.globalScope && $0.inFooter }
+        var out: [KeyHint] = []
+        var lastLabel: String?
+        for a in scoped + global {
+            guard var h = hint(a) else { continue }
+            if firstKeyOnly { h.keys = Array(h.keys.prefix(1)) }
+            if let label = a.footerLabel, label == lastLabel, var merged = out.popLast() {
+                merged.keys.append(h.keys[0])
+                out.append(merged)
+            } else if let label = a.footerLabel {
+                out.append(KeyHint(keys: [h.keys[0]], description: label, group: h.group))
+            } else {
+                out.append(h)
+            }
+            lastLabel = a.footerLabel
+        }
+        return out
     }
 
     /// Every bound action for the `?` overlay, grouped (groups in order of first appearance, actions

@@ -12,16 +12,19 @@ public struct InteractiveSession {
     /// `--ascii`.
     public var ascii: Bool
     public var environment: [String: String]
+    /// Folders a theme name is looked up in, in order (the program decides where its themes live).
+    public var themeDirectories: [String]
 
     public init(
         programName: String, theme: String? = nil, noColor: Bool = false, ascii: Bool = false,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, themeDirectories: [String] = []
     ) {
         self.programName = programName
         self.theme = theme
         self.noColor = noColor
         self.ascii = ascii
         self.environment = environment
+        self.themeDirectories = themeDirectories
     }
 
     /// Runs the application made by `makeApp` and returns the process exit code: 0 after a normal
@@ -31,7 +34,7 @@ public struct InteractiveSession {
         makeApp: (_ capabilities: Capabilities, _ theme: ThemeDefinition) throws -> App
     ) -> Int32 {
         let (themeDef, notice) = ThemeFile.loadOrFallback(
-            nameOrPath: theme, searchDirectories: Self.themeSearchDirectories(environment: environment))
+            nameOrPath: theme, searchDirectories: Self.existingDirectories(themeDirectories))
         if let notice { writeStandardError("\(programName): \(notice)\n") }
         // Our handlers first: ncurses only installs its own when the disposition is still the default.
         let signals = SignalMonitor()
@@ -67,24 +70,26 @@ public struct InteractiveSession {
         }
     }
 
-    /// Folders searched for a theme name: `$KALYPSO_THEMES_DIR`, `./themes`, a `themes/` folder above
-    /// the executable (a source checkout), then the installed share folders. Only existing ones.
-    public static func themeSearchDirectories(environment: [String: String]) -> [String] {
-        var dirs: [String] = []
-        if let d = environment["KALYPSO_THEMES_DIR"], !d.isEmpty { dirs.append(d) }
-        let fm = FileManager.default
-        dirs.append(fm.currentDirectoryPath + "/themes")
+    /// The folders of `candidates` that exist, first occurrence of each.
+    static func existingDirectories(_ candidates: [String]) -> [String] {
+        var seen = Set<String>()
+        return candidates.filter { d in
+            var isDir: ObjCBool = false
+            return seen.insert(d).inserted && FileManager.default.fileExists(atPath: d, isDirectory: &isDir)
+                && isDir.boolValue
+        }
+    }
+
+    /// `themes/` in the working directory and in the folders above the running executable (a source
+    /// checkout keeps them beside `.build`), nearest first.
+    public static func localThemeDirectories() -> [String] {
+        var dirs = [FileManager.default.currentDirectoryPath + "/themes"]
         var url = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             dirs.append(url.appendingPathComponent("themes").path)
             url.deleteLastPathComponent()
         }
-        dirs += ["/usr/local/share/kalypso-console/themes", "/usr/share/kalypso-console/themes"]
-        var seen = Set<String>()
-        return dirs.filter { d in
-            var isDir: ObjCBool = false
-            return seen.insert(d).inserted && fm.fileExists(atPath: d, isDirectory: &isDir) && isDir.boolValue
-        }
+        return dirs
     }
 }
 

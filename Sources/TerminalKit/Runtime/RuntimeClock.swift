@@ -1,22 +1,14 @@
 import Synchronization
 
 /// The time source of the loop's timers, injectable so tests can step time.
-public protocol RuntimeClock: AnyObject {
+package protocol RuntimeClock: AnyObject {
     /// Time elapsed since an arbitrary fixed origin.
     func now() -> Duration
 }
 
 /// Monotonic time of the running process.
-public final class SystemClock: RuntimeClock {
+package final class SystemClock: RuntimeClock {
     private let origin = ContinuousClock.now
-    public init() {}
-    public func now() -> Duration { ContinuousClock.now - origin }
-}
-
-/// A clock that only moves when told to (tests).
-public final class ManualClock: RuntimeClock {
-    private var elapsed: Duration = .zero
-    public init() {}
-    public func now() -> Duration { elapsed }
-    public func advance(by d: Duration) { elapsed += d }
+    package init() {}
+    package func now() -> Duration { ContinuousClock.now - origin }
 }

@@ -16,21 +16,21 @@ private let pendingSignals = Atomic<UInt64>(0)
 /// Install it BEFORE curses starts: ncurses only installs its own SIGINT/SIGTERM/SIGTSTP handlers when
 /// the disposition is still the default, and ours must win. SIGWINCH is left to ncurses (it turns it
 /// into KEY_RESIZE).
-public final class SignalMonitor {
-    public static let terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+package final class SignalMonitor {
+    package static let terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     private var installed = false
 
-    public init() {}
+    package init() {}
 
     /// Installs the handlers (without SA_RESTART, so a blocking read returns early).
-    public func install() {
+    package func install() {
         guard !installed else { return }
         installed = true
         for sig in Self.terminationSignals + [SIGTSTP, SIGCONT] { Self.catchSignal(sig) }
     }
 
     /// Puts back the default dispositions.
-    public func uninstall() {
+    package func uninstall() {
         guard installed else { return }
         installed = false
         for sig in Self.terminationSignals + [SIGTSTP, SIGCONT] { signal(sig, SIG_DFL) }
@@ -59,20 +59,20 @@ public final class SignalMonitor {
     }
 
     /// The first pending termination signal, if any (consumed).
-    public func takeTermination() -> Int32? {
+    package func takeTermination() -> Int32? {
         for sig in Self.terminationSignals where take(sig) { return sig }
         return nil
     }
 
     /// Whether Ctrl-Z (SIGTSTP) arrived (consumed).
-    public func takeSuspend() -> Bool { take(SIGTSTP) }
+    package func takeSuspend() -> Bool { take(SIGTSTP) }
 
     /// Whether SIGCONT arrived (consumed).
-    public func takeContinue() -> Bool { take(SIGCONT) }
+    package func takeContinue() -> Bool { take(SIGCONT) }
 
     /// Stops the process the way Ctrl-Z would, after the caller gave the terminal back; returns once
     /// the shell continues it (`fg`).
-    public func stopSelf() {
+    package func stopSelf() {
         signal(SIGTSTP, SIG_DFL)
         var set = sigset_t()
         sigemptyset(&set)
@@ -85,5 +85,5 @@ public final class SignalMonitor {
     }
 
     /// Sends `sig` to this process, as the terminal or `kill` would (tests).
-    public static func simulate(_ sig: Int32) { raise(sig) }
+    package static func simulate(_ sig: Int32) { raise(sig) }
 }

@@ -1,5 +1,5 @@
 /// Why the loop ended.
-public enum RuntimeExit: Sendable, Equatable {
+package enum RuntimeExit: Sendable, Equatable {
     /// The application returned `.quit`.
     case quit
     /// A termination signal (SIGINT, SIGTERM, SIGHUP) arrived; the value is the signal number.
@@ -7,82 +7,104 @@ public enum RuntimeExit: Sendable, Equatable {
 }
 
 /// Settings of the loop.
-public struct RuntimeOptions: Sendable {
-    /// How long one wait for input lasts; bounds the latency of ticks and inbox messages.
-    public var inputTimeout: Duration
+package struct RuntimeOptions: Sendable {
+    /// How long one wait for input lasts; bounds the latency of ticks (and of task results when the terminal cannot be woken).
+    package var inputTimeout: Duration
     /// Ticks never come more often than this, whatever the application asks.
-    public var minimumTickInterval: Duration
+    package var minimumTickInterval: Duration
     /// A message shown on the bottom row until the first key press (e.g. "theme X is broken, using
     /// the default theme").
-    public var notice: String?
+    package var notice: String?
+    /// How long the loop waits at the end for cancelled tasks to return, so none outlives it.
+    package var shutdownGrace: Duration
+    /// Where the application's tasks run (nil: Swift's shared pool).
+    package var taskExecutor: (any TaskExecutor)?
 
-    public init(
+    package init(
         inputTimeout: Duration = .milliseconds(50), minimumTickInterval: Duration = .milliseconds(100),
-        notice: String? = nil
+        notice: String? = nil, shutdownGrace: Duration = .milliseconds(500), taskExecutor: (any TaskExecutor)? = nil
     ) {
+        self.taskExecutor = taskExecutor
         self.inputTimeout = inputTimeout
         self.minimumTickInterval = minimumTickInterval
         self.notice = notice
+        self.shutdownGrace = shutdownGrace
     }
 }
 
 /// Runs a `TerminalApplication` on a `Terminal`: one synchronous loop on the calling thread.
 ///
-/// Each iteration waits for input (at most `inputTimeout`, less when a tick is due), coalesces a burst of
-/// resizes into one, drains the application's inbox, ticks on the application's interval, and renders
-/// only when something changed. The terminal sends only the changed cells of the frame in one write.
-/// Before the first frame the application receives one `.resize` event with the initial size.
-public final class TerminalRuntime<App: TerminalApplication> {
-    public private(set) var app: App
-    public let terminal: any Terminal
-    public private(set) var context: RenderContext
-    public let options: RuntimeOptions
+/// Each iteration waits for input (at most `inputTimeout`, less when a tick is due, and no longer once a
+/// task result arrives when the terminal can be woken), coalesces a burst of resizes into one, delivers
+/// task results as messages, ticks on the application's interval, and renders only when something
+/// changed. The terminal sends only the changed cells of the frame in one write. Before the first frame
+/// the application receives one `.resize` event with the initial size. The runtime owns the tasks the
+/// application starts: they are cancelled on request and when the loop ends.
+package final class TerminalRuntime<App: TerminalApplication> {
+    package private(set) var app: App
+    package let terminal: any Terminal
+    /// What the terminal shows; each frame goes out as the difference to it.
+    package let screen: Screen
+    package private(set) var context: RenderContext
+    package let options: RuntimeOptions
     private let clock: any RuntimeClock
     private let signals: SignalMonitor?
     /// How many frames were rendered (tests assert that idle iterations render none).
-    public private(set) var renderCount = 0
+    package private(set) var renderCount = 0
     private var dirty = true
     private var nextTick: Duration?
     private var notice: String?
     private var exit: RuntimeExit?
     private var started = false
+    /// The application's running tasks and their undelivered results.
+    package let tasks: TaskRunner<App.Message>
 
     /// - Parameters:
     ///   - theme: the theme as loaded; it is adapted to the terminal's capabilities here.
     ///   - signals: a monitor of termination and suspend signals (nil in tests with a virtual terminal).
-    public init(
+    package init(
         app: App, terminal: any Terminal, theme: Theme = .builtinDefault, options: RuntimeOptions = RuntimeOptions(),
         clock: any RuntimeClock = SystemClock(), signals: SignalMonitor? = nil
     ) {
         self.app = app
         self.terminal = terminal
+        screen = Screen(terminal: terminal)
         self.options = options
         self.clock = clock
         self.signals = signals
         context = RenderContext(theme: theme.adapted(to: terminal.capabilities), capabilities: terminal.capabilities)
         notice = options.notice
+        let wake = terminal.wakeSignal
+        tasks = TaskRunner(executor: options.taskExecutor, wake: { wake?.signal() })
         if let interval = app.tickInterval { nextTick = clock.now() + max(interval, options.minimumTickInterval) }
     }
 
     /// Whether the loop has ended, and why.
-    public var exitReason: RuntimeExit? { exit }
+    package var exitReason: RuntimeExit? { exit }
 
-    /// Runs until the application quits or a termination signal arrives, then restores the terminal.
-    /// The terminal is also restored when rendering throws.
+    /// Runs until the application quits or a termination signal arrives, then cancels the application's
+    /// tasks and restores the terminal. Both also happen when rendering throws.
     @discardableResult
-    public func run() throws -> RuntimeExit {
-        defer { terminal.shutdown() }
+    package func run() throws -> RuntimeExit {
+        defer { finish() }
         while exit == nil { try step() }
         return exit ?? .quit
     }
 
+    /// Cancels every task (waiting up to `shutdownGrace` for them to return) and restores the terminal.
+    package func finish() {
+        tasks.cancelAll()
+        tasks.waitUntilIdle(timeout: options.shutdownGrace)
+        terminal.shutdown()
+    }
+
     /// One iteration of the loop. Exposed so tests can drive the loop deterministically.
-    public func step() throws {
+    package func step() throws {
         guard exit == nil else { return }
         if !started {
             // Applications learn their size the same way they learn a change of it.
             started = true
-            apply(app.handle(.resize(terminal.size)))
+            apply(app.update(.resize(terminal.size)))
             dirty = true
             if exit != nil { return }
         }
@@ -103,20 +125,15 @@ public final class TerminalRuntime<App: TerminalApplication> {
                 dirty = true
             }
             if case .resize = event {
-                terminal.invalidate()
+                screen.invalidate()
                 dirty = true
             }
-            apply(app.handle(event))
+            deliver(event)
             if exit != nil { return }
         }
-        apply(app.receiveMessages())
-        for request in app.takeTerminalRequests() {
-            switch request {
-            case .copyToClipboard(let text): terminal.copyToClipboard(text)
-            }
-        }
+        for message in tasks.drain() where exit == nil { apply(app.update(.message(message))) }
         if let due = nextTick, clock.now() >= due, exit == nil {
-            apply(app.tick())
+            apply(app.update(.tick))
             let interval = max(app.tickInterval ?? options.minimumTickInterval, options.minimumTickInterval)
             nextTick = clock.now() + interval
         }
@@ -134,11 +151,34 @@ public final class TerminalRuntime<App: TerminalApplication> {
         }
     }
 
-    private func apply(_ command: ApplicationCommand) {
-        switch command {
-        case .none: break
-        case .redraw: dirty = true
-        case .quit: exit = .quit
+    private func deliver(_ event: InputEvent) {
+        switch event {
+        case .resize(let size):
+            apply(app.update(.resize(size)))
+        case .key(let key):
+            // Below the minimum size nothing of the application is visible, so nothing of it may react
+            // to keys (an invisible overlay would swallow the next ones); only quitting works.
+            guard isTooSmall else { return apply(app.update(.key(key))) }
+            if app.quitKeys.contains(key) { exit = .quit }
+        }
+    }
+
+    /// Whether the terminal is below the application's minimum size.
+    private var isTooSmall: Bool {
+        let size = terminal.size, min = app.minimumSize
+        return size.width < min.width || size.height < min.height
+    }
+
+    private func apply(_ command: Command<App.Message>) {
+        for c in command.flattened {
+            switch c {
+            case .none, .batch: break
+            case .redraw: dirty = true
+            case .quit: exit = .quit
+            case .copyToClipboard(let text): terminal.copyToClipboard(text)
+            case .run(let id, let operation): tasks.start(id, operation)
+            case .cancel(let id): tasks.cancel(id)
+            }
         }
     }
 
@@ -162,23 +202,22 @@ public final class TerminalRuntime<App: TerminalApplication> {
             terminal.resume()
             dirty = true
             // The window may have been resized while we were stopped.
-            if terminal.size != before { apply(app.handle(.resize(terminal.size))) }
+            if terminal.size != before { apply(app.update(.resize(terminal.size))) }
         }
         if signals.takeContinue() {
             // Stopped by someone else (kill -STOP) and continued: the screen may be garbage.
-            terminal.invalidate()
+            screen.invalidate()
             dirty = true
         }
         return false
     }
 
     /// The frame for the current state (exposed for tests and benchmarks).
-    public func renderFrame() -> Frame {
+    package func renderFrame() -> Frame {
         let size = terminal.size
         var frame = Frame(size: size)
-        let min = app.minimumSize
-        if size.width < min.width || size.height < min.height {
-            TooSmallView.render(into: &frame, needs: min, context: context)
+        if isTooSmall {
+            TooSmallView.render(into: &frame, needs: app.minimumSize, context: context)
         } else {
             app.render(into: &frame, context: context)
         }
@@ -194,7 +233,7 @@ public final class TerminalRuntime<App: TerminalApplication> {
     private func renderAndPresent() throws {
         let frame = renderFrame()
         renderCount += 1
-        try terminal.present(frame)
+        try screen.present(frame)
         dirty = false
     }
 }

@@ -1,7 +1,7 @@
 /// The screen shown while the terminal is smaller than the application needs.
-public enum TooSmallView {
+enum TooSmallView {
     /// Draws "needs W×H, have w×h" centred, shortened to fit; never traps, even at 1×1 or 0×0.
-    public static func render(into frame: inout Frame, needs: Size, context: RenderContext) {
+    static func render(into frame: inout Frame, needs: Size, context: RenderContext) {
         let have = frame.size
         let times = context.capabilities.unicode ? "×" : "x"
         let candidates = [

@@ -2,14 +2,14 @@
 ///
 /// The virtual terminal uses it to count what a real terminal would receive for a frame, so tests can
 /// assert byte budgets (an idle frame sends nothing, a one-row change sends about one row).
-public struct AnsiEncoder {
-    public let depth: ColorDepth
+package struct AnsiEncoder {
+    package let depth: ColorDepth
     private var current: Style?
 
-    public init(depth: ColorDepth) { self.depth = depth }
+    package init(depth: ColorDepth) { self.depth = depth }
 
     /// The bytes that draw `runs` (styles are expected to be reduced to `depth` already).
-    public mutating func encode(_ runs: [CellRun]) -> [UInt8] {
+    package mutating func encode(_ runs: [CellRun]) -> [UInt8] {
         var out: [UInt8] = []
         for run in runs {
             out += Array("\u{1B}[\(run.y + 1);\(run.x + 1)H".utf8)
@@ -25,7 +25,7 @@ public struct AnsiEncoder {
     }
 
     /// Select Graphic Rendition for `style`, starting from a reset.
-    public func sgr(_ style: Style) -> [UInt8] {
+    package func sgr(_ style: Style) -> [UInt8] {
         var params = ["0"]
         let a = style.attributes
         if a.contains(.bold) { params.append("1") }
@@ -53,7 +53,7 @@ public struct AnsiEncoder {
 
 extension Style {
     /// A short readable form for snapshots: `fg=6 bg=#ff8800 bold reverse`, or `plain`.
-    public var shortDescription: String {
+    package var shortDescription: String {
         var parts: [String] = []
         func name(_ c: Color) -> String {
             switch c {

@@ -1,22 +1,22 @@
 /// What is known about a terminal before choosing capabilities: terminfo numbers, environment, flags.
-public struct TerminalProbe: Sendable, Equatable {
+struct TerminalProbe: Sendable, Equatable {
     /// terminfo `colors` (-1 or 0 when absent).
-    public var colors: Int
+    var colors: Int
     /// terminfo `RGB` flag: colour numbers are 24-bit RGB values (direct colour). Informational: the
     /// `colors` number (2^24 for direct-colour entries) decides.
-    public var directColor: Bool
+    var directColor: Bool
     /// The locale's character set after `setlocale(LC_ALL, "")` (nl_langinfo(CODESET)), if known.
-    public var codeset: String?
+    var codeset: String?
     /// The process environment (NO_COLOR, COLORTERM, LANG, LC_ALL, LC_CTYPE are read).
-    public var environment: [String: String]
+    var environment: [String: String]
     /// `--no-color` was given.
-    public var noColorFlag: Bool
+    var noColorFlag: Bool
     /// `--ascii` was given.
-    public var asciiFlag: Bool
+    var asciiFlag: Bool
     /// The terminal type (TERM), if known.
-    public var term: String?
+    var term: String?
 
-    public init(
+    init(
         colors: Int, directColor: Bool = false, codeset: String? = nil, environment: [String: String] = [:],
         noColorFlag: Bool = false, asciiFlag: Bool = false, term: String? = nil
     ) {
@@ -39,11 +39,11 @@ extension Capabilities {
     /// describes: `COLORTERM=truecolor` with a 256-colour entry stays at 256 colours.
     /// Characters: UTF-8 when the locale's codeset (or, if unknown, `LC_ALL`/`LC_CTYPE`/`LANG`) is
     /// UTF-8, unless `--ascii`.
-    public static func detect(_ p: TerminalProbe) -> Capabilities {
+    static func detect(_ p: TerminalProbe) -> Capabilities {
         Capabilities(colorDepth: detectColorDepth(p), unicode: detectUnicode(p), braille: detectBraille(p))
     }
 
-    public static func detectColorDepth(_ p: TerminalProbe) -> ColorDepth {
+    static func detectColorDepth(_ p: TerminalProbe) -> ColorDepth {
         if p.noColorFlag { return .monochrome }
         if let nc = p.environment["NO_COLOR"], !nc.isEmpty { return .monochrome }
         // Direct colour: terminfo says colour numbers are packed RGB values (COLORS = 2^24).
@@ -55,11 +55,11 @@ extension Capabilities {
     }
 
     /// The Linux console's fonts have box drawing but no braille patterns.
-    public static func detectBraille(_ p: TerminalProbe) -> Bool {
+    static func detectBraille(_ p: TerminalProbe) -> Bool {
         detectUnicode(p) && !(p.term ?? "").hasPrefix("linux")
     }
 
-    public static func detectUnicode(_ p: TerminalProbe) -> Bool {
+    static func detectUnicode(_ p: TerminalProbe) -> Bool {
         if p.asciiFlag { return false }
         func isUTF8(_ s: String) -> Bool {
             let l = s.lowercased()

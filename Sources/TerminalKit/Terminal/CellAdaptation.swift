@@ -2,7 +2,7 @@ extension Cell {
     /// This cell as the terminal can show it: colours reduced to the depth, and non-ASCII characters
     /// replaced by `?` when the terminal is not UTF-8 (widgets draw ASCII glyphs then; this only
     /// catches stray text such as names from the network).
-    public func adapted(to caps: Capabilities) -> Cell {
+    package func adapted(to caps: Capabilities) -> Cell {
         var c = self
         c.style = ColorReduction.reduce(style, to: caps.colorDepth)
         if !caps.unicode {

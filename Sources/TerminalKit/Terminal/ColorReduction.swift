@@ -1,16 +1,16 @@
 /// Colour reduction along the ladder truecolor → 256 → 16 → 8 → monochrome, using xterm's palette.
-public enum ColorReduction {
+enum ColorReduction {
     /// xterm's default RGB values of the 16 ANSI colours (XTerm-col.ad / 256colres.pl).
-    public static let ansiPalette: [(UInt8, UInt8, UInt8)] = [
+    static let ansiPalette: [(UInt8, UInt8, UInt8)] = [
         (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
         (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
         (255, 255, 255),
     ]
     /// The six levels of each axis of xterm's 6×6×6 colour cube (entries 16–231).
-    public static let cubeLevels: [Int] = [0, 95, 135, 175, 215, 255]
+    static let cubeLevels: [Int] = [0, 95, 135, 175, 215, 255]
 
     /// The RGB value of entry `index` of the xterm 256-colour palette.
-    public static func rgb(ofIndexed index: UInt8) -> (UInt8, UInt8, UInt8) {
+    static func rgb(ofIndexed index: UInt8) -> (UInt8, UInt8, UInt8) {
         let i = Int(index)
         if i < 16 { return ansiPalette[i] }
         if i < 232 {
@@ -36,7 +36,7 @@ public enum ColorReduction {
 
     /// The nearest entry of the 256-colour palette (cube 16–231 or grey ramp 232–255), as tmux and
     /// xterm's own tools pick it: the nearest cube colour unless the nearest grey is closer.
-    public static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+    static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
         let qr = nearestLevel(r), qg = nearestLevel(g), qb = nearestLevel(b)
         let cube = (cubeLevels[qr], cubeLevels[qg], cubeLevels[qb])
         let cubeIndex = 16 + 36 * qr + 6 * qg + qb
@@ -50,7 +50,7 @@ public enum ColorReduction {
     }
 
     /// The nearest of the 16 ANSI colours to an RGB value.
-    public static func nearest16(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+    static func nearest16(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
         var best = 0, bestD = Int.max
         for (i, c) in ansiPalette.enumerated() {
             let d = distance((r, g, b), (Int(c.0), Int(c.1), Int(c.2)))
@@ -60,7 +60,7 @@ public enum ColorReduction {
     }
 
     /// `color` as the terminal at `depth` can show it (monochrome gives `.default`).
-    public static func reduce(_ color: Color, to depth: ColorDepth) -> Color {
+    static func reduce(_ color: Color, to depth: ColorDepth) -> Color {
         switch (color, depth) {
         case (.default, _), (_, .trueColor): return color
         case (_, .monochrome): return .default
@@ -80,7 +80,7 @@ public enum ColorReduction {
     /// become bold (most such terminals, like the Linux console, draw bold as bright), except bright
     /// black, which would turn invisible black and becomes dimmed white. In monochrome a coloured
     /// background becomes reverse video so highlighted areas stay visible.
-    public static func reduce(_ style: Style, to depth: ColorDepth) -> Style {
+    static func reduce(_ style: Style, to depth: ColorDepth) -> Style {
         var out = style
         switch depth {
         case .trueColor, .indexed256, .ansi16:

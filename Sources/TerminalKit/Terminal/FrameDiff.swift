@@ -1,9 +1,9 @@
 /// A horizontal run of cells to (re)draw, starting at column `x` of row `y`.
-public struct CellRun: Sendable, Equatable {
-    public var x: Int
-    public var y: Int
-    public var cells: [Cell]
-    public init(x: Int, y: Int, cells: [Cell]) {
+package struct CellRun: Sendable, Equatable {
+    package var x: Int
+    package var y: Int
+    package var cells: [Cell]
+    package init(x: Int, y: Int, cells: [Cell]) {
         self.x = x
         self.y = y
         self.cells = cells
@@ -11,12 +11,12 @@ public struct CellRun: Sendable, Equatable {
 }
 
 /// The difference between two frames as the runs of cells that must be drawn.
-public enum FrameDiff {
+package enum FrameDiff {
     /// Runs that turn a screen showing `old` into `new`. A nil `old` or a different size means the
     /// screen content is unknown, so every cell is drawn. Gaps of up to `mergeGap` unchanged cells
     /// inside a row are drawn too, because re-sending a few cells is cheaper than a cursor move
     /// (about 6–8 bytes). A changed half of a wide character pulls in the whole character.
-    public static func runs(from old: Frame?, to new: Frame, mergeGap: Int = 3) -> [CellRun] {
+    package static func runs(from old: Frame?, to new: Frame, mergeGap: Int = 3) -> [CellRun] {
         let w = new.width, h = new.height
         guard w > 0, h > 0 else { return [] }
         let newCells = new.cells

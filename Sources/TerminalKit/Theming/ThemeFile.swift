@@ -7,7 +7,7 @@ import Basics
 #endif
 
 /// A theme file that cannot be used, with the file, line and key at fault.
-public struct ThemeError: Error, Equatable, CustomStringConvertible {
+public struct ThemeError: OperatorError, Equatable {
     public var file: String
     public var line: Int?
     /// Where in the document: `roles.selection.bg`.
@@ -21,10 +21,30 @@ public struct ThemeError: Error, Equatable, CustomStringConvertible {
         if let key { s += "\(key): " }
         return s + message
     }
+
+    public var code: ErrorCode { .themeInvalid }
+    public var title: String { "Theme cannot be used" }
+    /// Where (file, line, key) and what is wrong, as `description`.
+    public var detail: String { description }
+    public var hint: String {
+        "Fix the theme file (its format is in themes/README.md) or pick another theme with --theme; the built-in theme is used meanwhile."
+    }
+    public var category: ErrorCategory { .configuration }
+}
+
+extension ErrorCode {
+    /// A theme file that is missing, not JSON, or holds an unknown role, colour or attribute.
+    public static let themeInvalid: ErrorCode = "terminal.theme.invalid"
+    /// Key bindings (defaults or remapping) that cannot be used.
+    public static let keyBindingsInvalid: ErrorCode = "terminal.keyBindings.invalid"
+    /// The terminal cannot run the interactive console (not a terminal, unknown or unusable TERM).
+    public static let terminalUnavailable: ErrorCode = "terminal.unavailable"
+    /// No pseudo-terminal could be opened (tests and benchmarks run curses on one).
+    public static let pseudoTerminalUnavailable: ErrorCode = "terminal.pseudoTerminal.unavailable"
 }
 
 /// Reads theme files (JSON, format in themes/README.md).
-public enum ThemeFile {
+package enum ThemeFile {
     static let depthNames: [String: ColorDepth] = [
         "truecolor": .trueColor, "256": .indexed256, "16": .ansi16, "8": .ansi8, "monochrome": .monochrome,
     ]
@@ -40,7 +60,7 @@ public enum ThemeFile {
         "use \"#rrggbb\", a number 0-255, \"default\", or a name such as \"cyan\" or \"bright-black\""
 
     /// Parses a theme document. `file` is only used in error messages.
-    public static func parse(_ text: String, file: String) throws(ThemeError) -> ThemeDefinition {
+    package static func parse(_ text: String, file: String) throws(ThemeError) -> ThemeDefinition {
         let root: JSONNode
         do {
             root = try JSONDocumentParser.parse(text)
@@ -93,7 +113,7 @@ public enum ThemeFile {
     }
 
     /// Reads and parses the theme file at `path`.
-    public static func load(path: String) throws(ThemeError) -> ThemeDefinition {
+    package static func load(path: String) throws(ThemeError) -> ThemeDefinition {
         guard let text = readText(path) else {
             throw ThemeError(
                 file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))")
@@ -103,7 +123,7 @@ public enum ThemeFile {
 
     /// Finds a theme by name (`dark` → `<dir>/dark.json` in the first directory that has it) or by
     /// path (anything containing `/` or ending in `.json`).
-    public static func load(nameOrPath: String, searchDirectories: [String]) throws(ThemeError) -> ThemeDefinition {
+    package static func load(nameOrPath: String, searchDirectories: [String]) throws(ThemeError) -> ThemeDefinition {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") { return try load(path: nameOrPath) }
         guard nameOrPath.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw ThemeError(
@@ -121,7 +141,7 @@ public enum ThemeFile {
     }
 
     /// Loads a theme, or falls back to the built-in default with a notice saying why.
-    public static func loadOrFallback(nameOrPath: String?, searchDirectories: [String]) -> (
+    package static func loadOrFallback(nameOrPath: String?, searchDirectories: [String]) -> (
         ThemeDefinition, notice: String?
     ) {
         guard let nameOrPath else { return (.builtin, nil) }

@@ -1,32 +1,30 @@
-/// A terminal in memory for tests: scripted input, resizes, and a record of what each `present` sent.
+/// A terminal in memory for tests: scripted input, resizes, and a record of what each `draw` sent.
 ///
 /// The screen holds cells as a real terminal would show them (colours reduced to the capabilities);
 /// byte counts are those of the ANSI encoding of the changed cells, so tests can assert that an idle
 /// frame writes nothing and a one-row change writes about one row.
-public final class VirtualTerminal: Terminal {
-    public private(set) var size: Size
-    public let capabilities: Capabilities
+package final class VirtualTerminal: Terminal {
+    package private(set) var size: Size
+    package let capabilities: Capabilities
     /// What the screen shows now.
-    public private(set) var screen: Frame
-    /// The last frame presented (before reduction); nil when the screen content is unknown.
-    private var shown: Frame?
+    package private(set) var screen: Frame
     private var pending: [InputEvent] = []
-    /// Statistics of each `present` call, in order.
-    public private(set) var presents: [PresentStats] = []
-    /// Bytes each `present` call would have written, in order.
-    public private(set) var bytesPerPresent: [Int] = []
-    public private(set) var isSuspended = false
-    public private(set) var isShutDown = false
+    /// Statistics of each `draw` call, in order.
+    package private(set) var presents: [PresentStats] = []
+    /// Bytes each `draw` call would have written, in order.
+    package private(set) var bytesPerPresent: [Int] = []
+    package private(set) var isSuspended = false
+    package private(set) var isShutDown = false
     /// How many times `readEvent` was called (each is one loop iteration waiting for input).
-    public private(set) var reads = 0
+    package private(set) var reads = 0
 
-    public init(size: Size, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)) {
+    package init(size: Size, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)) {
         self.size = size
         self.capabilities = capabilities
         screen = Frame(size: size)
     }
 
-    public convenience init(
+    package convenience init(
         width: Int, height: Int, capabilities: Capabilities = Capabilities(colorDepth: .indexed256, unicode: true)
     ) {
         self.init(size: Size(width: width, height: height), capabilities: capabilities)
@@ -35,58 +33,36 @@ public final class VirtualTerminal: Terminal {
     // MARK: scripting
 
     /// Queues input events, read one per `readEvent` call.
-    public func enqueue(_ events: InputEvent...) { pending += events }
-    public func enqueue(keys: [Key]) { pending += keys.map { .key($0) } }
+    package func enqueue(_ events: InputEvent...) { pending += events }
+    package func enqueue(keys: [Key]) { pending += keys.map { .key($0) } }
     /// Queues each character of `text` as a key press.
-    public func type(_ text: String) { pending += text.map { .key(.character($0)) } }
+    package func type(_ text: String) { pending += text.map { .key(.character($0)) } }
     /// Changes the size as a window resize would: the screen is cleared and a resize event queued.
-    public func resize(to newSize: Size) {
+    package func resize(to newSize: Size) {
         size = Size(width: max(0, newSize.width), height: max(0, newSize.height))
         screen = Frame(size: size)
-        shown = nil
+        contentGeneration += 1
         pending.append(.resize(size))
     }
-    public var hasPendingInput: Bool { !pending.isEmpty }
+    package var hasPendingInput: Bool { !pending.isEmpty }
 
     // MARK: inspection
 
     /// The screen as text, trailing spaces trimmed.
-    public func text() -> String { screen.text() }
+    package func text() -> String { screen.text() }
 
-    /// The screen with styles: each row as text, then its style runs as `[from,to) style` (plain runs
-    /// left out), e.g. `  [0,5) fg=6 bold`.
-    public func styledSnapshot() -> String {
-        var lines: [String] = []
-        for y in 0..<screen.height {
-            var row = screen.row(y)
-            while row.last == " " { row.removeLast() }
-            lines.append("\(y): \(row)")
-            var x = 0
-            while x < screen.width {
-                let s = screen[x, y].style
-                var end = x + 1
-                while end < screen.width && screen[end, y].style == s { end += 1 }
-                if s != .plain { lines.append("   [\(x),\(end)) \(s.shortDescription)") }
-                x = end
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    public var lastStats: PresentStats? { presents.last }
-    public var lastBytes: Int? { bytesPerPresent.last }
+    package var lastStats: PresentStats? { presents.last }
+    package var lastBytes: Int? { bytesPerPresent.last }
 
     // MARK: Terminal
 
-    public func present(_ frame: Frame) throws {
+    package func draw(_ runs: [CellRun], full: Bool) throws {
         guard !isShutDown, !isSuspended else { return }
-        let target = frame.size == size ? frame : Self.fitted(frame, to: size)
-        let runs = FrameDiff.runs(from: shown, to: target)
         var stats = PresentStats()
         var adaptedRuns: [CellRun] = []
         for run in runs {
             var cells: [Cell] = []
-            for (i, cell) in run.cells.enumerated() {
+            for (i, cell) in run.cells.enumerated() where run.x + i < size.width && run.y < size.height {
                 let a = cell.adapted(to: capabilities)
                 screen[run.x + i, run.y] = a
                 cells.append(a)
@@ -99,32 +75,23 @@ public final class VirtualTerminal: Terminal {
         let bytes = encoder.encode(adaptedRuns).count
         presents.append(stats)
         bytesPerPresent.append(bytes)
-        shown = target
     }
 
-    public func readEvent(timeout: Duration) -> InputEvent? {
+    package private(set) var contentGeneration = 0
+
+    package func readEvent(timeout: Duration) -> InputEvent? {
         reads += 1
         guard !pending.isEmpty else { return nil }
         return pending.removeFirst()
     }
 
-    public func invalidate() { shown = nil }
-    public func suspend() { isSuspended = true }
-    public func resume() {
+    package func suspend() { isSuspended = true }
+    package func resume() {
         isSuspended = false
-        shown = nil
+        contentGeneration += 1
     }
-    public func shutdown() { isShutDown = true }
+    package func shutdown() { isShutDown = true }
     /// Texts put on the clipboard, in order.
-    public private(set) var clipboard: [String] = []
-    public func copyToClipboard(_ text: String) { clipboard.append(text) }
-
-    /// A frame of another size cropped or padded to `size` (a frame rendered before a resize was read).
-    static func fitted(_ frame: Frame, to size: Size) -> Frame {
-        var out = Frame(size: size)
-        for y in 0..<min(size.height, frame.height) {
-            for x in 0..<min(size.width, frame.width) { out[x, y] = frame[x, y] }
-        }
-        return out
-    }
+    package private(set) var clipboard: [String] = []
+    package func copyToClipboard(_ text: String) { clipboard.append(text) }
 }

@@ -3,11 +3,23 @@ public struct Box: Sendable {
     public var title: String
     public var info: String
     public var focused: Bool
+    /// The border's role; nil: `borderFocused` when focused, else `border`.
+    public var borderRole: Role?
+    /// The title's role.
+    public var titleRole: Role
+    /// Border cells drawn before the title: 1 gives `┌ Title ─`, 2 gives `┌─ Title ─`.
+    public var titleIndent: Int
 
-    public init(title: String = "", info: String = "", focused: Bool = false) {
+    public init(
+        title: String = "", info: String = "", focused: Bool = false, borderRole: Role? = nil,
+        titleRole: Role = .title, titleIndent: Int = 1
+    ) {
         self.title = title
         self.info = info
         self.focused = focused
+        self.borderRole = borderRole
+        self.titleRole = titleRole
+        self.titleIndent = Swift.max(1, titleIndent)
     }
 
     /// The area inside the border of `area` (empty when `area` is too small for a border).
@@ -25,7 +37,7 @@ public struct Box: Sendable {
         let area = area.intersection(frame.bounds)
         guard area.width >= 2, area.height >= 2 else { return Box.inner(area) }
         let g = context.glyphs
-        let border = context.style(focused ? .borderFocused : .border)
+        let border = context.style(borderRole ?? (focused ? .borderFocused : .border))
         let h = String(g.horizontal)
         frame.write(
             String(g.topLeft) + String(repeating: h, count: area.width - 2) + String(g.topRight),
@@ -37,14 +49,16 @@ public struct Box: Sendable {
             frame.write(String(g.vertical), x: area.x, y: y, style: border, clip: area)
             frame.write(String(g.vertical), x: area.maxX - 1, y: y, style: border, clip: area)
         }
-        // Title at x+1 (" title "), info right-aligned; title wins when both do not fit.
-        let room = area.width - 4
+        // Title at x+indent (" title "), info right-aligned; title wins when both do not fit.
+        let room = area.width - 3 - titleIndent
         var titleWidth = 0
         if !title.isEmpty, room > 0 {
             let marked = focused ? String(g.arrowRight) + " " + title : title
             let text = " " + TextFit.truncate(context.displayable(marked), to: room, ellipsis: g.ellipsis) + " "
-            titleWidth = frame.write(
-                text, x: area.x + 1, y: area.y, style: context.style(.title), clip: area)
+            titleWidth =
+                frame.write(
+                    text, x: area.x + titleIndent, y: area.y, style: context.style(titleRole), clip: area) + titleIndent
+                - 1
         }
         if !info.isEmpty {
             // Info (often a count) is shown whole or not at all: a cut number would mislead.

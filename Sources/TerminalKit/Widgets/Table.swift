@@ -25,7 +25,9 @@ public struct TableColumn: Sendable, Hashable {
     }
 }
 
-/// A scrollable, sortable, filterable table; a value type whose input handling is a pure state update.
+/// A scrollable, sortable, filterable table; a value type whose intents (`moveSelection(by:)`,
+/// `beginFilter()`, `cycleSort()`, …) are pure state updates. It binds no keys: the application's key
+/// table maps keys to actions that call the intents.
 ///
 /// Rows are plain strings per column. Filtering and sorting keep an index list over the rows; only the
 /// rows on screen are truncated and padded at render time, so 10,000+ rows stay cheap.
@@ -41,8 +43,11 @@ public struct Table: Sendable {
     public private(set) var sortColumn: Int?
     public private(set) var sortAscending: Bool = true
     public private(set) var filter: String = ""
-    /// Whether keys currently go to the filter line (after `/`).
+    /// Whether typed text currently goes to the filter line (after `beginFilter`).
     public private(set) var isEditingFilter: Bool = false
+    /// Data rows on screen, set by the owner when its layout changes (`Table.dataRows(forHeight:)`):
+    /// paging moves by it and scrolling keeps the selection within it.
+    public var pageSize: Int = 10
 
     private var searchText: [String]
 
@@ -151,69 +156,116 @@ public struct Table: Sendable {
         scrollOffset = Swift.min(scrollOffset, Swift.max(0, view.count - 1))
     }
 
-    /// Handles a key; `pageSize` is the number of data rows on screen. Returns whether the state changed
-    /// or the key was consumed (so the caller knows to redraw and not to handle it again).
-    ///
-    /// Keys: j/k/↓/↑ move, PgDn/PgUp page, g/Home top, G/End bottom, `/` edit filter (Enter keeps,
-    /// Esc clears), Esc clears an active filter, `s` sorts by the next sortable column, `S` reverses.
-    public mutating func handle(_ key: Key, pageSize: Int) -> Bool {
-        let page = Swift.max(1, pageSize)
-        if isEditingFilter {
-            switch key {
-            case .enter:
-                isEditingFilter = false
-            case .escape:
-                isEditingFilter = false
-                setFilter("")
-            case .backspace:
-                if !filter.isEmpty { setFilter(String(filter.dropLast())) }
-            case .character(let c):
-                setFilter(filter + String(c))
-            default:
-                return false
-            }
-            return true
+    // MARK: Intents
+    //
+    // What a key bound in the application's key table asks of the table. Each returns whether the
+    // state changed (so the caller knows to redraw).
+
+    /// Moves the selection by `delta` rows (negative: up), clamped to the rows shown.
+    @discardableResult
+    public mutating func moveSelection(by delta: Int) -> Bool {
+        changes { $0.move(by: delta) }
+    }
+
+    /// Moves the selection by `pages` screens of `pageSize` rows.
+    @discardableResult
+    public mutating func movePage(by pages: Int) -> Bool {
+        changes { $0.move(by: pages * $0.visibleRows) }
+    }
+
+    /// Selects the first row shown.
+    @discardableResult
+    public mutating func selectFirst() -> Bool {
+        changes { $0.move(by: -($0.view.count + 1)) }
+    }
+
+    /// Selects the last row shown.
+    @discardableResult
+    public mutating func selectLast() -> Bool {
+        changes { $0.move(by: $0.view.count + 1) }
+    }
+
+    /// Opens the filter line: typed text goes to `typeInFilter` until `commitFilter` or `cancelFilter`.
+    @discardableResult
+    public mutating func beginFilter() -> Bool {
+        changes { $0.isEditingFilter = true }
+    }
+
+    /// Appends a typed character to the open filter line; false when the line is closed.
+    @discardableResult
+    public mutating func typeInFilter(_ c: Character) -> Bool {
+        guard isEditingFilter else { return false }
+        setFilter(filter + String(c))
+        return true
+    }
+
+    /// Removes the last character of the open filter line; false when the line is closed or empty.
+    @discardableResult
+    public mutating func deleteFilterBackward() -> Bool {
+        guard isEditingFilter, !filter.isEmpty else { return false }
+        setFilter(String(filter.dropLast()))
+        return true
+    }
+
+    /// Closes the filter line and keeps the filter.
+    @discardableResult
+    public mutating func commitFilter() -> Bool {
+        changes { $0.isEditingFilter = false }
+    }
+
+    /// Closes the filter line and clears the filter.
+    @discardableResult
+    public mutating func cancelFilter() -> Bool {
+        changes {
+            $0.isEditingFilter = false
+            $0.setFilter("")
         }
+    }
+
+    /// Clears an active filter; false (nothing to do) when there is none.
+    @discardableResult
+    public mutating func clearFilter() -> Bool {
+        guard !filter.isEmpty else { return false }
+        setFilter("")
+        return true
+    }
+
+    /// Sorts by the next sortable column, ascending; after the last one, back to the original order.
+    @discardableResult
+    public mutating func cycleSort() -> Bool {
+        let sortable = columns.indices.filter { columns[$0].sort != nil }
+        guard !sortable.isEmpty else { return false }
+        let next: Int?
+        if let c = sortColumn, let i = sortable.firstIndex(of: c) {
+            next = i + 1 < sortable.count ? sortable[i + 1] : nil
+        } else {
+            next = sortable.first
+        }
+        return changes { $0.sort(by: next, ascending: true) }
+    }
+
+    /// Reverses the order of the current sort; false when the table is not sorted.
+    @discardableResult
+    public mutating func reverseSort() -> Bool {
+        guard sortColumn != nil else { return false }
+        return changes { $0.sort(by: $0.sortColumn, ascending: !$0.sortAscending) }
+    }
+
+    private mutating func changes(_ body: (inout Table) -> Void) -> Bool {
         let before = (selection, scrollOffset, sortColumn, sortAscending, filter, isEditingFilter)
-        switch key {
-        case .down, .character("j"): move(by: 1, page: page)
-        case .up, .character("k"): move(by: -1, page: page)
-        case .pageDown: move(by: page, page: page)
-        case .pageUp: move(by: -page, page: page)
-        case .home, .character("g"): move(by: -(view.count + 1), page: page)
-        case .end, .character("G"): move(by: view.count + 1, page: page)
-        case .character("/"):
-            isEditingFilter = true
-            return true
-        case .escape:
-            guard !filter.isEmpty else { return false }
-            setFilter("")
-        case .character("s"):
-            let sortable = columns.indices.filter { columns[$0].sort != nil }
-            guard !sortable.isEmpty else { return false }
-            let next: Int?
-            if let c = sortColumn, let i = sortable.firstIndex(of: c) {
-                next = i + 1 < sortable.count ? sortable[i + 1] : nil
-            } else {
-                next = sortable.first
-            }
-            sort(by: next, ascending: true)
-        case .character("S"):
-            guard sortColumn != nil else { return false }
-            sort(by: sortColumn, ascending: !sortAscending)
-        default:
-            return false
-        }
+        body(&self)
         let after = (selection, scrollOffset, sortColumn, sortAscending, filter, isEditingFilter)
         return before != after
     }
 
-    private mutating func move(by delta: Int, page: Int) {
+    private var visibleRows: Int { Swift.max(1, pageSize) }
+
+    private mutating func move(by delta: Int) {
         guard !view.isEmpty else { return }
         let cur = selection ?? 0
         let next = Swift.max(0, Swift.min(view.count - 1, cur + delta))
         selection = next
-        scrollOffset = Table.offset(keeping: next, visible: page, current: scrollOffset, count: view.count)
+        scrollOffset = Table.offset(keeping: next, visible: visibleRows, current: scrollOffset, count: view.count)
     }
 
     /// The first row to show so that `selected` is visible in `visible` rows, moving as little as possible.
@@ -349,9 +401,9 @@ public struct Table: Sendable {
 }
 
 /// Exact comparisons used for table sorting (no floating point, so long amounts sort correctly).
-public enum TableOrder {
+enum TableOrder {
     /// -1, 0 or 1 as `a` sorts before, with or after `b`.
-    public static func compare(_ a: String, _ b: String, _ mode: SortMode) -> Int {
+    static func compare(_ a: String, _ b: String, _ mode: SortMode) -> Int {
         switch mode {
         case .text:
             let la = a.lowercased(), lb = b.lowercased()
@@ -364,63 +416,5 @@ public enum TableOrder {
             case (let x?, let y?): return x.compare(y)
             }
         }
-    }
-}
-
-/// A decimal number parsed from the start of a string, kept as digit strings for exact comparison.
-public struct DecimalText: Sendable, Hashable {
-    public var negative: Bool
-    public var integer: String  // no leading zeros ("" means 0)
-    public var fraction: String  // no trailing zeros
-
-    /// Parses `[-]digits[.digits]` at the start of `text` (after spaces, thousands separators `,`/`_`
-    /// skipped); nil when there is no digit.
-    public init?(_ text: String) {
-        var chars = Substring(text.drop(while: { $0 == " " }))
-        negative = false
-        if chars.first == "-" {
-            negative = true
-            chars = chars.dropFirst()
-        }
-        var int = "", frac = ""
-        var seenPoint = false, seenDigit = false
-        for ch in chars {
-            if ch.isASCII, ch.isNumber {
-                seenDigit = true
-                if seenPoint { frac.append(ch) } else { int.append(ch) }
-            } else if ch == ".", !seenPoint {
-                seenPoint = true
-            } else if (ch == "," || ch == "_"), !seenPoint {
-                continue
-            } else {
-                break
-            }
-        }
-        guard seenDigit else { return nil }
-        integer = String(int.drop(while: { $0 == "0" }))
-        while frac.last == "0" { frac.removeLast() }
-        fraction = frac
-        if integer.isEmpty, fraction.isEmpty { negative = false }
-    }
-
-    /// -1, 0 or 1.
-    public func compare(_ o: DecimalText) -> Int {
-        if negative != o.negative { return negative ? -1 : 1 }
-        let mag = magnitudeCompare(o)
-        return negative ? -mag : mag
-    }
-
-    private func magnitudeCompare(_ o: DecimalText) -> Int {
-        if integer.count != o.integer.count { return integer.count < o.integer.count ? -1 : 1 }
-        if integer != o.integer { return integer < o.integer ? -1 : 1 }
-        let n = Swift.max(fraction.count, o.fraction.count)
-        let a = fraction.padding(n), b = o.fraction.padding(n)
-        return a == b ? 0 : (a < b ? -1 : 1)
-    }
-}
-
-extension String {
-    fileprivate func padding(_ n: Int) -> String {
-        count >= n ? self : self + String(repeating: "0", count: n - count)
     }
 }

@@ -1,6 +1,8 @@
-import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct ChartTests {
     static let suite = "Charts"

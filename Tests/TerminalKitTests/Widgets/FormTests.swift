@@ -1,36 +1,41 @@
-import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct FormTests {
     static let suite = "Form"
 
     static func type(_ text: String, into field: inout TextField) {
-        for c in text { _ = field.handle(.character(c)) }
+        for c in text { field.insert(c) }
     }
 
-    @Test func editingKeysMoveCursorInsertAndDelete() {
+    @Test func editingIntentsMoveCursorInsertAndDelete() {
         var f = TextField(id: "n", label: "Name")
         Self.type("helo", into: &f)
-        _ = f.handle(.left)
+        f.moveCursor(by: -1)
         Self.type("l", into: &f)
         #expect(f.text == "hello")
         #expect(f.cursor == 4)
-        _ = f.handle(.home)
-        _ = f.handle(.delete)
+        f.moveCursorToStart()
+        f.deleteForward()
         #expect(f.text == "ello")
-        _ = f.handle(.end)
-        _ = f.handle(.backspace)
+        f.moveCursorToEnd()
+        f.deleteBackward()
         #expect(f.text == "ell")
-        _ = f.handle(.home)
-        _ = f.handle(.backspace)  // nothing before the cursor
+        f.moveCursorToStart()
+        f.deleteBackward()  // nothing before the cursor
         #expect(f.text == "ell")
         #expect(f.cursor == 0)
-        _ = f.handle(.right)
-        _ = f.handle(.control("u"))
+        f.moveCursor(by: 1)
+        f.deleteToStart()
         #expect(f.text == "ll")
-        let consumed = f.handle(.tab)
-        #expect(!consumed)
+        #expect(f.cursor == 0)
+        f.moveCursor(by: 10)
+        #expect(f.cursor == 2)
+        let control = f.insert("\u{7F}")
+        #expect(!control && f.text == "ll")
     }
 
     @Test func numberFieldAcceptsDigitsAndOnePointAndChecksRange() {
@@ -57,71 +62,115 @@ import Testing
         #expect(whole.validate() == "whole numbers only")
     }
 
-    @Test func addressFieldShapeAndInjectedValidator() {
-        let checksum: FieldValidator = { $0.dropFirst(2).contains("A") ? nil : "checksum: mixed case expected" }
-        var f = TextField(id: "a", label: "Address", kind: .address, validators: [checksum])
+    @Test func ruleFromTheApplicationFiltersTypingAndValidatesWithExtraValidators() {
+        let noZeros: FieldValidator = { $0.dropFirst(2).contains("0") ? "no zeros" : nil }
+        var f = TextField(id: "a", label: "Tag", kind: .rule(W.hexTag), validators: [noZeros])
         Self.type("x0xx12g", into: &f)  // x only right after the leading 0, no g
         #expect(f.text == "0x12")
-        #expect(f.validate() == "address needs 40 hex digits after 0x, has 2")
-        f.setText("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")  // the EIP-55 example address
+        #expect(f.validate() == "needs 8 hex digits after 0x, has 2")
+        f.setText("0x1234abcd")
         #expect(f.validate() == nil)
-        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
-        #expect(f.validate() == "checksum: mixed case expected")
-        f.setText("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")
-        #expect(f.validate() == "address must start with 0x")
-        f.setText("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beazz")
-        #expect(f.validate() == "not a hex digit: 'z'")
-        Self.type("00", into: &f)  // 42 characters is the cap
-        #expect(f.text.count == 42)
+        f.setText("0x1234abc0")
+        #expect(f.validate() == "no zeros")  // the rule passed; the extra validator runs after it
+        f.setText("1234abcd")
+        #expect(f.validate() == "must start with 0x")
+        f.setText("0x1234abc")
+        Self.type("dd", into: &f)  // the rule's 10 characters are the cap
+        #expect(f.text == "0x1234abcd")
     }
 
     @Test func choiceAndToggle() {
         var c = ChoiceField(id: "c", label: "Market", options: ["a", "b", "c"])
-        _ = c.handle(.left)
+        c.selectPrevious()
         #expect(c.value == "c")
-        _ = c.handle(.character(" "))
+        c.selectNext()
         #expect(c.value == "a")
         var t = ToggleField(id: "t", label: "Auto")
-        _ = t.handle(.enter)
+        t.toggle()
         #expect(t.isOn)
         let empty = ChoiceField(id: "e", label: "E", options: [])
         #expect(empty.value == nil)
+    }
+
+    @Test func optionAndToggleIntentsActOnTheFocusedFieldOnly() {
+        var form = Self.sampleForm()
+        // The name is a text field: neither intent applies.
+        let onText = (form.selectNextOption(), form.toggle())
+        #expect(onText == (false, false))
+        #expect(form.values["mode"] == "fast" && form.values["auto"] == "true")
+        form.focus(on: 3)
+        let next = form.selectNextOption()
+        #expect(next && form.values["mode"] == "cheap")
+        let back = (form.selectPreviousOption(), form.selectPreviousOption())  // wraps
+        #expect(back == (true, true) && form.values["mode"] == "cheap")
+        form.focusNext()
+        let switched = form.toggle()
+        #expect(switched && form.values["auto"] == "false")
+        let typed = form.editText { $0.insert(" ") }  // a toggle takes no typed text
+        #expect(!typed && form.values["auto"] == "false")
     }
 
     static func sampleForm() -> Form {
         Form(fields: [
             .text(TextField(id: "name", label: "Name", placeholder: "rack-7", required: true)),
             .text(TextField(id: "stake", label: "Stake", kind: .number(unit: "ETH", minimum: "1", maximum: "10"))),
-            .text(TextField(id: "addr", label: "Reward address", placeholder: "0x…", kind: .address, required: true)),
+            .text(
+                TextField(
+                    id: "addr", label: "Reward address", placeholder: "0x…", kind: .rule(W.hexTag), required: true)),
             .choice(ChoiceField(id: "mode", label: "Mode", options: ["fast", "cheap"])),
             .toggle(ToggleField(id: "auto", label: "Auto-accept", isOn: true)),
         ])
     }
 
-    @Test func tabOrderValidationAsTypedAndValidateAll() {
+    @Test func focusOrderValidationAsTypedAndValidateAll() {
         var form = Self.sampleForm()
         #expect(form.focus == 0)
-        _ = form.handle(.backTab)
+        form.focusPrevious()
         #expect(form.focus == 4)
-        _ = form.handle(.tab)
-        _ = form.handle(.tab)
+        form.focusNext()
+        form.focusNext()
         #expect(form.focus == 1)
-        _ = form.handle(.character("5"))
-        _ = form.handle(.character("0"))
+        form.editText { $0.insert("5") }
+        form.editText { $0.insert("0") }
         #expect(form.errors == ["stake": "must be at most 10 ETH"])  // shown as typed
-        _ = form.handle(.backspace)
+        form.editText { $0.deleteBackward() }
         #expect(form.errors.isEmpty)
         let errors = form.validateAll()
         #expect(errors == ["name": "required", "addr": "required"])
         #expect(form.values == ["name": "", "stake": "5", "addr": "", "mode": "fast", "auto": "true"])
     }
 
+    @Test func confirmingAFieldChecksOnlyThatFieldAndMovesOn() {
+        var form = Self.sampleForm()
+        // The empty required name: confirming shows its error and moves to the next field.
+        let nameError = form.confirmField()
+        #expect(nameError == "required")
+        #expect(form.focus == 1)
+        #expect(form.errors == ["name": "required"])
+        // The empty optional stake is fine; the required address further on is not checked yet.
+        let stakeError = form.confirmField()
+        #expect(stakeError == nil)
+        #expect(form.focus == 2)
+        #expect(form.errors == ["name": "required"])
+        form.focusPrevious()
+        form.focusPrevious()
+        for c in "rack-7" { form.editText { $0.insert(c) } }
+        #expect(form.errors.isEmpty)
+        // Only submitting checks the whole form.
+        let submitted = form.validateAll()
+        #expect(submitted == ["addr": "required"])
+        // Confirming the last field wraps to the first.
+        form.focus(on: 4)
+        form.confirmField()
+        #expect(form.focus == 0)
+    }
+
     @Test func renderSnapshots() throws {
         var form = Self.sampleForm()
-        _ = form.handle(.character("n"))
-        _ = form.handle(.character("1"))
-        _ = form.handle(.tab)
-        _ = form.handle(.character("0"))
+        form.editText { $0.insert("n") }
+        form.editText { $0.insert("1") }
+        form.focusNext()
+        form.editText { $0.insert("0") }
         form.validateAll()
         for (name, ctx) in [("unicode", W.unicode), ("ascii", W.ascii)] {
             let f = W.frame(44, 10) { f in form.render(into: &f, area: f.bounds, context: ctx) }
@@ -129,13 +178,13 @@ import Testing
             try Snapshot.check(W.dump(f), named: "form-\(name)-44x10", suite: Self.suite)
         }
         // Short area: the form scrolls to keep the focused field visible.
-        _ = form.handle(.tab)
-        _ = form.handle(.tab)
-        _ = form.handle(.tab)
+        form.focusNext()
+        form.focusNext()
+        form.focusNext()
         let short = W.frame(30, 4) { f in form.render(into: &f, area: f.bounds, context: W.unicode) }
         try Snapshot.check(W.dump(short), named: "form-scrolled-30x4", suite: Self.suite)
         var list = ChoiceField(id: "l", label: "Pick", options: ["one", "two", "three"], showsList: true)
-        _ = list.handle(.down)
+        list.selectNext()
         let l = W.frame(20, 3) { f in
             list.render(into: &f, area: f.bounds, focused: true, labelWidth: 8, context: W.ascii)
         }
@@ -160,15 +209,18 @@ import Testing
         }
         // Fields replaced after focus moved: no out-of-range access.
         var shrunk = Self.sampleForm()
-        _ = shrunk.handle(.backTab)
+        shrunk.focusPrevious()
         shrunk.fields = Array(shrunk.fields.prefix(2))
         var f = Frame(width: 40, height: 6)
         shrunk.render(into: &f, area: f.bounds, context: W.unicode)
-        _ = shrunk.handle(.character("x"))
+        shrunk.editText { $0.insert("x") }
         #expect(shrunk.focus == 1)
         var empty = Form(fields: [])
-        let consumed = empty.handle(.tab)
+        let consumed = empty.editText { $0.insert("x") }
         #expect(!consumed)
+        empty.focusNext()
+        let none = empty.confirmField()
+        #expect(none == nil)
         #expect(empty.validateAll().isEmpty)
     }
 }

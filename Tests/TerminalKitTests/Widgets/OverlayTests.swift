@@ -1,40 +1,42 @@
-import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct ModalTests {
     static let suite = "Modal"
 
-    @Test func focusStartsOnCancelAndKeysMoveIt() {
+    @Test func focusStartsOnCancelAndIntentsMoveIt() {
         var m = Modal.confirm(title: "Send", message: "Really?", confirm: "Send", dangerous: true)
         #expect(m.focus == 0)
         #expect(m.buttons[m.focus].kind == .cancel)
-        // Enter right away cancels: a stray Enter never confirms.
-        var first = m
-        #expect(first.handle(.enter) == .cancelled)
-        #expect(m.handle(.right) == ModalOutcome.none)
+        // Activating right away cancels: a stray Enter never confirms.
+        #expect(m.activate() == .cancelled)
+        m.focusNext()
         #expect(m.focus == 1)
-        #expect(m.handle(.enter) == .activated(1))
-        #expect(m.handle(.tab) == ModalOutcome.none)
+        #expect(m.activate() == .activated(1))
+        m.focusNext()
         #expect(m.focus == 0)
-        _ = m.handle(.left)
+        m.focusPrevious()
         #expect(m.focus == 1)
-        _ = m.handle(.backTab)
+        m.focusPrevious()
         #expect(m.focus == 0)
-        #expect(m.handle(.escape) == .cancelled)
+        #expect(m.cancel() == .cancelled)
         // Cancel is found even when it is not the first button.
         let m2 = Modal(
             title: "t", message: "m", buttons: [ModalButton("Yes", kind: .confirm), ModalButton("No", kind: .cancel)])
         #expect(m2.focus == 1)
         #expect(Modal(title: "t", message: "m", buttons: []).buttons == [ModalButton("Close", kind: .cancel)])
-        // Buttons replaced after creation: keys never index out of range.
+        // Buttons replaced after creation: intents never index out of range.
         var emptied = Modal.confirm(title: "t", message: "m")
-        _ = emptied.handle(.right)
+        emptied.focusNext()
         emptied.buttons = [ModalButton("Only", kind: .confirm)]
-        #expect(emptied.handle(.enter) == .activated(0))
+        #expect(emptied.activate() == .activated(0))
         emptied.buttons = []
-        #expect(emptied.handle(.right) == ModalOutcome.none)
-        #expect(emptied.handle(.escape) == .cancelled)
+        emptied.focusNext()
+        #expect(emptied.activate() == .cancelled)
+        #expect(emptied.cancel() == .cancelled)
     }
 
     @Test func snapshots() throws {
@@ -43,7 +45,7 @@ import Testing
             ("unicode", W.unicode, false), ("ascii-danger", W.ascii, true), ("unicode-danger", W.unicode, true),
         ] {
             var m = Modal.confirm(title: "Unstake", message: msg, confirm: "Send", dangerous: danger)
-            if name == "unicode" { _ = m.handle(.right) }
+            if name == "unicode" { m.focusNext() }
             let f = W.frame(48, 12) { f in
                 f.fill(f.bounds, with: Cell("x"))
                 m.render(into: &f, screen: f.bounds, context: ctx)
@@ -100,15 +102,20 @@ import Testing
             HelpOverlay(hints: Self.hints).render(into: &f, screen: f.bounds, context: W.unicode)
         }
         try Snapshot.check(W.dump(f), named: "help-70x9", suite: Self.suite)
-        // Narrow and short: one column, scrolled with j / End, closed with Esc.
+        // Narrow and short: one column, scrolled by a line and to the bottom.
         let small = Rect(x: 0, y: 0, width: 30, height: 8)
         var h = HelpOverlay(hints: Self.hints)
-        #expect(h.handle(.character("k"), screen: small, context: W.ascii) == HelpOutcome.none)
-        #expect(h.handle(.character("j"), screen: small, context: W.ascii) == .scrolled)
+        let upAtTop = h.scroll(by: -1, screen: small, context: W.ascii)
+        #expect(!upAtTop)
+        let down = h.scroll(by: 1, screen: small, context: W.ascii)
+        #expect(down)
         #expect(h.scroll == 1)
-        #expect(h.handle(.end, screen: small, context: W.ascii) == .scrolled)
+        let bottom = h.scrollToBottom(screen: small, context: W.ascii)
+        #expect(bottom)
         #expect(h.scroll == 13 - 4)  // 13 lines (3 group titles, 2 blank separators, 8 hints) in 4 visible rows
-        #expect(h.handle(.escape, screen: small, context: W.ascii) == .close)
+        let pastEnd = h.scroll(by: 1, screen: small, context: W.ascii)
+        let pagePastEnd = h.scrollPage(by: 1, screen: small, context: W.ascii)
+        #expect(!pastEnd && !pagePastEnd)
         let s = W.frame(30, 8) { f in h.render(into: &f, screen: f.bounds, context: W.ascii) }
         #expect(W.isASCII(s))
         try Snapshot.check(W.dump(s), named: "help-scrolled-ascii-30x8", suite: Self.suite)

@@ -1,6 +1,8 @@
-import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 @Suite struct TableTests {
     static let suite = "Table"
@@ -28,53 +30,56 @@ import Testing
             columns: columns, rows: (0..<n).map { ["row \($0)", String($0 * 3 % 1000), $0 % 2 == 0 ? "even" : "odd"] })
     }
 
-    @Test func navigationKeysMoveSelectionAndScroll() {
+    @Test func navigationIntentsMoveSelectionAndScroll() {
         var t = Self.big(240)
+        t.pageSize = 10
         #expect(t.selection == 0)
-        let moved = t.handle(.character("j"), pageSize: 10)
+        let moved = t.moveSelection(by: 1)
         #expect(moved)
-        _ = t.handle(.down, pageSize: 10)
+        _ = t.moveSelection(by: 1)
         #expect(t.selection == 2)
-        _ = t.handle(.up, pageSize: 10)
+        _ = t.moveSelection(by: -1)
         #expect(t.selection == 1)
-        _ = t.handle(.pageDown, pageSize: 10)
+        _ = t.movePage(by: 1)
         #expect(t.selection == 11)
         #expect(t.scrollOffset == 2)  // the selection is the last visible row
-        _ = t.handle(.character("G"), pageSize: 10)
+        _ = t.selectLast()
         #expect(t.selection == 239)
         #expect(t.scrollOffset == 230)
-        _ = t.handle(.pageUp, pageSize: 10)
+        _ = t.movePage(by: -1)
         #expect(t.selection == 229)
         #expect(t.scrollOffset == 229)
-        _ = t.handle(.home, pageSize: 10)
+        _ = t.selectFirst()
         #expect((t.selection, t.scrollOffset) == (0, 0))
-        let changed = t.handle(.character("k"), pageSize: 10)
+        let changed = t.moveSelection(by: -1)
         #expect(changed == false)  // already at the top: nothing changed
-        _ = t.handle(.end, pageSize: 10)
-        _ = t.handle(.character("g"), pageSize: 10)
+        _ = t.selectLast()
+        _ = t.selectFirst()
         #expect(t.selection == 0)
     }
 
     @Test func filterIsCaseInsensitiveSubstringAndCounts() {
         var t = Self.sample()
         #expect(t.countText == "5 of 5")
-        _ = t.handle(.character("/"), pageSize: 5)
+        _ = t.beginFilter()
         #expect(t.isEditingFilter)
-        for c in "BRAV" { _ = t.handle(.character(c), pageSize: 5) }
+        for c in "BRAV" { _ = t.typeInFilter(c) }
         #expect(t.countText == "1 of 5")
         #expect(t.selectedRow == ["Bravo node", "2", "ok"])
-        _ = t.handle(.backspace, pageSize: 5)
-        _ = t.handle(.backspace, pageSize: 5)
-        _ = t.handle(.backspace, pageSize: 5)
+        _ = t.deleteFilterBackward()
+        _ = t.deleteFilterBackward()
+        _ = t.deleteFilterBackward()
         #expect(t.filter == "B")
         #expect(t.countText == "3 of 5")  // Bravo, and "bad" in the status column of charlie and echo
-        _ = t.handle(.enter, pageSize: 5)
+        _ = t.commitFilter()
         #expect(!t.isEditingFilter)
         #expect(t.filter == "B")
-        // `j` moves again now that the filter line is closed.
-        _ = t.handle(.character("j"), pageSize: 5)
+        // Typed text no longer goes to the closed filter line; moving works again.
+        let typed = t.typeInFilter("j")
+        #expect(!typed)
+        _ = t.moveSelection(by: 1)
         #expect(t.selection == 1)
-        _ = t.handle(.escape, pageSize: 5)
+        _ = t.clearFilter()
         #expect(t.countText == "5 of 5")
         // A filter must not match across column boundaries.
         t.setFilter("alpha10")
@@ -84,17 +89,17 @@ import Testing
 
     @Test func sortIsExactForDecimalsAndKeepsSelectedRow() {
         var t = Self.sample()
-        _ = t.handle(.character("j"), pageSize: 5)  // Bravo node
-        _ = t.handle(.character("s"), pageSize: 5)  // by Name
+        _ = t.moveSelection(by: 1)  // Bravo node
+        _ = t.cycleSort()  // by Name
         #expect(t.sortColumn == 0)
         #expect(t.view.map { t.rows[$0][0] } == ["alpha", "Bravo node", "charlie", "delta", "echo"])
-        _ = t.handle(.character("s"), pageSize: 5)  // by Amount (St is not sortable)
+        _ = t.cycleSort()  // by Amount (St is not sortable)
         #expect(t.sortColumn == 1)
         #expect(t.view.map { t.rows[$0][1] } == ["-1", "2", "2.25", "10.5", "100"])
         #expect(t.selectedRow?[0] == "Bravo node")
-        _ = t.handle(.character("S"), pageSize: 5)
+        _ = t.reverseSort()
         #expect(t.view.map { t.rows[$0][1] } == ["100", "10.5", "2.25", "2", "-1"])
-        _ = t.handle(.character("s"), pageSize: 5)  // past the last sortable column: original order
+        _ = t.cycleSort()  // past the last sortable column: original order
         #expect(t.sortColumn == nil)
         #expect(t.view == [0, 1, 2, 3, 4])
     }
@@ -122,7 +127,8 @@ import Testing
         var t = Self.big(12_000)
         t.setFilter("row 11")  // row 11, 110-119, 1100-1199, 11000-11999
         #expect(t.countText == "1111 of 12000")
-        _ = t.handle(.end, pageSize: 20)
+        t.pageSize = 20
+        _ = t.selectLast()
         var f = Frame(width: 40, height: 8)
         t.render(into: &f, area: f.bounds, context: W.unicode)
         #expect(f.row(6).hasPrefix("› row 11999"))
@@ -132,15 +138,16 @@ import Testing
     @Test func snapshotsUnicodeAndASCII() throws {
         var t = Self.sample()
         t.sort(by: 1, ascending: false)
-        _ = t.handle(.down, pageSize: 3)
+        t.pageSize = 3
+        _ = t.moveSelection(by: 1)
         let u = W.frame(30, 6) { f in t.render(into: &f, area: f.bounds, context: W.unicode) }
         try Snapshot.check(W.dump(u), named: "sorted-unicode-30x6", suite: Self.suite)
         let a = W.frame(30, 6) { f in t.render(into: &f, area: f.bounds, context: W.ascii) }
         #expect(W.isASCII(a))
         try Snapshot.check(W.dump(a), named: "sorted-ascii-30x6", suite: Self.suite)
         var edit = Self.sample()
-        _ = edit.handle(.character("/"), pageSize: 3)
-        _ = edit.handle(.character("o"), pageSize: 3)
+        _ = edit.beginFilter()
+        _ = edit.typeInFilter("o")
         let e = W.frame(22, 5) { f in edit.render(into: &f, area: f.bounds, context: W.unicode) }
         try Snapshot.check(W.dump(e), named: "filter-editing-22x5", suite: Self.suite)
         let narrow = W.frame(12, 4) { f in t.render(into: &f, area: f.bounds, context: W.unicode) }
@@ -175,7 +182,7 @@ import Testing
         let f = W.frame(24, 4) { f in empty.render(into: &f, area: f.bounds, context: W.unicode) }
         out += "empty:\n" + f.text() + "\n"
         var e2 = empty
-        let moved = e2.handle(.down, pageSize: 3)
+        let moved = e2.moveSelection(by: 1)
         #expect(moved == false)
         #expect(e2.selection == nil)
         try Snapshot.check(out, named: "tiny-and-empty", suite: Self.suite)

@@ -1,7 +1,9 @@
 import Foundation
-import TerminalKit
+import TerminalKitTesting
 import TestSupport
 import Testing
+
+@testable import TerminalKit
 
 /// Every widget on one board, presented through `VirtualTerminal` at each colour depth of the ladder and
 /// in ASCII, with the shipped dark theme reduced for that depth: the styled snapshot shows what the
@@ -54,7 +56,7 @@ import Testing
                 TextField(
                     id: "amount", label: "Amount", kind: .number(unit: "ETH", minimum: "0", maximum: "10", decimals: 4))
             ),
-            .text(TextField(id: "reward", label: "Reward", placeholder: "0x…", kind: .address, required: true)),
+            .text(TextField(id: "reward", label: "Reward", placeholder: "0x…", kind: .rule(W.hexTag), required: true)),
             .choice(ChoiceField(id: "market", label: "Market", options: ["1 zkEVM", "2 SP1"])),
             .toggle(ToggleField(id: "auto", label: "Auto", isOn: true)),
         ])
@@ -89,7 +91,7 @@ import Testing
     static func present(size: Size, caps: Capabilities) throws -> VirtualTerminal {
         let theme = darkTheme.theme(for: caps)
         let term = VirtualTerminal(size: size, capabilities: caps)
-        try term.present(board(size: size, context: RenderContext(theme: theme, capabilities: caps)))
+        try Screen(terminal: term).present(board(size: size, context: RenderContext(theme: theme, capabilities: caps)))
         return term
     }
 
@@ -98,7 +100,7 @@ import Testing
         for (name, depth) in Self.depths {
             let term = try Self.present(size: size, caps: Capabilities(colorDepth: depth, unicode: true))
             try Snapshot.check(
-                term.styledSnapshot(), named: "board-\(size.width)x\(size.height)-\(name)", suite: "WidgetBoard")
+                StyleDump.dump(term.screen), named: "board-\(size.width)x\(size.height)-\(name)", suite: "WidgetBoard")
         }
     }
 
@@ -108,7 +110,7 @@ import Testing
         let text = term.text()
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
         try Snapshot.check(
-            term.styledSnapshot(), named: "board-\(size.width)x\(size.height)-ascii", suite: "WidgetBoard")
+            StyleDump.dump(term.screen), named: "board-\(size.width)x\(size.height)-ascii", suite: "WidgetBoard")
     }
 
     /// Below the ladder's top, no colour the terminal cannot show reaches the screen, and monochrome has

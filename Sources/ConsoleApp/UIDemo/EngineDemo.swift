@@ -1,41 +1,61 @@
 import Foundation
+import TerminalKit
 
-/// A small application that exercises the terminal engine (keys, resize, themes, inbox, help
-/// generated from the key table) without any widget library: `kalypso-console ui-demo`
-/// runs it, and the same scenario runs against the virtual terminal in the tests.
+/// A small application that exercises the terminal engine (keys, resize, themes, a background task,
+/// help generated from the key table) without the widget library's tables and forms:
+/// `kalypso-console ui-demo --engine` runs it, and the same scenario runs against the virtual terminal
+/// in the tests.
 public struct EngineDemo: TerminalApplication {
     public enum Message: Sendable { case serviceReady(String) }
 
+    /// What a key can do in the demo; the raw value is the id `--keys` remaps.
+    public enum Action: String, CaseIterable, Sendable {
+        case quit, help, down, up, pageDown, pageUp, top, bottom, close, copy, send
+    }
+
     public static func actions() -> [KeyAction] {
         [
-            KeyAction(id: "quit", description: "Quit", keys: [.character("q")], group: "General"),
-            KeyAction(id: "help", description: "Help", keys: [.character("?")], group: "General"),
+            KeyAction(Action.quit, description: "Quit", keys: [.character("q")], group: "General"),
+            KeyAction(Action.help, description: "Help", keys: [.character("?")], group: "General"),
             KeyAction(
-                id: "down", description: "Down", keys: [.character("j"), .down], group: "Navigation", inFooter: false),
-            KeyAction(id: "up", description: "Up", keys: [.character("k"), .up], group: "Navigation", inFooter: false),
+                Action.down, description: "Down", keys: [.character("j"), .down], group: "Navigation", inFooter: false),
             KeyAction(
-                id: "pageDown", description: "Page down", keys: [.pageDown, .control("d")], group: "Navigation",
+                Action.up, description: "Up", keys: [.character("k"), .up], group: "Navigation", inFooter: false),
+            KeyAction(
+                Action.pageDown, description: "Page down", keys: [.pageDown, .control("d")], group: "Navigation",
                 inFooter: false),
             KeyAction(
-                id: "pageUp", description: "Page up", keys: [.pageUp, .control("u")], group: "Navigation",
+                Action.pageUp, description: "Page up", keys: [.pageUp, .control("u")], group: "Navigation",
                 inFooter: false),
             KeyAction(
-                id: "top", description: "First row", keys: [.character("g"), .home], group: "Navigation",
+                Action.top, description: "First row", keys: [.character("g"), .home], group: "Navigation",
                 inFooter: false),
             KeyAction(
-                id: "bottom", description: "Last row", keys: [.character("G"), .end], group: "Navigation",
+                Action.bottom, description: "Last row", keys: [.character("G"), .end], group: "Navigation",
                 inFooter: false),
-            KeyAction(id: "close", description: "Close", keys: [.escape], group: "General", inFooter: false),
-            KeyAction(id: "copy", description: "Copy row", keys: [.character("y")], group: "General"),
+            KeyAction(Action.close, description: "Close", keys: [.escape], group: "General", inFooter: false),
+            KeyAction(Action.copy, description: "Copy row", keys: [.character("y")], group: "General"),
             KeyAction(
-                id: "send", description: "Send test transaction", keys: [.character("s")], group: "Chain",
+                Action.send, description: "Send test transaction", keys: [.character("s")], group: "Chain",
                 dangerous: true),
         ]
     }
 
+    /// The stand-in background service: it answers after `delay`, or not at all when cancelled.
+    public static func service(delay: Duration) -> @Sendable () async -> Message {
+        {
+            do {
+                try await Task.sleep(for: delay)
+                return .serviceReady("ready")
+            } catch {
+                return .serviceReady("cancelled")
+            }
+        }
+    }
+
     let keys: KeyTable
-    let inbox: Inbox<Message>
     let themeName: String
+    let startService: @Sendable () async -> Message
     let rows = 500
     var selected = 0
     var top = 0
@@ -45,64 +65,60 @@ public struct EngineDemo: TerminalApplication {
     var service = "waiting"
     var sent = 0
     var size = Size(width: 0, height: 0)
-    var requests: [TerminalRequest] = []
 
-    public init(keys: KeyTable, inbox: Inbox<Message>, themeName: String) {
+    /// - Parameter service: the background service started with the first frame (tests pass their own).
+    public init(
+        keys: KeyTable, themeName: String,
+        service: @escaping @Sendable () async -> Message = EngineDemo.service(delay: .milliseconds(150))
+    ) {
         self.keys = keys
-        self.inbox = inbox
         self.themeName = themeName
+        startService = service
     }
 
     public var minimumSize: Size { Size(width: 40, height: 12) }
     public var tickInterval: Duration? { nil }
+    public var quitKeys: [Key] { keys.keys(for: Action.quit.rawValue) }
 
-    public mutating func handle(_ event: InputEvent) -> ApplicationCommand {
+    public mutating func update(_ event: Event<Message>) -> Command<Message> {
         switch event {
         case .resize(let s):
-            if size.width > 0 || size.height > 0 { resizes += 1 }
+            let first = size.width == 0 && size.height == 0
+            if !first { resizes += 1 }
             size = s
+            // The service starts with the screen, through the runtime, which also stops it on quit.
+            return first ? [.redraw, .run("service", startService)] : .redraw
+        case .tick:
+            return .none
+        case .message(.serviceReady(let s)):
+            service = s
             return .redraw
         case .key(let k):
             lastKey = k.description
-            guard let id = keys.actionID(for: k) else { return .redraw }
-            let page = max(1, listHeight - 1)
-            switch id {
-            case "quit": return .quit
-            case "help": showHelp.toggle()
-            case "close": showHelp = false
-            case "down": selected = min(rows - 1, selected + 1)
-            case "up": selected = max(0, selected - 1)
-            case "pageDown": selected = min(rows - 1, selected + page)
-            case "pageUp": selected = max(0, selected - page)
-            case "top": selected = 0
-            case "bottom": selected = rows - 1
-            case "send": sent += 1
-            case "copy": requests.append(.copyToClipboard("row \(selected + 1)"))
-            default: break
-            }
-            if selected < top { top = selected }
-            if selected >= top + listHeight { top = selected - listHeight + 1 }
-            return .redraw
+            guard let action = keys.action(for: k, as: Action.self) else { return .redraw }
+            return perform(action)
         }
     }
 
-    public mutating func tick() -> ApplicationCommand { .none }
-
-    public mutating func takeTerminalRequests() -> [TerminalRequest] {
-        defer { requests.removeAll() }
-        return requests
-    }
-
-    public mutating func receiveMessages() -> ApplicationCommand {
-        var changed = false
-        for m in inbox.drain() {
-            switch m {
-            case .serviceReady(let s):
-                service = s
-                changed = true
-            }
+    private mutating func perform(_ action: Action) -> Command<Message> {
+        let page = max(1, listHeight - 1)
+        var command: Command<Message> = .redraw
+        switch action {
+        case .quit: return .quit
+        case .help: showHelp.toggle()
+        case .close: showHelp = false
+        case .down: selected = min(rows - 1, selected + 1)
+        case .up: selected = max(0, selected - 1)
+        case .pageDown: selected = min(rows - 1, selected + page)
+        case .pageUp: selected = max(0, selected - page)
+        case .top: selected = 0
+        case .bottom: selected = rows - 1
+        case .send: sent += 1
+        case .copy: command = [.redraw, .copyToClipboard("row \(selected + 1)")]
         }
-        return changed ? .redraw : .none
+        if selected < top { top = selected }
+        if selected >= top + listHeight { top = selected - listHeight + 1 }
+        return command
     }
 
     var listHeight: Int { max(1, size.height - 6) }
@@ -131,10 +147,9 @@ public struct EngineDemo: TerminalApplication {
         // A bordered list on the left.
         let listW = min(36, w / 2)
         let box = Rect(x: 0, y: 2, width: listW, height: h - 4)
-        drawBox(
-            &frame, box, title: "Rows \(selected + 1) of \(rows)", g: g, style: t[.borderFocused],
-            titleStyle: t[.accent])
-        let inner = box.inset(by: 1)
+        let inner = Box(
+            title: "Rows \(selected + 1) of \(rows)", borderRole: .borderFocused, titleRole: .accent, titleIndent: 2
+        ).render(into: &frame, area: box, context: context)
         let visible = max(1, inner.height)
         let start = selected < top ? selected : (selected >= top + visible ? selected - visible + 1 : top)
         for i in 0..<visible {
@@ -194,9 +209,7 @@ public struct EngineDemo: TerminalApplication {
         let w = min(frame.width - 4, 50), hgt = min(frame.height - 2, entries.count + groups + 2)
         let r = Rect(x: (frame.width - w) / 2, y: 1, width: w, height: hgt)
         frame.fill(r, with: Cell(" ", style: context.theme[.modalBackground]))
-        drawBox(
-            &frame, r, title: "Help", g: context.glyphs, style: context.theme[.borderFocused],
-            titleStyle: context.theme[.title])
+        Box(title: "Help", borderRole: .borderFocused, titleIndent: 2).render(into: &frame, area: r, context: context)
         var y = r.y + 1
         var group = ""
         for e in entries where y < r.maxY - 1 {
@@ -211,24 +224,5 @@ public struct EngineDemo: TerminalApplication {
             frame.write(e.description, x: r.x + 18, y: y, style: context.theme[.text], clip: r.inset(by: 1))
             y += 1
         }
-    }
-
-    func drawBox(_ f: inout Frame, _ r: Rect, title: String, g: Glyphs, style: Style, titleStyle: Style) {
-        guard r.width >= 2, r.height >= 2 else { return }
-        for x in (r.x + 1)..<(r.maxX - 1) {
-            f[x, r.y] = Cell(g.horizontal, style: style)
-            f[x, r.maxY - 1] = Cell(g.horizontal, style: style)
-        }
-        for y in (r.y + 1)..<(r.maxY - 1) {
-            f[r.x, y] = Cell(g.vertical, style: style)
-            f[r.maxX - 1, y] = Cell(g.vertical, style: style)
-        }
-        f[r.x, r.y] = Cell(g.topLeft, style: style)
-        f[r.maxX - 1, r.y] = Cell(g.topRight, style: style)
-        f[r.x, r.maxY - 1] = Cell(g.bottomLeft, style: style)
-        f[r.maxX - 1, r.maxY - 1] = Cell(g.bottomRight, style: style)
-        f.write(
-            " \(title) ", x: r.x + 2, y: r.y, style: titleStyle,
-            clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1))
     }
 }

@@ -1,6 +1,8 @@
+import Basics
 import CSystem
 import Foundation
 import Synchronization
+import TerminalKit
 
 /// A pseudo-terminal pair for running curses without a real terminal (tests, benchmarks): curses
 /// writes to the slave side, and a background thread drains the master side and counts the bytes,
@@ -16,20 +18,29 @@ public final class PseudoTerminal: @unchecked Sendable {
     private let keepBytes: Bool
     private var thread: Thread?
 
-    public struct OpenError: Error, CustomStringConvertible {
-        public let description: String
+    /// The pseudo-terminal could not be opened.
+    public struct OpenError: OperatorError {
+        /// The failing call and the system's reason.
+        public let detail: String
+        public init(detail: String) { self.detail = detail }
+        public var description: String { detail }
+        public var code: ErrorCode { .pseudoTerminalUnavailable }
+        public var title: String { "Cannot open a pseudo-terminal" }
+        public var hint: String {
+            "Check that /dev/ptmx exists and devpts is mounted (containers), and that the process has file descriptors left."
+        }
     }
 
     /// Opens a pty of `size`; `keepBytes` keeps a copy of the output for inspection.
     public init(size: Size, keepBytes: Bool = false) throws {
         var m: Int32 = -1, s: Int32 = -1
         guard ks_openpty(&m, &s, UInt16(clamping: size.height), UInt16(clamping: size.width)) == 0 else {
-            throw OpenError(description: "openpty failed: \(String(cString: strerror(errno)))")
+            throw OpenError(detail: "openpty failed: \(String(cString: strerror(errno)))")
         }
         guard let out = fdopen(s, "w"), let inp = fdopen(dup(s), "r") else {
             closeFD(m)
             closeFD(s)
-            throw OpenError(description: "fdopen on the pty failed: \(String(cString: strerror(errno)))")
+            throw OpenError(detail: "fdopen on the pty failed: \(String(cString: strerror(errno)))")
         }
         setvbuf(out, nil, _IOFBF, 1 << 16)
         master = m
