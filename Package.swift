@@ -76,11 +76,17 @@ let package = Package(
             ]),
         .testTarget(
             name: "EthereumKitTests",
-            dependencies: ["EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["Basics", "EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["reference"]),
         .testTarget(
             name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"],
             exclude: ["__Snapshots__", "Widgets/__Snapshots__"]),
+        .testTarget(
+            name: "KalypsoConsoleTests",
+            dependencies: [
+                "kalypso-console", "Basics", "EthereumKit", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(
             name: "ConsoleEndToEndTests",
             dependencies: ["ConsoleApp", "TerminalKit", "TestSupport"],

@@ -55,10 +55,14 @@ struct EthereumBenchmark: ParsableCommand {
         var nonce: UInt64 = 0
         let type2 = Self.rate(seconds: budget, work: 1) {
             nonce += 1
-            let tx = EIP1559Transaction(
-                chainId: 42161, nonce: nonce, maxPriorityFeePerGas: 0, maxFeePerGas: 100_000_000, gasLimit: 500_000,
-                to: to, value: 0, data: data)
-            sink ^= tx.sign(with: key).rawBytes[0]
+            do {
+                let tx = try EIP1559Transaction(
+                    chainId: 42161, nonce: nonce, maxPriorityFeePerGas: 0, maxFeePerGas: 100_000_000,
+                    gasLimit: 500_000, to: to, value: 0, data: data)
+                sink ^= tx.sign(with: key).rawBytes[0]
+            } catch {
+                failures += 1  // a nonce of 2^64-1 cannot come from this counter
+            }
         }
         guard failures == 0 else { throw ValidationError("sign/recover mismatched \(failures) times") }
 

@@ -57,8 +57,7 @@ struct UIDemo: ParsableCommand {
         do {
             keys = try KeyTable(actions: actions, overrides: overrides, readOnly: ro)
         } catch {
-            writeStandardError("kalypso-console: \(error)\n")
-            throw ExitCode(2)
+            throw InvalidOptionValue(option: "--keys", command: "kalypso-console ui-demo", underlying: error)
         }
         let code: Int32
         if engine {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSystem
 import ConsoleApp
+import Foundation
 
 /// Entry point: picks a front end from the subcommand.
 struct KalypsoConsole: ParsableCommand {
@@ -22,4 +23,9 @@ struct Version: ParsableCommand {
 }
 
 ks_unblock_terminal_signals()
-KalypsoConsole.main(GlobalFlags.reorder(Array(CommandLine.arguments.dropFirst())))
+// Not `KalypsoConsole.main`: every error, the parser's included, goes through CommandRunner's one mapping.
+let outcome = CommandRunner.run(
+    KalypsoConsole.self, arguments: GlobalFlags.reorder(Array(CommandLine.arguments.dropFirst())))
+if !outcome.standardOutput.isEmpty { FileHandle.standardOutput.write(Data(outcome.standardOutput.utf8)) }
+if !outcome.standardError.isEmpty { FileHandle.standardError.write(Data(outcome.standardError.utf8)) }
+exit(outcome.exitCode)

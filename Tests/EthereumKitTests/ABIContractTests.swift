@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 import EthereumKit
 import Foundation
@@ -129,14 +130,15 @@ enum ABIFixtures {
         let verify = c.functions(named: "verify")
         #expect(verify.count >= 2)
         let ambiguous = try #require(throws: ABILookupError.self) { try c.function("verify") }
-        #expect(ambiguous.description.hasPrefix("function verify is overloaded; name one of verify("))
+        #expect(ambiguous.detail.hasPrefix("function verify is overloaded; name one of verify("))
+        #expect(ambiguous.code == .abiLookupAmbiguous)
         for f in verify {
             #expect(try c.function(f.signature).selector == f.selector)
             #expect(c.function(selector: f.selector)?.signature == f.signature)
         }
         #expect(throws: ABILookupError.self) { try c.function("noSuchFunction") }
         let wrong = try #require(throws: ABILookupError.self) { try c.function("verify(uint8)") }
-        #expect(wrong.description.hasPrefix("no function verify(uint8) in this ABI; there is verify("))
+        #expect(wrong.detail.hasPrefix("no function verify(uint8) in this ABI; there is verify("))
         #expect(throws: ABILookupError.self) { try c.function("verify(uint7)") }
     }
 

@@ -50,7 +50,7 @@ import Testing
             Issue.record("300 parsed as uint8")
         } catch let e as ABIParseError {
             #expect(e.position == 7)
-            #expect(e.reason == "300 does not fit in uint8")
+            #expect(e.reason == "the number does not fit in uint8")
         }
     }
 

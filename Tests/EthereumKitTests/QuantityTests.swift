@@ -20,15 +20,17 @@ import Testing
     }
 
     @Test func rejects() {
-        #expect(throws: Quantity.ParseError.empty("0x")) { try Quantity.parse("0x") }
-        #expect(throws: Quantity.ParseError.missingPrefix("ff")) { try Quantity.parse("ff") }
-        #expect(throws: Quantity.ParseError.leadingZero("0x0400")) { try Quantity.parse("0x0400", strict: true) }
-        #expect(throws: Quantity.ParseError.invalidDigit("0x4g", position: 1)) { try Quantity.parse("0x4g") }
-        #expect(throws: Quantity.ParseError.tooLarge("0x10000000000000000", maxBits: 64)) {
+        #expect(throws: Quantity.ParseError.empty) { try Quantity.parse("0x") }
+        #expect(throws: Quantity.ParseError.missingPrefix) { try Quantity.parse("ff") }
+        #expect(throws: Quantity.ParseError.leadingZero) { try Quantity.parse("0x0400", strict: true) }
+        #expect(throws: Quantity.ParseError.invalidDigit(position: 1)) { try Quantity.parse("0x4g") }
+        #expect(throws: Quantity.ParseError.tooLarge(maxBits: 64)) {
             try Quantity.parseUInt64("0x10000000000000000")
         }
         #expect(throws: Quantity.ParseError.self) { try Quantity.parse("0x" + String(repeating: "f", count: 65)) }
         #expect(throws: Quantity.ParseError.self) { try Quantity.parse("0x-1") }
-        #expect(Quantity.ParseError.empty("0x").description == "quantity \"0x\" has no digits (zero is 0x0)")
+        #expect(
+            Quantity.ParseError.empty.description == "Not a valid hex quantity: it has no digits after 0x (zero is 0x0)"
+        )
     }
 }

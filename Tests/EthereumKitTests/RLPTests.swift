@@ -55,8 +55,8 @@ import Testing
             #expect(throws: RLPError(position: position, reason: reason), "\(h)") { try RLP.decode(hex(h)) }
         }
         reject("", 0, .truncated(needed: 1, available: 0))
-        reject("8105", 0, .singleByteAsString(0x05))
-        reject("c28105", 1, .singleByteAsString(0x05))
+        reject("8105", 0, .singleByteAsString)
+        reject("c28105", 1, .singleByteAsString)
         reject("b80541424344", 0, .shortStringInLongForm(length: 5))
         reject("f803010203", 0, .shortListInLongForm(length: 3))
         reject("b900380000", 1, .leadingZeroInLength)
@@ -79,10 +79,10 @@ import Testing
         } catch {
             #expect(error.reason == .nestingTooDeep(limit: 256))
         }
-        let message = RLPError(position: 0, reason: .singleByteAsString(5)).description
+        let message = RLPError(position: 0, reason: .singleByteAsString).description
         #expect(
             message
-                == "invalid RLP at byte 0: non-canonical string: the single byte 0x05 must be encoded as itself, not with a 0x81 prefix"
+                == "Not valid RLP: at byte 0: non-canonical string: a single byte below 0x80 must be encoded as itself, not with a 0x81 prefix"
         )
     }
 

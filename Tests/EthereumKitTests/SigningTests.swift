@@ -226,9 +226,9 @@ import Testing
                 #expect(error.reason.hasPrefix(reasonPrefix), "\(error.reason)")
             }
         }
-        check(["a": .uint(256), "b": .bytes([1, 2, 3, 4])], "message.a", "256 does not fit uint8")
-        check(["a": .string("-1"), "b": .bytes([1, 2, 3, 4])], "message.a", "-1 does not fit uint8")
-        check(["a": .string("12x"), "b": .bytes([1, 2, 3, 4])], "message.a", "\"12x\" is not an integer")
+        check(["a": .uint(256), "b": .bytes([1, 2, 3, 4])], "message.a", "the number does not fit uint8")
+        check(["a": .string("-1"), "b": .bytes([1, 2, 3, 4])], "message.a", "the number does not fit uint8")
+        check(["a": .string("12x"), "b": .bytes([1, 2, 3, 4])], "message.a", "not an integer")
         check(["a": .uint(1), "b": .bytes([1, 2, 3])], "message.b", "bytes4 needs exactly 4 bytes, found 3")
         check(["a": .uint(1)], "message.b", "missing value")
         check(["a": .uint(1), "b": .bytes([1, 2, 3, 4]), "c": .bool(true)], "message.c", "not a field of T")
@@ -317,19 +317,62 @@ enum Secp256k1Helpers {
 struct WrappedSigner: DigestSigner {
     let key: PrivateKey
     var address: Address { key.address }
-    func sign(digest: [UInt8]) throws(SignatureError) -> Signature { try key.sign(digest: digest) }
+    func sign(digest: [UInt8]) async throws -> Signature {
+        await Task.yield()  // a real device or service answers later
+        return try key.sign(digest: digest)
+    }
+}
+
+/// A signer that fails with its own error, as a locked keystore or an unplugged device would.
+struct FailingSigner: DigestSigner {
+    struct DeviceError: Error, Equatable {}
+    let address: Address
+    func sign(digest: [UInt8]) async throws -> Signature { throw DeviceError() }
+}
+
+/// A signer that answers with another key's signature (the wrong device or keystore).
+struct ImpostorSigner: DigestSigner {
+    let address: Address
+    let key: PrivateKey
+    func sign(digest: [UInt8]) async throws -> Signature { try key.sign(digest: digest) }
 }
 
 @Suite struct DigestSignerTests {
-    @Test func genericSignerMatchesPrivateKey() throws {
+    @Test func genericSignerMatchesPrivateKey() async throws {
         let key = try PrivateKey(hex: SigningTests.notesKey)
         let signer = WrappedSigner(key: key)
         let message = Array("kalypso".utf8)
-        #expect(try signer.signPersonalMessage(message) == key.signPersonalMessage(message))
+        #expect(try await signer.signPersonalMessage(message) == key.signPersonalMessage(message))
         let tx = UnsignedTransaction.eip1559(
-            EIP1559Transaction(
+            try EIP1559Transaction(
                 chainId: 42161, nonce: 1, maxPriorityFeePerGas: 0, maxFeePerGas: 10, gasLimit: 21000, to: key.address))
-        #expect(try tx.sign(with: signer) == tx.sign(with: key))
-        #expect(throws: SignatureError.digestLength(3)) { try signer.sign(digest: [1, 2, 3]) }
+        #expect(try await tx.sign(with: signer) == tx.sign(with: key))
+        await #expect(throws: SignatureError.digestLength(3)) { try await signer.sign(digest: [1, 2, 3]) }
+    }
+
+    /// The seam passes a signer's own failure through unchanged (not squeezed into SignatureError).
+    @Test func signerFailuresPassThrough() async throws {
+        let key = try PrivateKey(hex: SigningTests.notesKey)
+        let tx = UnsignedTransaction.eip1559(
+            try EIP1559Transaction(
+                chainId: 1, nonce: 0, maxPriorityFeePerGas: 0, maxFeePerGas: 1, gasLimit: 21000, to: key.address))
+        await #expect(throws: FailingSigner.DeviceError()) {
+            try await tx.sign(with: FailingSigner(address: key.address))
+        }
+    }
+
+    /// A signature from another key than the signer's address is refused before it can be sent.
+    @Test func signatureOfAnotherKeyIsRefused() async throws {
+        let key = try PrivateKey(hex: SigningTests.notesKey)
+        let other = PrivateKey.random()
+        let tx = UnsignedTransaction.eip1559(
+            try EIP1559Transaction(
+                chainId: 1, nonce: 0, maxPriorityFeePerGas: 0, maxFeePerGas: 1, gasLimit: 21000, to: key.address))
+        await #expect(throws: SignatureError.signerMismatch) {
+            try await tx.sign(with: ImpostorSigner(address: key.address, key: other))
+        }
+        await #expect(throws: SignatureError.signerMismatch) {
+            try await ImpostorSigner(address: key.address, key: other).signPersonalMessage([1, 2, 3])
+        }
     }
 }

@@ -7,7 +7,7 @@ import Testing
     static let eip155Key = "0x" + String(repeating: "46", count: 32)
 
     static func eip155Example() throws -> LegacyTransaction {
-        LegacyTransaction(
+        try LegacyTransaction(
             nonce: 9, gasPrice: BigUInt(20_000_000_000), gasLimit: 21000,
             to: try Address("0x3535353535353535353535353535353535353535"), value: BigUInt(10).power(18), data: [],
             chainId: 1)
@@ -40,7 +40,7 @@ import Testing
 
     @Test func contractCreationAndTypedRoundTrip() throws {
         let key = try PrivateKey(hex: Self.eip155Key)
-        let create = EIP1559Transaction(
+        let create = try EIP1559Transaction(
             chainId: 421_614, nonce: 0, maxPriorityFeePerGas: 0, maxFeePerGas: BigUInt(100_000_000),
             gasLimit: 3_000_000,
             to: nil, data: [0x60, 0x80, 0x60, 0x40],
@@ -52,10 +52,11 @@ import Testing
         #expect(back.transaction.to == nil)
         #expect(try back.sender() == key.address)
         #expect(back.hash == Keccak256.hash(signed.rawBytes))
-        let type1 = AccessListTransaction(chainId: 1, nonce: 3, gasPrice: 7, gasLimit: 21000, to: key.address, value: 1)
+        let type1 = try AccessListTransaction(
+            chainId: 1, nonce: 3, gasPrice: 7, gasLimit: 21000, to: key.address, value: 1)
         let s1 = type1.sign(with: key)
         #expect(try SignedTransaction.decode(raw: s1.rawBytes) == s1)
-        let preEIP155 = LegacyTransaction(nonce: 0, gasPrice: 1, gasLimit: 1, to: key.address, chainId: nil)
+        let preEIP155 = try LegacyTransaction(nonce: 0, gasPrice: 1, gasLimit: 1, to: key.address, chainId: nil)
         let s0 = preEIP155.sign(with: key)
         #expect(s0.v == 27 || s0.v == 28)
         #expect(try SignedTransaction.decode(raw: s0.rawBytes) == s0)
@@ -86,18 +87,18 @@ import Testing
         switch c.type {
         case 0:
             return .legacy(
-                LegacyTransaction(
+                try LegacyTransaction(
                     nonce: nonce, gasPrice: try u("gasPrice"), gasLimit: try u("gas"), to: to, value: try u("value"),
                     data: hex(c.data), chainId: c.fields["chainId"] == nil ? nil : try u("chainId")))
         case 1:
             return .accessList(
-                AccessListTransaction(
+                try AccessListTransaction(
                     chainId: try u("chainId"), nonce: nonce, gasPrice: try u("gasPrice"), gasLimit: try u("gas"),
                     to: to,
                     value: try u("value"), data: hex(c.data), accessList: access))
         default:
             return .eip1559(
-                EIP1559Transaction(
+                try EIP1559Transaction(
                     chainId: try u("chainId"), nonce: nonce, maxPriorityFeePerGas: try u("maxPriorityFeePerGas"),
                     maxFeePerGas: try u("maxFeePerGas"), gasLimit: try u("gas"), to: to, value: try u("value"),
                     data: hex(c.data), accessList: access))
@@ -115,7 +116,15 @@ import Testing
         #expect(cases.filter { $0.type == 2 }.count == 300)
         #expect(cases.filter { $0.type == 1 }.count == 100)
         #expect(cases.contains { $0.to == nil && $0.type == 2 })
+        var refusedNonces = 0
         for c in cases {
+            // eth-account signs a nonce of 2^64-1; EIP-2681 (and geth) refuse it, so do we, both ways.
+            if c.fields["nonce"] == String(UInt64.max) {
+                #expect(throws: TransactionError.nonceTooLarge) { try Self.build(c) }
+                #expect(throws: TransactionDecodingError.nonceTooLarge) { try SignedTransaction.decode(rawHex: c.raw) }
+                refusedNonces += 1
+                continue
+            }
             let tx = try Self.build(c)
             let key = try PrivateKey(hex: c.key)
             #expect(tx.signingHash.hexString == c.signingHash)
@@ -129,12 +138,31 @@ import Testing
             #expect(decoded == signed)
             #expect(try decoded.sender().checksummed == c.sender)
         }
+        #expect(refusedNonces > 0, "the reference cases include the edge nonce 2^64-1")
+    }
+
+    /// EIP-2681: a transaction with nonce 2^64-1 or more cannot be built; 2^64-2 can.
+    @Test func nonceLimitWhenBuilding() throws {
+        let to = try Address("0x3535353535353535353535353535353535353535")
+        #expect(throws: TransactionError.nonceTooLarge) {
+            try LegacyTransaction(nonce: .max, gasPrice: 1, gasLimit: 21000, to: to, chainId: 1)
+        }
+        #expect(throws: TransactionError.nonceTooLarge) {
+            try AccessListTransaction(chainId: 1, nonce: .max, gasPrice: 1, gasLimit: 21000, to: to)
+        }
+        #expect(throws: TransactionError.nonceTooLarge) {
+            try EIP1559Transaction(
+                chainId: 1, nonce: .max, maxPriorityFeePerGas: 0, maxFeePerGas: 1, gasLimit: 21000, to: to)
+        }
+        let highest = try EIP1559Transaction(
+            chainId: 1, nonce: .max - 1, maxPriorityFeePerGas: 0, maxFeePerGas: 1, gasLimit: 21000, to: to)
+        #expect(highest.nonce == 18_446_744_073_709_551_614)
     }
 
     @Test func malformedTransactionsAreRejected() throws {
         let key = try PrivateKey(hex: Self.eip155Key)
         let legacy = try Self.eip155Example().sign(with: key)
-        let type2 = EIP1559Transaction(
+        let type2 = try EIP1559Transaction(
             chainId: 1, nonce: 1, maxPriorityFeePerGas: 1, maxFeePerGas: 2, gasLimit: 21000, to: key.address
         ).sign(with: key)
         func reject(_ raw: [UInt8], _ expected: TransactionDecodingError) {
@@ -160,6 +188,12 @@ import Testing
         reject(
             with(0, .bytes([UInt8](repeating: 1, count: 9))),
             .invalidField("nonce", .integerTooLarge(bytes: 9, maxBytes: 8)))
+        // EIP-2681: 2^64-1 fits the field but is refused, as geth's ErrNonceMax; 2^64 does not fit at all.
+        reject(with(0, .uint(UInt64.max)), .nonceTooLarge)
+        reject(
+            with(0, .bytes([1] + [UInt8](repeating: 0, count: 8))),
+            .invalidField("nonce", .integerTooLarge(bytes: 9, maxBytes: 8)))
+        #expect(try SignedTransaction.decode(raw: with(0, .uint(UInt64.max - 1))).transaction.nonce == UInt64.max - 1)
         reject(with(1, .bytes([0x00])), .invalidField("gasPrice", .integerHasLeadingZero))
         reject(
             with(4, .bytes([UInt8](repeating: 1, count: 33))),
@@ -190,7 +224,7 @@ import Testing
         #expect(throws: TransactionDecodingError.self) { try SignedTransaction.decode(rawHex: "0xf8zz") }
         #expect(
             TransactionDecodingError.invalidField("nonce", .integerHasLeadingZero).description
-                == "transaction field nonce: non-canonical integer: it has a leading zero byte")
+                == "Not a valid raw transaction: field nonce: non-canonical integer: it has a leading zero byte")
     }
 
     /// Every truncation and every single-bit flip of valid raw transactions is handled without a crash:
@@ -199,7 +233,7 @@ import Testing
         let key = try PrivateKey(hex: Self.eip155Key)
         let raws: [[UInt8]] = [
             try Self.eip155Example().sign(with: key).rawBytes,
-            EIP1559Transaction(
+            try EIP1559Transaction(
                 chainId: 42161, nonce: 7, maxPriorityFeePerGas: 0, maxFeePerGas: 100, gasLimit: 500_000,
                 to: key.address,
                 value: 5, data: Array(0..<40),

@@ -31,23 +31,25 @@ import Testing
         }
         reject("", .empty)
         reject("   ", .empty)
-        reject("-1", .negative("-1"))
-        reject("1.0000001", decimals: 6, .tooManyFractionalDigits("1.0000001", digits: 7, decimals: 6))
-        reject("1.5", decimals: 0, .tooManyFractionalDigits("1.5", digits: 1, decimals: 0))
-        reject("1e18", .invalidCharacter("1e18", "e", position: 1))
-        reject("+1", .invalidCharacter("+1", "+", position: 0))
-        reject("1.2.3", .invalidCharacter("1.2.3", ".", position: 3))
-        reject("abc", .invalidCharacter("abc", "a", position: 0))
-        reject("0x10", .invalidCharacter("0x10", "x", position: 1))
-        reject(".", .noDigits("."))
-        reject("1,00", .misplacedSeparator("1,00", position: 3))
-        reject("1000,000", .misplacedSeparator("1000,000", position: 4))
-        reject(",100", .misplacedSeparator(",100", position: 0))
-        reject("1.000,5", .misplacedSeparator("1.000,5", position: 5))
+        reject("-1", .negative)
+        reject("1.0000001", decimals: 6, .tooManyFractionalDigits(digits: 7, decimals: 6))
+        reject("1.5", decimals: 0, .tooManyFractionalDigits(digits: 1, decimals: 0))
+        reject("1e18", .invalidCharacter("e", position: 1))
+        reject("+1", .invalidCharacter("+", position: 0))
+        reject("1.2.3", .invalidCharacter(".", position: 3))
+        reject("abc", .invalidCharacter("a", position: 0))
+        reject("0x10", .invalidCharacter("x", position: 1))
+        reject(".", .noDigits)
+        reject("1,00", .misplacedSeparator(position: 3))
+        reject("1000,000", .misplacedSeparator(position: 4))
+        reject(",100", .misplacedSeparator(position: 0))
+        reject("1.000,5", .misplacedSeparator(position: 5))
         #expect(
-            Units.ParseError.tooManyFractionalDigits("1.0000001", digits: 7, decimals: 6).description
-                == "amount \"1.0000001\" has 7 digits after the decimal point; this unit allows at most 6")
-        #expect(Units.ParseError.negative("-1").description == "amount \"-1\" is negative; amounts cannot be negative")
+            Units.ParseError.tooManyFractionalDigits(digits: 7, decimals: 6).description
+                == "Not a valid amount: it has 7 digits after the decimal point; this unit allows at most 6")
+        #expect(Units.ParseError.negative.description == "Not a valid amount: amounts cannot be negative")
+        // Positions in the message are 1-based, as an operator counts.
+        #expect(Units.ParseError.invalidCharacter("e", position: 1).detail.contains("at position 2"))
     }
 
     @Test func format() {

@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 
 extension ABI {
@@ -21,10 +22,12 @@ extension ABI {
     public static func decode(_ types: [ABIType], from data: [UInt8], start: Int) throws(ABIDecodingError) -> [ABIValue]
     {
         guard start >= 0 && start <= data.count else {
-            throw ABIDecodingError(offset: 0, reason: "start \(start) is outside the \(data.count) bytes of data")
+            throw ABIDecodingError(
+                code: .abiDecodingTruncated, offset: 0,
+                reason: "start \(start) is outside the \(data.count) bytes of data")
         }
         if let bad = types.lazy.compactMap(\.validationError).first {
-            throw ABIDecodingError(offset: start, reason: "invalid type: \(bad)")
+            throw ABIDecodingError(code: .abiDecodingInvalidType, offset: start, reason: "invalid type: \(bad)")
         }
         let decoder = ABIDecoderCore(data: data)
         return try decoder.decodeSequence(types, names: [], at: start, topLevel: true)
@@ -34,8 +37,8 @@ extension ABI {
 struct ABIDecoderCore {
     let data: [UInt8]
 
-    private func fail(_ offset: Int, _ reason: String) -> ABIDecodingError {
-        ABIDecodingError(offset: offset, reason: reason)
+    private func fail(_ offset: Int, _ code: ErrorCode, _ reason: String) -> ABIDecodingError {
+        ABIDecodingError(code: code, offset: offset, reason: reason)
     }
 
     private func prefixed(_ e: ABIDecodingError, _ c: ABIPath.Component) -> ABIDecodingError {
@@ -46,7 +49,7 @@ struct ABIDecoderCore {
 
     @inline(__always) private func requireWord(at p: Int, _ what: @autoclosure () -> String) throws(ABIDecodingError) {
         if p > data.count - 32 {
-            throw fail(p, "data ends at byte \(data.count) but \(what()) needs 32 bytes here")
+            throw fail(p, .abiDecodingTruncated, "data ends at byte \(data.count) but \(what()) needs 32 bytes here")
         }
     }
 
@@ -59,11 +62,12 @@ struct ABIDecoderCore {
     private func readSize(at p: Int, _ what: @autoclosure () -> String) throws(ABIDecodingError) -> Int {
         try requireWord(at: p, what())
         if limb(at: p) != 0 || limb(at: p + 8) != 0 || limb(at: p + 16) != 0 {
-            throw fail(
-                p, "\(what()) 0x\(Hex.encode(data[p..<p + 32], prefix: false).drop { $0 == "0" }) is 2^64 or more")
+            throw fail(p, .abiDecodingBadOffset, "\(what()) is 2^64 or more")
         }
         let v = limb(at: p + 24)
-        guard v <= UInt64(ABIType.sizeLimit) else { throw fail(p, "\(what()) \(v) is far beyond the data") }
+        guard v <= UInt64(ABIType.sizeLimit) else {
+            throw fail(p, .abiDecodingBadOffset, "\(what()) \(v) is far beyond the data")
+        }
         return Int(v)
     }
 
@@ -98,10 +102,14 @@ struct ABIDecoderCore {
         let offset = try readSize(at: slot, "offset")
         let target = frame + offset
         if target < headEnd {
-            throw fail(slot, "offset \(offset) points into the head (the tail starts at \(headEnd - frame))")
+            throw fail(
+                slot, .abiDecodingBadOffset,
+                "offset \(offset) points into the head (the tail starts at \(headEnd - frame))")
         }
         if target > data.count - 32 {
-            throw fail(slot, "offset \(offset) points past the end of the data (byte \(target) of \(data.count))")
+            throw fail(
+                slot, .abiDecodingBadOffset,
+                "offset \(offset) points past the end of the data (byte \(target) of \(data.count))")
         }
         return target
     }
@@ -113,7 +121,7 @@ struct ABIDecoderCore {
         let headEnd = ABIType.saturatingAdd(base, ABIType.saturatingMultiply(stride, count))
         if headEnd > data.count {
             throw fail(
-                base,
+                base, .abiDecodingTruncated,
                 "\(count) elements of \(element.canonical) need \(headEnd - base) bytes but the data ends at byte \(data.count)"
             )
         }
@@ -144,7 +152,10 @@ struct ABIDecoderCore {
             let l3 = limb(at: p), l2 = limb(at: p + 8), l1 = limb(at: p + 16), l0 = limb(at: p + 24)
             if bits < 256 {
                 let clean = ABIDecoderCore.fitsUnsigned((l3, l2, l1, l0), bits: bits)
-                if !clean { throw fail(p, "value 0x\(wordHex(p)) has bits set above bit \(bits) of \(type.canonical)") }
+                if !clean {
+                    throw fail(
+                        p, .abiDecodingNonCanonical, "the word has bits set above bit \(bits) of \(type.canonical)")
+                }
             }
             return .uint(ABIDecoderCore.bigUInt(l3, l2, l1, l0))
         case .int(let bits):
@@ -157,7 +168,7 @@ struct ABIDecoderCore {
                     negative
                     ? ABIDecoderCore.fitsUnsigned((~l3, ~l2, ~l1, ~l0), bits: bits - 1)
                     : ABIDecoderCore.fitsUnsigned((l3, l2, l1, l0), bits: bits - 1)
-                if !ok { throw fail(p, "value 0x\(wordHex(p)) is not a sign-extended \(type.canonical)") }
+                if !ok { throw fail(p, .abiDecodingNonCanonical, "the word is not a sign-extended \(type.canonical)") }
             }
             if !negative { return .int(BigInt(ABIDecoderCore.bigUInt(l3, l2, l1, l0))) }
             // -x = ~x + 1; compute the magnitude as ~word + 1 over 256 bits.
@@ -171,19 +182,20 @@ struct ABIDecoderCore {
         case .address:
             try requireWord(at: p, "address")
             if limb(at: p) != 0 || data[p + 8] != 0 || data[p + 9] != 0 || data[p + 10] != 0 || data[p + 11] != 0 {
-                throw fail(p, "address word 0x\(wordHex(p)) has non-zero bytes above the 20-byte address")
+                throw fail(p, .abiDecodingNonCanonical, "the address word has non-zero bytes above the 20-byte address")
             }
             return .address(Address(uncheckedBytes: Array(data[p + 12..<p + 32])))
         case .bool:
             try requireWord(at: p, "bool")
             let hi = limb(at: p) | limb(at: p + 8) | limb(at: p + 16)
             let lo = limb(at: p + 24)
-            if hi != 0 || lo > 1 { throw fail(p, "bool word 0x\(wordHex(p)) is neither 0 nor 1") }
+            if hi != 0 || lo > 1 { throw fail(p, .abiDecodingNonCanonical, "the bool word is neither 0 nor 1") }
             return .bool(lo == 1)
         case .fixedBytes(let n):
             try requireWord(at: p, type.canonical)
             for i in n..<32 where data[p + i] != 0 {
-                throw fail(p, "\(type.canonical) word 0x\(wordHex(p)) has non-zero padding after byte \(n)")
+                throw fail(
+                    p, .abiDecodingNonCanonical, "the \(type.canonical) word has non-zero padding after byte \(n)")
             }
             return .fixedBytes(Array(data[p..<p + n]))
         case .bytes:
@@ -191,7 +203,7 @@ struct ABIDecoderCore {
         case .string:
             let raw = try readDynamicBytes(at: p, what: "string")
             guard let s = String(validating: raw, as: UTF8.self) else {
-                throw fail(p + 32, "string of \(raw.count) bytes is not valid UTF-8")
+                throw fail(p + 32, .abiDecodingNonCanonical, "string of \(raw.count) bytes is not valid UTF-8")
             }
             return .string(s)
         case .array(let element):
@@ -200,7 +212,7 @@ struct ABIDecoderCore {
             let minimum = element.isDynamic ? 32 : max(element.headSize, 1)
             if count > available / minimum {
                 throw fail(
-                    p,
+                    p, .abiDecodingTruncated,
                     "array length \(count) needs at least \(ABIType.saturatingMultiply(count, minimum)) bytes but only \(available) follow"
                 )
             }
@@ -209,7 +221,9 @@ struct ABIDecoderCore {
             return .array(try decodeElements(element, count: k, at: p))
         case .tuple(let types, _):
             if !type.isDynamic && ABIType.saturatingAdd(p, type.headSize) > data.count {
-                throw fail(p, "\(type.canonical) needs \(type.headSize) bytes but the data ends at byte \(data.count)")
+                throw fail(
+                    p, .abiDecodingTruncated,
+                    "\(type.canonical) needs \(type.headSize) bytes but the data ends at byte \(data.count)")
             }
             return .tuple(try decodeSequence(types, names: type.componentNames, at: p, topLevel: false))
         }
@@ -219,20 +233,21 @@ struct ABIDecoderCore {
         let length = try readSize(at: p, "\(what) length")
         let available = data.count - (p + 32)
         if length > available {
-            throw fail(p, "\(what) length \(length) is longer than the \(available) bytes that follow")
+            throw fail(
+                p, .abiDecodingTruncated, "\(what) length \(length) is longer than the \(available) bytes that follow")
         }
         let padded = (length + 31) / 32 * 32
         if padded > available {
-            throw fail(p, "\(what) of \(length) bytes needs padding to \(padded) bytes but only \(available) follow")
+            throw fail(
+                p, .abiDecodingTruncated,
+                "\(what) of \(length) bytes needs padding to \(padded) bytes but only \(available) follow")
         }
         let start = p + 32
         for i in (start + length)..<(start + padded) where data[i] != 0 {
-            throw fail(i, "\(what) has non-zero padding after its \(length) bytes")
+            throw fail(i, .abiDecodingNonCanonical, "\(what) has non-zero padding after its \(length) bytes")
         }
         return Array(data[start..<start + length])
     }
-
-    private func wordHex(_ p: Int) -> String { Hex.encode(data[p..<p + 32], prefix: false) }
 
     /// Whether a 256-bit word (most significant limb first) is below 2^bits.
     static func fitsUnsigned(_ l: (UInt64, UInt64, UInt64, UInt64), bits: Int) -> Bool {

@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 
 /// The Solidity contract ABI codec: standard (head/tail) encoding, packed encoding, decoding, selectors.
@@ -101,7 +102,8 @@ struct ABIEncoderCore {
     /// Encodes a top-level argument list (a tuple whose components are addressed as `args[i]`).
     mutating func encodeArguments(types: [ABIType], values: [ABIValue]) throws(ABIEncodingError) {
         guard types.count == values.count else {
-            throw ABIEncodingError(reason: "\(values.count) values for \(types.count) types")
+            throw ABIEncodingError(
+                code: .abiEncodingWrongCount, reason: "\(values.count) values for \(types.count) types")
         }
         try encodeHeadsAndTails(types: types, values: values) { .index($0) }
     }
@@ -110,6 +112,7 @@ struct ABIEncoderCore {
     {
         guard types.count == values.count else {
             throw ABIEncodingError(
+                code: .abiEncodingWrongCount,
                 reason: "a tuple \(tupleType.canonical) needs \(types.count) values, got \(values.count)")
         }
         let names = tupleType.componentNames
@@ -169,22 +172,13 @@ struct ABIEncoderCore {
         switch type {
         case .uint(let bits):
             try checkBits(type, bits)
-            switch value {
-            case .uint(let v): try appendUnsigned(v, bits: bits, type: type)
-            case .int(let v):
-                guard v.sign == .plus || v.magnitude.isZero else {
-                    throw ABIEncodingError(reason: "\(v) is negative; \(type.canonical) holds 0 to 2^\(bits)-1")
-                }
-                try appendUnsigned(v.magnitude, bits: bits, type: type)
-            default: throw mismatch(type, value)
-            }
+            // Only `.uint`: the decoder gives `.uint` back, so accepting `.int` would break decode(encode(v)) == v.
+            guard case .uint(let v) = value else { throw mismatch(type, value) }
+            try appendUnsigned(v, bits: bits, type: type)
         case .int(let bits):
             try checkBits(type, bits)
-            switch value {
-            case .int(let v): try appendSigned(v, bits: bits, type: type)
-            case .uint(let v): try appendSigned(BigInt(v), bits: bits, type: type)
-            default: throw mismatch(type, value)
-            }
+            guard case .int(let v) = value else { throw mismatch(type, value) }
+            try appendSigned(v, bits: bits, type: type)
         case .address:
             guard case .address(let a) = value else { throw mismatch(type, value) }
             appendZeros(12)
@@ -194,23 +188,19 @@ struct ABIEncoderCore {
             appendUInt64Word(b ? 1 : 0)
         case .fixedBytes(let n):
             guard (1...32).contains(n) else {
-                throw ABIEncodingError(reason: "invalid type bytes\(n): the size must be 1 to 32")
+                throw ABIEncodingError(
+                    code: .abiEncodingInvalidType, reason: "invalid type bytes\(n): the size must be 1 to 32")
             }
-            let b: [UInt8]
-            switch value {
-            case .fixedBytes(let x), .bytes(let x): b = x
-            default: throw mismatch(type, value)
-            }
+            guard case .fixedBytes(let b) = value else { throw mismatch(type, value) }
             guard b.count == n else {
-                throw ABIEncodingError(reason: "bytes\(n) needs exactly \(n) bytes, got \(b.count)")
+                throw ABIEncodingError(
+                    code: .abiEncodingWrongLength, reason: "bytes\(n) needs exactly \(n) bytes, got \(b.count)")
             }
             out.append(contentsOf: b)
             appendZeros(32 - n)
         case .bytes:
-            switch value {
-            case .bytes(let b), .fixedBytes(let b): appendDynamicBytes(b)
-            default: throw mismatch(type, value)
-            }
+            guard case .bytes(let b) = value else { throw mismatch(type, value) }
+            appendDynamicBytes(b)
         case .string:
             guard case .string(let s) = value else { throw mismatch(type, value) }
             appendDynamicBytes(Array(s.utf8))
@@ -219,16 +209,22 @@ struct ABIEncoderCore {
             appendUInt64Word(UInt64(vs.count))
             try encodeElements(element, values: vs)
         case .fixedArray(let element, let k):
-            guard k > 0 else { throw ABIEncodingError(reason: "invalid type \(type.canonical): length must be > 0") }
+            guard k > 0 else {
+                throw ABIEncodingError(
+                    code: .abiEncodingInvalidType, reason: "invalid type \(type.canonical): length must be > 0")
+            }
             guard case .array(let vs) = value else { throw mismatch(type, value) }
             guard vs.count == k else {
-                throw ABIEncodingError(reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")
+                throw ABIEncodingError(
+                    code: .abiEncodingWrongCount,
+                    reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")
             }
             try encodeElements(element, values: vs)
         case .tuple(let types, let names):
             guard case .tuple(let vs) = value else { throw mismatch(type, value) }
             if !names.isEmpty && names.count != types.count {
                 throw ABIEncodingError(
+                    code: .abiEncodingInvalidType,
                     reason: "invalid type \(type.canonical): \(names.count) names for \(types.count) components")
             }
             try encodeTupleValues(type, types: types, values: vs)
@@ -238,12 +234,15 @@ struct ABIEncoderCore {
     private func checkBits(_ type: ABIType, _ bits: Int) throws(ABIEncodingError) {
         if bits < 8 || bits > 256 || bits % 8 != 0 {
             throw ABIEncodingError(
+                code: .abiEncodingInvalidType,
                 reason: "invalid type \(type.canonical): the bit size must be a multiple of 8 from 8 to 256")
         }
     }
 
-    private func mismatch(_ type: ABIType, _ value: ABIValue) -> ABIEncodingError {
-        ABIEncodingError(reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+    func mismatch(_ type: ABIType, _ value: ABIValue) -> ABIEncodingError {
+        ABIEncodingError(
+            code: .abiEncodingTypeMismatch,
+            reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
     }
 
     mutating func appendDynamicBytes(_ b: [UInt8]) {
@@ -255,7 +254,9 @@ struct ABIEncoderCore {
 
     mutating func appendUnsigned(_ v: BigUInt, bits: Int, type: ABIType) throws(ABIEncodingError) {
         guard v.bitWidth <= bits else {
-            throw ABIEncodingError(reason: "\(v) does not fit in \(type.canonical) (max 2^\(bits)-1)")
+            throw ABIEncodingError(
+                code: .abiEncodingOutOfRange,
+                reason: "a value of \(v.bitWidth) bits does not fit in \(type.canonical) (max 2^\(bits)-1)")
         }
         appendWords(v.words, invert: false)
     }
@@ -265,12 +266,16 @@ struct ABIEncoderCore {
             // Two's complement of -m is ~(m - 1) over 256 bits.
             let m1 = v.magnitude - 1
             guard m1.bitWidth <= bits - 1 else {
-                throw ABIEncodingError(reason: "\(v) is below the minimum of \(type.canonical) (-2^\(bits - 1))")
+                throw ABIEncodingError(
+                    code: .abiEncodingOutOfRange,
+                    reason: "the value is below the minimum of \(type.canonical) (-2^\(bits - 1))")
             }
             appendWords(m1.words, invert: true)
         } else {
             guard v.magnitude.bitWidth <= bits - 1 else {
-                throw ABIEncodingError(reason: "\(v) is above the maximum of \(type.canonical) (2^\(bits - 1)-1)")
+                throw ABIEncodingError(
+                    code: .abiEncodingOutOfRange,
+                    reason: "the value is above the maximum of \(type.canonical) (2^\(bits - 1)-1)")
             }
             appendWords(v.magnitude.words, invert: false)
         }

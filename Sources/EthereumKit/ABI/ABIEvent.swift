@@ -40,17 +40,19 @@ public struct ABIEvent: Sendable, Hashable, CustomStringConvertible {
         let expectedTopics = indexedCount + (anonymous ? 0 : 1)
         guard topics.count == expectedTopics else {
             throw ABIDecodingError(
-                offset: 0,
+                code: .abiDecodingLogMismatch, offset: 0,
                 reason:
                     "\(name) has \(indexedCount) indexed parameters so its logs carry \(expectedTopics) topics; this log has \(topics.count)"
             )
         }
         for (i, t) in topics.enumerated() where t.count != 32 {
-            throw ABIDecodingError(offset: 0, reason: "topic \(i) has \(t.count) bytes, not 32")
+            throw ABIDecodingError(
+                code: .abiDecodingLogMismatch, offset: 0, reason: "topic \(i) has \(t.count) bytes, not 32")
         }
         if !anonymous && topics[0] != topic0 {
             throw ABIDecodingError(
-                offset: 0, reason: "topic0 \(Hex.encode(topics[0])) is not \(signature)'s \(Hex.encode(topic0))")
+                code: .abiDecodingLogMismatch, offset: 0,
+                reason: "topic0 is not \(signature)'s \(Hex.encode(topic0))")
         }
         var topicIndex = anonymous ? 0 : 1
         let dataPositions = inputs.indices.filter { !inputs[$0].indexed }
@@ -96,7 +98,9 @@ public struct ABIEvent: Sendable, Hashable, CustomStringConvertible {
     /// Encodes a log as a contract would emit it (topics and data), e.g. for test doubles and filters.
     public func encodeLog(_ values: [ABIValue]) throws(ABIEncodingError) -> (topics: [[UInt8]], data: [UInt8]) {
         guard values.count == inputs.count else {
-            throw ABIEncodingError(reason: "\(name) has \(inputs.count) parameters, got \(values.count) values")
+            throw ABIEncodingError(
+                code: .abiEncodingWrongCount,
+                reason: "\(name) has \(inputs.count) parameters, got \(values.count) values")
         }
         var topics: [[UInt8]] = anonymous ? [] : [topic0]
         var dataTypes: [ABIType] = []
@@ -122,7 +126,7 @@ public struct ABIEvent: Sendable, Hashable, CustomStringConvertible {
         if !isHashedWhenIndexed(type) { return try ABI.encode(type, value) }
         switch (type, value) {
         case (.string, .string(let s)): return Keccak256.hash(Array(s.utf8))
-        case (.bytes, .bytes(let b)), (.bytes, .fixedBytes(let b)): return Keccak256.hash(b)
+        case (.bytes, .bytes(let b)): return Keccak256.hash(b)
         default: break
         }
         var enc = ABIEncoderCore()
@@ -142,23 +146,20 @@ extension ABIEncoderCore {
         switch type {
         case .bytes, .string:
             let b: [UInt8]
-            switch value {
-            case .bytes(let x), .fixedBytes(let x): b = x
-            case .string(let s): b = Array(s.utf8)
-            default:
-                throw ABIEncodingError(
-                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+            switch (type, value) {
+            case (.bytes, .bytes(let x)): b = x
+            case (.string, .string(let s)): b = Array(s.utf8)
+            default: throw mismatch(type, value)
             }
             // Inside arrays and structs byte strings are padded (a bare one hashes its raw bytes: see `topic`).
             out.append(contentsOf: b)
             if b.count % 32 != 0 { appendZeros(32 - b.count % 32) }
         case .array(let t), .fixedArray(let t, _):
-            guard case .array(let vs) = value else {
-                throw ABIEncodingError(
-                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
-            }
+            guard case .array(let vs) = value else { throw mismatch(type, value) }
             if case .fixedArray(_, let k) = type, k != vs.count {
-                throw ABIEncodingError(reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")
+                throw ABIEncodingError(
+                    code: .abiEncodingWrongCount,
+                    reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")
             }
             for (i, v) in vs.enumerated() {
                 do { try encodeInPlace(t, v) } catch {
@@ -168,10 +169,7 @@ extension ABIEncoderCore {
                 }
             }
         case .tuple(let ts, _):
-            guard case .tuple(let vs) = value, vs.count == ts.count else {
-                throw ABIEncodingError(
-                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
-            }
+            guard case .tuple(let vs) = value, vs.count == ts.count else { throw mismatch(type, value) }
             let names = type.componentNames
             for i in ts.indices {
                 do { try encodeInPlace(ts[i], vs[i]) } catch {

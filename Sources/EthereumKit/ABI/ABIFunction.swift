@@ -88,11 +88,13 @@ public struct ABIFunction: Sendable, Hashable, CustomStringConvertible {
     /// Decodes calldata (selector checked) into the named arguments.
     public func decodeCall(_ calldata: [UInt8]) throws(ABIDecodingError) -> ABIDecodedValues {
         guard calldata.count >= 4 else {
-            throw ABIDecodingError(offset: 0, reason: "calldata of \(calldata.count) bytes has no 4-byte selector")
+            throw ABIDecodingError(
+                code: .abiDecodingSelectorMismatch, offset: 0,
+                reason: "calldata of \(calldata.count) bytes has no 4-byte selector")
         }
         guard calldata[0..<4].elementsEqual(selector) else {
             throw ABIDecodingError(
-                offset: 0,
+                code: .abiDecodingSelectorMismatch, offset: 0,
                 reason:
                     "selector \(Hex.encode(calldata[0..<4])) is not \(name)'s \(Hex.encode(selector)) (\(signature))")
         }
@@ -141,7 +143,8 @@ public struct ABICustomError: Sendable, Hashable, CustomStringConvertible {
     public func decode(_ revertData: [UInt8]) throws(ABIDecodingError) -> ABIDecodedValues {
         guard revertData.count >= 4, revertData[0..<4].elementsEqual(selector) else {
             throw ABIDecodingError(
-                offset: 0, reason: "revert data does not start with \(name)'s selector \(Hex.encode(selector))")
+                code: .abiDecodingSelectorMismatch, offset: 0,
+                reason: "revert data does not start with \(name)'s selector \(Hex.encode(selector))")
         }
         return ABIDecodedValues(
             parameters: inputs, values: try ABI.decode(inputs.map(\.type), from: revertData, start: 4))

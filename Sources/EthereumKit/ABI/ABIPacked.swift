@@ -3,7 +3,8 @@ extension ABI {
     /// padded to 32 bytes. Solidity rejects structs and nested arrays here, and so do we.
     public static func encodePacked(_ types: [ABIType], _ values: [ABIValue]) throws(ABIEncodingError) -> [UInt8] {
         guard types.count == values.count else {
-            throw ABIEncodingError(reason: "\(values.count) values for \(types.count) types")
+            throw ABIEncodingError(
+                code: .abiEncodingWrongCount, reason: "\(values.count) values for \(types.count) types")
         }
         var enc = ABIEncoderCore()
         for i in types.indices {
@@ -41,23 +42,24 @@ extension ABIEncoderCore {
             out.removeSubrange((start + n)..<(start + 32))
         case .bytes, .string:
             guard !inArray else {
-                throw ABIEncodingError(reason: "encodePacked does not support arrays of \(type.canonical)")
-            }
-            switch value {
-            case .bytes(let b), .fixedBytes(let b): out.append(contentsOf: b)
-            case .string(let s) where type == .string: out.append(contentsOf: Array(s.utf8))
-            default:
                 throw ABIEncodingError(
-                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+                    code: .abiEncodingUnsupported, reason: "encodePacked does not support arrays of \(type.canonical)")
+            }
+            switch (type, value) {
+            case (.bytes, .bytes(let b)): out.append(contentsOf: b)
+            case (.string, .string(let s)): out.append(contentsOf: Array(s.utf8))
+            default: throw mismatch(type, value)
             }
         case .array(let element), .fixedArray(let element, _):
-            guard !inArray else { throw ABIEncodingError(reason: "encodePacked does not support nested arrays") }
-            guard case .array(let vs) = value else {
+            guard !inArray else {
                 throw ABIEncodingError(
-                    reason: "expected a value of type \(type.canonical), got \(value.kindDescription)")
+                    code: .abiEncodingUnsupported, reason: "encodePacked does not support nested arrays")
             }
+            guard case .array(let vs) = value else { throw mismatch(type, value) }
             if case .fixedArray(_, let k) = type, vs.count != k {
-                throw ABIEncodingError(reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")
+                throw ABIEncodingError(
+                    code: .abiEncodingWrongCount,
+                    reason: "\(type.canonical) needs exactly \(k) elements, got \(vs.count)")
             }
             for (i, v) in vs.enumerated() {
                 do { try encodePacked(element, v, inArray: true) } catch {
@@ -67,7 +69,8 @@ extension ABIEncoderCore {
                 }
             }
         case .tuple:
-            throw ABIEncodingError(reason: "encodePacked does not support tuples (structs)")
+            throw ABIEncodingError(
+                code: .abiEncodingUnsupported, reason: "encodePacked does not support tuples (structs)")
         }
     }
 }

@@ -1,37 +1,28 @@
-/// Why a type string or signature could not be parsed; `position` counts UTF-8 bytes from the start.
-public struct ABIParseError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let input: String
+import Basics
+
+/// Why ABI text (a type, a signature or a typed value) could not be read: the position (UTF-8 bytes
+/// from the start) and what was expected. The text itself is not kept: a value may be a secret.
+public struct ABIParseError: OperatorError, Equatable {
+    public let code: ErrorCode
     public let position: Int
     public let reason: String
 
-    public var description: String {
-        "cannot parse ABI type \(String(reflecting: input)) at character \(position): \(reason)"
-    }
-}
-
-/// A named parameter of a function, event or error.
-public struct ABIParameter: Sendable, Hashable, CustomStringConvertible {
-    public var name: String
-    public var type: ABIType
-    /// Only meaningful for event parameters.
-    public var indexed: Bool
-    /// Solidity's `internalType` from JSON (`struct Foo`, `enum Bar`, `contract IERC20`), when known.
-    public var internalType: String?
-
-    public init(name: String = "", type: ABIType, indexed: Bool = false, internalType: String? = nil) {
-        self.name = name
-        self.type = type
-        self.indexed = indexed
-        self.internalType = internalType
+    public init(code: ErrorCode = .abiTypeSyntax, position: Int, reason: String) {
+        self.code = code
+        self.position = position
+        self.reason = reason
     }
 
-    /// `uint256 indexed marketId` style.
-    public var description: String {
-        var s = type.canonical
-        if indexed { s += " indexed" }
-        if !name.isEmpty { s += " " + name }
-        return s
+    public var title: String {
+        code == .abiValueSyntax ? "Cannot read the value" : "Cannot read the ABI type or signature"
     }
+    public var detail: String { "at character \(position + 1): \(reason)" }
+    public var hint: String {
+        code == .abiValueSyntax
+            ? "Integers are decimal or 0x hex, addresses 0x and 40 hex digits, bytes 0x hex, strings \"quoted\", arrays [a, b] and tuples (a, b)."
+            : "Types are written as in Solidity signatures, for example uint256, address[], (uint256,bytes)[2] or transfer(address to, uint256 amount)."
+    }
+    public var category: ErrorCategory { .usage }
 }
 
 extension ABIType {
@@ -98,7 +89,8 @@ public struct ABISignature: Sendable, Hashable, CustomStringConvertible {
 
 /// A cursor over the UTF-8 bytes of a text being parsed, with errors that point at a byte position.
 protocol ABITextCursor {
-    var input: String { get }
+    /// The code of this cursor's errors (type text or value text).
+    static var errorCode: ErrorCode { get }
     var bytes: [UInt8] { get }
     var pos: Int { get set }
 }
@@ -108,7 +100,7 @@ extension ABITextCursor {
     var peek: UInt8? { pos < bytes.count ? bytes[pos] : nil }
 
     func error(_ reason: String, at position: Int? = nil) -> ABIParseError {
-        ABIParseError(input: input, position: position ?? pos, reason: reason)
+        ABIParseError(code: Self.errorCode, position: position ?? pos, reason: reason)
     }
 
     mutating func skipSpaces() {
@@ -119,12 +111,11 @@ extension ABITextCursor {
 /// Recursive-descent parser over UTF-8 bytes; nesting is limited so a hostile string cannot exhaust the stack.
 struct ABISignatureParser: ABITextCursor {
     static let maxDepth = 64
-    let input: String
+    static let errorCode = ErrorCode.abiTypeSyntax
     let bytes: [UInt8]
     var pos = 0
 
     init(_ input: String) {
-        self.input = input
         self.bytes = Array(input.utf8)
     }
 

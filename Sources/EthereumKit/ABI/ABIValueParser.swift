@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 
 extension ABIValue {
@@ -8,7 +9,7 @@ extension ABIValue {
     /// with `\"`, `\\`, `\n`, `\t` escapes, or bare text when it is the whole input; arrays `[a, b]`; tuples
     /// `(a, b)`. Ranges are checked (an out-of-range integer is an error here, not at encoding time).
     public init(parsing text: String, as type: ABIType) throws(ABIParseError) {
-        if let e = type.validationError { throw ABIParseError(input: text, position: 0, reason: e) }
+        if let e = type.validationError { throw ABIParseError(code: .abiTypeSyntax, position: 0, reason: e) }
         var p = ABIValueTextParser(text)
         p.skipSpaces()
         if case .string = type, p.peek != UInt8(ascii: "\"") {
@@ -23,12 +24,11 @@ extension ABIValue {
 }
 
 struct ABIValueTextParser: ABITextCursor {
-    let input: String
+    static let errorCode = ErrorCode.abiValueSyntax
     let bytes: [UInt8]
     var pos = 0
 
     init(_ input: String) {
-        self.input = input
         self.bytes = Array(input.utf8)
     }
 
@@ -128,7 +128,7 @@ struct ABIValueTextParser: ABITextCursor {
         switch type {
         case .uint(let bits):
             let v = try unsigned(token, at: start)
-            guard v.bitWidth <= bits else { throw error("\(token) does not fit in \(type.canonical)", at: start) }
+            guard v.bitWidth <= bits else { throw error("the number does not fit in \(type.canonical)", at: start) }
             return .uint(v)
         case .int(let bits):
             let negative = token.hasPrefix("-")
@@ -136,17 +136,19 @@ struct ABIValueTextParser: ABITextCursor {
             let v = negative ? -BigInt(m) : BigInt(m)
             let limit = BigInt(1) << (bits - 1)
             guard v >= -limit && v < limit else {
-                throw error("\(token) is out of range for \(type.canonical)", at: start)
+                throw error("the number is out of range for \(type.canonical)", at: start)
             }
             return .int(v)
         case .bool:
             switch token {
             case "true": return .bool(true)
             case "false": return .bool(false)
-            default: throw error("expected true or false, got \(String(reflecting: token))", at: start)
+            default: throw error("expected true or false", at: start)
             }
         case .address:
-            do { return .address(try Address(token)) } catch { throw self.error(error.description, at: start) }
+            do { return .address(try Address(token)) } catch {
+                throw self.error("not an address: \(error.detail)", at: start)
+            }
         case .fixedBytes(let n):
             let b = try hexBytes(token, at: start)
             guard b.count == n else { throw error("bytes\(n) needs \(n) bytes, got \(b.count)", at: start) }
@@ -160,7 +162,7 @@ struct ABIValueTextParser: ABITextCursor {
 
     private func hexBytes(_ token: String, at start: Int) throws(ABIParseError) -> [UInt8] {
         do { return try Hex.decode(token, requirePrefix: true) } catch {
-            throw self.error("expected 0x-prefixed hex: \(error)", at: start)
+            throw self.error("expected 0x-prefixed hex: \(error.detail)", at: start)
         }
     }
 
@@ -168,7 +170,7 @@ struct ABIValueTextParser: ABITextCursor {
         if token.hasPrefix("0x") || token.hasPrefix("0X") {
             let digits = token.dropFirst(2)
             guard !digits.isEmpty, let v = BigUInt(digits, radix: 16) else {
-                throw error("\(String(reflecting: token)) is not a hex number", at: start)
+                throw error("not a hex number", at: start)
             }
             return v
         }
@@ -176,10 +178,10 @@ struct ABIValueTextParser: ABITextCursor {
         let parts = cleaned.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false)
         guard let mantissa = parts.first, !mantissa.isEmpty, mantissa.allSatisfy(\.isASCII),
             mantissa.allSatisfy(\.isNumber), let m = BigUInt(mantissa, radix: 10)
-        else { throw error("\(String(reflecting: token)) is not a number", at: start) }
+        else { throw error("not a number", at: start) }
         if parts.count == 2 {
             guard let e = Int(parts[1]), e >= 0, e <= 77 else {
-                throw error("\(String(reflecting: token)): the exponent must be 0 to 77", at: start)
+                throw error("the exponent must be 0 to 77", at: start)
             }
             return m * BigUInt(10).power(e)
         }

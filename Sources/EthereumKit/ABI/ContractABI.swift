@@ -1,19 +1,50 @@
+import Basics
 import Foundation
 
 /// Why an ABI JSON document could not be loaded: the file (if any), the entry, and the problem.
-public struct ABIJSONError: Error, Sendable, CustomStringConvertible {
+public struct ABIJSONError: OperatorError, Equatable {
+    public var code: ErrorCode
     public var source: String
     public var reason: String
 
-    public var description: String { "cannot load ABI \(source): \(reason)" }
+    public init(code: ErrorCode = .abiJSONInvalid, source: String, reason: String) {
+        self.code = code
+        self.source = source
+        self.reason = reason
+    }
+
+    public var title: String { "Cannot load the contract ABI" }
+    public var detail: String { "\(source): \(reason)" }
+    public var hint: String {
+        code == .abiJSONUnreadable
+            ? "Check that the file exists and can be read by this user."
+            : "Use the ABI JSON the compiler wrote (an array of entries, or a Hardhat/Foundry artifact with an \"abi\" array)."
+    }
+    public var category: ErrorCategory { .configuration }
 }
 
 /// Why a function, event or error could not be found by name or signature.
-public struct ABILookupError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ABILookupError: OperatorError, Equatable {
+    public var code: ErrorCode
     public var query: String
     public var reason: String
 
-    public var description: String { reason }
+    public init(code: ErrorCode = .abiLookupNotFound, query: String, reason: String) {
+        self.code = code
+        self.query = query
+        self.reason = reason
+    }
+
+    public var title: String {
+        code == .abiLookupAmbiguous ? "The name is overloaded" : "Not found in the contract ABI"
+    }
+    public var detail: String { reason }
+    public var hint: String {
+        code == .abiLookupAmbiguous
+            ? "Give the full signature, for example transfer(address,uint256)."
+            : "Check the spelling and that the ABI loaded is the contract's own (the right version)."
+    }
+    public var category: ErrorCategory { .usage }
 }
 
 /// A contract's interface loaded from ABI JSON: functions, events and custom errors, with lookups by name,
@@ -108,7 +139,8 @@ public struct ContractABI: Sendable {
     public init(contentsOfFile path: String) throws(ABIJSONError) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ABIJSONError(source: path, reason: "cannot read the file: \(error.localizedDescription)")
+            throw ABIJSONError(
+                code: .abiJSONUnreadable, source: path, reason: "cannot read the file: \(error.localizedDescription)")
         }
         try self.init(json: data, source: path)
     }
@@ -143,7 +175,7 @@ public struct ContractABI: Sendable {
             do {
                 out.append(try parameter(p, depth: 0))
             } catch {
-                throw ABIJSONError(source: source, reason: "\(context): parameter \(i): \(error)")
+                throw ABIJSONError(source: source, reason: "\(context): parameter \(i): \(error.detail)")
             }
         }
         return out
@@ -152,23 +184,23 @@ public struct ContractABI: Sendable {
     /// One JSON parameter; `tuple…` types take their components (recursively).
     static func parameter(_ p: [String: Any], depth: Int) throws(ABIParseError) -> ABIParameter {
         guard let typeString = p["type"] as? String else {
-            throw ABIParseError(input: "", position: 0, reason: "parameter has no \"type\"")
+            throw ABIParseError(position: 0, reason: "parameter has no \"type\"")
         }
         let name = p["name"] as? String ?? ""
         let type: ABIType
         if typeString.hasPrefix("tuple") {
             guard depth < ABISignatureParser.maxDepth else {
                 throw ABIParseError(
-                    input: typeString, position: 0,
+                    position: 0,
                     reason: "components nested deeper than \(ABISignatureParser.maxDepth) levels")
             }
             guard let comps = p["components"] as? [Any] else {
-                throw ABIParseError(input: typeString, position: 0, reason: "a tuple type needs \"components\"")
+                throw ABIParseError(position: 0, reason: "a tuple type needs \"components\"")
             }
             var params: [ABIParameter] = []
             for c in comps {
                 guard let obj = c as? [String: Any] else {
-                    throw ABIParseError(input: typeString, position: 0, reason: "a tuple component is not an object")
+                    throw ABIParseError(position: 0, reason: "a tuple component is not an object")
                 }
                 params.append(try parameter(obj, depth: depth + 1))
             }
@@ -179,7 +211,7 @@ public struct ContractABI: Sendable {
             var parser = ABISignatureParser("bool" + suffix)
             let shaped = try parser.parseType(allowNames: false, depth: depth)
             guard parser.atEnd else {
-                throw ABIParseError(input: typeString, position: 5, reason: "unexpected text after tuple")
+                throw ABIParseError(position: 5, reason: "unexpected text after tuple")
             }
             type = shaped.replacingInnermost(with: tuple)
         } else {
@@ -225,7 +257,8 @@ public struct ContractABI: Sendable {
         if query.contains("(") {
             let canonical: String
             do { canonical = try ABISignature(parsing: query).canonical } catch {
-                throw ABILookupError(query: query, reason: "not a valid signature: \(error.reason)")
+                throw ABILookupError(
+                    code: .abiLookupInvalidSignature, query: query, reason: "not a valid signature: \(error.reason)")
             }
             guard let found = items.first(where: { $0[keyPath: signature] == canonical }) else {
                 let sameName = items.filter {
@@ -242,7 +275,7 @@ public struct ContractABI: Sendable {
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty { throw ABILookupError(query: query, reason: "no \(kind) named \(query) in this ABI") }
         throw ABILookupError(
-            query: query,
+            code: .abiLookupAmbiguous, query: query,
             reason: "\(kind) \(query) is overloaded; name one of "
                 + matches.map { $0[keyPath: signature] }.joined(separator: ", "))
     }
@@ -255,10 +288,13 @@ public struct ContractABI: Sendable {
     public func decodeLog(topics: [[UInt8]], data: [UInt8]) throws(ABIDecodingError) -> ABIDecodedLog {
         guard let first = topics.first else {
             throw ABIDecodingError(
-                offset: 0, reason: "log has no topics (an anonymous event cannot be found by topic0)")
+                code: .abiDecodingLogMismatch, offset: 0,
+                reason: "log has no topics (an anonymous event cannot be found by topic0)")
         }
         guard let event = event(topic0: first) else {
-            throw ABIDecodingError(offset: 0, reason: "no event of this ABI has topic0 \(Hex.encode(first))")
+            throw ABIDecodingError(
+                code: .abiDecodingLogMismatch, offset: 0, reason: "no event of this ABI has topic0 \(Hex.encode(first))"
+            )
         }
         return try event.decodeLog(topics: topics, data: data)
     }

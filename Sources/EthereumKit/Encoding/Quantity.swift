@@ -1,25 +1,42 @@
+import Basics
 import BigInt
 
 /// JSON-RPC QUANTITY values: `0x`-prefixed hex integers, most compact form (`0x0` for zero, `0x1a`).
 public enum Quantity {
-    /// Why a QUANTITY string was rejected.
-    public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
-        case missingPrefix(String)
-        case empty(String)
-        case invalidDigit(String, position: Int)
-        case leadingZero(String)
-        case tooLarge(String, maxBits: Int)
+    /// Why a QUANTITY string was rejected. The message gives positions and sizes, never the string.
+    public struct ParseError: OperatorError, Equatable {
+        public let code: ErrorCode
+        /// The position of the bad digit, counting from the first digit after `0x`.
+        public let position: Int?
+        /// The largest allowed size in bits, when the value is too large.
+        public let maxBits: Int?
 
-        public var description: String {
-            switch self {
-            case .missingPrefix(let s): return "quantity \(String(reflecting: s)) must start with 0x"
-            case .empty(let s): return "quantity \(String(reflecting: s)) has no digits (zero is 0x0)"
-            case .invalidDigit(let s, let p):
-                return "quantity \(String(reflecting: s)) has a non-hex character at digit \(p + 1)"
-            case .leadingZero(let s): return "quantity \(String(reflecting: s)) has leading zeros"
-            case .tooLarge(let s, let bits): return "quantity \(String(reflecting: s)) does not fit \(bits) bits"
+        init(code: ErrorCode, position: Int? = nil, maxBits: Int? = nil) {
+            self.code = code
+            self.position = position
+            self.maxBits = maxBits
+        }
+
+        public static let missingPrefix = Self(code: .quantityMissingPrefix)
+        public static let empty = Self(code: .quantityEmpty)
+        public static func invalidDigit(position: Int) -> Self { Self(code: .quantityInvalidDigit, position: position) }
+        public static let leadingZero = Self(code: .quantityLeadingZero)
+        public static func tooLarge(maxBits: Int) -> Self { Self(code: .quantityTooLarge, maxBits: maxBits) }
+
+        public var title: String { "Not a valid hex quantity" }
+        public var detail: String {
+            switch code {
+            case .quantityMissingPrefix: return "a quantity starts with 0x"
+            case .quantityEmpty: return "it has no digits after 0x (zero is 0x0)"
+            case .quantityInvalidDigit: return "digit \((position ?? 0) + 1) after 0x is not a hex digit"
+            case .quantityLeadingZero: return "it has leading zeros (JSON-RPC quantities are written 0x1a, not 0x001a)"
+            default: return "the value does not fit \(maxBits ?? 256) bits"
             }
         }
+        public var hint: String {
+            "A quantity is 0x followed by the value in hex without leading zeros, for example 0x0 or 0x1a."
+        }
+        public var category: ErrorCategory { .usage }
     }
 
     /// `0x` + minimal lower-case hex.
@@ -29,16 +46,16 @@ public enum Quantity {
 
     /// Parses a QUANTITY. `strict` also rejects leading zeros (nodes never send them; hand-written input may).
     public static func parse(_ string: String, strict: Bool = false, maxBits: Int = 256) throws(ParseError) -> BigUInt {
-        guard string.hasPrefix("0x") || string.hasPrefix("0X") else { throw .missingPrefix(string) }
+        guard string.hasPrefix("0x") || string.hasPrefix("0X") else { throw .missingPrefix }
         let digits = Array(string.utf8.dropFirst(2))
-        guard !digits.isEmpty else { throw .empty(string) }
+        guard !digits.isEmpty else { throw .empty }
         var value = BigUInt(0)
         for (i, c) in digits.enumerated() {
-            guard let n = Hex.nibble(c) else { throw .invalidDigit(string, position: i) }
+            guard let n = Hex.nibble(c) else { throw .invalidDigit(position: i) }
             value = value << 4 | BigUInt(n)
-            if value.bitWidth > maxBits { throw .tooLarge(string, maxBits: maxBits) }
+            if value.bitWidth > maxBits { throw .tooLarge(maxBits: maxBits) }
         }
-        if strict && digits.count > 1 && digits[0] == 0x30 { throw .leadingZero(string) }
+        if strict && digits.count > 1 && digits[0] == 0x30 { throw .leadingZero }
         return value
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 
 /// An RLP value: a byte string or a list of items (Ethereum Yellow Paper, appendix B).
@@ -7,24 +8,44 @@ public enum RLPItem: Hashable, Sendable {
 }
 
 /// Why RLP input was rejected, and at which byte offset of the input.
-public struct RLPError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Reason: Equatable, Sendable {
+public struct RLPError: OperatorError, Equatable {
+    /// What is wrong, as a code with the sizes involved (a struct, so reasons can be added).
+    public struct Reason: Equatable, Sendable {
+        public let code: ErrorCode
+        /// Bytes needed and available (truncation), left over (trailing bytes), or a length.
+        public let needed: Int?
+        public let available: Int?
+        public let count: Int?
+
+        init(code: ErrorCode, needed: Int? = nil, available: Int? = nil, count: Int? = nil) {
+            self.code = code
+            self.needed = needed
+            self.available = available
+            self.count = count
+        }
+
         /// The input ended (or the enclosing list ended) before the item did.
-        case truncated(needed: Int, available: Int)
+        public static func truncated(needed: Int, available: Int) -> Self {
+            Self(code: .rlpTruncated, needed: needed, available: available)
+        }
         /// Bytes left over after the top-level item.
-        case trailingBytes(count: Int)
+        public static func trailingBytes(count: Int) -> Self { Self(code: .rlpTrailingBytes, count: count) }
         /// A long-form length starts with a zero byte.
-        case leadingZeroInLength
+        public static let leadingZeroInLength = Self(code: .rlpLeadingZeroInLength)
         /// A single byte below 0x80 was wrapped as a one-byte string (0x81 xx); it must stand alone.
-        case singleByteAsString(UInt8)
+        public static let singleByteAsString = Self(code: .rlpSingleByteAsString)
         /// A string shorter than 56 bytes used the long form (0xb8…0xbf).
-        case shortStringInLongForm(length: Int)
+        public static func shortStringInLongForm(length: Int) -> Self {
+            Self(code: .rlpShortStringInLongForm, count: length)
+        }
         /// A list payload shorter than 56 bytes used the long form (0xf8…0xff).
-        case shortListInLongForm(length: Int)
+        public static func shortListInLongForm(length: Int) -> Self {
+            Self(code: .rlpShortListInLongForm, count: length)
+        }
         /// A long-form length does not fit a machine integer.
-        case lengthOverflow
+        public static let lengthOverflow = Self(code: .rlpLengthOverflow)
         /// Lists nested deeper than the decoder allows (protects the stack against hostile input).
-        case nestingTooDeep(limit: Int)
+        public static func nestingTooDeep(limit: Int) -> Self { Self(code: .rlpNestingTooDeep, count: limit) }
     }
 
     public let position: Int
@@ -35,41 +56,65 @@ public struct RLPError: Error, Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String {
+    public var code: ErrorCode { reason.code }
+    public var title: String { "Not valid RLP" }
+    public var detail: String {
         let what: String
-        switch reason {
-        case .truncated(let needed, let available):
-            what = "input is truncated: the item needs \(needed) more byte(s) but only \(available) remain"
-        case .trailingBytes(let n): what = "\(n) unexpected byte(s) after the end of the item"
-        case .leadingZeroInLength: what = "non-canonical length: it has a leading zero byte"
-        case .singleByteAsString(let b):
+        switch reason.code {
+        case .rlpTruncated:
             what =
-                "non-canonical string: the single byte 0x\(Hex.encode([b], prefix: false)) must be encoded as itself, not with a 0x81 prefix"
-        case .shortStringInLongForm(let n): what = "non-canonical string: length \(n) < 56 must use the short form"
-        case .shortListInLongForm(let n): what = "non-canonical list: payload length \(n) < 56 must use the short form"
-        case .lengthOverflow: what = "length is too large"
-        case .nestingTooDeep(let limit): what = "lists are nested more than \(limit) deep"
+                "the input is truncated: the item needs \(reason.needed ?? 0) more byte(s) but only \(reason.available ?? 0) remain"
+        case .rlpTrailingBytes: what = "\(reason.count ?? 0) unexpected byte(s) after the end of the item"
+        case .rlpLeadingZeroInLength: what = "non-canonical length: it has a leading zero byte"
+        case .rlpSingleByteAsString:
+            what = "non-canonical string: a single byte below 0x80 must be encoded as itself, not with a 0x81 prefix"
+        case .rlpShortStringInLongForm:
+            what = "non-canonical string: length \(reason.count ?? 0) < 56 must use the short form"
+        case .rlpShortListInLongForm:
+            what = "non-canonical list: payload length \(reason.count ?? 0) < 56 must use the short form"
+        case .rlpLengthOverflow: what = "a length is too large"
+        default: what = "lists are nested more than \(reason.count ?? 0) deep"
         }
-        return "invalid RLP at byte \(position): \(what)"
+        return "at byte \(position): \(what)"
     }
+    public var hint: String { "Check that the data was copied whole and is the RLP encoding it is meant to be." }
+    public var category: ErrorCategory { .usage }
 }
 
 /// A decoded item did not have the shape a caller expected (a string vs a list, a canonical integer).
-public enum RLPValueError: Error, Equatable, Sendable, CustomStringConvertible {
-    case expectedBytes
-    case expectedList
-    /// Integers are minimal big-endian: zero is the empty string and there are no leading zero bytes.
-    case integerHasLeadingZero
-    case integerTooLarge(bytes: Int, maxBytes: Int)
+public struct RLPValueError: OperatorError, Equatable {
+    public let code: ErrorCode
+    /// The size of the integer and the most allowed, for a too-large integer.
+    public let bytes: Int?
+    public let maxBytes: Int?
 
-    public var description: String {
-        switch self {
-        case .expectedBytes: return "expected a byte string, found a list"
-        case .expectedList: return "expected a list, found a byte string"
-        case .integerHasLeadingZero: return "non-canonical integer: it has a leading zero byte"
-        case .integerTooLarge(let n, let max): return "integer has \(n) bytes; at most \(max) are allowed"
+    init(code: ErrorCode, bytes: Int? = nil, maxBytes: Int? = nil) {
+        self.code = code
+        self.bytes = bytes
+        self.maxBytes = maxBytes
+    }
+
+    public static let expectedBytes = Self(code: .rlpExpectedBytes)
+    public static let expectedList = Self(code: .rlpExpectedList)
+    /// Integers are minimal big-endian: zero is the empty string and there are no leading zero bytes.
+    public static let integerHasLeadingZero = Self(code: .rlpIntegerLeadingZero)
+    public static func integerTooLarge(bytes: Int, maxBytes: Int) -> Self {
+        Self(code: .rlpIntegerTooLarge, bytes: bytes, maxBytes: maxBytes)
+    }
+
+    public var title: String { "Unexpected RLP value" }
+    public var detail: String {
+        switch code {
+        case .rlpExpectedBytes: return "expected a byte string, found a list"
+        case .rlpExpectedList: return "expected a list, found a byte string"
+        case .rlpIntegerLeadingZero: return "non-canonical integer: it has a leading zero byte"
+        default: return "the integer has \(bytes ?? 0) bytes; at most \(maxBytes ?? 0) are allowed"
         }
     }
+    public var hint: String {
+        "Check that the data is the structure it is meant to be (a transaction, a list of fields)."
+    }
+    public var category: ErrorCategory { .usage }
 }
 
 /// Recursive Length Prefix encoding and strict (canonical-only) decoding.
@@ -142,7 +187,7 @@ public enum RLP {
                 let length = Int(prefix - 0x80)
                 try need(length, from: start + 1, end: end, headerAt: start)
                 if length == 1 && input[start + 1] < 0x80 {
-                    throw RLPError(position: start, reason: .singleByteAsString(input[start + 1]))
+                    throw RLPError(position: start, reason: .singleByteAsString)
                 }
                 position = start + 1 + length
                 return .bytes(Array(input[(start + 1)..<position]))

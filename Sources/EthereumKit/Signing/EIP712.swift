@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 
 /// A value in EIP-712 typed data. Field types come from the schema, so JSON-style values are accepted too:
@@ -23,15 +24,25 @@ public struct EIP712Field: Hashable, Sendable {
     }
 }
 
-/// Why typed data could not be hashed; `path` says where (e.g. `message.pcrs[2]`).
-public struct EIP712Error: Error, Equatable, Sendable, CustomStringConvertible {
+/// Why typed data could not be read or hashed; `path` says where (e.g. `message.pcrs[2]`). Values are
+/// described by their type and size, never repeated.
+public struct EIP712Error: OperatorError, Equatable {
+    public let code: ErrorCode
     public let path: String
     public let reason: String
-    public init(path: String, reason: String) {
+
+    public init(code: ErrorCode = .eip712InvalidValue, path: String, reason: String) {
+        self.code = code
         self.path = path
         self.reason = reason
     }
-    public var description: String { "EIP-712 typed data, \(path): \(reason)" }
+
+    public var title: String { "Cannot use the typed data (EIP-712)" }
+    public var detail: String { "\(path): \(reason)" }
+    public var hint: String {
+        "Check the typed data against its types: every field of the primary type present, integers in range, bytes as 0x hex."
+    }
+    public var category: ErrorCategory { .usage }
 }
 
 /// EIP-712 typed structured data: `types`, `primaryType`, `domain` and `message`, as in `eth_signTypedData_v4`.
@@ -103,7 +114,9 @@ public enum EIP712 {
 
     /// `Name(type1 name1,…)` followed by every referenced struct type, sorted by name.
     public static func encodeType(_ name: String, types: [String: [EIP712Field]]) throws(EIP712Error) -> String {
-        guard let fields = types[name] else { throw EIP712Error(path: name, reason: "unknown struct type \(name)") }
+        guard let fields = types[name] else {
+            throw EIP712Error(code: .eip712UnknownType, path: name, reason: "unknown struct type \(name)")
+        }
         var referenced = Set<String>()
         try collectReferences(name, types: types, into: &referenced)
         referenced.remove(name)
@@ -123,16 +136,20 @@ public enum EIP712 {
     public static func hashStruct(
         _ name: String, value: [String: EIP712Value], types: [String: [EIP712Field]], path: String = "message"
     ) throws(EIP712Error) -> [UInt8] {
-        guard let fields = types[name] else { throw EIP712Error(path: path, reason: "unknown struct type \(name)") }
+        guard let fields = types[name] else {
+            throw EIP712Error(code: .eip712UnknownType, path: path, reason: "unknown struct type \(name)")
+        }
         var h = Keccak256()
         h.update(try typeHash(name, types: types))
         for field in fields {
             let fieldPath = path + "." + field.name
-            guard let v = value[field.name] else { throw EIP712Error(path: fieldPath, reason: "missing value") }
+            guard let v = value[field.name] else {
+                throw EIP712Error(code: .eip712MissingValue, path: fieldPath, reason: "missing value")
+            }
             h.update(try encodeValue(v, type: field.type, types: types, path: fieldPath))
         }
         for key in value.keys where !fields.contains(where: { $0.name == key }) {
-            throw EIP712Error(path: path + "." + key, reason: "not a field of \(name)")
+            throw EIP712Error(code: .eip712UnknownField, path: path + "." + key, reason: "not a field of \(name)")
         }
         return h.finalize()
     }
@@ -159,10 +176,15 @@ public enum EIP712 {
     }
 
     /// Splits the outermost array suffix: `uint8[3][]` → (`uint8[3]`, nil); `uint8[3]` → (`uint8`, 3).
-    private static func arrayElement(_ type: String) -> (element: String, length: Int?)? {
+    /// A length that is not a positive decimal (`T[x]`, `T[-1]`) makes the whole type unknown rather than
+    /// a dynamic array.
+    static func arrayElement(_ type: String) -> (element: String, length: Int?)? {
         guard type.hasSuffix("]"), let open = type.lastIndex(of: "[") else { return nil }
         let inside = type[type.index(after: open)..<type.index(before: type.endIndex)]
-        return (String(type[..<open]), inside.isEmpty ? nil : Int(inside))
+        if inside.isEmpty { return (String(type[..<open]), nil) }
+        guard inside.utf8.count <= 9, inside.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let k = Int(inside), k > 0
+        else { return nil }
+        return (String(type[..<open]), k)
     }
 
     /// The 32-byte encoding of one field value.
@@ -198,7 +220,7 @@ public enum EIP712 {
             switch value {
             case .address(let a): address = a
             case .string(let s):
-                do { address = try Address(s) } catch { throw fail(error.description) }
+                do { address = try Address(s) } catch { throw fail("not an address: \(error.detail)") }
             default: throw fail("expected an address")
             }
             return [UInt8](repeating: 0, count: 12) + address.bytes
@@ -212,27 +234,35 @@ public enum EIP712 {
         }
         if type.hasPrefix("uint"), let bits = Int(type.dropFirst(4)), bits % 8 == 0, (8...256).contains(bits) {
             let v = try integer(value, fail)
-            guard v.sign == .plus, v.magnitude.bitWidth <= bits else { throw fail("\(v) does not fit \(type)") }
-            guard let word = v.magnitude.bigEndianBytes(paddedTo: 32) else { throw fail("\(v) does not fit \(type)") }
+            guard v.sign == .plus || v.isZero, v.magnitude.bitWidth <= bits else {
+                throw fail("the number does not fit \(type)")
+            }
+            guard let word = v.magnitude.bigEndianBytes(paddedTo: 32) else {
+                throw fail("the number does not fit \(type)")
+            }
             return word
         }
         if type.hasPrefix("int"), let bits = Int(type.dropFirst(3)), bits % 8 == 0, (8...256).contains(bits) {
             let v = try integer(value, fail)
             let limit = BigInt(1) << (bits - 1)
-            guard v >= -limit, v < limit else { throw fail("\(v) does not fit \(type)") }
+            guard v >= -limit, v < limit else { throw fail("the number does not fit \(type)") }
             // Two's complement over 256 bits.
             let unsigned = v.sign == .minus ? (BigUInt(1) << 256) - v.magnitude : v.magnitude
-            guard let word = unsigned.bigEndianBytes(paddedTo: 32) else { throw fail("\(v) does not fit \(type)") }
+            guard let word = unsigned.bigEndianBytes(paddedTo: 32) else {
+                throw fail("the number does not fit \(type)")
+            }
             return word
         }
-        throw fail("unknown type \(type)")
+        throw EIP712Error(code: .eip712UnknownType, path: path, reason: "unknown type \(type)")
     }
 
     private static func bytes(_ value: EIP712Value, _ fail: (String) -> EIP712Error) throws(EIP712Error) -> [UInt8] {
         switch value {
         case .bytes(let b): return b
         case .string(let s):
-            do { return try Hex.decode(s, requirePrefix: true) } catch { throw fail("expected 0x hex bytes: \(error)") }
+            do { return try Hex.decode(s, requirePrefix: true) } catch {
+                throw fail("expected 0x hex bytes: \(error.detail)")
+            }
         default: throw fail("expected bytes")
         }
     }
@@ -252,7 +282,7 @@ public enum EIP712 {
             } else {
                 parsed = body.isEmpty || !body.allSatisfy(\.isASCII) ? nil : BigUInt(body, radix: 10)
             }
-            guard let magnitude = parsed else { throw fail("\(String(reflecting: s)) is not an integer") }
+            guard let magnitude = parsed else { throw fail("not an integer (decimal or 0x hex)") }
             return negative ? -BigInt(magnitude) : BigInt(magnitude)
         default: throw fail("expected an integer")
         }

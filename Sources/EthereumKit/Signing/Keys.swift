@@ -44,11 +44,9 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible, Cus
         do {
             bytes = try Hex.decode(hex)
         } catch {
-            switch error {
-            case .invalidCharacter(_, let p): throw .invalidHex(position: p)
-            case .oddLength(let n): throw .wrongLength(n / 2)
-            case .missingPrefix: throw .invalidHex(position: 0)
-            }
+            // The length counts bytes of the digits without any prefix; the hex error counts digits.
+            if error.code == .hexOddLength { throw .wrongLength((error.digitCount ?? 0) / 2) }
+            throw .invalidHex(position: error.position ?? 0)
         }
         defer { Secp256k1.wipe(&bytes) }
         try self.init(bytes: bytes)

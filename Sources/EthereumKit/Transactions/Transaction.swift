@@ -1,4 +1,28 @@
+import Basics
 import BigInt
+
+/// Why a transaction could not be built.
+public struct TransactionError: OperatorError, Equatable {
+    public let code: ErrorCode
+
+    /// A nonce of 2^64-1 or more: EIP-2681 caps account nonces below 2^64-1, so nodes (geth's
+    /// `ErrNonceMax`) refuse such a transaction, and signing it would only produce a rejected send.
+    public static let nonceTooLarge = Self(code: .transactionNonceTooLarge)
+
+    public var title: String { "Cannot build the transaction" }
+    public var detail: String { "the nonce is 2^64-1 or more, which no account can reach (EIP-2681)" }
+    public var hint: String {
+        "Take the nonce from the node (eth_getTransactionCount with \"pending\") rather than typing it."
+    }
+    public var category: ErrorCategory { .usage }
+
+    /// The largest nonce a transaction may carry (EIP-2681: the account nonce after it must fit 64 bits).
+    public static let maxNonce = UInt64.max - 1
+
+    static func check(nonce: UInt64) throws(TransactionError) {
+        if nonce > maxNonce { throw .nonceTooLarge }
+    }
+}
 
 /// One entry of an EIP-2930 access list: an address and storage slots the transaction will touch.
 public struct AccessListEntry: Hashable, Sendable {
@@ -28,7 +52,8 @@ public protocol TransactionFields: Hashable, Sendable {
 
 /// A pre-EIP-2718 transaction, signed with EIP-155 replay protection when `chainId` is set.
 public struct LegacyTransaction: Hashable, Sendable {
-    public var nonce: UInt64
+    /// At most `TransactionError.maxNonce` (EIP-2681); checked when the transaction is built.
+    public private(set) var nonce: UInt64
     public var gasPrice: BigUInt
     public var gasLimit: BigUInt
     /// nil creates a contract.
@@ -41,7 +66,8 @@ public struct LegacyTransaction: Hashable, Sendable {
     public init(
         nonce: UInt64, gasPrice: BigUInt, gasLimit: BigUInt, to: Address?, value: BigUInt = 0, data: [UInt8] = [],
         chainId: BigUInt?
-    ) {
+    ) throws(TransactionError) {
+        try TransactionError.check(nonce: nonce)
         self.nonce = nonce
         self.gasPrice = gasPrice
         self.gasLimit = gasLimit
@@ -67,7 +93,8 @@ public struct LegacyTransaction: Hashable, Sendable {
 /// An EIP-2930 (type 1) transaction: legacy gas pricing plus an access list.
 public struct AccessListTransaction: Hashable, Sendable {
     public var chainId: BigUInt
-    public var nonce: UInt64
+    /// At most `TransactionError.maxNonce` (EIP-2681); checked when the transaction is built.
+    public private(set) var nonce: UInt64
     public var gasPrice: BigUInt
     public var gasLimit: BigUInt
     public var to: Address?
@@ -78,7 +105,8 @@ public struct AccessListTransaction: Hashable, Sendable {
     public init(
         chainId: BigUInt, nonce: UInt64, gasPrice: BigUInt, gasLimit: BigUInt, to: Address?, value: BigUInt = 0,
         data: [UInt8] = [], accessList: [AccessListEntry] = []
-    ) {
+    ) throws(TransactionError) {
+        try TransactionError.check(nonce: nonce)
         self.chainId = chainId
         self.nonce = nonce
         self.gasPrice = gasPrice
@@ -104,7 +132,8 @@ public struct AccessListTransaction: Hashable, Sendable {
 /// An EIP-1559 (type 2) transaction, what ethers v6 and the Kalypso SDK send by default (spec §6.1).
 public struct EIP1559Transaction: Hashable, Sendable {
     public var chainId: BigUInt
-    public var nonce: UInt64
+    /// At most `TransactionError.maxNonce` (EIP-2681); checked when the transaction is built.
+    public private(set) var nonce: UInt64
     public var maxPriorityFeePerGas: BigUInt
     public var maxFeePerGas: BigUInt
     public var gasLimit: BigUInt
@@ -117,7 +146,8 @@ public struct EIP1559Transaction: Hashable, Sendable {
     public init(
         chainId: BigUInt, nonce: UInt64, maxPriorityFeePerGas: BigUInt, maxFeePerGas: BigUInt, gasLimit: BigUInt,
         to: Address?, value: BigUInt = 0, data: [UInt8] = [], accessList: [AccessListEntry] = []
-    ) {
+    ) throws(TransactionError) {
+        try TransactionError.check(nonce: nonce)
         self.chainId = chainId
         self.nonce = nonce
         self.maxPriorityFeePerGas = maxPriorityFeePerGas

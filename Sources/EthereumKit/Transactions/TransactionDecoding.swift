@@ -1,48 +1,109 @@
+import Basics
 import BigInt
 
-/// Why raw transaction bytes were rejected.
-public enum TransactionDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case empty
-    case invalidHex(Hex.DecodingError)
-    /// A typed envelope whose type we do not handle (e.g. 0x03 blob transactions).
-    case unsupportedType(UInt8)
-    /// Neither an RLP list (legacy) nor a type byte ≤ 0x7f.
-    case notATransaction(firstByte: UInt8)
-    /// Positions count bytes of the whole raw transaction, type byte included.
-    case rlp(RLPError)
-    case notAList
-    case wrongFieldCount(type: UInt8, expected: Int, found: Int)
-    case invalidField(String, RLPValueError)
-    case invalidAddress(field: String, length: Int)
-    case invalidAccessListEntry(index: Int, fieldCount: Int)
-    case invalidStorageKey(entry: Int, key: Int, length: Int)
-    case invalidV(String)
-    case invalidSignature(SignatureError)
+/// Why raw transaction bytes were rejected: which field, and what is wrong with it.
+public struct TransactionDecodingError: OperatorError, Equatable {
+    public let code: ErrorCode
+    /// The field concerned (`nonce`, `accessList[0].address`).
+    public let field: String?
+    /// The transaction type byte (wrong field count, unsupported type) or the first byte of the input.
+    public let typeByte: UInt8?
+    /// Expected and found counts (fields, bytes).
+    public let expected: Int?
+    public let found: Int?
+    /// Positions: access list entry and storage key index.
+    public let entry: Int?
+    public let key: Int?
+    /// The invalid v value (a public part of the signature, not secret).
+    public let v: String?
+    /// The error underneath, when another decoder refused the bytes first.
+    public let hexError: Hex.DecodingError?
+    public let rlpError: RLPError?
+    public let valueError: RLPValueError?
+    public let signatureError: SignatureError?
 
-    public var description: String {
-        switch self {
-        case .empty: return "raw transaction is empty"
-        case .invalidHex(let e): return "raw transaction: \(e)"
-        case .unsupportedType(let t):
-            return "transaction type 0x\(Hex.encode([t], prefix: false)) is not supported (only legacy, 1 and 2)"
-        case .notATransaction(let b):
+    init(
+        code: ErrorCode, field: String? = nil, typeByte: UInt8? = nil, expected: Int? = nil, found: Int? = nil,
+        entry: Int? = nil, key: Int? = nil, v: String? = nil, hexError: Hex.DecodingError? = nil,
+        rlpError: RLPError? = nil, valueError: RLPValueError? = nil, signatureError: SignatureError? = nil
+    ) {
+        self.code = code
+        self.field = field
+        self.typeByte = typeByte
+        self.expected = expected
+        self.found = found
+        self.entry = entry
+        self.key = key
+        self.v = v
+        self.hexError = hexError
+        self.rlpError = rlpError
+        self.valueError = valueError
+        self.signatureError = signatureError
+    }
+
+    public static let empty = Self(code: .transactionEmpty)
+    public static func invalidHex(_ e: Hex.DecodingError) -> Self { Self(code: .transactionInvalidHex, hexError: e) }
+    /// A typed envelope whose type we do not handle (e.g. 0x03 blob transactions).
+    public static func unsupportedType(_ t: UInt8) -> Self { Self(code: .transactionUnsupportedType, typeByte: t) }
+    /// Neither an RLP list (legacy) nor a type byte ≤ 0x7f.
+    public static func notATransaction(firstByte: UInt8) -> Self {
+        Self(code: .transactionNotATransaction, typeByte: firstByte)
+    }
+    /// Positions count bytes of the whole raw transaction, type byte included.
+    public static func rlp(_ e: RLPError) -> Self { Self(code: .transactionInvalidRLP, rlpError: e) }
+    public static let notAList = Self(code: .transactionNotAList)
+    public static func wrongFieldCount(type: UInt8, expected: Int, found: Int) -> Self {
+        Self(code: .transactionWrongFieldCount, typeByte: type, expected: expected, found: found)
+    }
+    public static func invalidField(_ name: String, _ e: RLPValueError) -> Self {
+        Self(code: .transactionInvalidField, field: name, valueError: e)
+    }
+    public static func invalidAddress(field: String, length: Int) -> Self {
+        Self(code: .transactionInvalidAddress, field: field, found: length)
+    }
+    public static func invalidAccessListEntry(index: Int, fieldCount: Int) -> Self {
+        Self(code: .transactionInvalidAccessList, found: fieldCount, entry: index)
+    }
+    public static func invalidStorageKey(entry: Int, key: Int, length: Int) -> Self {
+        Self(code: .transactionInvalidStorageKey, found: length, entry: entry, key: key)
+    }
+    public static func invalidV(_ v: String) -> Self { Self(code: .transactionInvalidV, v: v) }
+    public static func invalidSignature(_ e: SignatureError) -> Self {
+        Self(code: .transactionInvalidSignature, signatureError: e)
+    }
+    /// A nonce of 2^64-1 or more (EIP-2681: an account nonce never reaches 2^64-1).
+    public static let nonceTooLarge = Self(code: .transactionNonceTooLarge, field: "nonce")
+
+    public var title: String { "Not a valid raw transaction" }
+    public var detail: String {
+        switch code {
+        case .transactionEmpty: return "the raw transaction is empty"
+        case .transactionInvalidHex: return hexError?.detail ?? "it is not hex"
+        case .transactionUnsupportedType:
+            return "transaction type \(typeByte ?? 0) is not supported (only legacy, 1 and 2)"
+        case .transactionNotATransaction:
             return
-                "raw transaction starts with 0x\(Hex.encode([b], prefix: false)), which is neither a type byte nor an RLP list"
-        case .rlp(let e): return "raw transaction: \(e)"
-        case .notAList: return "raw transaction payload is not an RLP list"
-        case .wrongFieldCount(let type, let expected, let found):
-            return "type \(type) transaction has \(found) fields; expected \(expected)"
-        case .invalidField(let name, let e): return "transaction field \(name): \(e)"
-        case .invalidAddress(let field, let n):
-            return "transaction field \(field) has \(n) bytes; an address has 20 (or 0 for contract creation)"
-        case .invalidAccessListEntry(let i, let n):
-            return "access list entry \(i) has \(n) fields; expected [address, [storageKeys]]"
-        case .invalidStorageKey(let entry, let key, let n):
-            return "access list entry \(entry), storage key \(key) has \(n) bytes; expected 32"
-        case .invalidV(let v): return "transaction signature v = \(v) is not valid for this transaction type"
-        case .invalidSignature(let e): return "transaction signature: \(e)"
+                "it starts with byte 0x\(Hex.encode([typeByte ?? 0], prefix: false)), which is neither a type byte nor an RLP list"
+        case .transactionInvalidRLP: return rlpError?.detail ?? "it is not valid RLP"
+        case .transactionNotAList: return "the payload is not an RLP list"
+        case .transactionWrongFieldCount:
+            return "a type \(typeByte ?? 0) transaction has \(expected ?? 0) fields; this one has \(found ?? 0)"
+        case .transactionInvalidField: return "field \(field ?? "?"): \(valueError?.detail ?? "invalid")"
+        case .transactionInvalidAddress:
+            return "field \(field ?? "?") has \(found ?? 0) bytes; an address has 20 (or 0 for contract creation)"
+        case .transactionInvalidAccessList:
+            return "access list entry \(entry ?? 0) has \(found ?? 0) fields; expected [address, [storageKeys]]"
+        case .transactionInvalidStorageKey:
+            return "access list entry \(entry ?? 0), storage key \(key ?? 0) has \(found ?? 0) bytes; expected 32"
+        case .transactionInvalidV: return "signature v = \(v ?? "?") is not valid for this transaction type"
+        case .transactionNonceTooLarge: return "the nonce is 2^64-1 or more, which no account can reach (EIP-2681)"
+        default: return "signature: \(signatureError?.detail ?? "invalid")"
         }
     }
+    public var hint: String {
+        "Check that the whole raw transaction was copied (0x followed by its hex, as eth_sendRawTransaction takes it)."
+    }
+    public var category: ErrorCategory { .usage }
 }
 
 extension SignedTransaction {
@@ -91,7 +152,16 @@ extension SignedTransaction {
     }
 
     private static func nonce(_ item: RLPItem) throws(TransactionDecodingError) -> UInt64 {
-        do { return try item.uint64Value() } catch { throw .invalidField("nonce", error) }
+        let n: UInt64
+        do { n = try item.uint64Value() } catch { throw .invalidField("nonce", error) }
+        // EIP-2681: 2^64-1 fits the field but no account can have it.
+        guard n <= TransactionError.maxNonce else { throw .nonceTooLarge }
+        return n
+    }
+
+    /// Builds a transaction whose fields were checked above (the only build error is the nonce).
+    private static func build<T>(_ make: () throws(TransactionError) -> T) throws(TransactionDecodingError) -> T {
+        do { return try make() } catch { throw .nonceTooLarge }
     }
 
     private static func bytes(_ item: RLPItem, _ name: String) throws(TransactionDecodingError) -> [UInt8] {
@@ -162,27 +232,39 @@ extension SignedTransaction {
         } else {
             throw .invalidV(String(v))
         }
-        let tx = LegacyTransaction(
-            nonce: try nonce(f[0]), gasPrice: try uint(f[1], "gasPrice"), gasLimit: try uint(f[2], "gasLimit"),
-            to: try to(f[3]), value: try uint(f[4], "value"), data: try bytes(f[5], "data"), chainId: chainId)
+        let nonce = try nonce(f[0]), gasPrice = try uint(f[1], "gasPrice"), gasLimit = try uint(f[2], "gasLimit")
+        let to = try to(f[3]), value = try uint(f[4], "value"), data = try bytes(f[5], "data")
+        let tx = try build { () throws(TransactionError) in
+            try LegacyTransaction(
+                nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit, to: to, value: value, data: data, chainId: chainId
+            )
+        }
         return SignedTransaction(transaction: .legacy(tx), signature: try signature(v: parity, f[7], f[8]))
     }
 
     private static func decodeAccessList(_ f: [RLPItem]) throws(TransactionDecodingError) -> SignedTransaction {
-        let tx = AccessListTransaction(
-            chainId: try uint(f[0], "chainId"), nonce: try nonce(f[1]), gasPrice: try uint(f[2], "gasPrice"),
-            gasLimit: try uint(f[3], "gasLimit"), to: try to(f[4]), value: try uint(f[5], "value"),
-            data: try bytes(f[6], "data"), accessList: try accessList(f[7]))
+        let chainId = try uint(f[0], "chainId"), nonce = try nonce(f[1]), gasPrice = try uint(f[2], "gasPrice")
+        let gasLimit = try uint(f[3], "gasLimit"), to = try to(f[4]), value = try uint(f[5], "value")
+        let data = try bytes(f[6], "data"), accessList = try accessList(f[7])
+        let tx = try build { () throws(TransactionError) in
+            try AccessListTransaction(
+                chainId: chainId, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit, to: to, value: value,
+                data: data, accessList: accessList)
+        }
         return SignedTransaction(
             transaction: .accessList(tx), signature: try signature(v: try yParity(f[8]), f[9], f[10]))
     }
 
     private static func decodeEIP1559(_ f: [RLPItem]) throws(TransactionDecodingError) -> SignedTransaction {
-        let tx = EIP1559Transaction(
-            chainId: try uint(f[0], "chainId"), nonce: try nonce(f[1]),
-            maxPriorityFeePerGas: try uint(f[2], "maxPriorityFeePerGas"), maxFeePerGas: try uint(f[3], "maxFeePerGas"),
-            gasLimit: try uint(f[4], "gasLimit"), to: try to(f[5]), value: try uint(f[6], "value"),
-            data: try bytes(f[7], "data"), accessList: try accessList(f[8]))
+        let chainId = try uint(f[0], "chainId"), nonce = try nonce(f[1])
+        let tip = try uint(f[2], "maxPriorityFeePerGas"), maxFee = try uint(f[3], "maxFeePerGas")
+        let gasLimit = try uint(f[4], "gasLimit"), to = try to(f[5]), value = try uint(f[6], "value")
+        let data = try bytes(f[7], "data"), accessList = try accessList(f[8])
+        let tx = try build { () throws(TransactionError) in
+            try EIP1559Transaction(
+                chainId: chainId, nonce: nonce, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee, gasLimit: gasLimit,
+                to: to, value: value, data: data, accessList: accessList)
+        }
         return SignedTransaction(
             transaction: .eip1559(tx), signature: try signature(v: try yParity(f[9]), f[10], f[11]))
     }

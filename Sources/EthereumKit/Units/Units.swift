@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 
 /// Decimal formatting and parsing of integer token amounts (wei, gwei, ether, ERC-20 units), with no floating point.
@@ -8,31 +9,72 @@ public enum Units {
     public static let etherDecimals = 18
     public static let gweiDecimals = 9
 
-    /// Why a decimal amount string was rejected.
-    public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
-        case empty
-        case negative(String)
-        case invalidCharacter(String, Character, position: Int)
-        case tooManyFractionalDigits(String, digits: Int, decimals: Int)
-        case misplacedSeparator(String, position: Int)
-        case noDigits(String)
+    /// Why a decimal amount string was rejected: what and where (1-based character positions of the
+    /// trimmed text), without repeating the text.
+    public struct ParseError: OperatorError, Equatable {
+        public let code: ErrorCode
+        /// The 1-based position of the offending character.
+        public let position: Int?
+        /// The offending character (never a digit).
+        public let character: Character?
+        /// Digits after the decimal point, and how many the unit allows.
+        public let fractionDigits: Int?
+        public let decimals: Int?
 
-        public var description: String {
-            switch self {
-            case .empty: return "amount is empty"
-            case .negative(let s): return "amount \(String(reflecting: s)) is negative; amounts cannot be negative"
-            case .invalidCharacter(let s, let c, let p):
+        init(
+            code: ErrorCode, position: Int? = nil, character: Character? = nil, fractionDigits: Int? = nil,
+            decimals: Int? = nil
+        ) {
+            self.code = code
+            self.position = position
+            self.character = character
+            self.fractionDigits = fractionDigits
+            self.decimals = decimals
+        }
+
+        public static let empty = Self(code: .amountEmpty)
+        public static let negative = Self(code: .amountNegative)
+        /// `position` is 0-based here, as the parser counts; the error stores it 1-based.
+        public static func invalidCharacter(_ c: Character, position: Int) -> Self {
+            Self(code: .amountInvalidCharacter, position: position + 1, character: c)
+        }
+        public static func tooManyFractionalDigits(digits: Int, decimals: Int) -> Self {
+            Self(code: .amountTooPrecise, fractionDigits: digits, decimals: decimals)
+        }
+        public static func misplacedSeparator(position: Int) -> Self {
+            Self(code: .amountMisplacedSeparator, position: position + 1)
+        }
+        public static let noDigits = Self(code: .amountNoDigits)
+        public static let invalidDecimals = Self(code: .amountInvalidDecimals)
+
+        public var title: String { "Not a valid amount" }
+        public var detail: String {
+            switch code {
+            case .amountEmpty: return "the amount is empty"
+            case .amountNegative: return "amounts cannot be negative"
+            case .amountInvalidCharacter:
+                let shown = character.map { " " + String(reflecting: String($0)) } ?? ""
+                return "the character\(shown) at position \(position ?? 0) is not a digit or the decimal point"
+            case .amountTooPrecise:
                 return
-                    "amount \(String(reflecting: s)) has an invalid character \(String(reflecting: String(c))) at position \(p + 1); use digits and one '.'"
-            case .tooManyFractionalDigits(let s, let n, let d):
-                return
-                    "amount \(String(reflecting: s)) has \(n) digits after the decimal point; this unit allows at most \(d)"
-            case .misplacedSeparator(let s, let p):
-                return
-                    "amount \(String(reflecting: s)) has a misplaced '_' or ',' at position \(p + 1); separators go between groups of three digits"
-            case .noDigits(let s): return "amount \(String(reflecting: s)) has no digits"
+                    "it has \(fractionDigits ?? 0) digits after the decimal point; this unit allows at most \(decimals ?? 0)"
+            case .amountMisplacedSeparator:
+                return "the separator at position \(position ?? 0) is not between groups of three digits"
+            case .amountInvalidDecimals: return "the unit has a negative number of decimals"
+            default: return "it has no digits"
             }
         }
+        public var hint: String {
+            switch code {
+            case .amountTooPrecise:
+                return
+                    "Amounts are never rounded: check the unit (ether, gwei, the token's own) and the number of decimals."
+            default:
+                return
+                    "Write the amount with digits and at most one '.', for example 1.5 or 1,000.25 (no sign, no exponent)."
+            }
+        }
+        public var category: ErrorCategory { .usage }
     }
 
     /// Parses a decimal amount such as `"1.5"` into smallest units with `decimals` decimals.
@@ -41,13 +83,13 @@ public enum Units {
     /// of three digits); surrounding whitespace is trimmed. Rejects signs, exponents and more fractional
     /// digits than `decimals` (never rounds: a silently rounded amount is a different amount).
     public static func parse(_ string: String, decimals: Int) throws(ParseError) -> BigUInt {
-        precondition(decimals >= 0, "decimals must not be negative")
+        guard decimals >= 0 else { throw .invalidDecimals }
         // Positions in errors count characters of the trimmed string, which is also what the error shows.
         let string = String(string.trimmingSpaces())
         let trimmed = string
         guard !trimmed.isEmpty else { throw .empty }
         let chars = Array(trimmed)
-        if chars[0] == "-" { throw .negative(string) }
+        if chars[0] == "-" { throw .negative }
         var integerDigits: [UInt8] = []
         var fractionDigits: [UInt8] = []
         var seenPoint = false
@@ -60,27 +102,27 @@ public enum Units {
             }
             switch c {
             case ".":
-                if seenPoint { throw .invalidCharacter(string, c, position: i) }
-                if let n = separatorGroupLength, n != 3 { throw .misplacedSeparator(string, position: i) }
+                if seenPoint { throw .invalidCharacter(c, position: i) }
+                if let n = separatorGroupLength, n != 3 { throw .misplacedSeparator(position: i) }
                 seenPoint = true
             case ",", "_":
                 let valid =
                     !seenPoint && !integerDigits.isEmpty
                     && (separatorGroupLength.map { $0 == 3 } ?? (integerDigits.count <= 3))
-                if !valid { throw .misplacedSeparator(string, position: i) }
+                if !valid { throw .misplacedSeparator(position: i) }
                 separatorGroupLength = 0
             default:
-                throw .invalidCharacter(string, c, position: i)
+                throw .invalidCharacter(c, position: i)
             }
         }
         if !seenPoint, let n = separatorGroupLength, n != 3 {
-            throw .misplacedSeparator(string, position: chars.count - 1)
+            throw .misplacedSeparator(position: chars.count - 1)
         }
-        guard !integerDigits.isEmpty || !fractionDigits.isEmpty else { throw .noDigits(string) }
+        guard !integerDigits.isEmpty || !fractionDigits.isEmpty else { throw .noDigits }
         if fractionDigits.count > decimals {
             // Trailing zeros past the precision do not change the value, but reject them too: the
             // input was most likely meant for a different unit.
-            throw .tooManyFractionalDigits(string, digits: fractionDigits.count, decimals: decimals)
+            throw .tooManyFractionalDigits(digits: fractionDigits.count, decimals: decimals)
         }
         var value = BigUInt(0)
         for d in integerDigits + fractionDigits + [UInt8](repeating: 0, count: decimals - fractionDigits.count) {

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Basics
+import EthereumKit
+import Foundation
+import TestSupport
+import Testing
+
+@testable import kalypso_console
+
+/// The executable's one error mapping: text, stream and exit code for every kind of failure.
+@Suite struct CommandRunnerTests {
+    @Test func unknownOptionIsAUsageErrorWithExitCode2() {
+        let outcome = CommandRunner.run(KalypsoConsole.self, arguments: ["--bogus"])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardOutput.isEmpty)
+        let lines = outcome.standardError.split(separator: "\n").map(String.init)
+        #expect(lines.first == "error: Unknown option '--bogus'")
+        #expect(lines.last == "  hint: Run 'kalypso-console --help' to see the commands and options.")
+        #expect(outcome.standardError.contains("Usage: kalypso-console"))
+    }
+
+    @Test func subcommandUsageNamesTheSubcommandsHelp() {
+        let outcome = CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--no-such-flag"])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardError.hasPrefix("error: Unknown option '--no-such-flag'\n"))
+        #expect(outcome.standardError.contains("hint: Run 'kalypso-console ui-demo --help'"))
+    }
+
+    /// `--keys` errors are found before the terminal is touched, so this runs in-process.
+    @Test func badKeyBindingsAreUsageErrors() {
+        let malformed = CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--keys", "nonsense"])
+        #expect(malformed.exitCode == 2)
+        #expect(malformed.standardError.hasPrefix("error: --keys: \"nonsense\" is not action=key,key\n"))
+        let unknown = CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--keys", "no.such.action=x"])
+        #expect(unknown.exitCode == 2)
+        #expect(unknown.standardError.hasPrefix("error: Invalid value for --keys\n"))
+        #expect(unknown.standardError.contains("no.such.action"))
+        #expect(
+            unknown.standardError.hasSuffix(
+                "  hint: Run 'kalypso-console ui-demo --help' to see what --keys accepts.\n"))
+    }
+
+    @Test func helpAndVersionGoToStandardOutputWithExitCode0() {
+        let help = CommandRunner.run(KalypsoConsole.self, arguments: ["--help"])
+        #expect(help.exitCode == 0)
+        #expect(help.standardError.isEmpty)
+        #expect(help.standardOutput.contains("USAGE: kalypso-console"))
+        let version = CommandRunner.run(KalypsoConsole.self, arguments: ["--version"])
+        #expect(version.exitCode == 0)
+        #expect(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false)
+    }
+
+    /// Operator errors exit with their category's code (README, "Exit codes") and print title, detail, hint.
+    @Test func operatorErrorsUseTheirCategory() throws {
+        let key = CommandRunner.outcome(for: KeyError.outOfRange, root: KalypsoConsole.self, format: .text)
+        #expect(key.exitCode == 3)
+        #expect(
+            key.standardError == """
+                error: Not a valid private key
+                  the key is zero or not below the secp256k1 group order
+                  hint: \(KeyError.outOfRange.hint)
+
+                """)
+        let address = CommandRunner.outcome(
+            for: Address.ParseError.wrongLength(digits: 38), root: KalypsoConsole.self, format: .text)
+        #expect(address.exitCode == 2)
+        let abi = CommandRunner.outcome(
+            for: ABIDecodingError(offset: 4, reason: "x"), root: KalypsoConsole.self, format: .text)
+        #expect(abi.exitCode == 3)
+    }
+
+    struct Opaque: Error {}
+
+    @Test func anyOtherErrorIsShownWithItsTypeAndExitCode1() {
+        let outcome = CommandRunner.outcome(for: Opaque(), root: KalypsoConsole.self, format: .text)
+        #expect(outcome.exitCode == 1)
+        #expect(
+            outcome.standardError.hasPrefix("error: Unexpected error (KalypsoConsoleTests.CommandRunnerTests.Opaque)"))
+        #expect(outcome.standardError.contains("hint: This is a bug in kalypso-console"))
+    }
+
+    @Test func exitCodeErrorsPassThroughSilently() {
+        let outcome = CommandRunner.outcome(for: ExitCode(130), root: KalypsoConsole.self, format: .text)
+        #expect(outcome == CommandOutcome(exitCode: 130))
+    }
+
+    @Test func jsonFormatIsOneObjectOnStandardOutput() throws {
+        let outcome = CommandRunner.run(KalypsoConsole.self, arguments: ["--bogus", "--json"])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardError.isEmpty)
+        let object = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        let error = try #require(object?["error"] as? [String: Any])
+        #expect(error["code"] as? String == "usage.invalidArguments")
+        #expect(error["title"] as? String == "Unknown option '--bogus'")
+        #expect(error["retryable"] as? Bool == false)
+        #expect(error["category"] as? String == "usage")
+        #expect(error["exitCode"] as? Int == 2)
+        let key = CommandRunner.outcome(for: KeyError.wrongLength(31), root: KalypsoConsole.self, format: .json)
+        let keyObject = try JSONSerialization.jsonObject(with: Data(key.standardOutput.utf8)) as? [String: Any]
+        #expect((keyObject?["error"] as? [String: Any])?["code"] as? String == "key.wrongLength")
+    }
+
+    @Test func jsonStringsAreEscaped() throws {
+        let text = "quote \" backslash \\ newline \n tab \t bell \u{7}"
+        let literal = CommandRunner.quoted(text)
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(literal)]".utf8)) as? [String]
+        #expect(decoded == [text])
+    }
+
+    /// The real binary: the message on stderr and the exit code the shell sees.
+    @Test func binaryExitsWith2OnUsageErrors() throws {
+        let r = try runProcess([RepoPaths.consoleBinary, "--bogus"])
+        #expect(r.status == 2)
+        #expect(r.output.hasPrefix("error: Unknown option '--bogus'\n"))
+        let keys = try runProcess([RepoPaths.consoleBinary, "ui-demo", "--keys", "no.such.action=x"])
+        #expect(keys.status == 2)
+        #expect(keys.output.hasPrefix("error: Invalid value for --keys\n"))
+    }
+}
