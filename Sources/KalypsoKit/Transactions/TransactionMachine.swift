@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 import EthereumKit
 
@@ -22,7 +23,7 @@ public struct TransactionMachine: Sendable {
         case sending
         case watching
         case finished(Outcome)
-        case failed(TransactionError)
+        case failed(PipelineError)
     }
 
     public enum Event: Sendable {
@@ -66,7 +67,7 @@ public struct TransactionMachine: Sendable {
         /// rows of the journal), then whether the node knows the transaction, and report an ``Observation``.
         case observe(hash: String, nonce: UInt64)
         case finish(Outcome)
-        case fail(TransactionError)
+        case fail(PipelineError)
     }
 
     /// A change to the journal row of a transaction.
@@ -337,19 +338,24 @@ public struct TransactionMachine: Sendable {
         phase = .signing
         let limit = gasLimit ?? 0
         let unsigned: UnsignedTransaction
-        switch fees {
-        case .eip1559(let maxFee, let tip):
-            unsigned = .eip1559(
-                EIP1559Transaction(
-                    chainId: chainId, nonce: n, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee, gasLimit: limit,
-                    to: request.to, value: request.value, data: request.data))
-        case .legacy(let price):
-            unsigned = .legacy(
-                LegacyTransaction(
-                    nonce: n, gasPrice: price, gasLimit: limit, to: request.to, value: request.value,
-                    data: request.data, chainId: chainId))
-        case nil:
-            return fail(.sendRejected(message: "internal: no fees before signing"))
+        do {
+            switch fees {
+            case .eip1559(let maxFee, let tip):
+                unsigned = .eip1559(
+                    try EIP1559Transaction(
+                        chainId: chainId, nonce: n, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee, gasLimit: limit,
+                        to: request.to, value: request.value, data: request.data))
+            case .legacy(let price):
+                unsigned = .legacy(
+                    try LegacyTransaction(
+                        nonce: n, gasPrice: price, gasLimit: limit, to: request.to, value: request.value,
+                        data: request.data, chainId: chainId))
+            case nil:
+                return fail(.sendRejected(message: "internal: no fees before signing"))
+            }
+        } catch {
+            // EIP-2681: a nonce of 2^64 - 1 cannot be signed.
+            return fail(.sendRejected(message: ErrorReport(error).title + ": " + ErrorReport(error).detail))
         }
         return [.sign(unsigned)]
     }
@@ -407,8 +413,8 @@ public struct TransactionMachine: Sendable {
         return [.send(raw: signed.rawBytes)]
     }
 
-    private mutating func fail(_ kind: TransactionError.Kind) -> [Action] {
-        let error = TransactionError(kind)
+    private mutating func fail(_ kind: PipelineError.Kind) -> [Action] {
+        let error = PipelineError(kind)
         phase = .failed(error)
         return [.fail(error)]
     }

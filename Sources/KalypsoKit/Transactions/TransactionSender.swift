@@ -40,7 +40,7 @@ public struct TransactionSender: Sendable {
         -> TransactionMachine.Outcome
     {
         guard signer.address == request.from else {
-            throw TransactionError(.sendRejected(message: "the key is for \(signer.address), not \(request.from)"))
+            throw PipelineError(.sendRejected(message: "the key is for \(signer.address), not \(request.from)"))
         }
         var machine = TransactionMachine(request: request, chainId: chainId, policy: policy, errors: errors)
         let start = machine.handle(.start)
@@ -63,13 +63,13 @@ public struct TransactionSender: Sendable {
             throw StoreError(.notFound, path: journal.database.path, reason: "no transaction \(hash)")
         }
         guard row.state == .signed || row.state == .sent else {
-            throw TransactionError(.notReplaceable(hash: row.hash, state: row.state.rawValue))
+            throw PipelineError(.notReplaceable(hash: row.hash, state: row.state.rawValue))
         }
         let original = try decodeRow(row)
         let tx = original.transaction
         let from = try original.sender()
         guard signer.address == from else {
-            throw TransactionError(.sendRejected(message: "the key is for \(signer.address), not \(from)"))
+            throw PipelineError(.sendRejected(message: "the key is for \(signer.address), not \(from)"))
         }
         let oldFees: FeeQuote
         switch tx {
@@ -127,7 +127,7 @@ public struct TransactionSender: Sendable {
             sender.pollInterval = .zero
             do {
                 _ = try await sender.run(&machine, actions, signer: nil, approve: { _ in false }, singlePoll: true)
-            } catch is TransactionError {
+            } catch is PipelineError {
                 // Dropped, reverted or still pending: the journal row says so; recovery goes on.
             }
             let after = try journal.entry(hash: row.hash)?.state ?? row.state
@@ -189,7 +189,7 @@ public struct TransactionSender: Sendable {
                 event = .nonceAssigned(try await nextNonce(for: address))
             case .sign(let unsigned):
                 guard let signer else {
-                    throw TransactionError(.sendRejected(message: "internal: signing without a signer"))
+                    throw PipelineError(.sendRejected(message: "internal: signing without a signer"))
                 }
                 let signature = try await sign(unsigned.signingHash, with: signer)
                 event = .signed(SignedTransaction(transaction: unsigned, signature: signature))
@@ -236,12 +236,12 @@ public struct TransactionSender: Sendable {
             }
             if let event { queue.append(contentsOf: machine.handle(event)) }
         }
-        throw TransactionError(.sendRejected(message: "internal: the transaction machine stopped without an outcome"))
+        throw PipelineError(.sendRejected(message: "internal: the transaction machine stopped without an outcome"))
     }
 
-    // `try await`: DigestSigner.sign becomes async (hardware and remote signers); this call already is.
+    /// Signs and checks the signature recovers to the signer's address (a wrong key never reaches the journal).
     private func sign(_ digest: [UInt8], with signer: any DigestSigner) async throws -> Signature {
-        try signer.sign(digest: digest)
+        try await signer.signVerified(digest: digest)
     }
 
     /// The next nonce of an account: the chain's `pending` count, or one past the journal's highest live
@@ -327,7 +327,7 @@ public struct TransactionSender: Sendable {
             tip = String(t.maxPriorityFeePerGas)
         }
         guard tx.nonce < UInt64(Int64.max) else {
-            throw TransactionError(.sendRejected(message: "nonce \(tx.nonce) is out of range"))
+            throw PipelineError(.sendRejected(message: "nonce \(tx.nonce) is out of range"))
         }
         return JournalEntry(
             chainId: try int64(chainId), fromAddress: try signed.sender().checksummed, nonce: Int64(tx.nonce),
@@ -346,7 +346,7 @@ public struct TransactionSender: Sendable {
 
     func int64(_ value: BigUInt) throws -> Int64 {
         guard let v = Int64(exactly: value) else {
-            throw TransactionError(.wrongChain(expected: value, found: value))
+            throw PipelineError(.wrongChain(expected: value, found: value))
         }
         return v
     }

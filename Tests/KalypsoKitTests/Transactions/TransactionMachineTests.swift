@@ -50,7 +50,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
         let actions = m.handle(.feeHistory(history))
         guard case .review(let review) = try #require(actions.first) else {
             Issue.record("expected a review, got \(actions)")
-            throw TransactionError(.declined)
+            throw PipelineError(.declined)
         }
         return review
     }
@@ -59,7 +59,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
         let actions = m.handle(.nonceAssigned(nonce))
         guard case .sign(let unsigned) = try #require(actions.first) else {
             Issue.record("expected sign, got \(actions)")
-            throw TransactionError(.declined)
+            throw PipelineError(.declined)
         }
         let signed = unsigned.sign(with: try PrivateKey(hex: devKeyHex))
         let next = m.handle(.signed(signed))
@@ -127,7 +127,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
     @Test func valueAboveBalanceIsRefusedBeforeSimulation() throws {
         var m = try machine()
         _ = m.handle(.start)
-        #expect(m.handle(.balance(4)) == [.fail(TransactionError(.insufficientBalance(needed: 5, balance: 4)))])
+        #expect(m.handle(.balance(4)) == [.fail(PipelineError(.insufficientBalance(needed: 5, balance: 4)))])
     }
 
     @Test func balanceMustCoverValuePlusFeeCeiling() throws {
@@ -139,10 +139,10 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
         let actions = m.handle(.feeHistory(history))
         #expect(
             actions == [
-                .fail(TransactionError(.insufficientBalance(needed: 1_320_000_000_000_005, balance: 1_000_000)))
+                .fail(PipelineError(.insufficientBalance(needed: 1_320_000_000_000_005, balance: 1_000_000)))
             ])
         #expect(
-            ErrorReport(TransactionError(.insufficientBalance(needed: 1_320_000_000_000_005, balance: 1_000_000)))
+            ErrorReport(PipelineError(.insufficientBalance(needed: 1_320_000_000_000_005, balance: 1_000_000)))
                 .exitCode == 5)
     }
 
@@ -188,7 +188,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
         _ = m.handle(.simulationSucceeded)
         _ = m.handle(.gasEstimated(50_000))
         let actions = m.handle(.feeHistory(history))
-        let error = TransactionError(.feeCapExceeded(ceiling: 1_320_000_000_000_000, cap: 1_000_000_000_000_000))
+        let error = PipelineError(.feeCapExceeded(ceiling: 1_320_000_000_000_000, cap: 1_000_000_000_000_000))
         #expect(actions == [.fail(error)])
         #expect(error.detail.contains("0.00132 ETH") && error.detail.contains("0.001 ETH"))
         #expect(error.category.exitCode == 5)
@@ -229,7 +229,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
     @Test func declinedAtReviewEndsWithNothingSigned() throws {
         var m = try machine()
         _ = try reviewed(&m)
-        #expect(m.handle(.declined) == [.fail(TransactionError(.declined))])
+        #expect(m.handle(.declined) == [.fail(PipelineError(.declined))])
     }
 
     @Test func sendOutcomes() throws {
@@ -244,7 +244,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
             m.handle(.sendFailed(ChainAccessError(.unreachable, message: "timed out")))
                 == [
                     .record(hash: hash, .sendError("timed out")), .releaseNonce,
-                    .fail(TransactionError(.sendUnconfirmed(hash: hash, message: "timed out"))),
+                    .fail(PipelineError(.sendUnconfirmed(hash: hash, message: "timed out"))),
                 ])
 
         // refused: dropped in the journal, nonce free again.
@@ -257,7 +257,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
             r.handle(.sendFailed(ChainAccessError(.insufficientFunds, message: "insufficient funds")))
                 == [
                     .record(hash: hash, .dropped(reason: "insufficient funds")), .releaseNonce,
-                    .fail(TransactionError(.sendRejected(message: "insufficient funds"))),
+                    .fail(PipelineError(.sendRejected(message: "insufficient funds"))),
                 ])
 
         // already known counts as accepted; nonce too low asks the chain what happened.
@@ -310,7 +310,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
             d.handle(.observed(.init(receipt: nil, isKnown: false, accountNonce: 5, head: 300)))
                 == [
                     .record(hash: hash, .dropped(reason: "nonce 4 was used by a transaction not in this journal")),
-                    .fail(TransactionError(.dropped(hash: hash))),
+                    .fail(PipelineError(.dropped(hash: hash))),
                 ])
 
         var f: TransactionMachine
@@ -321,7 +321,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
             f.handle(.observed(.init(receipt: failed, isKnown: true, accountNonce: 5, head: 301)))
                 == [
                     .record(hash: hash, .failed(failed)),
-                    .fail(TransactionError(.revertedOnChain(hash: hash, block: 301))),
+                    .fail(PipelineError(.revertedOnChain(hash: hash, block: 301))),
                 ])
     }
 
@@ -338,14 +338,14 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
             m.handle(lost)
                 == [
                     .record(hash: hash, .dropped(reason: "no node kept it after 2 rebroadcasts")),
-                    .fail(TransactionError(.dropped(hash: hash))),
+                    .fail(PipelineError(.dropped(hash: hash))),
                 ])
     }
 
     @Test func theWaitCanEndWithTheTransactionStillPending() throws {
         var (m, _, hash) = try watching()
-        #expect(m.handle(.waitEnded) == [.fail(TransactionError(.stillPending(hash: hash)))])
-        #expect(TransactionError(.stillPending(hash: hash)).isRetryable)
+        #expect(m.handle(.waitEnded) == [.fail(PipelineError(.stillPending(hash: hash)))])
+        #expect(PipelineError(.stillPending(hash: hash)).isRetryable)
     }
 
     @Test func anUnexpectedEventFailsInsteadOfMovingOn() throws {
@@ -400,7 +400,7 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
 
     @Test func resumingASignedRowSendsItAndASentRowIsWatched() throws {
         let signed = UnsignedTransaction.eip1559(
-            EIP1559Transaction(
+            try EIP1559Transaction(
                 chainId: 31337, nonce: 2, maxPriorityFeePerGas: 1, maxFeePerGas: 2, gasLimit: 21_000, to: contract,
                 value: 0, data: [])
         ).sign(with: try PrivateKey(hex: devKeyHex))

@@ -82,7 +82,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         await #expect {
             _ = try await sender().send(request(), signer: key) { _ in true }
         } throws: { error in
-            guard let e = error as? TransactionError, case .simulationReverted(_, let name) = e.kind else {
+            guard let e = error as? PipelineError, case .simulationReverted(_, let name) = e.kind else {
                 return false
             }
             return name == "InsufficientStakeToLock"
@@ -94,8 +94,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func theFeeCapRefusesBeforeSigning() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         // 60 000 gas × (2 × 1 + 2) gwei = 0.00024 ETH > cap 0.0001 ETH
-        await #expect(throws: TransactionError(.feeCapExceeded(ceiling: 240_000_000_000_000, cap: 100_000_000_000_000)))
-        {
+        await #expect(throws: PipelineError(.feeCapExceeded(ceiling: 240_000_000_000_000, cap: 100_000_000_000_000))) {
             _ = try await sender(cap: 100_000_000_000_000).send(request(), signer: key) { _ in true }
         }
         #expect(await chain.sentCount() == 0)
@@ -110,7 +109,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
             Issue.record("expected the wait to end")
-        } catch let e as TransactionError {
+        } catch let e as PipelineError {
             guard case .stillPending(let hash) = e.kind else { throw e }
             stuck = hash
         }
@@ -142,7 +141,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         var stuck = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
-        } catch let e as TransactionError {
+        } catch let e as PipelineError {
             guard case .stillPending(let hash) = e.kind else { throw e }
             stuck = hash
         }
@@ -169,7 +168,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
             Issue.record("expected confirmed")
             return
         }
-        await #expect(throws: TransactionError(.notReplaceable(hash: hash, state: "confirmed"))) {
+        await #expect(throws: PipelineError(.notReplaceable(hash: hash, state: "confirmed"))) {
             _ = try await s.replace(hash: hash, kind: .speedUp, signer: key) { _ in true }
         }
     }
@@ -181,13 +180,13 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         var stuck = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
-        } catch let e as TransactionError {
+        } catch let e as PipelineError {
             guard case .stillPending(let hash) = e.kind else { throw e }
             stuck = hash
         }
         // The same key used nonce 0 elsewhere (another wallet), and our transaction left the pool.
         await chain.foreignTransaction(from: key.address)
-        await #expect(throws: TransactionError(.dropped(hash: stuck))) { _ = try await s.watch(hash: stuck) }
+        await #expect(throws: PipelineError(.dropped(hash: stuck))) { _ = try await s.watch(hash: stuck) }
         let row = try #require(try journal.entry(hash: stuck))
         #expect(row.state == .dropped)
         #expect(row.failureReason?.contains("not in this journal") == true)
@@ -207,7 +206,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         var hash = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
-        } catch let e as TransactionError {
+        } catch let e as PipelineError {
             guard case .sendUnconfirmed(let h, _) = e.kind else { throw e }
             hash = h
         }
@@ -233,7 +232,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         // and signed whose nonce was later used by a foreign transaction (2).
         func signedRow(nonce: UInt64) throws -> SignedTransaction {
             UnsignedTransaction.eip1559(
-                EIP1559Transaction(
+                try EIP1559Transaction(
                     chainId: 31337, nonce: nonce, maxPriorityFeePerGas: 2_000_000_000, maxFeePerGas: 4_000_000_000,
                     gasLimit: 21_000, to: target, value: 1, data: [])
             ).sign(with: key)
@@ -291,7 +290,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
 
     @Test func declinedAtReviewJournalsNothing() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
-        await #expect(throws: TransactionError(.declined)) {
+        await #expect(throws: PipelineError(.declined)) {
             _ = try await sender().send(request(), signer: key) { _ in false }
         }
         #expect(try journal.recent().isEmpty)

@@ -3,7 +3,7 @@ import BigInt
 import EthereumKit
 
 /// Why the pipeline did not (or could not confirm that it did) make a write happen.
-public struct TransactionError: OperatorError, Hashable {
+public struct PipelineError: OperatorError, Hashable {
     public enum Kind: Sendable, Hashable {
         /// Pre-flight: the balance does not cover value plus the fee ceiling (or the value alone).
         case insufficientBalance(needed: BigUInt, balance: BigUInt)
