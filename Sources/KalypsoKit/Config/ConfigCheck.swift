@@ -219,6 +219,10 @@ public struct ConfigChecker: Sendable {
             text = String(describing: error)
         }
         if let url { text = text.replacingOccurrences(of: url.url.absoluteString, with: url.redacted) }
-        return Redaction.maskKeyLikeRuns(text.replacingOccurrences(of: "\n", with: " "))
+        // Any other URL in the message (a failover target, a redirect) loses its credentials too.
+        let words = text.replacingOccurrences(of: "\n", with: " ").split(
+            separator: " ", omittingEmptySubsequences: false)
+        return words.map { $0.contains("://") ? Redaction.url(String($0)) : Redaction.maskKeyLikeRuns(String($0)) }
+            .joined(separator: " ")
     }
 }
