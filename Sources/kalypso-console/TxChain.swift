@@ -4,9 +4,9 @@ import KalypsoKit
 
 /// Opens the node for the `tx` commands. Until the JSON-RPC client lands this says so plainly.
 enum ChainConnection {
-    static func open(url: String) async throws -> (any ChainAccess, BigUInt) {
+    static func open(urls: [String]) async throws -> (any ChainAccess, BigUInt) {
         throw TxKeyError(
-            title: "This build has no JSON-RPC client yet", detail: "cannot reach \(url)",
+            title: "This build has no JSON-RPC client yet", detail: "cannot reach \(urls.joined(separator: ", "))",
             hint: "Use a build that includes EthereumKit/RPC.")
     }
 }

@@ -18,10 +18,13 @@ struct Tx: ParsableCommand {
         subcommands: [TxList.self, TxShow.self, TxSpeedUp.self, TxCancel.self, TxRecover.self, TxTestSend.self])
 }
 
-/// Where the journal is.
+/// Where the journal is: `--database`, else the state folder of the configured network.
 struct JournalOptions: ParsableArguments {
-    @Option(help: "The network whose journal to use (a folder name under the state directory).")
-    var network = "devnet"
+    @Option(help: "kalypso-config.json to use (else $KALYPSO_CONFIG, ./kalypso-config.json, the XDG folder).")
+    var config: String?
+
+    @Option(help: "A built-in network profile (arbitrum-one, arbitrum-sepolia-a, arbitrum-sepolia-b).")
+    var network: String?
 
     @Option(help: "The journal database file (instead of the network's default).")
     var database: String?
@@ -29,12 +32,23 @@ struct JournalOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
-    var databasePath: String {
-        database ?? KalypsoDatabase.defaultPath(network: network, environment: ProcessInfo.processInfo.environment)
+    /// The configuration, when one is needed (no `--database`, or a chain to reach without `--rpc`).
+    func loadConfig() throws -> KalypsoConfig {
+        try ConfigLoader().load(flag: config, network: network).config
     }
 
-    func openJournal() throws -> TransactionJournal {
-        TransactionJournal(database: try KalypsoDatabase(path: databasePath))
+    /// The database file: `--database`, or one per network under the XDG state folder.
+    func databasePath(config loaded: KalypsoConfig?) throws -> String {
+        if let database { return database }
+        let config = try loaded ?? loadConfig()
+        // Name and chain id: two networks that share a name (a devnet restarted on another chain) never mix.
+        let parts = [config.networkName ?? network ?? "chain", config.chainId.map { String($0) }].compactMap { $0 }
+        let name = parts.joined(separator: "-")
+        return KalypsoDatabase.defaultPath(network: name, environment: ProcessInfo.processInfo.environment)
+    }
+
+    func openJournal(config: KalypsoConfig? = nil) throws -> TransactionJournal {
+        TransactionJournal(database: try KalypsoDatabase(path: try databasePath(config: config)))
     }
 }
 

@@ -27,7 +27,7 @@ struct TxList: ParsableCommand {
             return
         }
         guard !rows.isEmpty else {
-            print("No transactions in \(journalOptions.databasePath).")
+            print("No transactions in \(journal.database.path).")
             return
         }
         print(

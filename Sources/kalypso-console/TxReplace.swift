@@ -6,21 +6,29 @@ import Foundation
 import KalypsoKit
 import KalypsoStore
 
-/// What the commands that sign need: the node, the key, the fee policy and the prompt.
+/// What the commands that sign need: the node, the key, the fee policy and the prompt. Each falls back
+/// to kalypso-config.json when not given on the command line.
 struct SendingOptions: ParsableArguments {
-    @Option(help: "The JSON-RPC URL of the node (or $KALYPSO_RPC_URL).")
+    @Option(help: "The JSON-RPC URL of the node (else the configuration's rpcHttp).")
     var rpc: String?
 
-    @Option(
-        name: .customLong("key-file"),
-        help: "A file holding the sending key as hex (or $KALYPSO_PRIVATE_KEY).")
+    @Option(help: "Sign with this encrypted keystore (Web3 Secret Storage v3).")
+    var keystore: String?
+
+    @Option(name: .customLong("key-file"), help: "Sign with the key in this file (hex, mode 600).")
     var keyFile: String?
 
-    @Option(name: .customLong("fee-cap"), help: "Refuse if the fee could exceed this many ETH.")
+    @Flag(
+        name: .customLong("from-env"), help: "Sign with $KALYPSO_PRIVATE_KEY (visible to your other processes).")
+    var fromEnvironment = false
+
+    @OptionGroup var password: PasswordOptions
+
+    @Option(name: .customLong("fee-cap"), help: "Refuse if the fee could exceed this many ETH (else the config's).")
     var feeCap: String?
 
-    @Option(help: "Blocks to wait for after the one that mines it.")
-    var confirmations: UInt64 = 1
+    @Option(help: "Blocks to wait for, counting the one that mines it (else the config's).")
+    var confirmations: UInt64?
 
     @Option(help: "Seconds to wait for the receipt before leaving it pending in the journal.")
     var timeout: Int = 180
@@ -28,53 +36,61 @@ struct SendingOptions: ParsableArguments {
     @Flag(help: "Do not ask: send after printing the review.")
     var yes = false
 
-    func rpcURL() throws -> String {
-        guard let url = rpc ?? ProcessInfo.processInfo.environment["KALYPSO_RPC_URL"], !url.isEmpty else {
+    /// The configuration, unless `--rpc` makes the command self-contained.
+    func config(_ journalOptions: JournalOptions) throws -> KalypsoConfig? {
+        rpc == nil ? try journalOptions.loadConfig() : nil
+    }
+
+    func settings(_ journalOptions: JournalOptions, config: KalypsoConfig?) throws -> SenderSettings {
+        let urls = rpc.map { [$0] } ?? config?.rpcHttp.map(\.url.absoluteString) ?? []
+        guard !urls.isEmpty else {
             throw TxKeyError(
-                title: "No RPC URL", detail: "neither --rpc nor $KALYPSO_RPC_URL is set",
-                hint: "Pass --rpc http://HOST:PORT.")
+                title: "No RPC URL", detail: "neither --rpc nor rpcHttp in the configuration",
+                hint: "Pass --rpc http://HOST:PORT or set rpcHttp in kalypso-config.json.")
         }
-        return url
-    }
-
-    func feeCapWei() throws -> BigUInt? {
-        guard let feeCap else { return nil }
-        do { return try Units.parseEther(feeCap) } catch {
-            throw TxUsageError(message: "--fee-cap: expected an amount of ETH such as 0.01, found \"\(feeCap)\"")
-        }
-    }
-
-    /// The key from `--key-file` or `$KALYPSO_PRIVATE_KEY`; messages never contain the key.
-    func loadKey(warn: (String) -> Void) throws -> PrivateKey {
-        var text: String
-        if let keyFile {
-            do { text = try String(contentsOfFile: keyFile, encoding: .utf8) } catch {
-                throw TxKeyError(
-                    title: "Cannot read the key file", detail: "\(keyFile): \((error as NSError).localizedDescription)",
-                    hint: "Check the path and that this user can read it.")
+        var cap = config?.fees.maxTotalFee
+        if let feeCap {
+            do { cap = try Units.parseEther(feeCap) } catch {
+                throw TxUsageError(message: "--fee-cap: expected an amount of ETH such as 0.01, found \"\(feeCap)\"")
             }
-        } else if let env = ProcessInfo.processInfo.environment["KALYPSO_PRIVATE_KEY"], !env.isEmpty {
-            warn("warning: using $KALYPSO_PRIVATE_KEY; other processes of this user can read the environment")
-            text = env
+        }
+        return SenderSettings(
+            rpcURLs: urls, expectedChainId: config?.chainId,
+            databasePath: try journalOptions.databasePath(config: config),
+            feeCap: cap, feeCapPerGas: config?.fees.maxFeePerGas,
+            confirmations: max(1, confirmations ?? UInt64(max(1, config?.confirmations ?? 1))), timeoutSeconds: timeout)
+    }
+
+    /// The key: `--keystore`, `--key-file`, `--from-env`, the configuration's operator key, or
+    /// `$KALYPSO_PRIVATE_KEY` when set (with a warning). Messages never contain the key.
+    func loadKey(config: KalypsoConfig?) throws -> PrivateKey {
+        let warn: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let chosen = [keystore != nil, keyFile != nil, fromEnvironment].filter { $0 }.count
+        guard chosen <= 1 else {
+            throw TxUsageError(message: "give at most one of --keystore, --key-file and --from-env")
+        }
+        let source: any KeySource
+        if let keystore {
+            source = KeystoreSource(path: keystore, password: password.source)
+        } else if let keyFile {
+            source = KeyFileSource(path: keyFile)
+        } else if fromEnvironment {
+            source = EnvironmentKeySource(variable: EnvironmentKeySource.operatorVariable, warn: warn)
+        } else if let spec = config?.operatorKey {
+            source = spec.source(passwords: password.source, warn: warn)
+        } else if let env = ProcessInfo.processInfo.environment[EnvironmentKeySource.operatorVariable], !env.isEmpty {
+            source = EnvironmentKeySource(variable: EnvironmentKeySource.operatorVariable, warn: warn)
         } else {
             throw TxKeyError(
-                title: "No key to sign with", detail: "neither --key-file nor $KALYPSO_PRIVATE_KEY is set",
-                hint: "Pass --key-file PATH (a file with the key as hex, mode 600).")
+                title: "No key to sign with",
+                detail: "no --keystore, --key-file or --from-env, and no operator key configured",
+                hint: "Pass --key-file PATH (a file with the key as hex, mode 600) or --keystore PATH.")
         }
-        defer { text = "" }
-        do {
-            return try PrivateKey(hex: text.trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch {
-            let report = ErrorReport(error)
-            throw TxKeyError(
-                title: "The key is not valid",
-                detail: report.title + (report.detail.isEmpty ? "" : ": \(report.detail)"),
-                hint: "The key must be 64 hex digits, with or without 0x.")
-        }
+        return try source.loadKey()
     }
 
     /// The question asked before signing, unless `--yes`.
-    func approval(json: Bool) -> TransactionSender.Approval {
+    func approval() -> TransactionSender.Approval {
         let yes = self.yes
         return { review in
             let text = review.lines.joined(separator: "\n") + "\n"
@@ -100,28 +116,28 @@ struct TxKeyError: OperatorError {
     var category: ErrorCategory { .configuration }
 }
 
-/// The sender's settings, read from the command line once (plain values, safe to hand to a task).
+/// The sender's settings, read from the command line and the configuration once (plain values, safe
+/// to hand to a task).
 struct SenderSettings: Sendable {
-    var rpcURL: String
+    var rpcURLs: [String]
+    var expectedChainId: UInt64?
+    var databasePath: String
     var feeCap: BigUInt?
+    var feeCapPerGas: BigUInt?
     var confirmations: UInt64 = 1
     var timeoutSeconds: Int = 180
 }
 
-extension SendingOptions {
-    func settings() throws -> SenderSettings {
-        SenderSettings(
-            rpcURL: try rpcURL(), feeCap: try feeCapWei(), confirmations: max(1, confirmations),
-            timeoutSeconds: timeout)
-    }
-}
-
 /// Opens the node, checks its chain id, and builds the sender over the journal.
-func makeSender(journal journalOptions: JournalOptions, settings: SenderSettings) async throws -> TransactionSender {
-    let journal = try journalOptions.openJournal()
-    let (chain, chainId) = try await ChainConnection.open(url: settings.rpcURL)
-    let policy = FeePolicy(
+func makeSender(_ settings: SenderSettings) async throws -> TransactionSender {
+    let journal = TransactionJournal(database: try KalypsoDatabase(path: settings.databasePath))
+    let (chain, chainId) = try await ChainConnection.open(urls: settings.rpcURLs)
+    if let expected = settings.expectedChainId, BigUInt(expected) != chainId {
+        throw PipelineError(.wrongChain(expected: BigUInt(expected), found: chainId))
+    }
+    var policy = FeePolicy(
         rules: FeeRules.forChain(chainId), feeCap: settings.feeCap, confirmations: settings.confirmations)
+    policy.feeCapPerGas = settings.feeCapPerGas
     var sender = TransactionSender(
         chain: chain, journal: journal, chainId: chainId, policy: policy, errors: KnownErrors.registry())
     sender.waitTimeout = .seconds(settings.timeoutSeconds)
@@ -177,12 +193,13 @@ struct TxCancel: ParsableCommand {
 func runReplacement(
     kind: TransactionSender.ReplacementKind, hash: String, journalOptions: JournalOptions, sending: SendingOptions
 ) throws {
-    let key = try sending.loadKey { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-    let approve = sending.approval(json: journalOptions.json)
+    let config = try sending.config(journalOptions)
+    let settings = try sending.settings(journalOptions, config: config)
+    let key = try sending.loadKey(config: config)
+    let approve = sending.approval()
     let json = journalOptions.json
-    let settings = try sending.settings()
     try runBlocking {
-        let sender = try await makeSender(journal: journalOptions, settings: settings)
+        let sender = try await makeSender(settings)
         // A crash may have left rows behind: bring the journal up to date before replacing anything.
         _ = try await sender.recover()
         let outcome = try await sender.replace(hash: hash, kind: kind, signer: key, approve: approve)
@@ -199,16 +216,16 @@ struct TxRecover: ParsableCommand {
     @Option(help: "The JSON-RPC URL of the node (or $KALYPSO_RPC_URL).") var rpc: String?
 
     func run() throws {
-        guard let url = rpc ?? ProcessInfo.processInfo.environment["KALYPSO_RPC_URL"], !url.isEmpty else {
+        let config = rpc == nil ? try journalOptions.loadConfig() : nil
+        guard let url = rpc ?? config?.rpcHttp.first?.url.absoluteString else {
             throw TxKeyError(
-                title: "No RPC URL", detail: "neither --rpc nor $KALYPSO_RPC_URL is set",
+                title: "No RPC URL", detail: "neither --rpc nor rpcHttp in the configuration",
                 hint: "Pass --rpc http://HOST:PORT.")
         }
-        let settings = SenderSettings(rpcURL: url, feeCap: nil)
-        let journalOptions = self.journalOptions
-        let results = try runBlocking {
-            try await makeSender(journal: journalOptions, settings: settings).recover()
-        }
+        let settings = SenderSettings(
+            rpcURLs: [url], expectedChainId: config?.chainId,
+            databasePath: try journalOptions.databasePath(config: config))
+        let results = try runBlocking { try await makeSender(settings).recover() }
         if journalOptions.json {
             let items: [[String: Any]] = results.map {
                 ["hash": $0.hash, "nonce": $0.nonce, "before": $0.before.rawValue, "after": $0.after.rawValue]

@@ -15,7 +15,7 @@ struct TxShow: ParsableCommand {
     func run() throws {
         let journal = try journalOptions.openJournal()
         guard let row = try journal.entry(hash: hash) else {
-            throw StoreError(.notFound, path: journalOptions.databasePath, reason: "no transaction \(hash)")
+            throw StoreError(.notFound, path: journal.database.path, reason: "no transaction \(hash)")
         }
         if journalOptions.json {
             print(try TxJSON.text(TxJSON.object(row)))

@@ -22,17 +22,18 @@ struct TxTestSend: ParsableCommand {
     @Flag(name: .customLong("no-recover"), help: "Skip recovery before sending.") var noRecover = false
 
     func run() throws {
-        let key = try sending.loadKey { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let config = try sending.config(journalOptions)
+        let settings = try sending.settings(journalOptions, config: config)
+        let key = try sending.loadKey(config: config)
         let recipient: Address
         do { recipient = try Address(to) } catch { throw TxUsageError(message: "--to: not an address: \(to)") }
         guard let wei = BigUInt(value, radix: 10) else { throw TxUsageError(message: "--value: not a decimal amount") }
         let pauseAt = self.pauseAt
         let marker = self.marker
         let journalOptions = self.journalOptions
-        let settings = try sending.settings()
         let noRecover = self.noRecover
         try runBlocking {
-            var sender = try await makeSender(journal: journalOptions, settings: settings)
+            var sender = try await makeSender(settings)
             if !noRecover { _ = try await sender.recover() }
             sender.checkpoint = { point in
                 guard point == pauseAt else { return }

@@ -48,6 +48,8 @@ public struct FeePolicy: Sendable, Hashable {
     public var gasMarginPercent: BigUInt = 20
     /// Refuse any transaction whose fee ceiling (gas limit × max fee per gas) is above this many wei.
     public var feeCap: BigUInt?
+    /// Refuse any transaction offering more than this many wei per unit of gas (config `fees.maxFeePerGas`).
+    public var feeCapPerGas: BigUInt?
     /// Blocks on top of the one that mined it before a transaction counts as confirmed (1 = mined).
     public var confirmations: UInt64 = 1
     /// Percent by which a replacement must raise every fee: geth's and most nodes' `txpool.pricebump`.

@@ -11,6 +11,8 @@ public struct PipelineError: OperatorError, Hashable {
         case simulationReverted(reason: String, errorName: String?)
         /// The fee ceiling is above the configured cap: nothing was signed or sent.
         case feeCapExceeded(ceiling: BigUInt, cap: BigUInt)
+        /// The max fee per gas is above the configured per-gas cap: nothing was signed or sent.
+        case feePerGasCapExceeded(perGas: BigUInt, cap: BigUInt)
         /// The operator said no at the review.
         case declined
         /// The node refused the signed transaction; it is marked dropped in the journal.
@@ -37,7 +39,7 @@ public struct PipelineError: OperatorError, Hashable {
         switch kind {
         case .insufficientBalance: .txInsufficientBalance
         case .simulationReverted: .txSimulationReverted
-        case .feeCapExceeded: .txFeeCapExceeded
+        case .feeCapExceeded, .feePerGasCapExceeded: .txFeeCapExceeded
         case .declined: .txDeclined
         case .sendRejected: .txSendRejected
         case .sendUnconfirmed: .txSendUnconfirmed
@@ -54,6 +56,7 @@ public struct PipelineError: OperatorError, Hashable {
         case .insufficientBalance: "Not enough ETH for this transaction"
         case .simulationReverted(_, let name): "The contract would refuse this call" + (name.map { " (\($0))" } ?? "")
         case .feeCapExceeded: "The fee is above the configured cap"
+        case .feePerGasCapExceeded: "The gas price is above the configured cap"
         case .declined: "Cancelled at the review; nothing was sent"
         case .sendRejected: "The node refused the transaction"
         case .sendUnconfirmed: "The send could not be confirmed"
@@ -73,6 +76,8 @@ public struct PipelineError: OperatorError, Hashable {
             "eth_call reverted: \(reason); nothing was signed or sent"
         case .feeCapExceeded(let ceiling, let cap):
             "fee ceiling \(Units.formatEther(ceiling)) ETH is above the cap of \(Units.formatEther(cap)) ETH; nothing was signed or sent"
+        case .feePerGasCapExceeded(let perGas, let cap):
+            "max fee \(Units.formatGwei(perGas)) gwei per gas is above the cap of \(Units.formatGwei(cap)) gwei; nothing was signed or sent"
         case .declined: ""
         case .sendRejected(let message): "\(message); the journal marks it dropped and its nonce is free again"
         case .sendUnconfirmed(let hash, let message):
@@ -89,7 +94,8 @@ public struct PipelineError: OperatorError, Hashable {
         switch kind {
         case .insufficientBalance: "Fund the account, or wait until fees are lower."
         case .simulationReverted: "Nothing was spent. Fix what the error names and try again."
-        case .feeCapExceeded: "Wait for lower fees, or raise the fee cap in kalypso-config.json if this is expected."
+        case .feeCapExceeded, .feePerGasCapExceeded:
+            "Wait for lower fees, or raise the cap (kalypso-config.json fees, or --fee-cap) if this is expected."
         case .declined: ""
         case .sendRejected: "Check the message; `kalypso-console tx list` shows the journal."
         case .sendUnconfirmed: "Check the RPC URL; `kalypso-console tx list` shows the journal."
@@ -110,7 +116,8 @@ public struct PipelineError: OperatorError, Hashable {
 
     public var category: ErrorCategory {
         switch kind {
-        case .insufficientBalance, .simulationReverted, .feeCapExceeded, .declined, .sendRejected,
+        case .insufficientBalance, .simulationReverted, .feeCapExceeded, .feePerGasCapExceeded, .declined,
+            .sendRejected,
             .revertedOnChain, .dropped, .notReplaceable:
             .refused
         case .sendUnconfirmed, .stillPending: .unreachable

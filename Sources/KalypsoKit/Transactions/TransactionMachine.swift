@@ -319,6 +319,9 @@ public struct TransactionMachine: Sendable {
         fees = quote
         let limit = gasLimit ?? 0
         let ceiling = limit * quote.ceilingPerGas
+        if let cap = policy.feeCapPerGas, quote.ceilingPerGas > cap {
+            return fail(.feePerGasCapExceeded(perGas: quote.ceilingPerGas, cap: cap))
+        }
         if let cap = policy.feeCap, ceiling > cap {
             return fail(.feeCapExceeded(ceiling: ceiling, cap: cap))
         }

@@ -224,8 +224,8 @@ public struct TransactionSender: Sendable {
                 polls += 1
                 do {
                     event = .observed(try await observe(hash: hash, nonce: nonce, from: machine.request.from))
-                } catch let error as ChainAccessError where error.kind == .unreachable {
-                    // A read failed while waiting: try again at the next poll, until the deadline.
+                } catch  where (error as? any OperatorError)?.category == .unreachable {
+                    // A read failed while waiting (node down, timeout, rate limit): poll again, until the deadline.
                     queue.insert(action, at: 0)
                     continue
                 }

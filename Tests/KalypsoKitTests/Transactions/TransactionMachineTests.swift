@@ -194,6 +194,20 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
         #expect(error.category.exitCode == 5)
     }
 
+    @Test func perGasCapRefusesWithBothFiguresInGwei() throws {
+        var policy = FeePolicy(rules: .standard)
+        policy.feeCapPerGas = 20 * gwei
+        var m = TransactionMachine(request: request, chainId: 31337, policy: policy, errors: ABIErrorRegistry())
+        _ = m.handle(.start)
+        _ = m.handle(.balance(BigUInt(10).power(18)))
+        _ = m.handle(.simulationSucceeded)
+        _ = m.handle(.gasEstimated(50_000))
+        // 2 × 10 + 2 = 22 gwei > 20 gwei
+        let error = PipelineError(.feePerGasCapExceeded(perGas: 22 * gwei, cap: 20 * gwei))
+        #expect(m.handle(.feeHistory(history)) == [.fail(error)])
+        #expect(error.detail.contains("22 gwei") && error.detail.contains("20 gwei"))
+    }
+
     @Test func aChainWithoutBaseFeeGetsALegacyTransaction() throws {
         var m = try machine()
         _ = m.handle(.start)

@@ -14,7 +14,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
 /// The pipeline's driver on the in-memory chain: the journal, the nonce lock, replacement and recovery.
 @Suite struct TransactionSenderTests {
     let key: PrivateKey
-    let chain = FakeChain()
+    let chain = SimulatedChain()
     let database: KalypsoDatabase
     let target = address("0x5FbDB2315678afecb367f032d93F642f64180aa3")
 

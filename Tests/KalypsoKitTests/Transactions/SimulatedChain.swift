@@ -5,7 +5,7 @@ import KalypsoKit
 /// A small in-memory chain for the pipeline's tests: balances and nonces, a mempool with geth's
 /// replacement rule, mining on demand or on every send, scripted reverts and a way to lose a
 /// transaction from the pool. It decodes and checks every raw transaction it is sent.
-actor FakeChain: ChainAccess {
+actor SimulatedChain: ChainAccess {
     struct Mined {
         var tx: SignedTransaction
         var from: Address
