@@ -1,13 +1,23 @@
+import Basics
 import BigInt
 import EthereumKit
+import Foundation
 import KalypsoKit
 
-/// Opens the node for the `tx` commands. Until the JSON-RPC client lands this says so plainly.
+/// Opens the node for the `tx` commands: the JSON-RPC client over the URLs, in failover order.
 enum ChainConnection {
     static func open(urls: [String]) async throws -> (any ChainAccess, BigUInt) {
-        throw TxKeyError(
-            title: "This build has no JSON-RPC client yet", detail: "cannot reach \(urls.joined(separator: ", "))",
-            hint: "Use a build that includes EthereumKit/RPC.")
+        var parsed: [URL] = []
+        for text in urls {
+            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+                throw TxKeyError(
+                    title: "Not an RPC URL", detail: "expected an http(s) URL, found \(Redaction.url(text))",
+                    hint: "Pass --rpc http://HOST:PORT.")
+            }
+            parsed.append(url)
+        }
+        let chain = RPCChainAccess(urls: parsed, errors: KnownErrors.registry())
+        return (chain, try await chain.chainId())
     }
 }
 

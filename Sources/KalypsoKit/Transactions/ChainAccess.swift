@@ -2,13 +2,6 @@ import Basics
 import BigInt
 import EthereumKit
 
-/// Which state a read runs against.
-public enum BlockTag: Sendable, Hashable {
-    case latest
-    case pending
-    case number(UInt64)
-}
-
 /// The fields of an `eth_call` / `eth_estimateGas` request.
 public struct CallRequest: Sendable, Hashable {
     public var from: Address
