@@ -256,3 +256,43 @@ import Testing
         #expect(try await f.nonce() == 2)
     }
 }
+
+/// A revert caught in simulation on the full Generation B devnet (look-alike Kalypso contracts that
+/// revert with the real custom errors): decoded, and nothing signed, journaled or sent.
+@Suite struct TransactionRevertDevnetTests {
+    static let network = SharedDevnet { try await DevnetNetwork.start(generation: "B", seed: false) }
+
+    @Test func aRevertInSimulationIsDecodedAndNothingIsSent() async throws {
+        let network = try await Self.network.get()
+        let key = PrivateKey.random()
+        try await network.rpc.fund(key.address.checksummed, wei: "10000000000000000000")
+        let proverManager = address(try network.contract("proverManager"))
+        let abi = try ContractABI(contentsOfFile: RepoPaths.path("abi/ProverManager.json"))
+        // An account that never registered changes its reward address: ProverNotRegistered().
+        let data = try abi.function("updateProverRewardAddress").encodeCall([.address(key.address)])
+        guard let url = URL(string: network.rpcURL) else { throw DevnetError("bad RPC URL") }
+        let database = try temporaryDatabase()
+        let journal = TransactionJournal(database: database)
+        let sender = TransactionSender(
+            chain: RPCChainAccess(urls: [url], expectedChainId: network.chainId, errors: try kalypsoErrors()),
+            journal: journal, chainId: BigUInt(network.chainId), policy: FeePolicy(rules: .standard),
+            errors: try kalypsoErrors())
+        let request = TransactionRequest(
+            from: key.address, to: proverManager, data: data,
+            description: CallDescription(
+                summary: "Update reward address", contract: "ProverManager \(proverManager.short)",
+                function: "updateProverRewardAddress(address)"))
+        await #expect {
+            _ = try await sender.send(request, signer: key) { _ in
+                Issue.record("a call that reverts in simulation must never reach the review")
+                return false
+            }
+        } throws: { error in
+            guard let e = error as? PipelineError, case .simulationReverted(_, let name) = e.kind else { return false }
+            return name == "ProverNotRegistered" && e.category.exitCode == 5
+        }
+        #expect(try journal.recent().isEmpty)
+        let pending = try await network.rpc.callString("eth_getTransactionCount", [key.address.checksummed, "pending"])
+        #expect(pending == "0x0")
+    }
+}
