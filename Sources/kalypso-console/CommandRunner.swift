@@ -73,15 +73,46 @@ extension ErrorCode {
 }
 
 enum CommandRunner {
-    /// Parses `arguments`, runs the command and returns its outcome; nothing else prints errors.
-    static func run(_ root: any ParsableCommand.Type, arguments: [String]) -> CommandOutcome {
-        do {
-            var command = try root.parseAsRoot(arguments)
-            try command.run()
-            return CommandOutcome()
-        } catch {
-            return outcome(for: error, root: root, format: ErrorFormat(arguments: arguments))
+    /// Parses `arguments`, runs the command (an `AsyncParsableCommand` with `await`) and returns its
+    /// outcome; nothing else prints errors.
+    static func run(_ root: any ParsableCommand.Type, arguments: [String]) async -> CommandOutcome {
+        let format = ErrorFormat(arguments: arguments)
+        var command: any ParsableCommand
+        do { command = try root.parseAsRoot(arguments) } catch {
+            return outcome(for: error, root: root, format: format)
         }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return CommandOutcome()
+        } catch let error as ValidationError {
+            // Thrown by run(), where the parser no longer knows the subcommand: give its own usage.
+            let path = commandPath(to: type(of: command), from: root).joined(separator: " ")
+            let usage = UsageError(
+                message: error.message, usage: "Usage: " + root.usageString(for: type(of: command)),
+                helpCommand: path + " --help")
+            return outcome(for: usage, root: root, format: format)
+        } catch {
+            return outcome(for: error, root: root, format: format)
+        }
+    }
+
+    /// The command names from `root` down to `target` (`["kalypso-console", "ui-demo"]`).
+    static func commandPath(to target: any ParsableCommand.Type, from root: any ParsableCommand.Type) -> [String] {
+        func name(_ t: any ParsableCommand.Type) -> String {
+            t.configuration.commandName ?? String(describing: t).lowercased()
+        }
+        func search(_ t: any ParsableCommand.Type) -> [String]? {
+            if t == target { return [name(t)] }
+            for sub in t.configuration.subcommands {
+                if let rest = search(sub) { return [name(t)] + rest }
+            }
+            return nil
+        }
+        return search(root) ?? [name(root)]
     }
 
     /// The text and exit code for `error` thrown while parsing or running a command of `root`.

@@ -24,7 +24,7 @@ struct Version: ParsableCommand {
 
 ks_unblock_terminal_signals()
 // Not `KalypsoConsole.main`: every error, the parser's included, goes through CommandRunner's one mapping.
-let outcome = CommandRunner.run(
+let outcome = await CommandRunner.run(
     KalypsoConsole.self, arguments: GlobalFlags.reorder(Array(CommandLine.arguments.dropFirst())))
 if !outcome.standardOutput.isEmpty { FileHandle.standardOutput.write(Data(outcome.standardOutput.utf8)) }
 if !outcome.standardError.isEmpty { FileHandle.standardError.write(Data(outcome.standardError.utf8)) }

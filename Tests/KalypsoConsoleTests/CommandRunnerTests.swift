@@ -9,8 +9,8 @@ import Testing
 
 /// The executable's one error mapping: text, stream and exit code for every kind of failure.
 @Suite struct CommandRunnerTests {
-    @Test func unknownOptionIsAUsageErrorWithExitCode2() {
-        let outcome = CommandRunner.run(KalypsoConsole.self, arguments: ["--bogus"])
+    @Test func unknownOptionIsAUsageErrorWithExitCode2() async {
+        let outcome = await CommandRunner.run(KalypsoConsole.self, arguments: ["--bogus"])
         #expect(outcome.exitCode == 2)
         #expect(outcome.standardOutput.isEmpty)
         let lines = outcome.standardError.split(separator: "\n").map(String.init)
@@ -19,19 +19,24 @@ import Testing
         #expect(outcome.standardError.contains("Usage: kalypso-console"))
     }
 
-    @Test func subcommandUsageNamesTheSubcommandsHelp() {
-        let outcome = CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--no-such-flag"])
+    @Test func subcommandUsageNamesTheSubcommandsHelp() async {
+        let outcome = await CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--no-such-flag"])
         #expect(outcome.exitCode == 2)
         #expect(outcome.standardError.hasPrefix("error: Unknown option '--no-such-flag'\n"))
         #expect(outcome.standardError.contains("hint: Run 'kalypso-console ui-demo --help'"))
     }
 
     /// `--keys` errors are found before the terminal is touched, so this runs in-process.
-    @Test func badKeyBindingsAreUsageErrors() {
-        let malformed = CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--keys", "nonsense"])
+    @Test func badKeyBindingsAreUsageErrors() async {
+        let malformed = await CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--keys", "nonsense"])
         #expect(malformed.exitCode == 2)
         #expect(malformed.standardError.hasPrefix("error: --keys: \"nonsense\" is not action=key,key\n"))
-        let unknown = CommandRunner.run(KalypsoConsole.self, arguments: ["ui-demo", "--keys", "no.such.action=x"])
+        #expect(malformed.standardError.contains("  Usage: kalypso-console ui-demo [--no-color]"))
+        #expect(
+            malformed.standardError.hasSuffix(
+                "  hint: Run 'kalypso-console ui-demo --help' to see the commands and options.\n"))
+        let unknown = await CommandRunner.run(
+            KalypsoConsole.self, arguments: ["ui-demo", "--keys", "no.such.action=x"])
         #expect(unknown.exitCode == 2)
         #expect(unknown.standardError.hasPrefix("error: Invalid value for --keys\n"))
         #expect(unknown.standardError.contains("no.such.action"))
@@ -40,12 +45,12 @@ import Testing
                 "  hint: Run 'kalypso-console ui-demo --help' to see what --keys accepts.\n"))
     }
 
-    @Test func helpAndVersionGoToStandardOutputWithExitCode0() {
-        let help = CommandRunner.run(KalypsoConsole.self, arguments: ["--help"])
+    @Test func helpAndVersionGoToStandardOutputWithExitCode0() async {
+        let help = await CommandRunner.run(KalypsoConsole.self, arguments: ["--help"])
         #expect(help.exitCode == 0)
         #expect(help.standardError.isEmpty)
         #expect(help.standardOutput.contains("USAGE: kalypso-console"))
-        let version = CommandRunner.run(KalypsoConsole.self, arguments: ["--version"])
+        let version = await CommandRunner.run(KalypsoConsole.self, arguments: ["--version"])
         #expect(version.exitCode == 0)
         #expect(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == false)
     }
@@ -69,6 +74,36 @@ import Testing
         #expect(abi.exitCode == 3)
     }
 
+    /// A command tree with an async subcommand, as the chain commands will be.
+    struct AsyncRoot: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "t", subcommands: [Fetch.self])
+    }
+
+    struct Fetch: AsyncParsableCommand {
+        struct Unreachable: OperatorError {
+            var code: ErrorCode { "test.unreachable" }
+            var title: String { "The node did not answer" }
+            var detail: String { "after 1 s" }
+            var hint: String { "Check the RPC URL." }
+            var isRetryable: Bool { true }
+            var category: ErrorCategory { .unreachable }
+        }
+        func run() async throws {
+            try await Task.sleep(for: .milliseconds(1))
+            throw Unreachable()
+        }
+    }
+
+    /// An async command's run is awaited (not the synchronous default, which would print help), and
+    /// its error goes through the same mapping.
+    @Test func asyncCommandsAreAwaited() async {
+        let outcome = await CommandRunner.run(AsyncRoot.self, arguments: ["fetch"])
+        #expect(outcome.exitCode == 4)
+        #expect(
+            outcome.standardError
+                == "error: The node did not answer\n  after 1 s\n  hint: Check the RPC URL.\n  (retrying may help)\n")
+    }
+
     struct Opaque: Error {}
 
     @Test func anyOtherErrorIsShownWithItsTypeAndExitCode1() {
@@ -84,8 +119,8 @@ import Testing
         #expect(outcome == CommandOutcome(exitCode: 130))
     }
 
-    @Test func jsonFormatIsOneObjectOnStandardOutput() throws {
-        let outcome = CommandRunner.run(KalypsoConsole.self, arguments: ["--bogus", "--json"])
+    @Test func jsonFormatIsOneObjectOnStandardOutput() async throws {
+        let outcome = await CommandRunner.run(KalypsoConsole.self, arguments: ["--bogus", "--json"])
         #expect(outcome.exitCode == 2)
         #expect(outcome.standardError.isEmpty)
         let object = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]

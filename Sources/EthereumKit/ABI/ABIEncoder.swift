@@ -10,11 +10,6 @@ public enum ABI {
         return encoder.out
     }
 
-    /// Same as `encode`; the name used by web3 libraries.
-    public static func encodeParameters(_ types: [ABIType], _ values: [ABIValue]) throws(ABIEncodingError) -> [UInt8] {
-        try encode(types, values)
-    }
-
     /// Encodes a single value of `type` as `abi.encode(value)` would.
     public static func encode(_ type: ABIType, _ value: ABIValue) throws(ABIEncodingError) -> [UInt8] {
         try encode([type], [value])

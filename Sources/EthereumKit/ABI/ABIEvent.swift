@@ -26,7 +26,7 @@ public struct ABIEvent: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether an indexed parameter of this type is stored as the keccak256 of its value rather than the value:
     /// Solidity hashes every reference type (strings, bytes, arrays, structs), static or not.
-    public static func isHashedWhenIndexed(_ type: ABIType) -> Bool {
+    package static func isHashedWhenIndexed(_ type: ABIType) -> Bool {
         switch type {
         case .uint, .int, .address, .bool, .fixedBytes: return false
         case .bytes, .string, .array, .fixedArray, .tuple: return true

@@ -58,7 +58,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the encoding is placed in the tail (referenced by an offset) rather than inline.
-    public var isDynamic: Bool {
+    package var isDynamic: Bool {
         switch self {
         case .uint, .int, .address, .bool, .fixedBytes: return false
         case .bytes, .string, .array: return true
@@ -70,7 +70,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
     /// Bytes this type takes in the head of its enclosing tuple: 32 for dynamic types, the whole
     /// encoding for static ones. Saturates instead of overflowing for absurd fixed-array sizes,
     /// so that bounds checks against real data fail cleanly.
-    public var headSize: Int {
+    package var headSize: Int {
         switch self {
         case .uint, .int, .address, .bool, .fixedBytes, .bytes, .string, .array: return 32
         case .fixedArray(let t, let k):
@@ -108,7 +108,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Why this type is not a valid ABI type, or nil when it is (M ranges, k > 0, names count).
-    public var validationError: String? {
+    package var validationError: String? {
         switch self {
         case .uint(let m), .int(let m):
             if !(8...256).contains(m) || m % 8 != 0 {

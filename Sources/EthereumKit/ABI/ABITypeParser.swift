@@ -1,30 +1,5 @@
 import Basics
 
-/// Why ABI text (a type, a signature or a typed value) could not be read: the position (UTF-8 bytes
-/// from the start) and what was expected. The text itself is not kept: a value may be a secret.
-public struct ABIParseError: OperatorError, Equatable {
-    public let code: ErrorCode
-    public let position: Int
-    public let reason: String
-
-    public init(code: ErrorCode = .abiTypeSyntax, position: Int, reason: String) {
-        self.code = code
-        self.position = position
-        self.reason = reason
-    }
-
-    public var title: String {
-        code == .abiValueSyntax ? "Cannot read the value" : "Cannot read the ABI type or signature"
-    }
-    public var detail: String { "at character \(position + 1): \(reason)" }
-    public var hint: String {
-        code == .abiValueSyntax
-            ? "Integers are decimal or 0x hex, addresses 0x and 40 hex digits, bytes 0x hex, strings \"quoted\", arrays [a, b] and tuples (a, b)."
-            : "Types are written as in Solidity signatures, for example uint256, address[], (uint256,bytes)[2] or transfer(address to, uint256 amount)."
-    }
-    public var category: ErrorCategory { .usage }
-}
-
 extension ABIType {
     /// Parses a canonical type string such as `uint256`, `bytes32[]` or `(uint256,bytes)[2][]`.
     ///
@@ -37,53 +12,6 @@ extension ABIType {
         p.skipSpaces()
         if !p.atEnd { throw p.error("unexpected text after the type") }
         self = t
-    }
-}
-
-/// A parsed human-readable signature such as `Transfer(address indexed from, address indexed to, uint256 value)`.
-public struct ABISignature: Sendable, Hashable, CustomStringConvertible {
-    public var name: String
-    public var parameters: [ABIParameter]
-
-    public init(name: String, parameters: [ABIParameter]) {
-        self.name = name
-        self.parameters = parameters
-    }
-
-    /// Parses `name(type [indexed] [name], …)`; parameter names, `indexed` and data locations are optional.
-    /// A leading `function`, `event` or `error` keyword is allowed.
-    public init(parsing string: String) throws(ABIParseError) {
-        var p = ABISignatureParser(string)
-        p.skipSpaces()
-        var name = p.identifier()
-        if ["function", "event", "error"].contains(name) {
-            p.skipSpaces()
-            name = p.identifier()
-        }
-        guard !name.isEmpty else { throw p.error("expected a function, event or error name") }
-        p.skipSpaces()
-        guard p.peek == UInt8(ascii: "(") else { throw p.error("expected ( after the name") }
-        let params = try p.parseList(allowNames: true, depth: 0)
-        p.skipSpaces()
-        if !p.atEnd { throw p.error("unexpected text after the parameter list") }
-        self.name = name
-        self.parameters = params
-    }
-
-    /// `name(type1,type2)` without parameter names: what selectors and topics hash.
-    public var canonical: String {
-        ABISignature.canonical(name: name, types: parameters.map(\.type))
-    }
-
-    public var description: String { canonical }
-
-    static func canonical(name: String, types: [ABIType]) -> String {
-        var out = name + "("
-        for (i, t) in types.enumerated() {
-            if i > 0 { out += "," }
-            t.writeCanonical(into: &out)
-        }
-        return out + ")"
     }
 }
 

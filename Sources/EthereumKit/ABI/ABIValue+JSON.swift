@@ -1,35 +1,6 @@
 import Basics
 import BigInt
 
-/// Why a JSON value is not a value of an ABI type: where (the JSON line and column, and the path in
-/// the value tree) and what was expected. The value itself is not repeated.
-public struct ABIJSONValueError: OperatorError, Equatable {
-    public let code: ErrorCode
-    public let path: ABIPath
-    /// 1-based position in the JSON text (0 when the JSON was not read from text).
-    public let line: Int
-    public let column: Int
-    public let reason: String
-
-    public init(code: ErrorCode = .abiJSONValue, path: ABIPath, line: Int, column: Int, reason: String) {
-        self.code = code
-        self.path = path
-        self.line = line
-        self.column = column
-        self.reason = reason
-    }
-
-    public var title: String { "Cannot read the JSON value" }
-    public var detail: String {
-        let place = line > 0 ? "line \(line), column \(column), " : ""
-        return "\(place)\(path): \(reason)"
-    }
-    public var hint: String {
-        "In JSON, integers are decimal strings (\"1000\"; JSON numbers and \"0x\" hex are accepted too), bytes and addresses 0x hex strings, bools true/false, arrays and tuples JSON arrays."
-    }
-    public var category: ErrorCategory { .usage }
-}
-
 /// The JSON form of ABI values: one mapping for `--json` output, JSON input and EIP-712 typed data.
 ///
 /// | ABI type            | JSON written                      | JSON also read                          |
@@ -220,21 +191,8 @@ enum ABIJSONReader {
         case .string(let s): text = Substring(s)
         default: throw expected("an integer (a decimal string)")
         }
-        var body = text
-        let negative = body.hasPrefix("-")
-        if negative { body = body.dropFirst() }
-        let parsed: BigUInt?
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            let digits = body.dropFirst(2)
-            parsed =
-                !digits.isEmpty && digits.utf8.count <= 160 && digits.utf8.allSatisfy({ Hex.nibble($0) != nil })
-                ? BigUInt(digits, radix: 16) : nil
-        } else {
-            parsed =
-                !body.isEmpty && body.utf8.count <= 160 && body.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-                ? BigUInt(body, radix: 10) : nil
-        }
-        guard let magnitude = parsed else {
+        let parsed = IntegerText.parse(text)
+        guard let (negative, magnitude) = parsed else {
             throw fail("not an integer (a decimal string such as \"1000\", or 0x hex; no fraction or exponent)")
         }
         return (negative, magnitude)
@@ -245,5 +203,27 @@ enum ABIJSONReader {
     ) throws(ABIJSONValueError) -> [UInt8] {
         guard case .string(let s) = value else { throw expected("a 0x hex string") }
         do { return try Hex.decode(s, requirePrefix: true) } catch { throw fail("not 0x hex: \(error.detail)") }
+    }
+}
+
+/// Integer text as JSON and EIP-712 typed data write it: decimal (`"-12"`) or hex (`"0x1f"`, `"-0x1f"`),
+/// no sign but `-`, no spaces, fraction or exponent. At most 160 digits, so a huge string cannot stall
+/// the parser (any value that long is out of range for every ABI integer anyway).
+enum IntegerText {
+    static func parse(_ text: Substring) -> (negative: Bool, magnitude: BigUInt)? {
+        var body = text
+        let negative = body.hasPrefix("-")
+        if negative { body = body.dropFirst() }
+        if body.hasPrefix("0x") || body.hasPrefix("0X") {
+            let digits = body.dropFirst(2)
+            guard !digits.isEmpty, digits.utf8.count <= 160, digits.utf8.allSatisfy({ Hex.nibble($0) != nil }),
+                let v = BigUInt(digits, radix: 16)
+            else { return nil }
+            return (negative, v)
+        }
+        guard !body.isEmpty, body.utf8.count <= 160, body.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let v = BigUInt(body, radix: 10)
+        else { return nil }
+        return (negative, v)
     }
 }

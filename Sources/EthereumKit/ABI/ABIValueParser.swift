@@ -168,16 +168,13 @@ struct ABIValueTextParser: ABITextCursor {
 
     private func unsigned(_ token: String, at start: Int) throws(ABIParseError) -> BigUInt {
         if token.hasPrefix("0x") || token.hasPrefix("0X") {
-            let digits = token.dropFirst(2)
-            guard !digits.isEmpty, let v = BigUInt(digits, radix: 16) else {
-                throw error("not a hex number", at: start)
-            }
+            guard let (_, v) = IntegerText.parse(Substring(token)) else { throw error("not a hex number", at: start) }
             return v
         }
         let cleaned = token.filter { $0 != "_" }
         let parts = cleaned.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let mantissa = parts.first, !mantissa.isEmpty, mantissa.allSatisfy(\.isASCII),
-            mantissa.allSatisfy(\.isNumber), let m = BigUInt(mantissa, radix: 10)
+        guard let mantissa = parts.first, let (negative, m) = IntegerText.parse(mantissa), !negative,
+            !mantissa.hasPrefix("0x"), !mantissa.hasPrefix("0X")
         else { throw error("not a number", at: start) }
         if parts.count == 2 {
             guard let e = Int(parts[1]), e >= 0, e <= 77 else {

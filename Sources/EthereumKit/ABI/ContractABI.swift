@@ -1,52 +1,6 @@
 import Basics
 import Foundation
 
-/// Why an ABI JSON document could not be loaded: the file (if any), the entry, and the problem.
-public struct ABIJSONError: OperatorError, Equatable {
-    public var code: ErrorCode
-    public var source: String
-    public var reason: String
-
-    public init(code: ErrorCode = .abiJSONInvalid, source: String, reason: String) {
-        self.code = code
-        self.source = source
-        self.reason = reason
-    }
-
-    public var title: String { "Cannot load the contract ABI" }
-    public var detail: String { "\(source): \(reason)" }
-    public var hint: String {
-        code == .abiJSONUnreadable
-            ? "Check that the file exists and can be read by this user."
-            : "Use the ABI JSON the compiler wrote (an array of entries, or a Hardhat/Foundry artifact with an \"abi\" array)."
-    }
-    public var category: ErrorCategory { .configuration }
-}
-
-/// Why a function, event or error could not be found by name or signature.
-public struct ABILookupError: OperatorError, Equatable {
-    public var code: ErrorCode
-    public var query: String
-    public var reason: String
-
-    public init(code: ErrorCode = .abiLookupNotFound, query: String, reason: String) {
-        self.code = code
-        self.query = query
-        self.reason = reason
-    }
-
-    public var title: String {
-        code == .abiLookupAmbiguous ? "The name is overloaded" : "Not found in the contract ABI"
-    }
-    public var detail: String { reason }
-    public var hint: String {
-        code == .abiLookupAmbiguous
-            ? "Give the full signature, for example transfer(address,uint256)."
-            : "Check the spelling and that the ABI loaded is the contract's own (the right version)."
-    }
-    public var category: ErrorCategory { .usage }
-}
-
 /// A contract's interface loaded from ABI JSON: functions, events and custom errors, with lookups by name,
 /// signature, selector and topic. Overloads (same name, different parameters) are kept apart.
 public struct ContractABI: Sendable {

@@ -117,5 +117,5 @@ public enum Hex {
 
 extension Array where Element == UInt8 {
     /// Lower-case `0x` hex.
-    public var hexString: String { Hex.encode(self) }
+    package var hexString: String { Hex.encode(self) }
 }

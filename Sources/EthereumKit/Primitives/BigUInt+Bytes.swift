@@ -2,7 +2,7 @@ import BigInt
 
 extension BigUInt {
     /// Minimal big-endian bytes (no leading zeros); zero is the empty array, as RLP and JSON-RPC want it.
-    public var bigEndianBytes: [UInt8] {
+    package var bigEndianBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(words.count * MemoryLayout<UInt>.size)
         for word in words.reversed() {
@@ -17,14 +17,14 @@ extension BigUInt {
     }
 
     /// Big-endian bytes left-padded with zeros to `width`, or nil when the value needs more bytes.
-    public func bigEndianBytes(paddedTo width: Int) -> [UInt8]? {
+    package func bigEndianBytes(paddedTo width: Int) -> [UInt8]? {
         let minimal = bigEndianBytes
         guard minimal.count <= width else { return nil }
         return [UInt8](repeating: 0, count: width - minimal.count) + minimal
     }
 
     /// The value of big-endian `bytes` (leading zeros allowed here; RLP integer fields check them separately).
-    public init<C: Collection>(bigEndianBytes bytes: C) where C.Element == UInt8 {
+    package init<C: Collection>(bigEndianBytes bytes: C) where C.Element == UInt8 {
         let wordSize = MemoryLayout<UInt>.size
         var words = [UInt](repeating: 0, count: (bytes.count + wordSize - 1) / wordSize)
         var bitIndex = 0

@@ -51,7 +51,7 @@ public struct RLPError: OperatorError, Equatable {
     public let position: Int
     public let reason: Reason
 
-    public init(position: Int, reason: Reason) {
+    package init(position: Int, reason: Reason) {
         self.position = position
         self.reason = reason
     }
@@ -120,7 +120,7 @@ public struct RLPValueError: OperatorError, Equatable {
 /// Recursive Length Prefix encoding and strict (canonical-only) decoding.
 public enum RLP {
     /// Lists nested deeper than this are rejected; real Ethereum structures nest at most a few levels.
-    public static let maxDepth = 256
+    package static let maxDepth = 256
 
     public static func encode(_ item: RLPItem) -> [UInt8] {
         var out: [UInt8] = []
@@ -129,7 +129,7 @@ public enum RLP {
     }
 
     /// Appends the encoding of `item` to `out`.
-    public static func append(_ item: RLPItem, to out: inout [UInt8]) {
+    static func append(_ item: RLPItem, to out: inout [UInt8]) {
         switch item {
         case .bytes(let b):
             if b.count == 1 && b[0] < 0x80 {
@@ -147,7 +147,7 @@ public enum RLP {
     }
 
     /// The header of a string (offset 0x80) or list (offset 0xc0) with a payload of `length` bytes.
-    public static func appendHeader(length: Int, offset: UInt8, to out: inout [UInt8]) {
+    static func appendHeader(length: Int, offset: UInt8, to out: inout [UInt8]) {
         if length < 56 {
             out.append(offset + UInt8(length))
         } else {

@@ -31,7 +31,7 @@ public struct EIP712Error: OperatorError, Equatable {
     public let path: String
     public let reason: String
 
-    public init(code: ErrorCode = .eip712InvalidValue, path: String, reason: String) {
+    package init(code: ErrorCode = .eip712InvalidValue, path: String, reason: String) {
         self.code = code
         self.path = path
         self.reason = reason
@@ -272,17 +272,10 @@ public enum EIP712 {
         case .uint(let u): return BigInt(u)
         case .int(let i): return i
         case .string(let s):
-            var body = Substring(s)
-            let negative = body.hasPrefix("-")
-            if negative { body = body.dropFirst() }
-            let parsed: BigUInt?
-            if body.hasPrefix("0x") || body.hasPrefix("0X") {
-                let digits = body.dropFirst(2)
-                parsed = digits.isEmpty ? nil : BigUInt(digits, radix: 16)
-            } else {
-                parsed = body.isEmpty || !body.allSatisfy(\.isASCII) ? nil : BigUInt(body, radix: 10)
+            // The same integer text as the JSON mapping of ABI values.
+            guard let (negative, magnitude) = IntegerText.parse(Substring(s)) else {
+                throw fail("not an integer (decimal or 0x hex)")
             }
-            guard let magnitude = parsed else { throw fail("not an integer (decimal or 0x hex)") }
             return negative ? -BigInt(magnitude) : BigInt(magnitude)
         default: throw fail("expected an integer")
         }

@@ -74,7 +74,7 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible, Cus
     }
 
     /// Gives temporary access to the raw key, e.g. to write an encrypted keystore. Do not keep copies.
-    public func withUnsafeKeyBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    package func withUnsafeKeyBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         try body(UnsafeRawBufferPointer(start: storage, count: 32))
     }
 

@@ -39,7 +39,7 @@ public struct AccessListEntry: Hashable, Sendable {
 }
 
 /// The fields every transaction kind has, so `UnsignedTransaction` can read them without a switch each.
-public protocol TransactionFields: Hashable, Sendable {
+protocol TransactionFields: Hashable, Sendable {
     /// The chain id the signature binds to; nil for a legacy transaction without EIP-155.
     var protectedChainId: BigUInt? { get }
     var nonce: UInt64 { get }
@@ -187,7 +187,7 @@ public enum UnsignedTransaction: Hashable, Sendable {
     }
 
     /// The transaction's fields, whatever its kind.
-    public var body: any TransactionFields {
+    var body: any TransactionFields {
         switch self {
         case .legacy(let t): return t
         case .accessList(let t): return t
@@ -266,13 +266,13 @@ public struct SignedTransaction: Hashable, Sendable {
 }
 
 extension LegacyTransaction: TransactionFields {
-    public var protectedChainId: BigUInt? { chainId }
+    var protectedChainId: BigUInt? { chainId }
 }
 
 extension AccessListTransaction: TransactionFields {
-    public var protectedChainId: BigUInt? { chainId }
+    var protectedChainId: BigUInt? { chainId }
 }
 
 extension EIP1559Transaction: TransactionFields {
-    public var protectedChainId: BigUInt? { chainId }
+    var protectedChainId: BigUInt? { chainId }
 }

@@ -9,11 +9,11 @@ public enum Units {
     public static let etherDecimals = 18
     public static let gweiDecimals = 9
 
-    /// Why a decimal amount string was rejected: what and where (1-based character positions of the
-    /// trimmed text), without repeating the text.
+    /// Why a decimal amount string was rejected: what and where (character positions of the trimmed
+    /// text, counted from 0 here and from 1 in the message), without repeating the text.
     public struct ParseError: OperatorError, Equatable {
         public let code: ErrorCode
-        /// The 1-based position of the offending character.
+        /// The position of the offending character (0-based).
         public let position: Int?
         /// The offending character (never a digit).
         public let character: Character?
@@ -34,15 +34,14 @@ public enum Units {
 
         public static let empty = Self(code: .amountEmpty)
         public static let negative = Self(code: .amountNegative)
-        /// `position` is 0-based here, as the parser counts; the error stores it 1-based.
         public static func invalidCharacter(_ c: Character, position: Int) -> Self {
-            Self(code: .amountInvalidCharacter, position: position + 1, character: c)
+            Self(code: .amountInvalidCharacter, position: position, character: c)
         }
         public static func tooManyFractionalDigits(digits: Int, decimals: Int) -> Self {
             Self(code: .amountTooPrecise, fractionDigits: digits, decimals: decimals)
         }
         public static func misplacedSeparator(position: Int) -> Self {
-            Self(code: .amountMisplacedSeparator, position: position + 1)
+            Self(code: .amountMisplacedSeparator, position: position)
         }
         public static let noDigits = Self(code: .amountNoDigits)
         public static let invalidDecimals = Self(code: .amountInvalidDecimals)
@@ -54,12 +53,12 @@ public enum Units {
             case .amountNegative: return "amounts cannot be negative"
             case .amountInvalidCharacter:
                 let shown = character.map { " " + String(reflecting: String($0)) } ?? ""
-                return "the character\(shown) at position \(position ?? 0) is not a digit or the decimal point"
+                return "the character\(shown) at position \((position ?? 0) + 1) is not a digit or the decimal point"
             case .amountTooPrecise:
                 return
                     "it has \(fractionDigits ?? 0) digits after the decimal point; this unit allows at most \(decimals ?? 0)"
             case .amountMisplacedSeparator:
-                return "the separator at position \(position ?? 0) is not between groups of three digits"
+                return "the separator at position \((position ?? 0) + 1) is not between groups of three digits"
             case .amountInvalidDecimals: return "the unit has a negative number of decimals"
             default: return "it has no digits"
             }
