@@ -22,7 +22,7 @@ struct PasswordPromptTests {
         let bin = Tmux.quote(RepoPaths.consoleBinary)
         let out = Tmux.quote(dir.path + "/t.json")
         return try Tmux(
-            command: "sh -c \(Tmux.quote("\(bin) key new --out \(out); echo KEYEXIT=$?; stty -a"))", cols: 160, rows: 40
+            command: "sh -c \(Tmux.quote("\(bin) key new --out \(out); echo KEY_STATUS=$?; stty -a"))", cols: 160, rows: 40
         )
     }
 
@@ -38,7 +38,7 @@ struct PasswordPromptTests {
         try tm.type(Self.password)
         try tm.send("Enter")
         let screen = try tm.waitFor(text: "EXIT=")
-        #expect(screen.contains("KEYEXIT=0"))
+        #expect(screen.contains("KEY_STATUS=0"))
         #expect(!screen.contains(Self.password))
         #expect(Self.modeRestored(screen), "\(screen)")
         let json = try String(contentsOfFile: dir.path + "/t.json", encoding: .utf8)
@@ -55,7 +55,7 @@ struct PasswordPromptTests {
         try tm.type("half-typed")
         try tm.send("C-c")
         let screen = try tm.waitFor(text: "EXIT=")
-        #expect(screen.contains("KEYEXIT=3"))
+        #expect(screen.contains("KEY_STATUS=3"))
         #expect(screen.contains("No password entered"))
         #expect(!screen.contains("half-typed"))
         #expect(Self.modeRestored(screen), "\(screen)")
