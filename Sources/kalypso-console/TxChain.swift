@@ -16,12 +16,12 @@ enum ChainConnection {
             }
             parsed.append(url)
         }
-        let chain = RPCChainAccess(urls: parsed, errors: KnownErrors.registry())
+        let chain = RPCChainAccess(urls: parsed, errors: try KalypsoErrors.bundled())
         return (chain, try await chain.chainId())
     }
 }
 
-/// Custom errors used to explain reverts.
+/// Custom errors used to explain reverts: every Kalypso ABI of both generations, compiled in.
 enum KnownErrors {
-    static func registry() -> ABIErrorRegistry { ABIErrorRegistry() }
+    static func registry() throws -> ABIErrorRegistry { try KalypsoErrors.bundled().registry }
 }

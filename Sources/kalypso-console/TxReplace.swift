@@ -139,7 +139,7 @@ func makeSender(_ settings: SenderSettings) async throws -> TransactionSender {
         rules: FeeRules.forChain(chainId), feeCap: settings.feeCap, confirmations: settings.confirmations)
     policy.feeCapPerGas = settings.feeCapPerGas
     var sender = TransactionSender(
-        chain: chain, journal: journal, chainId: chainId, policy: policy, errors: KnownErrors.registry())
+        chain: chain, journal: journal, chainId: chainId, policy: policy, errors: try KnownErrors.registry())
     sender.waitTimeout = .seconds(settings.timeoutSeconds)
     return sender
 }
