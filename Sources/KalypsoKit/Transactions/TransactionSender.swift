@@ -113,9 +113,16 @@ public struct TransactionSender: Sendable {
     /// Looks at every open row of this chain once, oldest nonce first: a signed row is sent again (it may
     /// never have left this machine), a sent or mined row is looked up, and the journal is brought up to
     /// what the chain says (mined, confirmed, replaced, dropped). Does not wait for pending transactions.
-    public func recover() async throws -> [Recovered] {
+    ///
+    /// - Parameters:
+    ///   - account: only this account's rows (all accounts of the chain when nil).
+    ///   - unsentOnly: only rows still `signed` (what a send checks before it picks a nonce).
+    public func recover(account: Address? = nil, unsentOnly: Bool = false) async throws -> [Recovered] {
         var out: [Recovered] = []
-        for row in try journal.pending(chainId: try int64(chainId)) {
+        let rows =
+            try account.map { try journal.pending(chainId: try int64(chainId), from: $0.checksummed) }
+            ?? journal.pending(chainId: try int64(chainId))
+        for row in rows where !unsentOnly || row.state == .signed {
             let signed = try decodeRow(row)
             var machine: TransactionMachine
             var actions: [TransactionMachine.Action]
@@ -186,6 +193,9 @@ public struct TransactionSender: Sendable {
                 event = await approve(review) ? .approved : .declined
             case .assignNonce(let address):
                 held = try await lock.acquire()
+                // A row an earlier run journaled but could not send holds a nonce the node has not seen:
+                // send it first, or the new transaction would sit behind a gap.
+                _ = try await recover(account: address, unsentOnly: true)
                 event = .nonceAssigned(try await nextNonce(for: address))
             case .sign(let unsigned):
                 guard let signer else {
