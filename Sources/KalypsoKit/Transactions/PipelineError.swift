@@ -21,7 +21,7 @@ public struct PipelineError: OperatorError, Hashable {
         /// next start sends it again.
         case sendUnconfirmed(hash: String, message: String)
         /// Mined with status 0: the nonce and the gas are spent, the action did not happen.
-        case revertedOnChain(hash: String, block: UInt64)
+        case revertedOnChain(hash: String, block: UInt64, reason: String)
         /// Its nonce was used by a transaction this journal does not have (or it was given up).
         case dropped(hash: String)
         /// Still not mined when the wait ended; it stays in the journal.
@@ -82,7 +82,7 @@ public struct PipelineError: OperatorError, Hashable {
         case .sendRejected(let message): "\(message); the journal marks it dropped and its nonce is free again"
         case .sendUnconfirmed(let hash, let message):
             "\(hash): \(message); it is in the journal and will be sent again at the next start"
-        case .revertedOnChain(let hash, let block): "\(hash) in block \(block) has status 0"
+        case .revertedOnChain(let hash, let block, let reason): "\(hash) in block \(block) has status 0: \(reason)"
         case .dropped(let hash): "\(hash): its nonce was used by another transaction, or no node kept it"
         case .stillPending(let hash): "\(hash) is still waiting to be mined"
         case .notReplaceable(let hash, let state): "\(hash) is \(state)"

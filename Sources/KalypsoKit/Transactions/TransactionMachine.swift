@@ -22,6 +22,8 @@ public struct TransactionMachine: Sendable {
         case journaling
         case sending
         case watching
+        /// Mined with status 0: replaying the call to learn why.
+        case explainingFailure
         case finished(Outcome)
         case failed(PipelineError)
     }
@@ -45,6 +47,8 @@ public struct TransactionMachine: Sendable {
         case observed(Observation)
         /// The sender stopped waiting (its deadline passed); the transaction stays in the journal.
         case waitEnded
+        /// The replay of a failed transaction reverted with this data (nil: it did not revert, or could not run).
+        case failureExplained(revertData: [UInt8]?)
     }
 
     public enum Action: Sendable, Hashable {
@@ -66,6 +70,8 @@ public struct TransactionMachine: Sendable {
         /// After the poll interval: read the account's `latest` nonce, then the receipts (own and same-nonce
         /// rows of the journal), then whether the node knows the transaction, and report an ``Observation``.
         case observe(hash: String, nonce: UInt64)
+        /// Replay the call with `eth_call` on the state before `block` to name why it reverted on chain.
+        case explainFailure(CallRequest, block: UInt64)
         case finish(Outcome)
         case fail(PipelineError)
     }
@@ -76,7 +82,7 @@ public struct TransactionMachine: Sendable {
         case sendError(String)
         case mined(TransactionReceipt)
         case confirmed(TransactionReceipt)
-        case failed(TransactionReceipt)
+        case failed(TransactionReceipt, reason: String)
         case replaced(by: String)
         case dropped(reason: String)
     }
@@ -148,6 +154,7 @@ public struct TransactionMachine: Sendable {
     public private(set) var signed: SignedTransaction?
     public private(set) var rebroadcasts = 0
     private var recordedMined = false
+    private var failedReceipt: TransactionReceipt?
     private var recordedSent = false
 
     /// A new write.
@@ -302,6 +309,15 @@ public struct TransactionMachine: Sendable {
         case (.watching, .observed(let seen)):
             return watch(seen)
 
+        case (.explainingFailure, .failureExplained(let data)):
+            guard let receipt = failedReceipt else {
+                return fail(.sendRejected(message: "internal: no failed receipt"))
+            }
+            let reason =
+                data.map { errors.decodeRevert($0).description } ?? "reverted on chain (the replay did not say why)"
+            return [.record(hash: hashHex, .failed(receipt, reason: reason))]
+                + fail(.revertedOnChain(hash: hashHex, block: receipt.blockNumber, reason: reason))
+
         case (.watching, .waitEnded), (.sending, .waitEnded):
             return fail(.stillPending(hash: hashHex))
 
@@ -380,8 +396,11 @@ public struct TransactionMachine: Sendable {
             var actions: [Action] = []
             if let replacing { actions.append(.record(hash: replacing.hash, .replaced(by: hash))) }
             if receipt.status == 0 {
-                return actions + [.record(hash: hash, .failed(receipt))]
-                    + fail(.revertedOnChain(hash: hash, block: receipt.blockNumber))
+                failedReceipt = receipt
+                phase = .explainingFailure
+                var call = request.call
+                call.gas = gasLimit
+                return actions + [.explainFailure(call, block: receipt.blockNumber)]
             }
             let confirmations = seen.head >= receipt.blockNumber ? seen.head - receipt.blockNumber + 1 : 0
             if confirmations >= policy.confirmations {

@@ -239,6 +239,16 @@ public struct TransactionSender: Sendable {
                     queue.insert(action, at: 0)
                     continue
                 }
+            case .explainFailure(let call, let block):
+                do {
+                    _ = try await chain.call(call, block: .number(block > 0 ? block - 1 : 0))
+                    event = .failureExplained(revertData: nil)
+                } catch let error as ChainAccessError where error.kind == .reverted {
+                    event = .failureExplained(revertData: error.revertData)
+                } catch {
+                    // The explanation is a courtesy: the failure itself is certain, so it is recorded anyway.
+                    event = .failureExplained(revertData: nil)
+                }
             case .finish(let outcome):
                 return outcome
             case .fail(let error):
@@ -302,9 +312,9 @@ public struct TransactionSender: Sendable {
             case .confirmed(let receipt):
                 row.state = .confirmed
                 Self.fill(&row, receipt, at: now)
-            case .failed(let receipt):
+            case .failed(let receipt, let reason):
                 row.state = .failed
-                row.failureReason = "reverted on chain (status 0)"
+                row.failureReason = reason
                 Self.fill(&row, receipt, at: now)
             case .replaced(let other):
                 row.state = .replaced

@@ -331,12 +331,20 @@ func kalypsoErrors() throws -> ABIErrorRegistry {
         (f, _, _) = try watching()
         let failed = TransactionReceipt(
             transactionHash: [2], blockNumber: 301, status: 0, gasUsed: 30_000, effectiveGasPrice: nil)
+        // status 0: replay the call (with the signed gas limit) on the state before its block to name the cause
+        var replay = CallRequest(from: address(devAddress), to: contract, value: 5, data: [0xde, 0xad, 0xbe, 0xef])
+        replay.gas = 60_000
         #expect(
             f.handle(.observed(.init(receipt: failed, isKnown: true, accountNonce: 5, head: 301)))
-                == [
-                    .record(hash: hash, .failed(failed)),
-                    .fail(PipelineError(.revertedOnChain(hash: hash, block: 301))),
-                ])
+                == [.explainFailure(replay, block: 301)])
+        // ReductionRequestNotValid() = 0x386cf407 (spec §2.11)
+        let reason = "ReductionRequestNotValid()"
+        let actions = f.handle(.failureExplained(revertData: [0x38, 0x6c, 0xf4, 0x07]))
+        #expect(
+            actions == [
+                .record(hash: hash, .failed(failed, reason: reason)),
+                .fail(PipelineError(.revertedOnChain(hash: hash, block: 301, reason: reason))),
+            ])
     }
 
     @Test func aTransactionNoNodeKeepsIsRebroadcastThenDropped() throws {

@@ -161,6 +161,33 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         #expect(try await chain.receipt(hash: try Hex.decode(stuck)) == nil)
     }
 
+    @Test func aTransactionThatRevertsOnChainIsRecordedWithItsReason() async throws {
+        await chain.fund(key.address, BigUInt(10).power(18))
+        await chain.setAutomine(false)
+        let s = sender()
+        var hash = ""
+        do {
+            _ = try await s.send(request(), signer: key) { _ in true }
+        } catch let e as PipelineError {
+            guard case .stillPending(let h) = e.kind else { throw e }
+            hash = h
+        }
+        // State changed between simulation and inclusion: the contract now refuses (InsufficientStakeToLock()).
+        await chain.setRevert(target, data: [0xe0, 0x63, 0x14, 0x62])
+        await chain.setFailing(target)
+        await chain.mine()
+        await #expect {
+            _ = try await s.watch(hash: hash)
+        } throws: { error in
+            guard let e = error as? PipelineError, case .revertedOnChain(_, _, let reason) = e.kind else {
+                return false
+            }
+            return reason == "InsufficientStakeToLock()"
+        }
+        let row = try #require(try journal.entry(hash: hash))
+        #expect(row.state == .failed && row.receiptStatus == 0 && row.failureReason == "InsufficientStakeToLock()")
+    }
+
     @Test func aFinalTransactionCannotBeReplaced() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         let s = sender()
