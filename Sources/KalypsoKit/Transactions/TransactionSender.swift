@@ -59,9 +59,14 @@ public struct TransactionSender: Sendable {
     public func replace(
         hash: String, kind: ReplacementKind, signer: any DigestSigner, approve: Approval
     ) async throws -> TransactionMachine.Outcome {
-        guard let row = try journal.entry(hash: hash) else {
+        guard let found = try journal.entry(hash: hash) else {
             throw StoreError(.notFound, path: journal.database.path, reason: "no transaction \(hash)")
         }
+        // The journal may be behind the chain (mined since the last look): look once before replacing.
+        if !found.state.isFinal, let from = Address(hexLowercased: found.fromAddress) {
+            _ = try await recover(account: from)
+        }
+        let row = try journal.entry(hash: hash) ?? found
         guard row.state == .signed || row.state == .sent else {
             throw PipelineError(.notReplaceable(hash: row.hash, state: row.state.rawValue))
         }
@@ -369,5 +374,12 @@ public struct TransactionSender: Sendable {
             throw PipelineError(.wrongChain(expected: value, found: value))
         }
         return v
+    }
+}
+
+extension Address {
+    /// An address as the journal stores it (lowercase `0x` hex); nil if it is not one.
+    init?(hexLowercased text: String) {
+        do { self = try Address(text) } catch { return nil }
     }
 }

@@ -188,6 +188,41 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         #expect(row.state == .failed && row.receiptStatus == 0 && row.failureReason == "InsufficientStakeToLock()")
     }
 
+    @Test func aTransactionMinedMeanwhileIsNotReplaced() async throws {
+        await chain.fund(key.address, BigUInt(10).power(18))
+        await chain.setAutomine(false)
+        let s = sender()
+        var hash = ""
+        do {
+            _ = try await s.send(request(), signer: key) { _ in true }
+        } catch let e as PipelineError {
+            guard case .stillPending(let h) = e.kind else { throw e }
+            hash = h
+        }
+        await chain.mine()
+        // The journal still says sent; replace looks at the chain first and refuses.
+        #expect(try journal.entry(hash: hash)?.state == .sent)
+        await #expect(throws: PipelineError(.notReplaceable(hash: hash, state: "confirmed"))) {
+            _ = try await s.replace(hash: hash, kind: .cancel, signer: key) { _ in true }
+        }
+        #expect(await chain.sentCount() == 1)
+    }
+
+    @Test func arbitrumTransactionsOfferNoTip() async throws {
+        let arbitrum = SimulatedChain(chainId: 42161)
+        await arbitrum.fund(key.address, BigUInt(10).power(18))
+        await arbitrum.setFees(baseFee: 10_000_000, rewards: [3_000_000_000])
+        let s = TransactionSender(
+            chain: arbitrum, journal: journal, chainId: 42161, policy: FeePolicy(rules: FeeRules.forChain(42161)))
+        guard case .confirmed(let hash, _) = try await s.send(request(), signer: key, approve: { _ in true }) else {
+            Issue.record("expected confirmed")
+            return
+        }
+        let row = try #require(try journal.entry(hash: hash))
+        // tip 0 whatever others paid; max fee 2 × 0.01 gwei base fee
+        #expect(row.maxPriorityFeePerGas == "0" && row.maxFeePerGas == "20000000" && row.chainId == 42161)
+    }
+
     @Test func aFinalTransactionCannotBeReplaced() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         let s = sender()
