@@ -30,6 +30,10 @@ public struct PipelineError: OperatorError, Hashable {
         case notReplaceable(hash: String, state: String)
         /// The node's chain is not the one the journal row or the configuration names.
         case wrongChain(expected: BigUInt, found: BigUInt)
+        /// The key given signs for another account than the transaction's sender.
+        case wrongKey(expected: Address, found: Address)
+        /// A bug: the pipeline reached a state it should not (the message says which).
+        case internalInconsistency(String)
     }
 
     public var kind: Kind
@@ -48,6 +52,8 @@ public struct PipelineError: OperatorError, Hashable {
         case .stillPending: .txStillPending
         case .notReplaceable: .txNotReplaceable
         case .wrongChain: .txWrongChain
+        case .internalInconsistency: .txInternal
+        case .wrongKey: .txWrongKey
         }
     }
 
@@ -65,6 +71,8 @@ public struct PipelineError: OperatorError, Hashable {
         case .stillPending: "The transaction is not mined yet"
         case .notReplaceable: "This transaction cannot be replaced"
         case .wrongChain: "The node is on another chain"
+        case .internalInconsistency: "The transaction pipeline reached an unexpected state"
+        case .wrongKey: "The key is for another account"
         }
     }
 
@@ -87,6 +95,9 @@ public struct PipelineError: OperatorError, Hashable {
         case .stillPending(let hash): "\(hash) is still waiting to be mined"
         case .notReplaceable(let hash, let state): "\(hash) is \(state)"
         case .wrongChain(let expected, let found): "expected chain id \(expected), the node answers \(found)"
+        case .internalInconsistency(let what): what
+        case .wrongKey(let expected, let found):
+            "the transaction is from \(expected.checksummed), the key signs for \(found.checksummed)"
         }
     }
 
@@ -104,6 +115,9 @@ public struct PipelineError: OperatorError, Hashable {
         case .stillPending: "Wait, or `kalypso-console tx speed-up HASH` to raise its fees."
         case .notReplaceable: "Only signed or sent transactions can be sped up or cancelled."
         case .wrongChain: "Point the configuration at the right RPC URL."
+        case .wrongKey: "Use the key of the account that sent the transaction."
+        case .internalInconsistency:
+            "This is a bug in kalypso-console; `kalypso-console tx list` shows what the journal holds."
         }
     }
 
@@ -122,6 +136,8 @@ public struct PipelineError: OperatorError, Hashable {
             .refused
         case .sendUnconfirmed, .stillPending: .unreachable
         case .wrongChain: .configuration
+        case .internalInconsistency: .internal
+        case .wrongKey: .configuration
         }
     }
 }
@@ -138,4 +154,6 @@ extension ErrorCode {
     public static let txStillPending: ErrorCode = "tx.stillPending"
     public static let txNotReplaceable: ErrorCode = "tx.notReplaceable"
     public static let txWrongChain: ErrorCode = "tx.wrongChain"
+    public static let txInternal: ErrorCode = "tx.internal"
+    public static let txWrongKey: ErrorCode = "tx.wrongKey"
 }

@@ -275,7 +275,7 @@ public struct TransactionMachine: Sendable {
 
         case (.journaling, .journaled):
             guard let signed else {
-                return fail(.sendRejected(message: "internal: journaled without a signed transaction"))
+                return fail(.internalInconsistency("journaled without a signed transaction"))
             }
             phase = .sending
             return [.send(raw: signed.rawBytes)]
@@ -311,7 +311,7 @@ public struct TransactionMachine: Sendable {
 
         case (.explainingFailure, .failureExplained(let data)):
             guard let receipt = failedReceipt else {
-                return fail(.sendRejected(message: "internal: no failed receipt"))
+                return fail(.internalInconsistency("no failed receipt"))
             }
             let reason =
                 data.map { errors.decodeRevert($0).description } ?? "reverted on chain (the replay did not say why)"
@@ -325,7 +325,7 @@ public struct TransactionMachine: Sendable {
             return []
 
         default:
-            return fail(.sendRejected(message: "internal: event \(event) not expected while \(phase)"))
+            return fail(.internalInconsistency("event \(event) not expected while \(phase)"))
         }
     }
 
@@ -370,7 +370,7 @@ public struct TransactionMachine: Sendable {
                         nonce: n, gasPrice: price, gasLimit: limit, to: request.to, value: request.value,
                         data: request.data, chainId: chainId))
             case nil:
-                return fail(.sendRejected(message: "internal: no fees before signing"))
+                return fail(.internalInconsistency("no fees before signing"))
             }
         } catch {
             // EIP-2681: a nonce of 2^64 - 1 cannot be signed.

@@ -40,7 +40,7 @@ public struct TransactionSender: Sendable {
         -> TransactionMachine.Outcome
     {
         guard signer.address == request.from else {
-            throw PipelineError(.sendRejected(message: "the key is for \(signer.address), not \(request.from)"))
+            throw PipelineError(.wrongKey(expected: request.from, found: signer.address))
         }
         var machine = TransactionMachine(request: request, chainId: chainId, policy: policy, errors: errors)
         let start = machine.handle(.start)
@@ -74,7 +74,7 @@ public struct TransactionSender: Sendable {
         let tx = original.transaction
         let from = try original.sender()
         guard signer.address == from else {
-            throw PipelineError(.sendRejected(message: "the key is for \(signer.address), not \(from)"))
+            throw PipelineError(.wrongKey(expected: from, found: signer.address))
         }
         let oldFees: FeeQuote
         switch tx {
@@ -204,7 +204,7 @@ public struct TransactionSender: Sendable {
                 event = .nonceAssigned(try await nextNonce(for: address))
             case .sign(let unsigned):
                 guard let signer else {
-                    throw PipelineError(.sendRejected(message: "internal: signing without a signer"))
+                    throw PipelineError(.internalInconsistency("signing without a signer"))
                 }
                 let signature = try await sign(unsigned.signingHash, with: signer)
                 event = .signed(SignedTransaction(transaction: unsigned, signature: signature))
@@ -261,7 +261,7 @@ public struct TransactionSender: Sendable {
             }
             if let event { queue.append(contentsOf: machine.handle(event)) }
         }
-        throw PipelineError(.sendRejected(message: "internal: the transaction machine stopped without an outcome"))
+        throw PipelineError(.internalInconsistency("the transaction machine stopped without an outcome"))
     }
 
     /// Signs and checks the signature recovers to the signer's address (a wrong key never reaches the journal).
@@ -371,7 +371,7 @@ public struct TransactionSender: Sendable {
 
     func int64(_ value: BigUInt) throws -> Int64 {
         guard let v = Int64(exactly: value) else {
-            throw PipelineError(.wrongChain(expected: value, found: value))
+            throw PipelineError(.internalInconsistency("chain id \(value) does not fit the journal's 64-bit column"))
         }
         return v
     }
