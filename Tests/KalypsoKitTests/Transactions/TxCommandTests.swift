@@ -141,6 +141,15 @@ import Testing
         #expect(capped.output.contains("above the cap of 0.000001 ETH"))
         #expect(try journal.recent().count == 1)
 
+        // Without --yes and without a terminal to ask on: the review is printed, nothing is signed (exit 5).
+        let unasked = try runProcess(
+            [console, "tx", "cancel", stuck, "--database", database.path, "--rpc", node.url, "--from-env"],
+            environment: env)
+        #expect(unasked.status == 5, "\(unasked.output)")
+        #expect(unasked.output.contains("Cancel: stuck") && unasked.output.contains("fee at most"))
+        #expect(unasked.output.contains("replaces   \(stuck)"))
+        #expect(try journal.recent().count == 1)
+
         let process = try BackgroundProcess(
             argv: [console, "tx", "speed-up", stuck, "--json"] + common, environment: env, label: "tx-speed-up")
         _ = try await process.wait(for: "the replacement to be sent", timeout: 60) {
