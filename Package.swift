@@ -77,7 +77,8 @@ let package = Package(
             dependencies: [
                 "KalypsoKit", "KalypsoStore", "EthereumKit", "Basics", "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
-            ]),
+            ],
+            exclude: ["reference"]),
         .testTarget(
             name: "EthereumKitTests",
             dependencies: ["Basics", "EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],

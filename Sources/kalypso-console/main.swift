@@ -13,7 +13,7 @@ struct KalypsoConsole: ParsableCommand {
             The console screens arrive with the next releases; this build provides the subcommands below.
             """,
         version: ConsoleApp.version,
-        subcommands: [Version.self, UIDemo.self]
+        subcommands: [Version.self, UIDemo.self, DecodeError.self, KeyCommand.self, Tx.self]
     )
 }
 

@@ -1,0 +1,71 @@
+import Foundation
+
+/// One HTTP answer of a JSON-RPC endpoint, before any JSON is read.
+public struct RPCHTTPReply: Sendable, Equatable {
+    /// The HTTP status (200 for every JSON-RPC answer, errors included; 429 and 5xx from providers).
+    public var status: Int
+    /// The body, raw.
+    public var body: [UInt8]
+    /// `Retry-After`, already converted to a delay (seconds or an HTTP date), when the server sent one.
+    public var retryAfter: Duration?
+
+    public init(status: Int, body: [UInt8], retryAfter: Duration? = nil) {
+        self.status = status
+        self.body = body
+        self.retryAfter = retryAfter
+    }
+}
+
+/// Why a request got no HTTP answer.
+public struct RPCTransportFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, as far as the transport can tell.
+    public enum Kind: Sendable, Equatable {
+        /// The connection could not be opened (refused, no route, unknown host): the request was never sent.
+        case cannotConnect
+        /// The deadline passed with the request possibly sent.
+        case timedOut
+        /// The connection broke after it was opened: the request may have reached the node.
+        case connectionLost
+        /// Anything else the HTTP stack reported (TLS, bad response framing).
+        case other
+    }
+
+    public var kind: Kind
+    /// The HTTP stack's own words (never containing the URL: transports strip it).
+    public var reason: String
+
+    public init(_ kind: Kind, _ reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+
+    /// False only when the request certainly never left this machine, so resending a write is safe.
+    public var requestMayHaveBeenSent: Bool { kind != .cannotConnect }
+
+    public var description: String { reason }
+}
+
+/// Sends raw JSON-RPC bodies to one endpoint and hands back the raw HTTP answers.
+///
+/// One real implementation (``HTTPRPCTransport``, URLSession) and one test double
+/// (``ScriptedRPCTransport``). A transport knows nothing of JSON-RPC: batching, retries, failover and
+/// deadlines are the ``JSONRPCClient``'s.
+public protocol RPCTransport: Sendable {
+    /// The endpoint as it may be shown: credentials and API keys masked (`Redaction.url`).
+    var displayName: String { get }
+
+    /// POSTs `body` (one request object or a batch array) and returns the answer.
+    ///
+    /// `timeout` is a backstop the transport may round up; the client enforces the exact deadline
+    /// itself by cancelling the task. Throws ``RPCTransportFailure`` when no HTTP answer arrived and
+    /// `CancellationError` when cancelled.
+    func post(_ body: [UInt8], timeout: Duration) async throws -> RPCHTTPReply
+}
+
+extension Duration {
+    /// Seconds as a `Double`, for APIs that take `TimeInterval`.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Basics
+import BigInt
+import Dispatch
+import EthereumKit
+import Foundation
+import KalypsoKit
+import KalypsoStore
+
+/// `kalypso-console tx …`: the transaction journal of this machine.
+struct Tx: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, inspect, speed up or cancel the transactions this machine has sent.",
+        discussion: """
+            Every write is journaled before it is sent. The journal lives in a SQLite file per network \
+            (default $XDG_STATE_HOME/kalypso-console/<network>/kalypso.sqlite).
+            """,
+        subcommands: [TxList.self, TxShow.self, TxSpeedUp.self, TxCancel.self, TxRecover.self, TxTestSend.self])
+}
+
+/// Where the journal is: `--database`, else the state folder of the configured network.
+struct JournalOptions: ParsableArguments {
+    @Option(help: "kalypso-config.json to use (else $KALYPSO_CONFIG, ./kalypso-config.json, the XDG folder).")
+    var config: String?
+
+    @Option(help: "A built-in network profile (arbitrum-one, arbitrum-sepolia-a, arbitrum-sepolia-b).")
+    var network: String?
+
+    @Option(help: "The journal database file (instead of the network's default).")
+    var database: String?
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    /// The configuration, when one is needed (no `--database`, or a chain to reach without `--rpc`).
+    func loadConfig() throws -> KalypsoConfig {
+        try ConfigLoader().load(flag: config, network: network).config
+    }
+
+    /// The database file: `--database`, or one per network under the XDG state folder.
+    func databasePath(config loaded: KalypsoConfig?) throws -> String {
+        if let database { return database }
+        let config = try loaded ?? loadConfig()
+        // Name and chain id: two networks that share a name (a devnet restarted on another chain) never mix.
+        let parts = [config.networkName ?? network ?? "chain", config.chainId.map { String($0) }].compactMap { $0 }
+        let name = parts.joined(separator: "-")
+        return KalypsoDatabase.defaultPath(network: name, environment: ProcessInfo.processInfo.environment)
+    }
+
+    func openJournal(config: KalypsoConfig? = nil) throws -> TransactionJournal {
+        TransactionJournal(database: try KalypsoDatabase(path: try databasePath(config: config)))
+    }
+}
+
+/// A command line value the command itself refused (exit 2).
+struct TxUsageError: OperatorError {
+    var message: String
+    var hint: String = "Run 'kalypso-console tx --help' to see the commands and options."
+    var code: ErrorCode { "usage.tx" }
+    var title: String { message }
+    var detail: String { "" }
+    var category: ErrorCategory { .usage }
+}
+
+/// Runs async work from a synchronous command (the CommandRunner calls `run()` synchronously) on the
+/// cooperative pool and waits for it.
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+        done.signal()
+    }
+    done.wait()
+    return try box.get()
+}
+
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    // Written once by the task before the semaphore signals, read after the wait.
+    private var result: Result<T, any Error>?
+    private let lock = NSLock()
+    func set(_ r: Result<T, any Error>) {
+        lock.lock()
+        result = r
+        lock.unlock()
+    }
+    func get() throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let result else { throw TxUsageError(message: "internal: no result") }
+        return try result.get()
+    }
+}
+
+/// JSON for scripts: an entry as an object with stable keys; amounts as decimal strings of wei.
+enum TxJSON {
+    static func object(_ row: JournalEntry) -> [String: Any] {
+        var o: [String: Any] = [
+            "hash": row.hash, "chainId": row.chainId, "from": row.fromAddress, "nonce": row.nonce,
+            "value": row.value, "gasLimit": row.gasLimit, "type": row.txType, "label": row.label,
+            "state": row.state.rawValue, "createdAt": iso(row.createdAt), "updatedAt": iso(row.updatedAt),
+            "data": "0x" + row.data.map { String(format: "%02x", $0) }.joined(),
+        ]
+        o["to"] = row.toAddress ?? NSNull()
+        o["gasPrice"] = row.gasPrice ?? NSNull()
+        o["maxFeePerGas"] = row.maxFeePerGas ?? NSNull()
+        o["maxPriorityFeePerGas"] = row.maxPriorityFeePerGas ?? NSNull()
+        o["replacedBy"] = row.replacedBy ?? NSNull()
+        o["replaces"] = row.replaces ?? NSNull()
+        o["receiptStatus"] = row.receiptStatus ?? NSNull()
+        o["receiptBlock"] = row.receiptBlock ?? NSNull()
+        o["gasUsed"] = row.gasUsed ?? NSNull()
+        o["effectiveGasPrice"] = row.effectiveGasPrice ?? NSNull()
+        o["failureReason"] = row.failureReason ?? NSNull()
+        o["lastSendError"] = row.lastSendError ?? NSNull()
+        o["sentAt"] = row.sentAt.map(iso) ?? NSNull()
+        o["minedAt"] = row.minedAt.map(iso) ?? NSNull()
+        return o
+    }
+
+    static func iso(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+
+    static func text(_ value: Any) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Wei in gwei or ETH for the tables (decimal strings from the journal).
+func formatWei(_ decimal: String?, gwei: Bool) -> String {
+    guard let decimal, let value = BigUInt(decimal, radix: 10) else { return "-" }
+    return gwei ? Units.formatGwei(value) + " gwei" : Units.formatEther(value) + " ETH"
+}

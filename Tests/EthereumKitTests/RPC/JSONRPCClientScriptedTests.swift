@@ -1,0 +1,154 @@
+import Basics
+import EthereumKit
+import Foundation
+import Testing
+
+/// The client against the scripted transport: exact deadlines, id matching, strict parsing, cancellation.
+struct JSONRPCClientScriptedTests {
+    /// The `id` of a request body, to echo it.
+    static func id(_ body: [UInt8]) -> String {
+        guard case .number(let n)? = try? RPCValue.parse(String(decoding: body, as: UTF8.self))["id"] else {
+            return "0"
+        }
+        return n
+    }
+
+    static func client(
+        _ transport: ScriptedRPCTransport, retry: RPCRetryPolicy = .none, attemptTimeout: Duration = .seconds(5)
+    )
+        -> JSONRPCClient
+    {
+        JSONRPCClient(
+            transports: [transport], options: JSONRPCClientOptions(attemptTimeout: attemptTimeout, retry: retry))
+    }
+
+    @Test func ownDeadlineFiresBelowOneSecond() async {
+        let transport = ScriptedRPCTransport { _, _ in
+            try await Task.sleep(for: .seconds(3))
+            return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#)
+        }
+        let client = Self.client(transport, attemptTimeout: .milliseconds(250))
+        let start = ContinuousClock.now
+        let error = await rpcError { try await client.blockNumber() }
+        let elapsed = ContinuousClock.now - start
+        #expect(error?.code == .rpcTimeout)
+        #expect(
+            error?.detail.contains("no answer within 0.2 s") == true
+                || error?.detail.contains("no answer within 0.3 s") == true)
+        #expect(elapsed >= .milliseconds(240))
+        #expect(elapsed < .milliseconds(600))
+    }
+
+    @Test func cancellationEndsTheCallAtOnce() async {
+        let transport = ScriptedRPCTransport { _, _ in
+            try await Task.sleep(for: .seconds(3))
+            return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#)
+        }
+        let client = Self.client(transport)
+        let task = Task { () -> RPCError? in
+            do throws(RPCError) {
+                _ = try await client.blockNumber()
+                return nil
+            } catch { return error }
+        }
+        try? await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        task.cancel()
+        let error = await task.value
+        #expect(error?.code == .rpcCancelled)
+        #expect(ContinuousClock.now - start < .milliseconds(300))
+    }
+
+    @Test func batchAnswersAreMatchedById() async throws {
+        let transport = ScriptedRPCTransport { body, _ in
+            guard case .array(let requests) = try RPCValue.parse(String(decoding: body, as: UTF8.self)) else {
+                return ScriptedRPCTransport.json("{}", status: 400)
+            }
+            // Answer in reverse order, and leave out the last request.
+            let answers = requests.dropLast().reversed().map { r -> String in
+                let id = r["id"]?.jsonText ?? "null"
+                return
+                    #"{"jsonrpc":"2.0","id":\#(id),"result":"\#(r["method"]?.jsonText.replacingOccurrences(of: "\"", with: "") ?? "")"}"#
+            }
+            return ScriptedRPCTransport.json("[" + answers.joined(separator: ",") + "]")
+        }
+        let client = Self.client(transport)
+        let results = try await client.batch([RPCCall("a"), RPCCall("b"), RPCCall("c")])
+        #expect(try results[0].get() == .string("a"))
+        #expect(try results[1].get() == .string("b"))
+        guard case .failure(let missing) = results[2] else {
+            Issue.record("the unanswered request succeeded")
+            return
+        }
+        #expect(missing.code == .rpcMalformedResponse)
+        #expect(missing.method == "c")
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func writesAreNeverBatched() async {
+        let transport = ScriptedRPCTransport { _, _ in ScriptedRPCTransport.json("[]") }
+        let error = await rpcError {
+            try await Self.client(transport).batch([.blockNumber, RPCCall("eth_sendRawTransaction", [.string("0x00")])])
+        }
+        #expect(error?.code == .rpcInvalidParams)
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test(arguments: [
+        (#""0x01""#, "leading zeros"), (#""12""#, "must start with 0x"), (#""0x""#, "has no digits"),
+        (#""0xzz""#, "non-hex character"), ("12", "expected a hex string"), ("null", "expected a hex string"),
+    ])
+    func malformedQuantitiesNameMethodAndField(result: String, problem: String) async {
+        let transport = ScriptedRPCTransport { body, _ in
+            ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":\#(Self.id(body)),"result":\#(result)}"#)
+        }
+        let error = await rpcError { try await Self.client(transport).blockNumber() }
+        #expect(error?.code == .rpcMalformedResponse)
+        #expect(error?.detail.contains("eth_blockNumber") == true)
+        #expect(error?.detail.contains("result: ") == true)
+        #expect(error?.detail.contains(problem) == true)
+    }
+
+    @Test func malformedReceiptFieldIsNamed() async {
+        let transport = ScriptedRPCTransport { body, _ in
+            let receipt = """
+                {"transactionHash":"0x\(String(repeating: "ab", count: 32))","transactionIndex":"0x0",
+                "blockHash":"0x\(String(repeating: "cd", count: 32))","blockNumber":"0x5",
+                "from":"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266","to":null,"status":"0x1",
+                "gasUsed":"5208","cumulativeGasUsed":"0x5208","logs":[]}
+                """
+            return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":\#(Self.id(body)),"result":\#(receipt)}"#)
+        }
+        let error = await rpcError {
+            try await Self.client(transport).receipt(hash: [UInt8](repeating: 0xab, count: 32))
+        }
+        #expect(error?.code == .rpcMalformedResponse)
+        #expect(error?.detail.contains("eth_getTransactionReceipt") == true)
+        #expect(error?.detail.contains("gasUsed") == true)
+    }
+
+    @Test func rateLimitInTheJSONErrorIsRetriedAfterTheHeader() async throws {
+        let transport = ScriptedRPCTransport { body, index in
+            if index == 0 {
+                return ScriptedRPCTransport.json(
+                    #"{"jsonrpc":"2.0","id":\#(Self.id(body)),"error":{"code":-32005,"message":"limit exceeded"}}"#,
+                    retryAfter: .milliseconds(300))
+            }
+            return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":\#(Self.id(body)),"result":"0x2a"}"#)
+        }
+        let client = Self.client(transport, retry: RPCRetryPolicy(initialBackoff: .milliseconds(10)))
+        let start = ContinuousClock.now
+        #expect(try await client.blockNumber() == 42)
+        #expect(ContinuousClock.now - start >= .milliseconds(290))
+        #expect(transport.requests.count == 2)
+    }
+
+    @Test func alreadyKnownCountsAsSent() async throws {
+        let raw: [UInt8] = [0x02, 0xc0]
+        let transport = ScriptedRPCTransport { body, _ in
+            ScriptedRPCTransport.json(
+                #"{"jsonrpc":"2.0","id":\#(Self.id(body)),"error":{"code":-32000,"message":"already known"}}"#)
+        }
+        #expect(try await Self.client(transport).sendRawTransaction(raw) == Keccak256.hash(raw))
+    }
+}

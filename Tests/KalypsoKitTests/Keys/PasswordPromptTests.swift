@@ -1,0 +1,64 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import KalypsoKit
+
+/// The password prompt on a real terminal (tmux): no echo, and the terminal mode restored after Enter
+/// and after Ctrl-C.
+@Suite("Keys: password prompt on a terminal", .serialized)
+struct PasswordPromptTests {
+    static let password = "Tty-Pr0mpt-Secret"
+
+    /// Whether `stty -a` shows echo, canonical input and signal keys on (as the shell had them).
+    static func modeRestored(_ screen: String) -> Bool {
+        let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        return words.isSuperset(of: ["echo", "icanon", "isig"])
+            && words.isDisjoint(with: ["-echo", "-icanon", "-isig"])
+    }
+
+    /// Runs `key new` in tmux, then `stty -a` so the screen shows the terminal mode left behind.
+    func session(_ dir: ScratchDirectory) throws -> Tmux {
+        let bin = Tmux.quote(RepoPaths.consoleBinary)
+        let out = Tmux.quote(dir.path + "/t.json")
+        return try Tmux(
+            command: "sh -c \(Tmux.quote("\(bin) key new --out \(out); echo KEY_STATUS=$?; stty -a"))", cols: 160, rows: 40
+        )
+    }
+
+    @Test("typed twice without echo: the keystore opens with it, and echo is back afterwards")
+    func enter() throws {
+        let dir = try ScratchDirectory()
+        let tm = try session(dir)
+        defer { tm.close() }
+        _ = try tm.waitFor(text: "Password for the new keystore")
+        try tm.type(Self.password)
+        try tm.send("Enter")
+        _ = try tm.waitFor(text: "Repeat the password")
+        try tm.type(Self.password)
+        try tm.send("Enter")
+        let screen = try tm.waitFor(text: "EXIT=")
+        #expect(screen.contains("KEY_STATUS=0"))
+        #expect(!screen.contains(Self.password))
+        #expect(Self.modeRestored(screen), "\(screen)")
+        let json = try String(contentsOfFile: dir.path + "/t.json", encoding: .utf8)
+        let key = try Web3Keystore.decrypt(json, password: Array(Self.password.utf8), path: "t.json")
+        #expect(screen.contains(key.address.checksummed))
+    }
+
+    @Test("Ctrl-C cancels: exit 3, nothing written, the terminal mode restored")
+    func ctrlC() throws {
+        let dir = try ScratchDirectory()
+        let tm = try session(dir)
+        defer { tm.close() }
+        _ = try tm.waitFor(text: "Password for the new keystore")
+        try tm.type("half-typed")
+        try tm.send("C-c")
+        let screen = try tm.waitFor(text: "EXIT=")
+        #expect(screen.contains("KEY_STATUS=3"))
+        #expect(screen.contains("No password entered"))
+        #expect(!screen.contains("half-typed"))
+        #expect(Self.modeRestored(screen), "\(screen)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/t.json"))
+    }
+}
