@@ -59,7 +59,8 @@ package struct Attestation: Sendable, Equatable {
         func field(_ name: String, _ text: String, length: Int?) throws(EnclaveError) -> [UInt8] {
             guard let bytes = try? Hex.decode(text), length.map({ $0 == bytes.count }) ?? true else {
                 throw .attestation(
-                    "the verifier's \(name) is not \(length.map { "\($0) bytes of " } ?? "")hex (\(text.count) characters)")
+                    "the verifier's \(name) is not \(length.map { "\($0) bytes of " } ?? "")hex (\(text.count) characters)"
+                )
             }
             return bytes
         }
@@ -190,7 +191,8 @@ package enum EnclaveSignature {
     ) throws(EnclaveError) {
         let signer: Address
         do {
-            signer = try EIP191.recoverSigner(message: digest(attestation: blob, operator: operatorAddress), signature: signature)
+            signer = try EIP191.recoverSigner(
+                message: digest(attestation: blob, operator: operatorAddress), signature: signature)
         } catch {
             throw invalid("it does not recover to any key")
         }

@@ -206,7 +206,9 @@ package struct EnclaveClient: Sendable {
     }
 
     /// `POST /api/signAttestation`: the enclave's signature authorising `operator` (spec §2.6.2).
-    package func signAttestation(_ blob: [UInt8], operator operatorAddress: Address) async throws(EnclaveError) -> Signature {
+    package func signAttestation(_ blob: [UInt8], operator operatorAddress: Address) async throws(EnclaveError)
+        -> Signature
+    {
         let path = "/api/signAttestation"
         let data = try await generatorCall("POST", path, json: signAttestationBody(blob, operatorAddress))
         return try Self.rsv(data, place(.generator, "POST", path))
@@ -222,7 +224,8 @@ package struct EnclaveClient: Sendable {
         let (_, data) = try envelope(response, .generator, "POST", path)
         let plaintext = try SecureChannel.open(
             data, sealed: sealed, enclave: enclaveKey.address, endpoint: place(.generator, "POST", path))
-        return try Self.rsv(try Self.parseJSON(plaintext, place(.generator, "POST", path)), place(.generator, "POST", path))
+        return try Self.rsv(
+            try Self.parseJSON(plaintext, place(.generator, "POST", path)), place(.generator, "POST", path))
     }
 
     /// `POST /api/signAddress`: signs keccak256(abi.encode(address)) with EIP-191 (not used by the contracts).

@@ -90,7 +90,8 @@ package struct EnclaveConfig: Sendable, CustomStringConvertible {
                 detail:
                     "gas key \(gasKeyAddress.checksummed) holds \(wei) wei; the generator client requires at least "
                     + "\(minimumGasBalanceWei) wei (0.05 ETH)",
-                hint: "Send at least 0.05 ETH to \(gasKeyAddress.checksummed) on this chain, then run the command again.",
+                hint:
+                    "Send at least 0.05 ETH to \(gasKeyAddress.checksummed) on this chain, then run the command again.",
                 category: .configuration)
         }
     }

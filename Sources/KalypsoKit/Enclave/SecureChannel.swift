@@ -60,7 +60,8 @@ package enum SecureChannel {
             signer = try EIP191.recoverSigner(
                 message: responseDigest(response: response, salt: salt), signature: signature)
         } catch {
-            throw .malformed(endpoint, reason: "the response signature (\(signatureBytes.count) bytes) does not recover")
+            throw .malformed(
+                endpoint, reason: "the response signature (\(signatureBytes.count) bytes) does not recover")
         }
         guard signer == enclave else {
             throw .keyChanged(endpoint, expected: enclave.checksummed, found: signer.checksummed)
