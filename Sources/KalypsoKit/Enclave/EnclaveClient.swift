@@ -459,8 +459,12 @@ package struct EnclaveClient: Sendable {
         if message.contains("is not registered for market") {
             return "Join the market first (kalypso-console join --market ID …)."
         }
-        if message.contains("No generator found") || message.contains("issue in validating")
-            || message.contains("error reading the config file") || message.contains("fetching the generator")
+        if message.contains("issue in validating") {
+            return "The enclave could not check its setup against the chain: make sure it is configured "
+                + "(kalypso-console enclave-config --market ID) with a working RPC URL and the right contract addresses."
+        }
+        if message.contains("No generator found") || message.contains("error reading the config file")
+            || message.contains("fetching the generator")
         {
             return "Configure the enclave first: kalypso-console enclave-config --market ID."
         }

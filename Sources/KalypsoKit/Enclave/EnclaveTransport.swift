@@ -75,7 +75,8 @@ public final class URLSessionEnclaveTransport: EnclaveTransport {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
+        // swift-corelibs-foundation fails a GET that has a body (URLError -1103), so GET and HEAD never carry one.
+        if request.method != "GET" && request.method != "HEAD" {
             urlRequest.httpBody = Data(request.body)
         }
         let seconds = Double(request.timeout.components.seconds) + Double(request.timeout.components.attoseconds) / 1e18

@@ -178,4 +178,16 @@ import Testing
             try SecureChannel.open(goodData, sealed: sealed, enclave: enclave.address, endpoint: "test")
                 == Array("{}".utf8))
     }
+
+    @Test(arguments: [
+        ("Runtime private_key doesn't have enough balance, minimum balance required is 0.05ETH", "0.05 ETH"),
+        ("ECIES key not udpated in the registry for generator : 0xabc", "join"),
+        ("Local ECIES pub key does not match the the ecies pub key in registry for generator : 0xabc", "update-key"),
+        ("Generator 0xabc is not registered for market 1. Please register and try again", "join --market"),
+        ("No generator found for market ID :9 ", "enclave-config"),
+        ("Only one market is supported for every generator", "another enclave"),
+    ])
+    func hintsForTheGeneratorClientsMessages(message: String, expected: String) {
+        #expect(EnclaveClient.hint(for: message, status: 400).contains(expected))
+    }
 }
