@@ -163,3 +163,20 @@ def test_config_setup_encrypted_skips_validation_and_drops_on_missing_fields(sim
 
 def test_enclave_address_is_keccak_of_the_key(sim):
     assert to_checksum_address(keccak(sim.key.public_key64)[12:]) == sim.key.address
+
+
+def test_update_runtime_config_encrypted_changes_the_gas_key(sim, node, chain):
+    gas = dev_account(C.GAS_KEY)
+    body, _ = sealed(sim, setup_body(OPERATOR, node.url, "0x" + bytes(gas.key).hex()))
+    assert post(sim, "/api/generatorConfigSetupEncrypted", body).status == 200
+    other = dev_account(3)
+    body, secret = sealed(sim, {"private_key": "0x" + bytes(other.key).hex(), "start_block": 7})
+    ans = request(sim.urls()["generator"], "PUT", "/api/updateRuntimeConfigEncrypted", body)
+    assert ans.status == 200 and ans.json["message"] == "Runtime config updated"
+    assert sch.client_open(sim.key.address, secret, ans.json["data"]) == {}
+    runtime = sim.state()["runtime_config"]
+    assert (runtime["gas_key_address"], runtime["start_block"]) == (other.address, 7)
+    # A type error inside the encrypted body drops the connection (no validation there).
+    body, _ = sealed(sim, {"start_block": "seven"})
+    with pytest.raises(Dropped):
+        request(sim.urls()["generator"], "PUT", "/api/updateRuntimeConfigEncrypted", body)

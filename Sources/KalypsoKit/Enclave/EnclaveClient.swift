@@ -205,6 +205,33 @@ package struct EnclaveClient: Sendable {
         _ = try await generatorCall("POST", "/api/generatorConfigSetup", json: config.jsonBody())
     }
 
+    /// `PUT /api/updateRuntimeConfigEncrypted`, or the plain `updateRuntimeConfig` when the update carries no
+    /// key, or when the enclave has no encrypted endpoint and `plainHTTP == .allowed`.
+    package func updateRuntimeConfig(
+        _ update: RuntimeConfigUpdate, enclaveKey: PublicKey, plainHTTP: PlainHTTPPermission = .refused
+    ) async throws(EnclaveError) {
+        try update.validate()
+        let path = "/api/updateRuntimeConfigEncrypted"
+        let sealed = try SecureChannel.seal(update.jsonBody(), to: enclaveKey)
+        let response = try await call(.generator, "PUT", path, json: sealed.body)
+        if response.status == 404 || response.status == 501 {
+            guard update.gasKey == nil || plainHTTP == .allowed else {
+                throw EnclaveError(
+                    .enclaveNoSecureChannel, title: "The enclave has no encrypted runtime-config endpoint",
+                    detail: "\(place(.generator, "PUT", path)): HTTP \(response.status)",
+                    hint:
+                        "Update the enclave image, or pass --plain-http to send the gas key over plain HTTP "
+                        + "(only on a network path you trust).",
+                    category: .enclaveRefused, status: response.status)
+            }
+            _ = try await generatorCall("PUT", "/api/updateRuntimeConfig", json: update.jsonBody())
+            return
+        }
+        let (_, data) = try envelope(response, .generator, "PUT", path)
+        _ = try SecureChannel.open(
+            data, sealed: sealed, enclave: enclaveKey.address, endpoint: place(.generator, "PUT", path))
+    }
+
     /// `POST /api/signAttestation`: the enclave's signature authorising `operator` (spec §2.6.2).
     package func signAttestation(_ blob: [UInt8], operator operatorAddress: Address) async throws(EnclaveError)
         -> Signature
@@ -233,6 +260,18 @@ package struct EnclaveClient: Sendable {
         let path = "/api/signAddress"
         let body = try Self.json(["address": address.checksummed])
         return try Self.rsv(try await generatorCall("POST", path, json: body), place(.generator, "POST", path))
+    }
+
+    /// `POST /api/signAddressEncrypted`: ``signAddress(_:)`` through the secure channel.
+    package func signAddressEncrypted(_ address: Address, enclaveKey: PublicKey) async throws(EnclaveError) -> Signature
+    {
+        let path = "/api/signAddressEncrypted"
+        let sealed = try SecureChannel.seal(try Self.json(["address": address.checksummed]), to: enclaveKey)
+        let response = try await call(.generator, "POST", path, json: sealed.body)
+        let (_, data) = try envelope(response, .generator, "POST", path)
+        let where_ = place(.generator, "POST", path)
+        let plaintext = try SecureChannel.open(data, sealed: sealed, enclave: enclaveKey.address, endpoint: where_)
+        return try Self.rsv(try Self.parseJSON(plaintext, where_), where_)
     }
 
     /// `POST /api/startProgram`; the enclave first checks the gas key balance and the key registered on chain.

@@ -126,6 +126,55 @@ package struct EnclaveConfig: Sendable, CustomStringConvertible {
     }
 }
 
+/// A change to the enclave's runtime configuration (`updateRuntimeConfig`, spec §5.4.1): only the fields given
+/// are sent. With a new gas key it goes through the secure channel like ``EnclaveConfig``.
+package struct RuntimeConfigUpdate: Sendable {
+    package var wsURL: String?
+    package var httpURL: String?
+    package var gasKey: PrivateKey?
+    package var startBlock: Int64?
+    package var chainId: Int64?
+
+    package init(
+        wsURL: String? = nil, httpURL: String? = nil, gasKey: PrivateKey? = nil, startBlock: Int64? = nil,
+        chainId: Int64? = nil
+    ) {
+        self.wsURL = wsURL
+        self.httpURL = httpURL
+        self.gasKey = gasKey
+        self.startBlock = startBlock
+        self.chainId = chainId
+    }
+
+    /// The generator client's rules for the fields present.
+    package func validate() throws(EnclaveError) {
+        if let wsURL, !wsURL.contains("wss") {
+            throw .configInvalid(
+                field: "ws_url", reason: "the generator client requires \"wss\" in it; got \(Redaction.url(wsURL))")
+        }
+        if let httpURL, !httpURL.contains("http") {
+            throw .configInvalid(field: "http_url", reason: "must be an http(s) URL; got \(Redaction.url(httpURL))")
+        }
+        if let startBlock, !(1...Int64(Int32.max)).contains(startBlock) {
+            throw .configInvalid(field: "start_block", reason: "must be between 1 and \(Int32.max); got \(startBlock)")
+        }
+        if let chainId, !(1...Int64(Int32.max)).contains(chainId) {
+            throw .configInvalid(field: "chain_id", reason: "must be between 1 and \(Int32.max); got \(chainId)")
+        }
+    }
+
+    func jsonBody() -> [UInt8] {
+        var body: [String: Any] = [:]
+        if let wsURL { body["ws_url"] = wsURL }
+        if let httpURL { body["http_url"] = httpURL }
+        if let gasKey { body["private_key"] = gasKey.withUnsafeKeyBytes { Hex.encode(Array($0), prefix: false) } }
+        if let startBlock { body["start_block"] = startBlock }
+        if let chainId { body["chain_id"] = chainId }
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        return Array(data)
+    }
+}
+
 /// Whether a private key may travel over plain HTTP (the `--plain-http` flag). Without it, an enclave that has
 /// no encrypted endpoint is refused with an error that names the flag.
 package enum PlainHTTPPermission: Sendable, Equatable {

@@ -145,6 +145,26 @@ import Testing
         let updated = try #require(try await sim.state()["generator_config"] as? [[String: Any]])
         #expect(updated.first?["data"] as? String == "new")
 
+        // Runtime config: a new gas key through the secure channel, a start block without one.
+        let anvil3 = try PrivateKey(hex: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6")
+        try await client.updateRuntimeConfig(RuntimeConfigUpdate(gasKey: anvil3, startBlock: 9), enclaveKey: key)
+        let runtime2 = try #require(try await sim.state()["runtime_config"] as? [String: Any])
+        #expect(runtime2["gas_key_address"] as? String == anvil3.address.checksummed)
+        #expect(runtime2["start_block"] as? Int == 9)
+        let badWs = try await #require(throws: EnclaveError.self) {
+            try await client.updateRuntimeConfig(RuntimeConfigUpdate(wsURL: "ws://x"), enclaveKey: key)
+        }
+        #expect(badWs.code == .enclaveConfigInvalid)
+
+        // signAddress through the secure channel.
+        let addressSignature = try await client.signAddressEncrypted(try Address(Self.operatorAddress), enclaveKey: key)
+        let addressDigest = Keccak256.hash(try ABI.encode([.address], [.address(try Address(Self.operatorAddress))]))
+        #expect(try EIP191.recoverSigner(message: addressDigest, signature: addressSignature) == key.address)
+
+        // restartProgram validates like start.
+        let restart = try await #require(throws: EnclaveError.self) { try await client.restartProgram("listener") }
+        #expect(restart.status == 500)
+
         // The plain endpoint only with permission.
         let plainRefused = try await #require(throws: EnclaveError.self) {
             try await client.configurePlain(config, plainHTTP: .refused)

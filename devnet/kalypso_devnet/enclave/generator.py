@@ -112,6 +112,7 @@ class GeneratorApi:
             ("POST", "/api/generatorConfigSetupEncrypted"): self.config_setup_encrypted,
             ("POST", "/api/signAttestationEncrypted"): self.sign_attestation_encrypted,
             ("POST", "/api/signAddressEncrypted"): self.sign_address_encrypted,
+            ("PUT", "/api/updateRuntimeConfigEncrypted"): self.update_runtime_config_encrypted,
         }
 
     def handle(self, method: str, path: str, query: str, headers, body: bytes) -> Response:
@@ -259,6 +260,10 @@ class GeneratorApi:
 
     def update_runtime_config(self, query, headers, body):
         parsed = _validated_body(headers, body, bodies.UPDATE_RUNTIME, bodies.UPDATE_RUNTIME_RULES)
+        return self._update_runtime(parsed) or envelope(200, "Runtime config updated")
+
+    def _update_runtime(self, parsed) -> Response | None:
+        """The end of both runtime-update handlers: gas key balance, then the change; None when applied."""
         _, runtime = self.sim.config_snapshot()
         if runtime is None:
             return envelope(500, "There was an issue while updating the generator config file")
@@ -277,7 +282,7 @@ class GeneratorApi:
         changes = {k: v for k, v in parsed.items() if v is not None}
         if not self.sim.update_runtime(changes):
             return envelope(404, "There was an issue in updating the config file, since the config file was not found")
-        return envelope(200, "Runtime config updated")
+        return None
 
     def update_generator_config(self, query, headers, body):
         parsed = _validated_body(headers, body, bodies.UPDATE_GENERATOR, bodies.UPDATE_GENERATOR_RULES)
@@ -336,6 +341,9 @@ class GeneratorApi:
 
     def sign_address_encrypted(self, query, headers, body):
         return _sign_address_encrypted(self, query, headers, body)
+
+    def update_runtime_config_encrypted(self, query, headers, body):
+        return _update_runtime_config_encrypted(self, query, headers, body)
 
     # -- benchmark -------------------------------------------------------------------------------------------
 
@@ -413,6 +421,15 @@ def _config_setup_encrypted(api: "GeneratorApi", query, headers, body):
     if refusal:
         return refusal
     return envelope(200, "Config done", sch.seal_response(api.sim.key.secret, response_key, {}))
+
+
+def _update_runtime_config_encrypted(api: "GeneratorApi", query, headers, body):
+    value, response_key = _sch_open(api.sim, headers, body)
+    parsed = _inner(value, bodies.UPDATE_RUNTIME, ())
+    refusal = api._update_runtime(parsed)
+    if refusal:
+        return refusal
+    return envelope(200, "Runtime config updated", sch.seal_response(api.sim.key.secret, response_key, {}))
 
 
 def _sign_attestation_encrypted(api: "GeneratorApi", query, headers, body):
