@@ -192,6 +192,21 @@ package struct EnclaveClient: Sendable {
             data, sealed: sealed, enclave: enclaveKey.address, endpoint: place(.generator, "POST", path))
     }
 
+    /// ``configure(_:enclaveKey:plainHTTP:)`` with the key read from a fresh attestation. A dropped connection
+    /// (the enclave cannot decrypt a request sealed for a key it no longer has, spec §5.7) re-reads the key and
+    /// retries once.
+    package func configure(_ config: EnclaveConfig, plainHTTP: PlainHTTPPermission = .refused)
+        async throws(EnclaveError)
+    {
+        try config.validate()
+        let key = try await enclaveKey()
+        do {
+            try await configure(config, enclaveKey: key, plainHTTP: plainHTTP)
+        } catch  where error.code == .enclaveConnectionDropped {
+            try await configure(config, enclaveKey: try await enclaveKey(), plainHTTP: plainHTTP)
+        }
+    }
+
     /// `POST /api/generatorConfigSetup`: the configuration with the gas key in clear; refused unless allowed.
     package func configurePlain(_ config: EnclaveConfig, plainHTTP: PlainHTTPPermission) async throws(EnclaveError) {
         guard plainHTTP == .allowed else {

@@ -173,6 +173,21 @@ import Testing
         try await client.configurePlain(config, plainHTTP: .allowed)
     }
 
+    @Test func configureRetriesOnceAfterADroppedConnection() async throws {
+        let node = try DevnetNode()
+        let sim = try EnclaveSimulator()
+        try await sim.fault("/api/generatorConfigSetupEncrypted", mode: "drop", count: 1)
+        try await client(sim).configure(try config(rpc: node.url))
+        let runtime = try #require(try await sim.state()["runtime_config"] as? [String: Any])
+        #expect(runtime["http_url"] as? String == node.url)
+        // Twice in a row is reported, with the hint that it may be our input.
+        try await sim.fault("/api/generatorConfigSetupEncrypted", mode: "drop", count: 2)
+        let error = try await #require(throws: EnclaveError.self) {
+            try await client(sim).configure(try config(rpc: node.url))
+        }
+        #expect(error.code == .enclaveConnectionDropped)
+    }
+
     @Test func lowGasBalanceIsTheEnclavesRefusal() async throws {
         let node = try DevnetNode()
         let sim = try EnclaveSimulator()

@@ -120,6 +120,7 @@ import Testing
                 _ = try await client.verify(rawAttestation: [1, 2, 3])
             }
             #expect(error.code == code && error.category == .unreachable && error.isRetryable)
+            #expect(ErrorReport(error).exitCode == 4)
             #expect(error.detail.contains("attestation verifier POST /verify/raw"))
             #expect(!error.detail.contains("secret"))
         }
