@@ -1,11 +1,14 @@
+import Basics
 import Foundation
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
 
-/// One HTTP request to an enclave service.
-public struct EnclaveRequest: Sendable, Equatable {
+/// One HTTP request to an enclave service. Its description leaves the body out: it may hold the gas key.
+public struct EnclaveRequest: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public var method: String
     public var url: URL
     public var headers: [String: String]
@@ -19,6 +22,12 @@ public struct EnclaveRequest: Sendable, Equatable {
         self.headers = headers
         self.body = body
         self.timeout = timeout
+    }
+
+    public var description: String { "\(method) \(Redaction.url(url.absoluteString)) (\(body.count) bytes of body)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["method": method, "url": Redaction.url(url.absoluteString), "bodyBytes": body.count])
     }
 }
 

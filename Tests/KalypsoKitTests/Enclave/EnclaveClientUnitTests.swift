@@ -62,6 +62,12 @@ import Testing
                 "3": ["port": "3000", "ivs_url": "http://not_available"]
             ])
         #expect(requests[1].headers["Content-Type"] == "application/json")
+        // Printing or dumping a request never shows the body (here the gas key).
+        var dumped = ""
+        dump(requests[1], to: &dumped)
+        for text in [String(describing: requests[1]), String(reflecting: requests[1]), dumped] {
+            #expect(!text.contains(Self.gasKeyHex) && text.contains("/api/generatorConfigSetup"))
+        }
     }
 
     @Test func configRulesOfTheGeneratorClient() throws {
@@ -86,6 +92,48 @@ import Testing
             try EnclaveConfig.checkGasBalance(BigUInt(49_999_999_999_999_999), gasKeyAddress: gas)
         }
         #expect(error.hint.contains(gas.checksummed))
+    }
+
+    @Test func signAttestationFallsBackToPlainWithoutSecureChannel() async throws {
+        // An enclave with only the plain endpoint: joinAuthorization still works (nothing secret is sent).
+        let enclave = PrivateKey.random()
+        let verifier = PrivateKey.random()
+        var attestation = Attestation(
+            signature: [], enclavePublicKey: enclave.publicKey.raw, pcr0: [UInt8](repeating: 1, count: 48),
+            pcr1: [UInt8](repeating: 2, count: 48), pcr2: [UInt8](repeating: 3, count: 48),
+            timestampMs: UInt64(Date().timeIntervalSince1970 * 1000))
+        attestation.signature = try verifier.sign(digest: attestation.verifierDigest).serialized
+        let answer: [String: Any] = [
+            "signature": Hex.encode(attestation.signature, prefix: false),
+            "secp256k1_public": Hex.encode(attestation.enclavePublicKey, prefix: false),
+            "pcr0": Hex.encode(attestation.pcr0, prefix: false), "pcr1": Hex.encode(attestation.pcr1, prefix: false),
+            "pcr2": Hex.encode(attestation.pcr2, prefix: false), "timestamp": attestation.timestampMs,
+            "verifier_secp256k1_public": Hex.encode(verifier.publicKey.raw, prefix: false),
+        ]
+        let verifierBody = try JSONSerialization.data(withJSONObject: answer)
+        let operatorAddress = try Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+        let signed = enclave.signPersonalMessage(
+            EnclaveSignature.digest(attestation: attestation.encoded, operator: operatorAddress))
+        let signBody = try JSONSerialization.data(withJSONObject: [
+            "message": "Attestation signed",
+            "data": ["r": Hex.encode(signed.r), "s": Hex.encode(signed.s), "v": Int(signed.v)],
+        ])
+        let transport = ScriptedEnclaveTransport { request in
+            switch request.url.path {
+            case "/attestation/raw": return EnclaveResponse(status: 200, body: [0xd2, 0x84])
+            case "/verify/raw": return EnclaveResponse(status: 200, body: Array(verifierBody))
+            case "/api/signAttestation": return EnclaveResponse(status: 200, body: Array(signBody))
+            default: return EnclaveResponse(status: 404, body: [])
+            }
+        }
+        let client = EnclaveClient(endpoints: Self.endpoints, transport: transport)
+        let result = try await client.joinAuthorization(
+            operator: operatorAddress, now: Date(), familyImages: [attestation.imageId], verifier: verifier.address)
+        #expect(result.signature == signed && result.blob == attestation.encoded)
+        #expect(
+            transport.requests.map(\.url.path) == [
+                "/attestation/raw", "/verify/raw", "/api/signAttestationEncrypted", "/api/signAttestation",
+            ])
     }
 
     @Test func plainTextAndEnvelopeRefusalsQuoteTheEnclave() async throws {
