@@ -24,6 +24,17 @@ import Testing
         #expect(Hex.encode(bytes, prefix: false) == "6f982d63e8590c9d9b5b4c1959ff80315d772edd8f60287c9361d548d5200f82")
     }
 
+    @Test func decryptsTheRustCratesPublishedCiphertext() throws {
+        // Rust `ecies` (ecies/rs) test_known_encrypted, default features (16-byte nonce, uncompressed keys): the
+        // scheme the real enclave's server side uses.
+        let secret = try PrivateKey(hex: "e520872701d9ec44dbac2eab85512ad14ad0c42e01de56d7b528abd8524fcb47")
+        let ciphertext = try Hex.decode(
+            "047be1885aeb48d4d4db0c992996725d3264784fef88c5b60782f8d0f940c213227fc3f904f846d5ec3d0fba6653754501"
+                + "e8ebadc421aa3892a20fef33cff0206047058a4cfb4efbeae96b2d019b4ab2edce33328748a0d008a69c8f5816b72d45"
+                + "bd9b5a41bb6ea0127ab23057ec6fcd")
+        #expect(try ECIES.decrypt(ciphertext, with: secret) == Array("hello world🌍".utf8))
+    }
+
     @Test func sharedPointIsSymmetric() throws {
         let a = PrivateKey.random()
         let b = PrivateKey.random()
