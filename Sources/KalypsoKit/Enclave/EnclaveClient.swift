@@ -88,6 +88,30 @@ package struct EnclaveClient: Sendable {
         return response.body
     }
 
+    /// `GET /attestation/hex`: the same document as hex text (decoded here).
+    package func hexAttestation() async throws(EnclaveError) -> [UInt8] {
+        let response = try await call(.attestation, "GET", "/attestation/hex")
+        guard (200..<300).contains(response.status) else {
+            throw refusal(response, .attestation, "GET", "/attestation/hex")
+        }
+        let text = String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = try? Hex.decode(text), !bytes.isEmpty else {
+            throw .malformed(place(.attestation, "GET", "/attestation/hex"), reason: "the body is not hex")
+        }
+        return bytes
+    }
+
+    /// `POST /verify/hex`: as ``verify(rawAttestation:)`` with the document sent as hex text.
+    package func verify(hexAttestation document: [UInt8]) async throws(EnclaveError) -> Attestation {
+        let response = try await call(
+            .verifier, "POST", "/verify/hex", headers: ["Content-Type": "text/plain"],
+            body: Array(Hex.encode(document, prefix: false).utf8))
+        guard (200..<300).contains(response.status) else {
+            throw refusal(response, .verifier, "POST", "/verify/hex")
+        }
+        return try Attestation(verifierAnswer: response.body)
+    }
+
     /// `POST /verify/raw`: the verifier checks the document and signs the attestation (spec §5.3).
     package func verify(rawAttestation document: [UInt8]) async throws(EnclaveError) -> Attestation {
         let response = try await call(

@@ -80,6 +80,19 @@ import Testing
         #expect(error.enclaveMessage?.hasPrefix("attestation verification failed") == true)
     }
 
+    @Test func hexAttestationAndHexVerifier() async throws {
+        let sim = try EnclaveSimulator()
+        let client = client(sim)
+        let fromHex = try await client.verify(hexAttestation: try await client.hexAttestation())
+        let fromRaw = try await client.verify(rawAttestation: try await client.rawAttestation())
+        #expect(fromHex.enclavePublicKey == fromRaw.enclavePublicKey && fromHex.imageId == fromRaw.imageId)
+        #expect(Hex.encode(fromHex.enclavePublicKey) == (try await enclaveKeyHex(sim)))
+        let error = try await #require(throws: EnclaveError.self) {
+            _ = try await client.verify(hexAttestation: Array("forged".utf8))
+        }
+        #expect(error.status == 401)
+    }
+
     @Test func signAddressRecoversToTheEnclave() async throws {
         let sim = try EnclaveSimulator()
         let address = try Address(Self.operatorAddress)
