@@ -17,7 +17,7 @@ struct SimulatorStartError: Error, CustomStringConvertible {
 
 /// A background devnet process (the enclave simulator or the JSON-RPC node) started through TestSupport's
 /// `runProcess` (clean signal mask, PLATFORM-NOTES gotcha 1). A watchdog shell kills it when this test process
-/// ends, so a crashed test leaves no orphan.
+/// ends, so a crashed test leaves no orphan; the watchdog ends with the process, so it never signals a reused pid.
 final class DevnetProcess: @unchecked Sendable {
     let pid: pid_t
     let log: String
@@ -41,7 +41,7 @@ final class DevnetProcess: @unchecked Sendable {
             \(quoted) > '\(log)' 2>&1 < /dev/null &
             child=$!
             echo $child > '\(pidFile)'
-            ( while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill $child ) > /dev/null 2>&1 < /dev/null &
+            ( while kill -0 \(getpid()) && kill -0 $child; do sleep 1; done; kill $child ) > /dev/null 2>&1 < /dev/null &
             """
         let result = try runProcess(["/bin/sh", "-c", script])
         guard result.succeeded,
