@@ -4,4 +4,8 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 #include <secp256k1_ecdh.h>
+
+/* secp256k1_context_static is an extern global, which Swift 6 imports as shared mutable state; the context it
+   points to is immutable, so hand it out through a function (ECDH point multiplication in KalypsoKit). */
+static inline const secp256k1_context *ks_secp256k1_static_context(void) { return secp256k1_context_static; }
 #endif

@@ -37,6 +37,11 @@ class EnclaveKey:
         return self._key.public_key.format(compressed=False)[1:]
 
     @property
+    def secret(self) -> bytes:
+        """The 32-byte secret, for the secure channel's ECIES (sch.py); never leaves the simulator."""
+        return self._key.secret
+
+    @property
     def compressed_public_key(self) -> bytes:
         """The 33-byte compressed form fetchGeneratorPublicKeys reports as the ECIES key."""
         return self._key.public_key.format(compressed=True)

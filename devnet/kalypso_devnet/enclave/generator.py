@@ -11,7 +11,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
-from . import bodies
+from . import bodies, sch
 from .chain import MIN_GAS_BALANCE_WEI, Chain, ChainError
 from .crypto import address_of_private_key, strict_hex
 
@@ -109,6 +109,10 @@ class GeneratorApi:
             ("POST", "/api/signAddress"): self.sign_address,
             ("POST", "/api/signAttestation"): self.sign_attestation,
             ("GET", "/api/benchmark"): self.benchmark,
+            ("POST", "/api/generatorConfigSetupEncrypted"): self.config_setup_encrypted,
+            ("POST", "/api/signAttestationEncrypted"): self.sign_attestation_encrypted,
+            ("POST", "/api/signAddressEncrypted"): self.sign_address_encrypted,
+            ("PUT", "/api/updateRuntimeConfigEncrypted"): self.update_runtime_config_encrypted,
         }
 
     def handle(self, method: str, path: str, query: str, headers, body: bytes) -> Response:
@@ -242,16 +246,24 @@ class GeneratorApi:
         error = bodies.validate(runtime, bodies.SETUP_RUNTIME_RULES)
         if error:
             return envelope(400, "Invalid payload", error)
+        return self._store_config(generators, runtime) or envelope(200, "Config done")
+
+    def _store_config(self, generators, runtime) -> Response | None:
+        """The end of both setup handlers: gas key balance, then the config files; None when stored."""
         refusal = self._gas_check(runtime["private_key"], runtime["http_url"])
         if refusal:
             return refusal
         if runtime["payment_token"] is None:
             raise Drop()  # generate_runtime_file unwraps payment_token
         self.sim.set_config(generators, runtime)
-        return envelope(200, "Config done")
+        return None
 
     def update_runtime_config(self, query, headers, body):
         parsed = _validated_body(headers, body, bodies.UPDATE_RUNTIME, bodies.UPDATE_RUNTIME_RULES)
+        return self._update_runtime(parsed) or envelope(200, "Runtime config updated")
+
+    def _update_runtime(self, parsed) -> Response | None:
+        """The end of both runtime-update handlers: gas key balance, then the change; None when applied."""
         _, runtime = self.sim.config_snapshot()
         if runtime is None:
             return envelope(500, "There was an issue while updating the generator config file")
@@ -270,7 +282,7 @@ class GeneratorApi:
         changes = {k: v for k, v in parsed.items() if v is not None}
         if not self.sim.update_runtime(changes):
             return envelope(404, "There was an issue in updating the config file, since the config file was not found")
-        return envelope(200, "Runtime config updated")
+        return None
 
     def update_generator_config(self, query, headers, body):
         parsed = _validated_body(headers, body, bodies.UPDATE_GENERATOR, bodies.UPDATE_GENERATOR_RULES)
@@ -319,6 +331,20 @@ class GeneratorApi:
         r, s, v = self.sim.key.sign_attestation(attestation, parse_address(parsed["address"]))
         return envelope(200, "Attestation signed", _rsv(r, s, v))
 
+    # -- secure channel (spec §5.7; the handlers are below the class) ---------------------------------------
+
+    def config_setup_encrypted(self, query, headers, body):
+        return _config_setup_encrypted(self, query, headers, body)
+
+    def sign_attestation_encrypted(self, query, headers, body):
+        return _sign_attestation_encrypted(self, query, headers, body)
+
+    def sign_address_encrypted(self, query, headers, body):
+        return _sign_address_encrypted(self, query, headers, body)
+
+    def update_runtime_config_encrypted(self, query, headers, body):
+        return _update_runtime_config_encrypted(self, query, headers, body)
+
     # -- benchmark -------------------------------------------------------------------------------------------
 
     def benchmark(self, query, headers, body):
@@ -338,6 +364,92 @@ class GeneratorApi:
         if shape == "C":
             return Response(200, "application/json", json.dumps({"benchmarkTime": str(ms)}).encode())
         return envelope(501, "Benchmarking API is not implemented")
+
+
+# -- secure channel (spec §5.7) --------------------------------------------------------------------------------
+
+def _sch_open(sim, headers, body: bytes):
+    """Body → (plaintext JSON value, response key) for the *Encrypted handlers, as sch_payload.rs does.
+
+    serde errors of the outer body are plain-text 400s; a bad signature is a 400 envelope; a request that does not
+    decrypt, or whose plaintext is not JSON, panics the real handler (the connection drops)."""
+    ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if not (ctype == "application/json" or ctype.endswith("+json")):
+        raise _Answer(plain(400, "Content type error"))
+    try:
+        request, response_key, signature = sch.parse_body(json.loads(body.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
+        raise _Answer(plain(400, f"Json deserialize error: {exc}")) from exc
+    try:
+        plaintext = sch.open_request(sim.key.secret, request, response_key, signature)
+    except sch.Invalid as exc:
+        raise _Answer(envelope(400, str(exc))) from None
+    except sch.Undecryptable:
+        raise Drop() from None
+    try:
+        return json.loads(plaintext.decode("utf-8")), response_key
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Drop() from None
+
+
+def _inner(value, struct: bodies.Struct, required: tuple[str, ...]):
+    """The decrypted body: the encrypted handlers skip validation, so a missing field panics (drops)."""
+    try:
+        parsed = bodies.deserialize(value, struct)
+    except bodies.DeserializeError:
+        raise Drop() from None
+    if any(parsed.get(name) is None for name in required):
+        raise Drop()
+    return parsed
+
+
+def _config_setup_encrypted(api: "GeneratorApi", query, headers, body):
+    value, response_key = _sch_open(api.sim, headers, body)
+    parsed = _inner(value, bodies.SETUP_BODY, ("generator_config", "runtime_config"))
+    generators = parsed["generator_config"]
+    if len(generators) > 1:
+        return envelope(400, "Only one generator supported")
+    for generator in generators:
+        if any(generator.get(name) is None for name in ("address", "data", "supported_markets")):
+            raise Drop()
+        if len(generator["supported_markets"]) > 1:
+            return envelope(400, "Only one market is supported for every generator")
+    runtime = parsed["runtime_config"]
+    if any(runtime.get(name) is None for name in ("private_key", "http_url")):
+        raise Drop()
+    refusal = api._store_config(generators, runtime)
+    if refusal:
+        return refusal
+    return envelope(200, "Config done", sch.seal_response(api.sim.key.secret, response_key, {}))
+
+
+def _update_runtime_config_encrypted(api: "GeneratorApi", query, headers, body):
+    value, response_key = _sch_open(api.sim, headers, body)
+    parsed = _inner(value, bodies.UPDATE_RUNTIME, ())
+    refusal = api._update_runtime(parsed)
+    if refusal:
+        return refusal
+    return envelope(200, "Runtime config updated", sch.seal_response(api.sim.key.secret, response_key, {}))
+
+
+def _sign_attestation_encrypted(api: "GeneratorApi", query, headers, body):
+    value, response_key = _sch_open(api.sim, headers, body)
+    parsed = _inner(value, bodies.SIGN_ATTESTATION, ("attestation", "address"))
+    parts = parsed["attestation"].split("x")
+    if len(parts) < 2:
+        raise Drop()
+    attestation = strict_hex(parts[1])
+    if attestation is None:
+        raise Drop()
+    r, s, v = api.sim.key.sign_attestation(attestation, parse_address(parsed["address"]))
+    return envelope(200, "Attestation signed", sch.seal_response(api.sim.key.secret, response_key, _rsv(r, s, v)))
+
+
+def _sign_address_encrypted(api: "GeneratorApi", query, headers, body):
+    value, response_key = _sch_open(api.sim, headers, body)
+    parsed = _inner(value, bodies.SIGN_ADDRESS, ("address",))
+    r, s, v = api.sim.key.sign_address(parse_address(parsed["address"]))
+    return envelope(200, "Address signed", sch.seal_response(api.sim.key.secret, response_key, _rsv(r, s, v)))
 
 
 def _rsv(r: int, s: int, v: int) -> dict:
