@@ -4,7 +4,7 @@ import EthereumKit
 import Foundation
 
 /// Where a prover enclave's three services listen (spec §5.1).
-package struct EnclaveEndpoints: Sendable, Equatable {
+package struct EnclaveServiceURLs: Sendable, Equatable {
     /// The generator client (`generatorEnclave.url`, port 5000).
     package var generator: URL
     /// The attestation server of the enclave key (`generatorEnclave.utilityUrl`, port 1500).
@@ -57,7 +57,7 @@ package struct BenchmarkResult: Sendable, Equatable {
 /// Every failure is an ``EnclaveError``: `.enclaveRefused` when the enclave answered and refused (its message
 /// quoted), `.unreachable` when it is down, slow or dropped the connection.
 package struct EnclaveClient: Sendable {
-    package let endpoints: EnclaveEndpoints
+    package let endpoints: EnclaveServiceURLs
     package let transport: any EnclaveTransport
     /// Deadline of each call except the benchmark.
     package var timeout: Duration
@@ -65,7 +65,7 @@ package struct EnclaveClient: Sendable {
     package var benchmarkTimeout: Duration
 
     package init(
-        endpoints: EnclaveEndpoints, transport: any EnclaveTransport, timeout: Duration = .seconds(15),
+        endpoints: EnclaveServiceURLs, transport: any EnclaveTransport, timeout: Duration = .seconds(15),
         benchmarkTimeout: Duration = .seconds(900)
     ) {
         self.endpoints = endpoints

@@ -105,7 +105,8 @@ import Testing
     // MARK: configuration, programs, public keys, benchmark
 
     @Test func configureThroughTheSecureChannelThenEveryGeneratorEndpoint() async throws {
-        let node = try DevnetNode()
+        let node = try await DevnetNode.start()
+        defer { node.stop() }
         let sim = try EnclaveSimulator()
         let client = client(sim)
         let config = try config(rpc: node.url)
@@ -187,7 +188,8 @@ import Testing
     }
 
     @Test func configureRetriesOnceAfterADroppedConnection() async throws {
-        let node = try DevnetNode()
+        let node = try await DevnetNode.start()
+        defer { node.stop() }
         let sim = try EnclaveSimulator()
         try await sim.fault("/api/generatorConfigSetupEncrypted", mode: "drop", count: 1)
         try await client(sim).configure(try config(rpc: node.url))
@@ -202,7 +204,8 @@ import Testing
     }
 
     @Test func lowGasBalanceIsTheEnclavesRefusal() async throws {
-        let node = try DevnetNode()
+        let node = try await DevnetNode.start()
+        defer { node.stop() }
         let sim = try EnclaveSimulator()
         var config = try config(rpc: node.url)
         config.gasKey = PrivateKey.random()  // holds nothing
@@ -220,14 +223,16 @@ import Testing
     func benchmarkShapes(shape: String, expected: BenchmarkResult.Shape) async throws {
         let sim = try EnclaveSimulator(extraArguments: ["--benchmark-shape", shape, "--benchmark-ms", "4321"])
         // The benchmark needs a stored config, which the simulator keeps only after its gas-key balance check.
-        let node = try DevnetNode()
+        let node = try await DevnetNode.start()
+        defer { node.stop() }
         let client = client(sim)
         try await client.configure(try config(rpc: node.url), enclaveKey: try await client.enclaveKey())
         #expect(try await client.benchmark(marketId: 1) == BenchmarkResult(milliseconds: 4321, shape: expected))
     }
 
     @Test func benchmarkNotImplemented() async throws {
-        let node = try DevnetNode()
+        let node = try await DevnetNode.start()
+        defer { node.stop() }
         let sim = try EnclaveSimulator(extraArguments: ["--benchmark-shape", "501"])
         let client = client(sim)
         try await client.configure(try config(rpc: node.url), enclaveKey: try await client.enclaveKey())
@@ -295,7 +300,8 @@ import Testing
     }
 
     @Test func restartMidSequence() async throws {
-        let node = try DevnetNode()
+        let node = try await DevnetNode.start()
+        defer { node.stop() }
         let sim = try EnclaveSimulator()
         let client = client(sim)
         let operatorAddress = try Address(Self.operatorAddress)

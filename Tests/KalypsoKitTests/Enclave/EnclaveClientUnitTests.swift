@@ -8,7 +8,7 @@ import Testing
 
 /// The client's error mapping, config rules and the plain-HTTP permission, with the scripted transport.
 @Suite struct EnclaveClientUnitTests {
-    static let endpoints = EnclaveEndpoints(
+    static let endpoints = EnclaveServiceURLs(
         generator: url("http://10.0.0.1:5000"), attestation: url("http://10.0.0.1:1500"),
         verifier: url("http://user:secret@10.0.0.9:1400"))
     static func url(_ text: String) -> URL { URL(string: text) ?? URL(fileURLWithPath: "/not-a-url") }
@@ -112,7 +112,7 @@ import Testing
         ]
         let verifierBody = try JSONSerialization.data(withJSONObject: answer)
         let operatorAddress = try Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
-        let signed = enclave.signPersonalMessage(
+        let signed = try await enclave.signPersonalMessage(
             EnclaveSignature.digest(attestation: attestation.encoded, operator: operatorAddress))
         let signBody = try JSONSerialization.data(withJSONObject: [
             "message": "Attestation signed",

@@ -74,7 +74,7 @@ final class DevnetProcess: @unchecked Sendable {
 /// The enclave simulator (devnet/kalypso_devnet/enclave) as a separate process on free ports.
 final class EnclaveSimulator: @unchecked Sendable {
     let process: DevnetProcess
-    let endpoints: EnclaveEndpoints
+    let endpoints: EnclaveServiceURLs
     let control: URL
 
     init(extraArguments: [String] = []) throws {
@@ -99,7 +99,7 @@ final class EnclaveSimulator: @unchecked Sendable {
             process.stop()
             throw SimulatorStartError(description: "the ready file lacks URLs: \(urls)")
         }
-        endpoints = EnclaveEndpoints(generator: generator, attestation: attestation, verifier: verifier)
+        endpoints = EnclaveServiceURLs(generator: generator, attestation: attestation, verifier: verifier)
         self.control = control
     }
 
@@ -132,23 +132,4 @@ final class EnclaveSimulator: @unchecked Sendable {
     }
     func clear() async throws { try await control("POST", "_sim/clear") }
     func state() async throws -> [String: Any] { try await control("GET", "_sim/state") }
-}
-
-/// The devnet JSON-RPC node (funded anvil accounts), for the generator client's gas-key balance check.
-final class DevnetNode: @unchecked Sendable {
-    let process: DevnetProcess
-    let url: String
-
-    init() throws {
-        let (process, url) = try DevnetProcess.start(module: "kalypso_devnet.node", arguments: ["--port", "0"]) {
-            text -> String? in
-            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("devnet listening on ") })
-            else { return nil }
-            return line.dropFirst("devnet listening on ".count).split(separator: " ").first.map(String.init)
-        }
-        self.process = process
-        self.url = url
-    }
-
-    deinit { process.stop() }
 }
