@@ -12,7 +12,7 @@ struct KalypsoConsole: ParsableCommand {
             The console screens arrive with the next releases; this build provides the subcommands below.
             """,
         version: ConsoleApp.version,
-        subcommands: [Version.self, UIDemo.self, DecodeError.self, KeyCommand.self]
+        subcommands: [Version.self, UIDemo.self, DecodeError.self, KeyCommand.self, ConfigCommand.self]
     )
 }
 

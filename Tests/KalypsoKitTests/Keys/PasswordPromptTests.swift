@@ -22,7 +22,8 @@ struct PasswordPromptTests {
         let bin = Tmux.quote(RepoPaths.consoleBinary)
         let out = Tmux.quote(dir.path + "/t.json")
         return try Tmux(
-            command: "sh -c \(Tmux.quote("\(bin) key new --out \(out); echo KEY_STATUS=$?; stty -a"))", cols: 160, rows: 40
+            command: "sh -c \(Tmux.quote("\(bin) key new --out \(out); echo KEY_STATUS=$?; stty -a"))", cols: 160,
+            rows: 40
         )
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Runs every `key` and `config` command of the real binary with a known key and password, and looks
 /// for any piece of either in everything they print and write (the keystores' ciphertext excepted).
-@Suite("Keys: no secret in any output", .serialized)
+@Suite("Keys and config: no secret in any output", .serialized)
 struct SecretsTests {
     static let key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
     /// eth-account's address for `key`.
@@ -35,7 +35,9 @@ struct SecretsTests {
         return keystore.replacingCharacters(in: r, with: "")
     }
 
-    @Test("key new, import, address, export-public: right answers, and no piece of the key or password anywhere")
+    @Test(
+        "key new, import, address, export-public, config check: right answers, and no piece of the key or password anywhere"
+    )
     func keyCommands() throws {
         let dir = try ScratchDirectory()
         let keyFile = try dir.file("op.hex", "0x\(Self.key)\n", mode: 0o600)
@@ -93,6 +95,31 @@ struct SecretsTests {
         let badStdin = try run(
             ["key", "import", "--out", "d.json", "--password-file", pwFile], input: Self.key.dropLast(3) + "xyz")
         #expect(badStdin.status == 3)
+
+        // config check with the key sources named in the file and an RPC URL carrying credentials.
+        let config = try dir.file(
+            "kalypso-config.json",
+            """
+            {
+              "chainId": 31337,
+              "rpcHttp": "http://op:\(Self.password)@127.0.0.1:1/v2/\(Self.key)",
+              "proof_market_place": "0x09635F643e140090A9A8Dcd712eD6285858ceBef",
+              "generator_registry": "0xa85233C63b9Ee964Add6F2cffe00Fd84eb32338f",
+              "entity_registry": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+              "operatorKey": { "keystore": "a.json", "passwordFile": "pw" },
+              "enclaveGasKey": { "keyFile": "op.hex" }
+            }
+            """, mode: 0o600)
+        let check = try run(["config", "check", "--config", config])
+        #expect(check.status == 4, "\(check.output)")
+        #expect(check.output.contains("operatorKey"))
+        let checkJSON = try run(["config", "check", "--config", config, "--json"])
+        #expect(checkJSON.status == 4)
+        let badConfig = try dir.file(
+            "bad.json", "{\"rpcHttp\": \"ftp://u:\(Self.password)@h/\(Self.key)\"}", mode: 0o600)
+        let bad = try run(["config", "check", "--config", badConfig])
+        #expect(bad.status == 3)
+        #expect(try run(["config", "check", "--config", badConfig, "--json"]).status == 3)
 
         for (what, r) in outputs { Self.assertClean(r.output, what) }
         for name in ["a.json", "b.json", "c.json"] {
