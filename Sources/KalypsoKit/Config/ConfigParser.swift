@@ -63,7 +63,16 @@ struct ConfigReader {
     /// containers by kind (their contents can be long).
     static func describe(_ node: JSONNode, redact: Bool) -> String {
         switch node.value {
-        case .string(let s): return String(reflecting: redact ? Redaction.url(s) : s)
+        case .string(let s):
+            if redact { return String(reflecting: Redaction.url(s)) }
+            // A key pasted into the wrong field must not be echoed back: long key-like runs are not shown.
+            // Forty hex digits are an address (shown, to be compared); a private key has sixty-four.
+            let digits = s.hasPrefix("0x") || s.hasPrefix("0X") ? s.dropFirst(2) : Substring(s)
+            let addressShaped = digits.count == 40 && digits.allSatisfy(\.isHexDigit)
+            if !addressShaped && Redaction.maskKeyLikeRuns(s) != s {
+                return "a \(s.count)-character string that looks like a key or hash (not shown)"
+            }
+            return String(reflecting: s)
         case .number(let n): return n
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"

@@ -221,6 +221,16 @@ struct ConfigParserTests {
         }
     }
 
+    @Test("a private key pasted into a field is not echoed back")
+    func pastedKey() {
+        let key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+        #expect(
+            errorLines("{\"operator\": \"0x\(key)\", \"networkName\": 7}") == [
+                "kalypso-config.json:1: operator: expected an address (0x and 40 hex digits), found a 66-character string that looks like a key or hash (not shown)",
+                "kalypso-config.json:1: networkName: expected a string, found 7",
+            ])
+    }
+
     @Test("RPC URLs with API keys are redacted in errors")
     func redactedRPC() {
         let lines = errorLines(#"{"rpcHttp": "htps://arb-mainnet.g.alchemy.com/v2/AbCdEf0123456789xYz_AbCd"}"#)
