@@ -47,7 +47,8 @@ struct ConfigCheck: ParsableCommand {
             throw ExitCode(error.category.exitCode)
         }
         let checker = ConfigChecker(
-            config: loaded.config, chain: { url in RPCChainProbe(url: url) }, endpoints: URLSessionEndpointProbe())
+            config: loaded.config, chain: { url in RPCChainProbe(url: url) }, endpoints: URLSessionEndpointProbe(),
+            environment: ProcessInfo.processInfo.environment, warn: { writeError($0 + "\n") })
         let report = runBlocking { await checker.run() }
         if json {
             printJSON(Self.document(loaded, report))

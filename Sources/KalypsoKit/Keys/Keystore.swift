@@ -263,3 +263,14 @@ public struct StandardInputKeySource: KeySource {
         return try parseHexKey(bytes, source: label)
     }
 }
+
+extension Web3Keystore {
+    /// The `address` a keystore declares about itself, without decrypting (unauthenticated: only the
+    /// MAC check of ``decrypt(_:password:path:)`` proves the key inside belongs to it).
+    public static func declaredAddress(_ json: String) -> Address? {
+        guard let root = try? JSONDocumentParser.parse(json), case .object(let members) = root.value,
+            case .string(let s)? = members.first(where: { $0.key == "address" })?.value.value
+        else { return nil }
+        return try? Address(s.hasPrefix("0x") ? s : "0x" + s)
+    }
+}
