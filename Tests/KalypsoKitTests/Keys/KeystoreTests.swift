@@ -124,6 +124,25 @@ struct KeystoreTests {
         )
     }
 
+    @Test("a changed iv (not covered by the MAC) is caught by the declared address")
+    func changedIV() throws {
+        let key = try PrivateKey(hex: SpecVectors.privateKey)
+        let json = try Web3Keystore.encrypt(
+            key, password: Array("pw".utf8), parameters: fast(.pbkdf2), iv: [UInt8](repeating: 0, count: 16))
+        let damaged = json.replacingOccurrences(of: "\"iv\":\"00000000", with: "\"iv\":\"00000001")
+        #expect(damaged != json)
+        do {
+            _ = try Web3Keystore.decrypt(damaged, password: Array("pw".utf8), path: "k.json")
+            Issue.record("a keystore with a changed iv gave a key")
+        } catch {
+            #expect(error.title == "Keystore is damaged")
+            #expect(
+                error.detail
+                    == "k.json: the key inside is not the key of its address 0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b (a changed iv or address)"
+            )
+        }
+    }
+
     @Test("bad JSON and wrong shapes name the key path; unsupported ciphers say so")
     func malformed() {
         func error(_ doc: String) -> KeySourceError? {
