@@ -28,10 +28,12 @@ struct ConfigCheckDevnetTests {
         let configuration: [String: String]
     }
 
-    func check(_ configPath: String, json: Bool = true) throws -> ProcessResult {
-        try runProcess(
-            [RepoPaths.consoleBinary, "config", "check", "--config", configPath] + (json ? ["--json"] : []),
-            environment: ProcessInfo.processInfo.environment.filter { $0.key != "KALYPSO_CONFIG" })
+    func check(_ configPath: String, json: Bool = true) async throws -> ProcessResult {
+        try await offPool {
+            try runProcess(
+                [RepoPaths.consoleBinary, "config", "check", "--config", configPath] + (json ? ["--json"] : []),
+                environment: ProcessInfo.processInfo.environment.filter { $0.key != "KALYPSO_CONFIG" })
+        }
     }
 
     func report(_ r: ProcessResult) throws -> Report {
@@ -51,7 +53,7 @@ struct ConfigCheckDevnetTests {
     @Test("the config devnet/up writes passes every probe, for both generations", arguments: ["A", "B"])
     func passes(generation: String) async throws {
         let network = try await (generation == "A" ? Self.genA : Self.genB).get()
-        let r = try check(network.configPath)
+        let r = try await check(network.configPath)
         #expect(r.status == 0, "\(r.output)")
         let rep = try report(r)
         #expect(rep.ok)
@@ -61,7 +63,7 @@ struct ConfigCheckDevnetTests {
         #expect(rep.probes.filter { $0.status == "failed" }.isEmpty)
         #expect(rep.configuration["chainId"] == "31337")
         // The text form: one line per probe, ✓ for each.
-        let text = try check(network.configPath, json: false)
+        let text = try await check(network.configPath, json: false)
         #expect(text.status == 0)
         #expect(text.output.contains("✓ generation: Generation \(generation)"))
     }
@@ -70,7 +72,7 @@ struct ConfigCheckDevnetTests {
     func detected() async throws {
         let network = try await Self.genA.get()
         let path = try edited(network, "no-generation.json") { $0["generation"] = nil }
-        let r = try check(path, json: false)
+        let r = try await check(path, json: false)
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("✓ generation: detected Generation A (GeneratorRegistry) (GENERATOR_REGISTRY() = "))
         #expect(
@@ -85,7 +87,7 @@ struct ConfigCheckDevnetTests {
             $0["chainId"] = 1
             $0["stakingManager"] = "0x000000000000000000000000000000000000dEaD"
         }
-        let r = try check(path)
+        let r = try await check(path)
         #expect(r.status == 3, "\(r.output)")
         let failed = try report(r).probes.filter { $0.status == "failed" }.map { "\($0.name): \($0.detail)" }
         #expect(
@@ -98,7 +100,7 @@ struct ConfigCheckDevnetTests {
             $0["generation"] = "A"
             $0["stakingManager"] = "0x000000000000000000000000000000000000dEaD"
         }
-        let r2 = try check(path2)
+        let r2 = try await check(path2)
         #expect(r2.status == 3, "\(r2.output)")
         let failed2 = try report(r2).probes.filter { $0.status == "failed" }.map { "\($0.name): \($0.detail)" }
         #expect(
@@ -118,7 +120,7 @@ struct ConfigCheckDevnetTests {
             $0["rpcHttp"] = "http://operator:s3cretPassw0rd@127.0.0.1:1/v2/AbCdEf0123456789xYz_AbCd"
             $0["generatorEnclave"] = ["url": "http://127.0.0.1:2", "utilityUrl": "http://127.0.0.1:3"]
         }
-        let r = try check(path)
+        let r = try await check(path)
         #expect(r.status == 4, "\(r.output)")
         #expect(!r.output.contains("s3cretPassw0rd"))
         #expect(!r.output.contains("AbCdEf0123456789xYz_AbCd"))
@@ -135,11 +137,11 @@ struct ConfigCheckDevnetTests {
             $0["chainId"] = "31337"
             $0["generatorEnclave"] = ["url": "13.235.50.234:5000"]
         }
-        let text = try check(path, json: false)
+        let text = try await check(path, json: false)
         #expect(text.status == 3)
         #expect(text.output.contains("has 2 invalid values"))
         #expect(text.output.contains("generatorEnclave.url: expected an http(s) URL, found \"13.235.50.234:5000\""))
-        let json = try check(path)
+        let json = try await check(path)
         #expect(json.status == 3)
         struct Failure: Decodable {
             struct Issue: Decodable {
