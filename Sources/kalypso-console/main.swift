@@ -13,7 +13,14 @@ struct KalypsoConsole: ParsableCommand {
             The console screens arrive with the next releases; this build provides the subcommands below.
             """,
         version: ConsoleApp.version,
-        subcommands: [Version.self, UIDemo.self, DecodeError.self, KeyCommand.self, Tx.self]
+        subcommands: [
+            Version.self,
+            UIDemo.self,
+            ConfigCommand.self,
+            KeyCommand.self,
+            Tx.self,
+            DecodeError.self,
+        ]
     )
 }
 

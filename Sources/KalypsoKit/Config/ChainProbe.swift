@@ -73,3 +73,24 @@ public enum GenerationDetector {
         return a
     }
 }
+
+extension KalypsoConfig {
+    /// The generation to use: the configured one, else the one detected on the chain (spec §9 item 1).
+    /// `detected` is set when the chain was asked, so callers can say which generation was found.
+    public func resolveGeneration(using probe: some ChainProbe) async throws -> (
+        generation: Generation, detected: DetectedGeneration?
+    ) {
+        if let generation { return (generation, nil) }
+        guard let pmp = contracts.proofMarketplace else {
+            throw ConfigError.invalid(
+                file: "configuration",
+                issues: [
+                    ConfigIssue(
+                        file: "configuration", line: nil, keyPath: "proof_market_place",
+                        expected: ConfigReader.addressExpectation, found: nil)
+                ])
+        }
+        let found = try await GenerationDetector.detect(marketplace: pmp, probe: probe)
+        return (found.generation, found)
+    }
+}

@@ -90,14 +90,21 @@ public struct ConfigChecker: Sendable {
     /// A chain reader for one RPC URL.
     public let chain: @Sendable (EndpointURL) -> any ChainProbe
     public let endpoints: any EndpointProbe
+    /// The environment key sources read (`KALYPSO_PRIVATE_KEY`, …).
+    public let environment: [String: String]
+    /// Where the environment-key warning goes.
+    public let warn: @Sendable (String) -> Void
 
     public init(
         config: KalypsoConfig, chain: @escaping @Sendable (EndpointURL) -> any ChainProbe,
-        endpoints: any EndpointProbe
+        endpoints: any EndpointProbe, environment: [String: String] = [:],
+        warn: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.config = config
         self.chain = chain
         self.endpoints = endpoints
+        self.environment = environment
+        self.warn = warn
     }
 
     public func run() async -> ConfigCheckReport {
@@ -130,7 +137,59 @@ public struct ConfigChecker: Sendable {
             results.append(.skip("contracts and generation", "no RPC answered with the configured chain"))
         }
         results += await endpointProbes()
+        results += keyProbes()
         return ConfigCheckReport(results: results, detected: detected)
+    }
+
+    /// Each configured key source is there and readable, and the operator key belongs to `operator`.
+    /// A keystore is not decrypted (no password is asked); its declared address is compared instead.
+    func keyProbes() -> [ProbeResult] {
+        var out: [ProbeResult] = []
+        for (key, spec) in [("operatorKey", config.operatorKey), ("enclaveGasKey", config.enclaveGasKey)] {
+            guard let spec else { continue }
+            let name = "\(key) \(KalypsoConfig.describe(spec))"
+            if config.readOnly {
+                out.append(.skip(name, "read-only: no key is loaded"))
+                continue
+            }
+            let address: Address
+            var how = ""
+            do {
+                switch spec {
+                case .keystore(let path, let passwordFile):
+                    var bytes = try SecretFile.read(path, checkPermissions: false)
+                    let json = String(decoding: bytes, as: UTF8.self)
+                    wipeSecret(&bytes)
+                    guard let declared = Web3Keystore.declaredAddress(json) else {
+                        out.append(.fail(name, "not a Web3 Secret Storage v3 keystore with an address", .configuration))
+                        continue
+                    }
+                    if let passwordFile {
+                        var pw = try SecretFile.read(passwordFile)
+                        wipeSecret(&pw)
+                    }
+                    address = declared
+                    how = " (declared by the keystore; decrypted only when signing)"
+                case .keyFile(let path):
+                    address = try KeyFileSource(path: path).loadKey().address
+                case .environment(let variable):
+                    address = try EnvironmentKeySource(variable: variable, environment: environment, warn: warn)
+                        .loadKey().address
+                }
+            } catch {
+                out.append(.fail(name, error.title + ": " + error.detail, .configuration))
+                continue
+            }
+            if key == "operatorKey", let op = config.operatorAddress, op != address {
+                out.append(
+                    .fail(
+                        name, "the key is for \(address.checksummed), but operator is \(op.checksummed)",
+                        .configuration))
+            } else {
+                out.append(.pass(name, "address \(address.checksummed)\(how)"))
+            }
+        }
+        return out
     }
 
     func codeProbes(_ probe: any ChainProbe) async -> [ProbeResult] {

@@ -63,7 +63,16 @@ struct ConfigReader {
     /// containers by kind (their contents can be long).
     static func describe(_ node: JSONNode, redact: Bool) -> String {
         switch node.value {
-        case .string(let s): return String(reflecting: redact ? Redaction.url(s) : s)
+        case .string(let s):
+            if redact { return String(reflecting: Redaction.url(s)) }
+            // A key pasted into the wrong field must not be echoed back: long key-like runs are not shown.
+            // Forty hex digits are an address (shown, to be compared); a private key has sixty-four.
+            let digits = s.hasPrefix("0x") || s.hasPrefix("0X") ? s.dropFirst(2) : Substring(s)
+            let addressShaped = digits.count == 40 && digits.allSatisfy(\.isHexDigit)
+            if !addressShaped && Redaction.maskKeyLikeRuns(s) != s {
+                return "a \(s.count)-character string that looks like a key or hash (not shown)"
+            }
+            return String(reflecting: s)
         case .number(let n): return n
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
@@ -84,11 +93,11 @@ struct ConfigReader {
             let k = m.key
             switch k {
             case "networkName": c.networkName = string(v, k) ?? c.networkName
-            case "chainId": c.chainId = integer(v, k, min: 1) ?? c.chainId
+            case "chainId": c.chainId = enclaveInteger(v, k, min: 1, what: "chain_id") ?? c.chainId
             case "rpcHttp": c.rpcHttp = rpcList(v, k) ?? c.rpcHttp
             case "rpcWs": c.rpcWs = url(v, k, schemes: ["ws", "wss"], expected: "a ws(s) URL") ?? c.rpcWs
             case "generation": c.generation = generation(v, k) ?? c.generation
-            case "logStartBlock": c.logStartBlock = integer(v, k, min: 0) ?? c.logStartBlock
+            case "logStartBlock": c.logStartBlock = enclaveInteger(v, k, min: 0, what: "start_block") ?? c.logStartBlock
             case "readOnly": c.readOnly = bool(v, k) ?? c.readOnly
             case "operator": c.operatorAddress = contract(v, k, current: c.operatorAddress)
             case "payment_token": c.contracts.paymentToken = contract(v, k, current: c.contracts.paymentToken)
@@ -151,6 +160,17 @@ struct ConfigReader {
         let expected = max == UInt64.max ? "an integer ≥ \(min)" : "an integer from \(min) to \(max)"
         guard case .number(let text) = v.value, let n = UInt64(text), n >= min, n <= max else {
             issue(v, path, expected)
+            return nil
+        }
+        return n
+    }
+
+    /// An integer the enclave's `runtime_config` also receives, where the generator client parses it as
+    /// an i32 (spec §5.4.2): a larger value would be accepted here and refused by the enclave later.
+    mutating func enclaveInteger(_ v: JSONNode, _ path: String, min: UInt64, what: String) -> UInt64? {
+        guard let n = integer(v, path, min: min) else { return nil }
+        guard n <= UInt64(Int32.max) else {
+            issue(v, path, "at most 2147483647 (the enclave's runtime_config.\(what) is an i32, spec §5.4.2)")
             return nil
         }
         return n

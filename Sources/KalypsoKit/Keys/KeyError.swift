@@ -1,4 +1,5 @@
 import Basics
+import EthereumKit
 import Foundation
 
 extension ErrorCode {
@@ -82,6 +83,13 @@ public struct KeySourceError: OperatorError, Equatable {
         KeySourceError(
             .keystoreMalformed, "Not a readable keystore", "\(path): \(keyPath): expected \(expected)",
             hint: "kalypso-console reads Web3 Secret Storage v3 keystores (geth, eth-account, MetaMask exports).")
+    }
+
+    static func damaged(_ path: String, declared: Address) -> KeySourceError {
+        KeySourceError(
+            .keystoreMalformed, "Keystore is damaged",
+            "\(path): the key inside is not the key of its address \(declared.checksummed) (a changed iv or address)",
+            hint: "Restore the keystore from a backup; the key in this file cannot be trusted.")
     }
 
     static func unsupported(_ path: String, _ what: String) -> KeySourceError {

@@ -114,16 +114,19 @@ public enum Web3Keystore {
             n = try params.integer("n")
             r = try params.integer("r")
             p = try params.integer("p")
-            guard n > 1, n & (n - 1) == 0, r > 0, p > 0 else {
+            // Bounded one by one first, so the products below cannot overflow.
+            guard n > 1, n & (n - 1) == 0, n <= 1 << 30, r > 0, r <= 1 << 16, p > 0, p <= 1 << 16 else {
                 throw .unsupported(path, "scrypt n=\(n) r=\(r) p=\(p) (n must be a power of two above 1)")
             }
-            guard n.multipliedReportingOverflow(by: r * p * 128).overflow == false, n * r * p * 128 <= maxScryptMemory
+            guard 128 * r * n <= maxScryptMemory, 128 * r * p <= maxScryptMemory
             else { throw .unsupported(path, "scrypt n=\(n) r=\(r) p=\(p) needs more than 2 GiB of memory") }
         case .pbkdf2:
             let prf = try params.string("prf")
             guard prf == "hmac-sha256" else { throw .unsupported(path, "pbkdf2 prf \(prf)") }
             c = try params.integer("c")
             guard c > 0 else { throw .malformed(path, "crypto.kdfparams.c", "a positive iteration count") }
+            // Ten times eth-account's default; more would only stall the console (a hostile file).
+            guard c <= 10_000_000 else { throw .unsupported(path, "pbkdf2 c=\(c) (at most 10000000 iterations)") }
         }
         var derived = try derive(
             password: password, kdf: kdf, salt: salt, dklen: dklen, n: n, r: r, p: p, c: c, path: path)
@@ -135,9 +138,16 @@ public enum Web3Keystore {
             throw .unsupported(path, "AES-128-CTR failed: \(error)")
         }
         defer { wipeSecret(&plain) }
-        do { return try PrivateKey(bytes: plain) } catch {
-            throw .invalidKey(path, "the decrypted key is not a valid secp256k1 key (\(error))")
+        let key: PrivateKey
+        do { key = try PrivateKey(bytes: plain) } catch {
+            throw .invalidKey(path, "the decrypted key is not a valid secp256k1 key")
         }
+        // The MAC does not cover the IV: a damaged IV decrypts to another key with a valid MAC. The
+        // address the file declares catches that (as geth checks it).
+        if let declared = declaredAddress(json), declared != key.address {
+            throw .damaged(path, declared: declared)
+        }
+        return key
     }
 
     static func derive(
@@ -261,5 +271,16 @@ public struct StandardInputKeySource: KeySource {
         }
         defer { wipeSecret(&bytes) }
         return try parseHexKey(bytes, source: label)
+    }
+}
+
+extension Web3Keystore {
+    /// The `address` a keystore declares about itself, without decrypting (unauthenticated: only the
+    /// MAC check of ``decrypt(_:password:path:)`` proves the key inside belongs to it).
+    public static func declaredAddress(_ json: String) -> Address? {
+        guard let root = try? JSONDocumentParser.parse(json), case .object(let members) = root.value,
+            case .string(let s)? = members.first(where: { $0.key == "address" })?.value.value
+        else { return nil }
+        return try? Address(s.hasPrefix("0x") ? s : "0x" + s)
     }
 }

@@ -37,10 +37,10 @@ public struct FixedPassword: PasswordSource {
 /// The terminal is put in a raw-ish mode (no echo, no canonical editing, no signal keys) so that Ctrl-C
 /// arrives as a byte and ends the prompt through the same path as Enter: the saved mode is restored on
 /// every exit (a `defer`), and no signal handler has to reach the saved state.
+///
+/// The prompt is written to the terminal too, never to stdout, so scripts reading stdout see only results.
 public struct TerminalPasswordPrompt: PasswordSource {
-    /// Where the prompt text goes (stderr by default, so stdout stays clean for scripts).
-    let promptFD: Int32
-    public init(promptFD: Int32 = 2) { self.promptFD = promptFD }
+    public init() {}
 
     /// Whether a terminal is there to ask on.
     public static var isAvailable: Bool {
@@ -116,8 +116,7 @@ public struct TerminalPasswordPrompt: PasswordSource {
     }
 
     func writeAll(_ fd: Int32, _ text: String) {
-        let target = promptFD == 2 ? fd : promptFD
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(target, $0.baseAddress, $0.count) }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 }

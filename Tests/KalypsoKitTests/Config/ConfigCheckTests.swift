@@ -158,3 +158,85 @@ struct ConfigCheckTests {
         #expect(report.exitCode == 4)
     }
 }
+
+@Suite("Config: resolving the generation")
+struct ResolveGenerationTests {
+    @Test("configured wins without asking; missing is detected and reported")
+    func resolve() async throws {
+        var chain = FakeChain()
+        chain.calls[pmp.checksummed + "0x9751bbd3"] = word(registry)
+        let configured = try await config(generation: .b).resolveGeneration(using: chain)
+        #expect(configured.generation == .b && configured.detected == nil)
+        let detected = try await config(generation: nil).resolveGeneration(using: chain)
+        #expect(detected.generation == .a)
+        #expect(detected.detected?.evidence == "GENERATOR_REGISTRY() = \(registry.checksummed)")
+    }
+}
+
+@Suite("Config: config check probes the key sources")
+struct KeyProbeTests {
+    func check(_ extra: String) async throws -> [String] {
+        let c = try ConfigParser.parse(
+            """
+            {
+              "chainId": 31337, "rpcHttp": "http://127.0.0.1:8545",
+              "proof_market_place": "0x09635F643e140090A9A8Dcd712eD6285858ceBef",
+              "generator_registry": "0xa85233C63b9Ee964Add6F2cffe00Fd84eb32338f",
+              "entity_registry": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+              \(extra)
+            }
+            """, file: "k.json")
+        var chain = FakeChain()
+        chain.reachable = false
+        let checker = ConfigChecker(
+            config: c, chain: { [chain] _ in chain }, endpoints: FakeEndpoints(answering: [:]),
+            environment: ["KALYPSO_GAS_PRIVATE_KEY": SpecVectors.privateKey])
+        return await checker.run().results.filter { $0.name.contains("Key ") }.map { $0.line(ascii: true) }
+    }
+
+    @Test("present keys pass with their address; a key for another account than operator fails")
+    func keys() async throws {
+        let dir = try ScratchDirectory()
+        let keyFile = try dir.file("op.hex", SpecVectors.privateKey, mode: 0o600)
+        let keystore = try dir.file("ks.json", SpecVectors.pbkdf2, mode: 0o644)
+        let loose = try dir.file("loose.hex", SpecVectors.privateKey, mode: 0o644)
+        let vectorAddress = "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b"
+        // The spec's pbkdf2 vector declares no address: eth-account's files do.
+        #expect(
+            try await check(
+                "\"operator\": \"\(vectorAddress)\", \"operatorKey\": {\"keyFile\": \"\(keyFile)\"}, \"enclaveGasKey\": {\"env\": \"KALYPSO_GAS_PRIVATE_KEY\"}"
+            ) == [
+                "ok   operatorKey key file \(keyFile): address \(vectorAddress)",
+                "ok   enclaveGasKey environment variable KALYPSO_GAS_PRIVATE_KEY: address \(vectorAddress)",
+            ])
+        #expect(
+            try await check(
+                "\"operator\": \"0x70997970C51812dc3A010C7d01b50e0d17dc79C8\", \"operatorKey\": {\"keyFile\": \"\(keyFile)\"}"
+            ) == [
+                "FAIL operatorKey key file \(keyFile): the key is for \(vectorAddress), but operator is 0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+            ])
+        #expect(
+            try await check("\"operatorKey\": {\"keyFile\": \"\(loose)\"}") == [
+                "FAIL operatorKey key file \(loose): Secret file is readable by other users: \(loose) has mode 644; group and others must have no access"
+            ])
+        #expect(
+            try await check("\"operatorKey\": {\"keystore\": \"\(keystore)\"}") == [
+                "FAIL operatorKey keystore \(keystore): not a Web3 Secret Storage v3 keystore with an address"
+            ])
+        #expect(
+            try await check("\"readOnly\": true, \"operatorKey\": {\"keystore\": \"\(keystore)\"}") == [
+                "skip operatorKey keystore \(keystore): read-only: no key is loaded"
+            ])
+        let key = try PrivateKey(hex: SpecVectors.privateKey)
+        let ours = try dir.file(
+            "ours.json",
+            try Web3Keystore.encrypt(
+                key, password: Array("pw".utf8),
+                parameters: KeystoreParameters(kdf: .pbkdf2, scryptN: 2, scryptR: 1, scryptP: 1, pbkdf2Iterations: 10)),
+            mode: 0o600)
+        #expect(
+            try await check("\"operator\": \"\(vectorAddress)\", \"operatorKey\": {\"keystore\": \"\(ours)\"}") == [
+                "ok   operatorKey keystore \(ours): address \(vectorAddress) (declared by the keystore; decrypted only when signing)"
+            ])
+    }
+}

@@ -221,6 +221,26 @@ struct ConfigParserTests {
         }
     }
 
+    @Test("chainId and logStartBlock fit the enclave's i32 fields (spec §5.4.2)")
+    func enclaveLimits() {
+        #expect(
+            errorLines(#"{"chainId": 2147483648, "logStartBlock": 9999999999}"#) == [
+                "kalypso-config.json:1: chainId: expected at most 2147483647 (the enclave's runtime_config.chain_id is an i32, spec §5.4.2), found 2147483648",
+                "kalypso-config.json:1: logStartBlock: expected at most 2147483647 (the enclave's runtime_config.start_block is an i32, spec §5.4.2), found 9999999999",
+            ])
+        #expect(errorLines(#"{"chainId": 2147483647, "logStartBlock": 299180250}"#).isEmpty)
+    }
+
+    @Test("a private key pasted into a field is not echoed back")
+    func pastedKey() {
+        let key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+        #expect(
+            errorLines("{\"operator\": \"0x\(key)\", \"networkName\": 7}") == [
+                "kalypso-config.json:1: operator: expected an address (0x and 40 hex digits), found a 66-character string that looks like a key or hash (not shown)",
+                "kalypso-config.json:1: networkName: expected a string, found 7",
+            ])
+    }
+
     @Test("RPC URLs with API keys are redacted in errors")
     func redactedRPC() {
         let lines = errorLines(#"{"rpcHttp": "htps://arb-mainnet.g.alchemy.com/v2/AbCdEf0123456789xYz_AbCd"}"#)

@@ -22,22 +22,25 @@ struct PasswordPromptTests {
         let bin = Tmux.quote(RepoPaths.consoleBinary)
         let out = Tmux.quote(dir.path + "/t.json")
         return try Tmux(
-            command: "sh -c \(Tmux.quote("\(bin) key new --out \(out); echo KEY_STATUS=$?; stty -a"))", cols: 160, rows: 40
+            command: "sh -c \(Tmux.quote("\(bin) key new --out \(out); echo KEY_STATUS=$?; stty -a"))", cols: 160,
+            rows: 40
         )
     }
 
     @Test("typed twice without echo: the keystore opens with it, and echo is back afterwards")
-    func enter() throws {
+    func enter() async throws {
         let dir = try ScratchDirectory()
-        let tm = try session(dir)
-        defer { tm.close() }
-        _ = try tm.waitFor(text: "Password for the new keystore")
-        try tm.type(Self.password)
-        try tm.send("Enter")
-        _ = try tm.waitFor(text: "Repeat the password")
-        try tm.type(Self.password)
-        try tm.send("Enter")
-        let screen = try tm.waitFor(text: "EXIT=")
+        let screen = try await offPool {
+            let tm = try session(dir)
+            defer { tm.close() }
+            _ = try tm.waitFor(text: "Password for the new keystore")
+            try tm.type(Self.password)
+            try tm.send("Enter")
+            _ = try tm.waitFor(text: "Repeat the password")
+            try tm.type(Self.password)
+            try tm.send("Enter")
+            return try tm.waitFor(text: "EXIT=")
+        }
         #expect(screen.contains("KEY_STATUS=0"))
         #expect(!screen.contains(Self.password))
         #expect(Self.modeRestored(screen), "\(screen)")
@@ -47,14 +50,16 @@ struct PasswordPromptTests {
     }
 
     @Test("Ctrl-C cancels: exit 3, nothing written, the terminal mode restored")
-    func ctrlC() throws {
+    func ctrlC() async throws {
         let dir = try ScratchDirectory()
-        let tm = try session(dir)
-        defer { tm.close() }
-        _ = try tm.waitFor(text: "Password for the new keystore")
-        try tm.type("half-typed")
-        try tm.send("C-c")
-        let screen = try tm.waitFor(text: "EXIT=")
+        let screen = try await offPool {
+            let tm = try session(dir)
+            defer { tm.close() }
+            _ = try tm.waitFor(text: "Password for the new keystore")
+            try tm.type("half-typed")
+            try tm.send("C-c")
+            return try tm.waitFor(text: "EXIT=")
+        }
         #expect(screen.contains("KEY_STATUS=3"))
         #expect(screen.contains("No password entered"))
         #expect(!screen.contains("half-typed"))

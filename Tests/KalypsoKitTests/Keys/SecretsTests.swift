@@ -4,7 +4,7 @@ import Testing
 
 /// Runs every `key` and `config` command of the real binary with a known key and password, and looks
 /// for any piece of either in everything they print and write (the keystores' ciphertext excepted).
-@Suite("Keys: no secret in any output", .serialized)
+@Suite("Keys and config: no secret in any output", .serialized)
 struct SecretsTests {
     static let key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
     /// eth-account's address for `key`.
@@ -35,8 +35,10 @@ struct SecretsTests {
         return keystore.replacingCharacters(in: r, with: "")
     }
 
-    @Test("key new, import, address, export-public: right answers, and no piece of the key or password anywhere")
-    func keyCommands() throws {
+    @Test(
+        "key new, import, address, export-public, config check: right answers, and no piece of the key or password anywhere"
+    )
+    func keyCommands() async throws {
         let dir = try ScratchDirectory()
         let keyFile = try dir.file("op.hex", "0x\(Self.key)\n", mode: 0o600)
         let pwFile = try dir.file("pw", Self.password + "\n", mode: 0o600)
@@ -46,31 +48,38 @@ struct SecretsTests {
         var env = ProcessInfo.processInfo.environment
         env["KALYPSO_PRIVATE_KEY"] = nil
         var outputs: [(String, ProcessResult)] = []
-        func run(_ args: [String], input: String? = nil, extraEnv: [String: String] = [:]) throws -> ProcessResult {
-            let r = try runProcess(
-                [bin] + args, environment: env.merging(extraEnv) { $1 }, input: input, workingDirectory: dir.path)
+        func run(_ args: [String], input: String? = nil, extraEnv: [String: String] = [:]) async throws -> ProcessResult
+        {
+            let env = env
+            let path = dir.path
+            let r = try await offPool {
+                try runProcess(
+                    [bin] + args, environment: env.merging(extraEnv) { $1 }, input: input, workingDirectory: path)
+            }
             outputs.append((args.joined(separator: " "), r))
             return r
         }
 
-        let a = try run([
+        let a = try await run([
             "key", "import", "--key-file", keyFile, "--out", "a.json", "--kdf", "pbkdf2", "--password-file", pwFile,
         ])
         #expect(a.status == 0, "\(a.output)")
         #expect(a.output.contains(Self.address))
-        let b = try run(["key", "import", "--out", "b.json", "--password-file", pwFile], input: Self.key + "\n")
+        let b = try await run(["key", "import", "--out", "b.json", "--password-file", pwFile], input: Self.key + "\n")
         #expect(b.status == 0, "\(b.output)")
         #expect(b.output.contains(Self.address))
-        let c = try run(["key", "new", "--out", "c.json", "--password-file", pwFile])
+        let c = try await run(["key", "new", "--out", "c.json", "--password-file", pwFile])
         #expect(c.status == 0, "\(c.output)")
         #expect(
-            try run(["key", "address", "--keystore", "a.json", "--password-file", pwFile]).output == Self.address + "\n"
+            try await run(["key", "address", "--keystore", "a.json", "--password-file", pwFile]).output == Self.address
+                + "\n"
         )
         #expect(
-            try run(["key", "address", "--keystore", "b.json", "--password-file", pwFile]).output == Self.address + "\n"
+            try await run(["key", "address", "--keystore", "b.json", "--password-file", pwFile]).output == Self.address
+                + "\n"
         )
-        #expect(try run(["key", "address", "--key-file", keyFile]).output == Self.address + "\n")
-        let pub = try run(["key", "export-public", "--keystore", "b.json", "--password-file", pwFile])
+        #expect(try await run(["key", "address", "--key-file", keyFile]).output == Self.address + "\n")
+        let pub = try await run(["key", "export-public", "--keystore", "b.json", "--password-file", pwFile])
         #expect(pub.status == 0)
         // eth-keys: PrivateKey(key).public_key, uncompressed with the 0x04 prefix.
         #expect(
@@ -78,21 +87,49 @@ struct SecretsTests {
                 "publicKey 0x044e3b81af9c2234cad09d679ce6035ed1392347ce64ce405f5dcd36228a25de6e47fd35c4215d1edf53e6f83de344615ce719bdb0fd878f6ed76f06dd277956de\n"
             ))
         #expect(pub.output.contains("address   \(Self.address)"))
-        let fromEnv = try run(["key", "export-public", "--from-env"], extraEnv: ["KALYPSO_PRIVATE_KEY": Self.key])
+        let fromEnv = try await run(
+            ["key", "export-public", "--from-env"], extraEnv: ["KALYPSO_PRIVATE_KEY": Self.key])
         #expect(fromEnv.status == 0)
         #expect(fromEnv.output.contains("warning: the key comes from $KALYPSO_PRIVATE_KEY"))
-        let wrong = try run(["key", "address", "--keystore", "a.json", "--password-file", wrongPw])
+        let wrong = try await run(["key", "address", "--keystore", "a.json", "--password-file", wrongPw])
         #expect(wrong.status == 3)
         #expect(wrong.output.contains("Keystore password is wrong"))
-        let refused = try run(["key", "address", "--key-file", loose])
+        let refused = try await run(["key", "address", "--key-file", loose])
         #expect(refused.status == 3)
         #expect(refused.output.contains("hint: chmod 600 \(loose)"))
-        let exists = try run(["key", "import", "--key-file", keyFile, "--out", "a.json", "--password-file", pwFile])
+        let exists = try await run([
+            "key", "import", "--key-file", keyFile, "--out", "a.json", "--password-file", pwFile,
+        ])
         #expect(exists.status == 3)
         #expect(exists.output.contains("exists and is never overwritten"))
-        let badStdin = try run(
+        let badStdin = try await run(
             ["key", "import", "--out", "d.json", "--password-file", pwFile], input: Self.key.dropLast(3) + "xyz")
         #expect(badStdin.status == 3)
+
+        // config check with the key sources named in the file and an RPC URL carrying credentials.
+        let config = try dir.file(
+            "kalypso-config.json",
+            """
+            {
+              "chainId": 31337,
+              "rpcHttp": "http://op:\(Self.password)@127.0.0.1:1/v2/\(Self.key)",
+              "proof_market_place": "0x09635F643e140090A9A8Dcd712eD6285858ceBef",
+              "generator_registry": "0xa85233C63b9Ee964Add6F2cffe00Fd84eb32338f",
+              "entity_registry": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+              "operatorKey": { "keystore": "a.json", "passwordFile": "pw" },
+              "enclaveGasKey": { "keyFile": "op.hex" }
+            }
+            """, mode: 0o600)
+        let check = try await run(["config", "check", "--config", config])
+        #expect(check.status == 4, "\(check.output)")
+        #expect(check.output.contains("operatorKey"))
+        let checkJSON = try await run(["config", "check", "--config", config, "--json"])
+        #expect(checkJSON.status == 4)
+        let badConfig = try dir.file(
+            "bad.json", "{\"rpcHttp\": \"ftp://u:\(Self.password)@h/\(Self.key)\"}", mode: 0o600)
+        let bad = try await run(["config", "check", "--config", badConfig])
+        #expect(bad.status == 3)
+        #expect(try await run(["config", "check", "--config", badConfig, "--json"]).status == 3)
 
         for (what, r) in outputs { Self.assertClean(r.output, what) }
         for name in ["a.json", "b.json", "c.json"] {
