@@ -38,3 +38,9 @@ int ks_get_winsize(int fd, unsigned short *rows, unsigned short *cols) {
     *rows = ws.ws_row; *cols = ws.ws_col;
     return 0;
 }
+
+int ks_pending_bytes(int fd) {
+    int n = 0;
+    if (ioctl(fd, FIONREAD, &n) != 0) return -1;
+    return n;
+}

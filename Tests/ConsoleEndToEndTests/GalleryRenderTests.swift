@@ -293,7 +293,7 @@ import Testing
         #expect(throws: KeyTableError(kind: .conflict(key: "j", scope: "table", actions: ["table.down", "table.up"]))) {
             try KeyTable(actions: WidgetGallery.actions(), overrides: ["table.up": ["j"]])
         }
-        #expect(throws: KeyTableError(kind: .unknownAction("nope"))) {
+        #expect(throws: KeyTableError(kind: .unknownAction("nope", known: WidgetGallery.actions().map(\.id)))) {
             try KeyTable(actions: WidgetGallery.actions(), overrides: ["nope": ["z"]])
         }
     }

@@ -86,7 +86,15 @@ public final class PseudoTerminal: @unchecked Sendable {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
             let (count, last) = received.withLock { ($0.count, $0.lastAt) }
-            if ContinuousClock.now - last >= quiet && ContinuousClock.now - start >= quiet { return count }
+            // Quiet is not enough on a loaded machine: the reader thread may not have run yet, so the
+            // program's bytes can still sit unread in the pty. Settled means quiet and nothing pending.
+            if ContinuousClock.now - last >= quiet && ContinuousClock.now - start >= quiet
+                && ks_pending_bytes(master) == 0
+            {
+                usleep(20_000)  // a read that already returned may not be counted yet
+                if received.withLock({ $0.count }) == count && ks_pending_bytes(master) == 0 { return count }
+                continue
+            }
             usleep(5000)
         }
         return byteCount

@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func unknownActionOrKeyNameIsAnError() {
-        #expect(throws: KeyTableError(kind: .unknownAction("dwon"))) {
+        #expect(throws: KeyTableError(kind: .unknownAction("dwon", known: Self.actions.map(\.id)))) {
             try KeyTable(actions: Self.actions, overrides: ["dwon": ["j"]])
         }
         #expect(throws: KeyTableError(kind: .unknownKeyName(action: "down", name: "Dwn"))) {

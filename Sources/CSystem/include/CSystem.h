@@ -22,4 +22,7 @@ int ks_set_winsize(int fd, unsigned short rows, unsigned short cols);
 
 /* Read the window size of a terminal fd (TIOCGWINSZ); returns 0 or -1. */
 int ks_get_winsize(int fd, unsigned short *rows, unsigned short *cols);
+
+/* Bytes waiting to be read on fd (FIONREAD), or -1. */
+int ks_pending_bytes(int fd);
 #endif

@@ -48,7 +48,8 @@ public struct KeyAction: Sendable, Hashable {
 /// A key table that cannot be used; raised at start, never when a key is pressed.
 public struct KeyTableError: OperatorError, Equatable {
     public enum Kind: Sendable, Equatable {
-        case unknownAction(String)
+        /// An override names an action the table does not have; `known` lists the ids it has.
+        case unknownAction(String, known: [String])
         case unknownKeyName(action: String, name: String)
         case reservedKey(action: String, key: String)
         case undeliverableKey(action: String, key: String, reason: String)
@@ -65,8 +66,8 @@ public struct KeyTableError: OperatorError, Equatable {
 
     public var detail: String {
         switch kind {
-        case .unknownAction(let id):
-            return "unknown action \"\(id)\""
+        case .unknownAction(let id, let known):
+            return "unknown action \"\(id)\"; the actions are: \(known.joined(separator: ", "))"
         case .unknownKeyName(let action, let name):
             return
                 "\(action): unknown key name \"\(name)\" (use e.g. j, Down, C-d, M-x, F5, Enter, Esc, Tab, Space, PgDn)"
@@ -84,7 +85,7 @@ public struct KeyTableError: OperatorError, Equatable {
     public var hint: String {
         switch kind {
         case .unknownAction:
-            return "Use an action id from the ? help of the screen (e.g. quit, table.down)."
+            return "Use one of the action ids listed above, e.g. --keys 'quit=x'."
         case .duplicateAction:
             return "This is a bug in the program's default key table; please report it."
         default:
@@ -121,7 +122,9 @@ public struct KeyTable: Sendable {
         for a in actions {
             if !seen.insert(a.id).inserted { throw KeyTableError(kind: .duplicateAction(a.id)) }
         }
-        for id in overrides.keys.sorted() where !seen.contains(id) { throw KeyTableError(kind: .unknownAction(id)) }
+        for id in overrides.keys.sorted() where !seen.contains(id) {
+            throw KeyTableError(kind: .unknownAction(id, known: actions.map(\.id)))
+        }
         let kept = actions.filter { !(readOnly && $0.dangerous) }
         var keys: [String: [Key]] = [:]
         for a in kept {

@@ -26,7 +26,7 @@ struct ConfigParserTests {
         #expect(c.chainId == 31337)
         #expect(c.generation == .b)
         #expect(c.rpcHttp.map(\.url.absoluteString) == ["http://127.0.0.1:8545"])
-        #expect(c.rpcWs?.url.absoluteString == "ws://127.0.0.1:8545")
+        #expect(c.rpcWs?.url.absoluteString == "wss://127.0.0.1:8545")
         #expect(c.logStartBlock == 1)
         #expect(c.readOnly == false)
         #expect(c.operatorAddress == (try Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")))
