@@ -40,7 +40,8 @@ struct JSONRPCClientFaultTests {
         #expect(error?.code == .rpcTimeout)
         #expect(error?.isRetryable == true)
         #expect(elapsed >= .milliseconds(90))
-        #expect(elapsed < .milliseconds(280))
+        // The answer would have come at 300 ms and succeeded; the timeout error shows our deadline fired.
+        #expect(elapsed < .seconds(1))
         try await s.proxy.configure(["latency_ms": 0])
     }
 
@@ -137,7 +138,7 @@ struct JSONRPCClientFaultTests {
 
         // The node applies the transaction, then the answer is lost (connection closed).
         var nonce = try await client.transactionCount(of: sender)
-        let applied = try ReferenceSignedTransaction.sign(
+        let applied = try await ReferenceSignedTransaction.sign(
             nonce: nonce, to: "0x00000000000000000000000000000000000000e1")
         try await s.proxy.queue([["kind": "close", "method": "eth_sendRawTransaction", "forward": true]])
         let lost = await rpcError { try await client.sendRawTransaction(try RawHex.bytes(applied.raw)) }
@@ -150,7 +151,7 @@ struct JSONRPCClientFaultTests {
 
         // A 5xx on a write is not retried either, although the node never saw it.
         nonce = try await client.transactionCount(of: sender)
-        let refused = try ReferenceSignedTransaction.sign(
+        let refused = try await ReferenceSignedTransaction.sign(
             nonce: nonce, to: "0x00000000000000000000000000000000000000e2")
         try await s.proxy.queue([["kind": "http503", "method": "eth_sendRawTransaction"]])
         let unknown = await rpcError { try await client.sendRawTransaction(try RawHex.bytes(refused.raw)) }

@@ -36,7 +36,8 @@ struct JSONRPCClientScriptedTests {
             error?.detail.contains("no answer within 0.2 s") == true
                 || error?.detail.contains("no answer within 0.3 s") == true)
         #expect(elapsed >= .milliseconds(240))
-        #expect(elapsed < .milliseconds(600))
+        // Well before the transport's 3 s: the deadline ended it (loose bound: a loaded 2-core CI box).
+        #expect(elapsed < .milliseconds(2500))
     }
 
     @Test func cancellationEndsTheCallAtOnce() async {
