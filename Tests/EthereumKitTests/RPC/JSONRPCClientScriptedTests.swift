@@ -22,30 +22,27 @@ struct JSONRPCClientScriptedTests {
             transports: [transport], options: JSONRPCClientOptions(attemptTimeout: attemptTimeout, retry: retry))
     }
 
+    /// A node that answers only after a minute: any outcome but a success comes from the client.
+    static let slowNode = ScriptedRPCTransport { _, _ in
+        try await Task.sleep(for: .seconds(60))
+        return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#)
+    }
+
     @Test func ownDeadlineFiresBelowOneSecond() async {
-        let transport = ScriptedRPCTransport { _, _ in
-            try await Task.sleep(for: .seconds(3))
-            return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#)
-        }
-        let client = Self.client(transport, attemptTimeout: .milliseconds(250))
+        let client = Self.client(Self.slowNode, attemptTimeout: .milliseconds(250))
         let start = ContinuousClock.now
         let error = await rpcError { try await client.blockNumber() }
-        let elapsed = ContinuousClock.now - start
+        // No upper bound on the wall time: on a loaded 2-core box the whole pool can stall for seconds.
+        // The timeout error itself shows the deadline ended the call long before the node's answer.
         #expect(error?.code == .rpcTimeout)
         #expect(
             error?.detail.contains("no answer within 0.2 s") == true
                 || error?.detail.contains("no answer within 0.3 s") == true)
-        #expect(elapsed >= .milliseconds(240))
-        // Well before the transport's 3 s: the deadline ended it (loose bound: a loaded 2-core CI box).
-        #expect(elapsed < .milliseconds(2500))
+        #expect(ContinuousClock.now - start >= .milliseconds(240))
     }
 
     @Test func cancellationEndsTheCallAtOnce() async {
-        let transport = ScriptedRPCTransport { _, _ in
-            try await Task.sleep(for: .seconds(3))
-            return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":1,"result":"0x1"}"#)
-        }
-        let client = Self.client(transport)
+        let client = Self.client(Self.slowNode)
         let task = Task { () -> RPCError? in
             do throws(RPCError) {
                 _ = try await client.blockNumber()
@@ -53,11 +50,9 @@ struct JSONRPCClientScriptedTests {
             } catch { return error }
         }
         try? await Task.sleep(for: .milliseconds(100))
-        let start = ContinuousClock.now
         task.cancel()
-        let error = await task.value
-        #expect(error?.code == .rpcCancelled)
-        #expect(ContinuousClock.now - start < .milliseconds(300))
+        // Without cancellation this would be a success after a minute.
+        #expect(await task.value?.code == .rpcCancelled)
     }
 
     @Test func batchAnswersAreMatchedById() async throws {
