@@ -472,3 +472,11 @@ public final class DevnetFaultProxy: Sendable {
 
     public func stop() { process.stop() }
 }
+
+/// Runs blocking work (a child process, a Python script) on a Dispatch thread instead of the Swift
+/// concurrency pool: on a 2-core machine two blocked pool threads stall every other test's timers.
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}

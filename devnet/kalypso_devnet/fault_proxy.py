@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import signal
 import socket
 import sys
 import threading
@@ -263,6 +264,9 @@ def main(argv=None) -> int:
     ap.add_argument("--max-log-range", type=int, default=0, help="refuse eth_getLogs over more blocks (0: no limit)")
     ap.add_argument("--max-log-results", type=int, default=0, help="refuse eth_getLogs with more logs (0: no limit)")
     a = ap.parse_args(argv)
+    # A parent that spawned us from a thread with these blocked (Foundation.Process, PLATFORM-NOTES gotcha 1)
+    # could otherwise never stop us with SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
     srv, _ = serve(a.upstream, a.port, a.host, latency_ms=a.latency_ms, batchless=a.batchless,
                    max_log_range=a.max_log_range, max_log_results=a.max_log_results)
     print(f"fault proxy listening on http://{a.host}:{srv.server_address[1]} upstream={a.upstream}", flush=True)

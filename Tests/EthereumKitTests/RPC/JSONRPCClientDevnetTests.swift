@@ -62,7 +62,7 @@ struct JSONRPCClientDevnetTests {
                     try await node.rpc.callString(
                         "eth_getTransactionCount", [ReferenceSignedTransaction.testAddress, "pending"]))))
         let to = "0x00000000000000000000000000000000000000aa"
-        let signed = try ReferenceSignedTransaction.sign(nonce: nonce, to: to, value: "777")
+        let signed = try await ReferenceSignedTransaction.sign(nonce: nonce, to: to, value: "777")
         let hash = try await client.sendRawTransaction(try RawHex.bytes(signed.raw))
         #expect(Hex.encode(hash) == signed.hash)
 
@@ -108,7 +108,7 @@ struct JSONRPCClientDevnetTests {
         let node = try await Self.devnet.get()
         let client = try makeClient([node.url])
         let unfundedKey = "0x" + String(repeating: "11", count: 32)
-        let poor = try ReferenceSignedTransaction.sign(
+        let poor = try await ReferenceSignedTransaction.sign(
             key: unfundedKey, nonce: 0, to: "0x00000000000000000000000000000000000000bb")
         let funds = await rpcError { try await client.sendRawTransaction(try RawHex.bytes(poor.raw)) }
         #expect(funds?.code == .rpcInsufficientFunds)
@@ -116,7 +116,7 @@ struct JSONRPCClientDevnetTests {
 
         try await node.rpc.fund(ReferenceSignedTransaction.testAddress, wei: "1000000000000000000")
         let nonce = try await client.transactionCount(of: try Address(ReferenceSignedTransaction.testAddress))
-        let low = try ReferenceSignedTransaction.sign(
+        let low = try await ReferenceSignedTransaction.sign(
             nonce: nonce, to: "0x00000000000000000000000000000000000000bb", gas: 20000)
         let intrinsic = await rpcError { try await client.sendRawTransaction(try RawHex.bytes(low.raw)) }
         #expect(intrinsic?.code == .rpcIntrinsicGasTooLow)
@@ -264,7 +264,8 @@ struct JSONRPCClientDevnetTests {
         let writer = try makeClient(["http://127.0.0.1:1", node.url])
         try await node.rpc.fund(ReferenceSignedTransaction.testAddress, wei: "1000000000000000000")
         let nonce = try await writer.transactionCount(of: try Address(ReferenceSignedTransaction.testAddress))
-        let signed = try ReferenceSignedTransaction.sign(nonce: nonce, to: "0x00000000000000000000000000000000000000dd")
+        let signed = try await ReferenceSignedTransaction.sign(
+            nonce: nonce, to: "0x00000000000000000000000000000000000000dd")
         let fresh = try makeClient(["http://127.0.0.1:1", node.url])
         #expect(Hex.encode(try await fresh.sendRawTransaction(try RawHex.bytes(signed.raw))) == signed.hash)
     }

@@ -66,10 +66,12 @@ struct ReferenceSignedTransaction: Decodable {
     static func sign(
         key: String = testKey, chainId: UInt64 = 31337, nonce: UInt64, to: String, value: String = "1",
         gas: UInt64 = 21000, maxFee: String = "100000000000", maxPriority: String = "1000000000", data: String = "0x"
-    ) throws -> ReferenceSignedTransaction {
-        try Python.json(
-            ReferenceSignedTransaction.self, script: "Tests/EthereumKitTests/reference/rpc_sign_tx.py",
-            arguments: [key, "\(chainId)", "\(nonce)", to, value, "\(gas)", maxFee, maxPriority, data])
+    ) async throws -> ReferenceSignedTransaction {
+        try await offThePool {
+            try Python.json(
+                ReferenceSignedTransaction.self, script: "Tests/EthereumKitTests/reference/rpc_sign_tx.py",
+                arguments: [key, "\(chainId)", "\(nonce)", to, value, "\(gas)", maxFee, maxPriority, data])
+        }
     }
 }
 
