@@ -88,6 +88,13 @@ import Testing
             ("abi json value, range", error { _ = try ABIValue(jsonText: secretDecimal, as: .uint(8)) }),
             ("eip-712 json", error { _ = try EIP712TypedData(jsonText: "{\"x\": \"" + s + "\"") }),
             (
+                "rpc, node error with credentials in the endpoint and the message",
+                RPCError(
+                    code: .rpcNodeError, method: "eth_call", endpoint: "https://rpc.example.org/v2/" + s,
+                    message: "upstream https://operator:" + s + "@rpc.example.org/ failed", rpcCode: -32000)
+            ),
+            ("rpc transport", RPCTransportFailure(.cannotConnect, "Connection refused (URLError -1004)")),
+            (
                 "eip-712, bytes",
                 error { _ = try EIP712.hashStruct("T", value: ["b": .string("0x" + s)], types: typed.types) }
             ),

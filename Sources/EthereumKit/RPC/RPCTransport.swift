@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// One HTTP answer of a JSON-RPC endpoint, before any JSON is read.
@@ -17,7 +18,7 @@ public struct RPCHTTPReply: Sendable, Equatable {
 }
 
 /// Why a request got no HTTP answer.
-public struct RPCTransportFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public struct RPCTransportFailure: OperatorError, Equatable {
     /// What went wrong, as far as the transport can tell.
     public enum Kind: Sendable, Equatable {
         /// The connection could not be opened (refused, no route, unknown host): the request was never sent.
@@ -43,6 +44,32 @@ public struct RPCTransportFailure: Error, Sendable, Equatable, CustomStringConve
     public var requestMayHaveBeenSent: Bool { kind != .cannotConnect }
 
     public var description: String { reason }
+
+    // A transport failure normally reaches operators wrapped in an `RPCError` that names the method and the
+    // endpoint; these fields serve a transport used on its own.
+    public var code: ErrorCode {
+        switch kind {
+        case .cannotConnect: return .rpcUnreachable
+        case .timedOut: return .rpcTimeout
+        case .connectionLost, .other: return .rpcUnknownOutcome
+        }
+    }
+    public var title: String {
+        switch kind {
+        case .cannotConnect: return "Cannot connect to the Ethereum node"
+        case .timedOut: return "The Ethereum node did not answer in time"
+        case .connectionLost: return "The connection to the Ethereum node broke"
+        case .other: return "The HTTP request to the Ethereum node failed"
+        }
+    }
+    public var detail: String { reason }
+    public var hint: String {
+        kind == .cannotConnect
+            ? "Check that the node is running and that rpcHttp in kalypso-config.json points at it."
+            : "The request may have reached the node: check before sending a transaction again (kalypso-console tx list)."
+    }
+    public var isRetryable: Bool { true }
+    public var category: ErrorCategory { .unreachable }
 }
 
 /// Sends raw JSON-RPC bodies to one endpoint and hands back the raw HTTP answers.
