@@ -10,7 +10,7 @@ struct ConfigCommand: ParsableCommand {
         subcommands: [ConfigCheck.self])
 }
 
-struct ConfigCheck: ParsableCommand {
+struct ConfigCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Print the resolved configuration and probe the RPC, the contracts and the enclave.",
@@ -34,7 +34,7 @@ struct ConfigCheck: ParsableCommand {
     @Flag(help: "ok/FAIL/skip instead of ✓/✗/–.")
     var ascii = false
 
-    func run() throws {
+    func run() async throws {
         let loaded: LoadedConfig
         do {
             loaded = try ConfigLoader().load(flag: config, network: network)
@@ -49,7 +49,7 @@ struct ConfigCheck: ParsableCommand {
         let checker = ConfigChecker(
             config: loaded.config, chain: { url in RPCChainProbe(url: url) }, endpoints: URLSessionEndpointProbe(),
             environment: ProcessInfo.processInfo.environment, warn: { writeError($0 + "\n") })
-        let report = runBlocking { await checker.run() }
+        let report = await checker.run()
         if json {
             printJSON(Self.document(loaded, report))
         } else {
@@ -122,24 +122,4 @@ func printJSON(_ object: [String: Any]) {
         return
     }
     print(String(decoding: data, as: UTF8.self))
-}
-
-/// Runs async work from a synchronous command: the work runs on the global executor while this
-/// thread waits (the root command is synchronous; ArgumentParser's async root would change main.swift).
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = BlockingResult<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        box.value = await body()
-        done.signal()
-    }
-    done.wait()
-    guard let value = box.value else { preconditionFailure("the task signalled without a value") }
-    return value
-}
-
-/// The value handed from the task to the waiting thread in ``runBlocking(_:)``.
-private final class BlockingResult<T: Sendable>: @unchecked Sendable {
-    // Written once by the task before the semaphore is signalled, read once after the wait.
-    var value: T?
 }

@@ -62,36 +62,6 @@ struct TxUsageError: OperatorError {
     var category: ErrorCategory { .usage }
 }
 
-/// Runs async work from a synchronous command (the CommandRunner calls `run()` synchronously) on the
-/// cooperative pool and waits for it.
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
-        done.signal()
-    }
-    done.wait()
-    return try box.get()
-}
-
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-    // Written once by the task before the semaphore signals, read after the wait.
-    private var result: Result<T, any Error>?
-    private let lock = NSLock()
-    func set(_ r: Result<T, any Error>) {
-        lock.lock()
-        result = r
-        lock.unlock()
-    }
-    func get() throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let result else { throw TxUsageError(message: "internal: no result") }
-        return try result.get()
-    }
-}
-
 /// JSON for scripts: an entry as an object with stable keys; amounts as decimal strings of wei.
 enum TxJSON {
     static func object(_ row: JournalEntry) -> [String: Any] {

@@ -163,7 +163,7 @@ func report(_ outcome: TransactionMachine.Outcome, journal: TransactionJournal, 
 }
 
 /// `tx speed-up HASH`: the same call with the same nonce and higher fees.
-struct TxSpeedUp: ParsableCommand {
+struct TxSpeedUp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "speed-up", abstract: "Resend a pending transaction with the same nonce and higher fees.")
 
@@ -171,13 +171,13 @@ struct TxSpeedUp: ParsableCommand {
     @OptionGroup var sending: SendingOptions
     @Argument(help: "The pending transaction's hash.") var hash: String
 
-    func run() throws {
-        try runReplacement(kind: .speedUp, hash: hash, journalOptions: journalOptions, sending: sending)
+    func run() async throws {
+        try await runReplacement(kind: .speedUp, hash: hash, journalOptions: journalOptions, sending: sending)
     }
 }
 
 /// `tx cancel HASH`: 0 ETH to oneself with the same nonce, so the original can never be mined.
-struct TxCancel: ParsableCommand {
+struct TxCancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel", abstract: "Replace a pending transaction by a 0 ETH transfer to yourself.")
 
@@ -185,37 +185,35 @@ struct TxCancel: ParsableCommand {
     @OptionGroup var sending: SendingOptions
     @Argument(help: "The pending transaction's hash.") var hash: String
 
-    func run() throws {
-        try runReplacement(kind: .cancel, hash: hash, journalOptions: journalOptions, sending: sending)
+    func run() async throws {
+        try await runReplacement(kind: .cancel, hash: hash, journalOptions: journalOptions, sending: sending)
     }
 }
 
 func runReplacement(
     kind: TransactionSender.ReplacementKind, hash: String, journalOptions: JournalOptions, sending: SendingOptions
-) throws {
+) async throws {
     let config = try sending.config(journalOptions)
     let settings = try sending.settings(journalOptions, config: config)
     let key = try sending.loadKey(config: config)
     let approve = sending.approval()
     let json = journalOptions.json
-    try runBlocking {
-        let sender = try await makeSender(settings)
-        // A crash may have left rows behind: bring the journal up to date before replacing anything.
-        _ = try await sender.recover()
-        let outcome = try await sender.replace(hash: hash, kind: kind, signer: key, approve: approve)
-        try report(outcome, journal: sender.journal, json: json)
-    }
+    let sender = try await makeSender(settings)
+    // A crash may have left rows behind: bring the journal up to date before replacing anything.
+    _ = try await sender.recover()
+    let outcome = try await sender.replace(hash: hash, kind: kind, signer: key, approve: approve)
+    try report(outcome, journal: sender.journal, json: json)
 }
 
 /// `tx recover`: what every start does: re-send or settle the rows a crash left open.
-struct TxRecover: ParsableCommand {
+struct TxRecover: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recover", abstract: "Re-send or settle journaled transactions left open by a crash.")
 
     @OptionGroup var journalOptions: JournalOptions
     @Option(help: "The JSON-RPC URL of the node (or $KALYPSO_RPC_URL).") var rpc: String?
 
-    func run() throws {
+    func run() async throws {
         let config = rpc == nil ? try journalOptions.loadConfig() : nil
         guard let url = rpc ?? config?.rpcHttp.first?.url.absoluteString else {
             throw TxKeyError(
@@ -225,7 +223,7 @@ struct TxRecover: ParsableCommand {
         let settings = SenderSettings(
             rpcURLs: [url], expectedChainId: config?.chainId,
             databasePath: try journalOptions.databasePath(config: config))
-        let results = try runBlocking { try await makeSender(settings).recover() }
+        let results = try await makeSender(settings).recover()
         if journalOptions.json {
             let items: [[String: Any]] = results.map {
                 ["hash": $0.hash, "nonce": $0.nonce, "before": $0.before.rawValue, "after": $0.after.rawValue]

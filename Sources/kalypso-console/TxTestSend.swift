@@ -6,7 +6,7 @@ import KalypsoKit
 
 /// A hidden test hook: sends a plain ETH transfer through the pipeline and can stop dead at a named
 /// point, so the crash tests can `kill -9` a real process between journal and send, or after the send.
-struct TxTestSend: ParsableCommand {
+struct TxTestSend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "_test-send", abstract: "Test hook: send a transfer through the pipeline.",
         shouldDisplay: false)
@@ -21,7 +21,7 @@ struct TxTestSend: ParsableCommand {
     @Option(help: "File written when the pause point is reached.") var marker: String?
     @Flag(name: .customLong("no-recover"), help: "Skip recovery before sending.") var noRecover = false
 
-    func run() throws {
+    func run() async throws {
         let config = try sending.config(journalOptions)
         let settings = try sending.settings(journalOptions, config: config)
         let key = try sending.loadKey(config: config)
@@ -32,21 +32,19 @@ struct TxTestSend: ParsableCommand {
         let marker = self.marker
         let journalOptions = self.journalOptions
         let noRecover = self.noRecover
-        try runBlocking {
-            var sender = try await makeSender(settings)
-            if !noRecover { _ = try await sender.recover() }
-            sender.checkpoint = { point in
-                guard point == pauseAt else { return }
-                if let marker { FileManager.default.createFile(atPath: marker, contents: Data(point.utf8)) }
-                while true { try? await Task.sleep(for: .seconds(3600)) }
-            }
-            let request = TransactionRequest(
-                from: key.address, to: recipient, value: wei,
-                description: CallDescription(
-                    summary: "Test transfer of \(wei) wei", contract: recipient.checksummed,
-                    function: "(plain transfer)"))
-            let outcome = try await sender.send(request, signer: key, approve: { _ in true })
-            try report(outcome, journal: sender.journal, json: journalOptions.json)
+        var sender = try await makeSender(settings)
+        if !noRecover { _ = try await sender.recover() }
+        sender.checkpoint = { point in
+            guard point == pauseAt else { return }
+            if let marker { FileManager.default.createFile(atPath: marker, contents: Data(point.utf8)) }
+            while true { try? await Task.sleep(for: .seconds(3600)) }
         }
+        let request = TransactionRequest(
+            from: key.address, to: recipient, value: wei,
+            description: CallDescription(
+                summary: "Test transfer of \(wei) wei", contract: recipient.checksummed,
+                function: "(plain transfer)"))
+        let outcome = try await sender.send(request, signer: key, approve: { _ in true })
+        try report(outcome, journal: sender.journal, json: journalOptions.json)
     }
 }

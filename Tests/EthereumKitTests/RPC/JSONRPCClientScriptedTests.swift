@@ -13,13 +13,16 @@ struct JSONRPCClientScriptedTests {
         return n
     }
 
+    /// A client whose whole-call budget is far above any wait a test provokes: a loaded test pool can
+    /// resume a sleeping retry seconds late, and that must not turn into a timeout.
     static func client(
         _ transport: ScriptedRPCTransport, retry: RPCRetryPolicy = .none, attemptTimeout: Duration = .seconds(5)
     )
         -> JSONRPCClient
     {
         JSONRPCClient(
-            transports: [transport], options: JSONRPCClientOptions(attemptTimeout: attemptTimeout, retry: retry))
+            transports: [transport],
+            options: JSONRPCClientOptions(attemptTimeout: attemptTimeout, totalTimeout: .seconds(600), retry: retry))
     }
 
     /// A node that answers only after a minute: any outcome but a success comes from the client.
