@@ -74,9 +74,9 @@ struct UIDemo: ParsableCommand {
         }
         let code: Int32
         if engine {
-            code = terminal.session.run { _, theme in EngineDemo(keys: keys, themeName: theme.name) }
+            code = try terminal.session.run { _, theme in EngineDemo(keys: keys, themeName: theme.name) }
         } else {
-            code = terminal.session.run { _, _ in WidgetGallery(keys: keys) }
+            code = try terminal.session.run { _, _ in WidgetGallery(keys: keys) }
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -97,7 +97,7 @@ import Testing
         let screen = try tm.waitFor(text: "EXIT=")
         #expect(
             screen.contains(
-                "kalypso-console: cannot start the terminal UI: terminal type 'no-such-terminal' is not in the terminfo database"
+                "error: cannot start the terminal UI: terminal type 'no-such-terminal' is not in the terminfo database"
             ))
         #expect(screen.contains("hint: try TERM=xterm-256color"))
         #expect(screen.contains("EXIT=2"))
@@ -109,7 +109,7 @@ import Testing
         let dumb = try Tmux(command: Self.gallery, cols: 200, env: ["LANG": "C.UTF-8", "TERM": "dumb"])
         defer { dumb.close() }
         let s1 = try unset.waitFor(text: "EXIT=")
-        #expect(s1.contains("kalypso-console: cannot start the terminal UI: TERM is not set"))
+        #expect(s1.contains("error: cannot start the terminal UI: TERM is not set"))
         #expect(s1.contains("EXIT=2"))
         let s2 = try dumb.waitFor(text: "EXIT=")
         #expect(s2.contains("terminal type 'dumb' cannot move the cursor (no 'cup' capability)"))
@@ -259,8 +259,9 @@ import Testing
         #expect(r.status == 2)
         let e = try runProcess([RepoPaths.consoleBinary, "ui-demo", "--engine"], environment: Self.utf8)
         #expect(e.status == 2)
-        #expect(e.output.contains("kalypso-console: stdout is not a terminal"))
-        #expect(r.output.contains("kalypso-console: stdout is not a terminal"))
+        #expect(e.output.contains("error: stdout is not a terminal"))
+        #expect(r.output.contains("error: stdout is not a terminal"))
+        #expect(r.output.contains("  hint: run it in a terminal (over SSH: ssh -t)"))
         #expect(!r.output.contains("\u{1B}["))
     }
 }

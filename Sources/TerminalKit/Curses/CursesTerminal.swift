@@ -65,17 +65,20 @@ package final class CursesTerminal: Terminal {
     /// Starts curses. Call `setlocale(LC_ALL, "")` happens here first, so multibyte text works.
     /// - Throws: `TerminalStartError` when stdout/stdin are not terminals or TERM is missing/unknown/
     ///   cannot move the cursor. Never exits from inside curses.
+    static let notATerminalHint =
+        "run it in a terminal (over SSH: ssh -t); for scripts and logs use the program's headless commands (see --help)"
+
     package init(_ config: CursesConfiguration) throws {
         setlocale(LC_ALL, "")
         if config.output == nil && isatty(1) == 0 {
             throw TerminalStartError(
                 message: "stdout is not a terminal, so the interactive console cannot start",
-                hint: "run it in a terminal, or use --plain / status --json for scripts and logs")
+                hint: Self.notATerminalHint)
         }
         if config.input == nil && isatty(0) == 0 {
             throw TerminalStartError(
                 message: "stdin is not a terminal, so keys cannot be read",
-                hint: "run it in a terminal, or use --plain / status --json for scripts and logs")
+                hint: Self.notATerminalHint)
         }
         let term = config.term ?? config.environment["TERM"]
         let out = config.output ?? kc_stdout()

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Everything needed to run a `TerminalApplication` on the real terminal: signal handlers, curses,
-/// capabilities, the theme (with fallback and notice) and the loop, with errors reported on stderr.
+/// capabilities, the theme (with fallback and notice) and the loop. Errors are thrown to the program's one
+/// error mapping; only the theme fallback notice (a warning, the program goes on) is written here.
 public struct InteractiveSession {
     /// The program name used as the prefix of error messages.
     public var programName: String
@@ -28,11 +29,11 @@ public struct InteractiveSession {
     }
 
     /// Runs the application made by `makeApp` and returns the process exit code: 0 after a normal
-    /// quit, 2 when the terminal cannot start or `makeApp` throws (message on stderr), 1 when the loop
-    /// fails, 128+n after termination signal n. The terminal is restored on every path.
+    /// quit, 128+n after termination signal n. Throws `TerminalStartError` when the terminal cannot
+    /// start, and whatever `makeApp` or the loop throws. The terminal is restored on every path.
     public func run<App: TerminalApplication>(
         makeApp: (_ capabilities: Capabilities, _ theme: ThemeDefinition) throws -> App
-    ) -> Int32 {
+    ) throws -> Int32 {
         let (themeDef, notice) = ThemeFile.loadOrFallback(
             nameOrPath: theme, searchDirectories: Self.existingDirectories(themeDirectories))
         if let notice { writeStandardError("\(programName): \(notice)\n") }
@@ -40,20 +41,14 @@ public struct InteractiveSession {
         let signals = SignalMonitor()
         signals.install()
         defer { signals.uninstall() }
-        let terminal: CursesTerminal
-        do {
-            terminal = try CursesTerminal(CursesConfiguration(environment: environment, noColor: noColor, ascii: ascii))
-        } catch {
-            writeStandardError("\(programName): \(error)\n")
-            return 2
-        }
+        let terminal = try CursesTerminal(
+            CursesConfiguration(environment: environment, noColor: noColor, ascii: ascii))
         let app: App
         do {
             app = try makeApp(terminal.capabilities, themeDef)
         } catch {
             terminal.shutdown()
-            writeStandardError("\(programName): \(error)\n")
-            return 2
+            throw error
         }
         let runtime = TerminalRuntime(
             app: app, terminal: terminal, theme: themeDef.theme(for: terminal.capabilities),
@@ -65,8 +60,7 @@ public struct InteractiveSession {
             }
         } catch {
             terminal.shutdown()
-            writeStandardError("\(programName): \(error)\n")
-            return 1
+            throw error
         }
     }
 
