@@ -21,18 +21,10 @@ struct DecodeError: ParsableCommand {
     var json = false
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = try Hex.decode(data.trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch {
-            emitMalformed("\(error)")
-            throw ExitCode(2)
-        }
-        let errors: KalypsoErrors
-        do { errors = try KalypsoErrors.bundled() } catch {
-            FileHandle.standardError.write(Data("decode-error: the bundled ABIs do not load: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        // A malformed argument is a usage error (exit 2) reported by the one error mapping, as text or,
+        // with --json, as the JSON error object.
+        let bytes = try Hex.decode(data.trimmingCharacters(in: .whitespacesAndNewlines))
+        let errors = try KalypsoErrors.bundled()
         let decoded = DecodedRevert(bytes, errors: errors)
         if json {
             print(decoded.json.jsonText)
@@ -40,17 +32,6 @@ struct DecodeError: ParsableCommand {
             print(decoded.text, terminator: "")
         }
         if !decoded.isDecoded { throw ExitCode(1) }
-    }
-
-    private func emitMalformed(_ problem: String) {
-        if json {
-            let o: RPCValue = .object([
-                "decoded": .bool(false), "error": .string("malformed hex"), "detail": .string(problem),
-            ])
-            print(o.jsonText)
-        } else {
-            FileHandle.standardError.write(Data("decode-error: not hex revert data: \(problem)\n".utf8))
-        }
     }
 }
 
