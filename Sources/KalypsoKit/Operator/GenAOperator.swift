@@ -300,7 +300,7 @@ public struct GenAOperator: OperatorAPI {
         guard snap.record.registered else { throw core.notRegistered("leaving a market") }
         guard marketId < snap.marketCount else { throw core.unknownMarket(marketId, count: snap.marketCount) }
         guard let m = snap.membership(marketId), m.isMember else { throw core.notJoined(marketId) }
-        try checkNoActiveRequests(m)
+        try OperatorChecks.noActiveRequests(m)
         return core.request(
             try reg("leaveMarketplace(uint256)", [.uint(marketId)]), summary: "Leave market \(marketId)",
             [("marketId", "\(marketId)")])
@@ -497,6 +497,19 @@ public struct GenAOperator: OperatorAPI {
     }
 }
 
+/// Checks both adapters run that need no chain read, public so the console can check a form before asking.
+public enum OperatorChecks {
+    /// Refuses to leave while requests run (`CannotLeaveMarketWithActiveRequest()`).
+    public static func noActiveRequests(_ m: MarketMembership) throws(OperatorRefusal) {
+        guard m.activeRequests == 0 else {
+            throw OperatorRefusal(
+                .operatorActiveRequests, "Market \(m.marketId) still has running requests",
+                detail: "\(m.activeRequests) active request(s) (CannotLeaveMarketWithActiveRequest())",
+                hint: "Request the exit first (no new tasks are assigned), then leave when they finish.")
+        }
+    }
+}
+
 /// Refuses a pointless or zero reward address change.
 func checkNewRewardAddress(_ newAddress: Address, current: Address?) throws {
     guard newAddress != .zero else {
@@ -506,16 +519,6 @@ func checkNewRewardAddress(_ newAddress: Address, current: Address?) throws {
         throw OperatorRefusal(
             .operatorNothingToDo, "That is already the reward address",
             detail: "\(newAddress.checksummed) receives the earnings now", hint: "Nothing to do.")
-    }
-}
-
-/// Refuses to leave while requests run (`CannotLeaveMarketWithActiveRequest()`).
-func checkNoActiveRequests(_ m: MarketMembership) throws {
-    guard m.activeRequests == 0 else {
-        throw OperatorRefusal(
-            .operatorActiveRequests, "Market \(m.marketId) still has running requests",
-            detail: "\(m.activeRequests) active request(s) (CannotLeaveMarketWithActiveRequest())",
-            hint: "Request the exit first (no new tasks are assigned), then leave when they finish.")
     }
 }
 
@@ -534,7 +537,7 @@ func verifyKeyRequest(
     if image.contains(where: { $0 != 0 }) {
         throw OperatorRefusal(
             .operatorNothingToDo, "The enclave key is already verified in this TEE verifier",
-            detail: "getVerifiedKey(\(attestation.enclaveAddress.checksummed)) = 0x\(Hex.encode(image)); verifying "
+            detail: "getVerifiedKey(\(attestation.enclaveAddress.checksummed)) = \(Hex.encode(image)); verifying "
                 + "again reverts TeeVerifierEnclaveKeyNotVerified (spec §9 item 5)",
             hint: "Nothing to do.")
     }

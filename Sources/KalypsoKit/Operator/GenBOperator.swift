@@ -380,7 +380,7 @@ public struct GenBOperator: OperatorAPI {
 
     public func leave(marketId: BigUInt) async throws -> TransactionRequest {
         let (_, m) = try await joined(marketId, "leaving a market")
-        try checkNoActiveRequests(m)
+        try OperatorChecks.noActiveRequests(m)
         return core.request(
             try pm("leaveMarketplace(uint256)", [.uint(marketId)]), summary: "Leave market \(marketId)",
             [("marketId", "\(marketId)")])

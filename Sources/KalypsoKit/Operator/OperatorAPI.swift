@@ -244,8 +244,8 @@ struct OperatorCore: Sendable {
             guard inFamily else {
                 throw OperatorRefusal(
                     .operatorImageNotInFamily, "The enclave runs an image market \(marketId) does not accept",
-                    detail: "image id 0x\(Hex.encode(attestation.imageId)) is not in the market's family "
-                        + "0x\(Hex.encode(family)) (the contract would revert IncorrectImageId())",
+                    detail: "image id \(Hex.encode(attestation.imageId)) is not in the market's family "
+                        + "\(Hex.encode(family)) (the contract would revert IncorrectImageId())",
                     hint: "Deploy the market's enclave image (the .eif linked from the market's metadata).")
             }
         }

@@ -130,7 +130,7 @@ struct Encoded: Sendable {
         case .reverted(let data):
             throw OperatorReadError(
                 function: function.signature, contract: "\(contractName) \(to.checksummed)",
-                why: data.isEmpty ? "reverted without data" : "reverted with 0x\(Hex.encode(data))")
+                why: data.isEmpty ? "reverted without data" : "reverted with \(Hex.encode(data))")
         case .returned(let data):
             do { return try function.decodeOutput(data) } catch {
                 throw OperatorReadError(
