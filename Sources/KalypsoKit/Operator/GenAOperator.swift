@@ -11,6 +11,7 @@ public struct GenAOperator: OperatorAPI {
     let keyRegistry: Address
     let stakingToken: Address
     let paymentToken: Address
+    let logStartBlock: UInt64
 
     public var generation: Generation { .a }
     public var operatorAddress: Address { core.me }
@@ -25,6 +26,7 @@ public struct GenAOperator: OperatorAPI {
         keyRegistry = try OperatorCore.required(config.contracts.entityRegistry, "entity_registry")
         stakingToken = try OperatorCore.required(config.contracts.stakingToken, "staking_token")
         paymentToken = try OperatorCore.required(config.contracts.paymentToken, "payment_token")
+        logStartBlock = config.logStartBlock ?? 0
     }
 
     // MARK: - Encoded calls
@@ -86,6 +88,9 @@ public struct GenAOperator: OperatorAPI {
         let declared = g.uint(6)
         let computeUtil = g.uint(8)
         let stakeUtil = g.uint(7)
+        let exponent = OperatorCore.exponent
+        async let computeDue = computeUtil < exponent ? dueBlock(after: "RequestComputeDecrease") : nil
+        async let stakeDue = stakeUtil < exponent ? dueBlock(after: "RequestStakeDecrease") : nil
         let totalStake = g.uint(1)
         let locked = g.uint(4)
         let usable = totalStake * stakeUtil / OperatorCore.exponent
@@ -93,11 +98,12 @@ public struct GenAOperator: OperatorAPI {
             address: me, registered: registered, rewardAddress: registered ? rewardAddress : nil,
             declaredCompute: declared, allocatedCompute: g.uint(2), consumedCompute: g.uint(3),
             activeMarkets: g.uint(5), metadata: g.bytes(9),
-            pendingComputeReduction: Self.pending(total: declared, utilization: computeUtil))
+            pendingComputeReduction: Self.pending(total: declared, utilization: computeUtil, due: try await computeDue))
         let stake = StakePosition(
             token: staking, staked: totalStake, locked: locked, free: usable > locked ? usable - locked : 0,
             lockedPerTask: nil, walletBalance: r[2].uint(0), allowance: r[3].uint(0),
-            pendingReduction: Self.pending(total: totalStake, utilization: stakeUtil), pendingWithdrawals: [])
+            pendingReduction: Self.pending(total: totalStake, utilization: stakeUtil, due: try await stakeDue),
+            pendingWithdrawals: [])
         let rewards =
             registered
             ? [RewardBalance(rewardAddress: rewardAddress, token: payment, claimable: s.last?.uint(0) ?? 0)] : []
@@ -116,11 +122,24 @@ public struct GenAOperator: OperatorAPI {
     }
 
     /// A pending reduction from a stored utilisation below 1e18; the second step's amount is what the
-    /// contract will compute (rounded down). The due block is not public: one block after the request.
-    static func pending(total: BigUInt, utilization: BigUInt) -> PendingReduction? {
+    /// contract will compute (rounded down).
+    static func pending(total: BigUInt, utilization: BigUInt, due: ChainTime? = nil) -> PendingReduction? {
         guard utilization < OperatorCore.exponent else { return nil }
         let newTotal = utilization * total / OperatorCore.exponent
-        return PendingReduction(current: total, newTotal: newTotal, releases: total - newTotal, dueAt: nil)
+        return PendingReduction(current: total, newTotal: newTotal, releases: total - newTotal, dueAt: due)
+    }
+
+    /// The block from which the second step is accepted: the request's `block.number` + 1
+    /// (`REDUCTION_REQUEST_BLOCK_GAP`). The registry keeps it private, so it comes from the request's log;
+    /// on Arbitrum `block.number` is the L1 block of the block that logged it (spec §6.3).
+    func dueBlock(after eventName: String) async throws -> ChainTime? {
+        let event = try core.abis.registry.event(eventName)
+        let logs = try await core.chain.logs(
+            address: registry, topics: [[event.topic0], [[UInt8](repeating: 0, count: 12) + me.bytes]],
+            fromBlock: logStartBlock)
+        guard let number = logs.last(where: { !$0.removed })?.blockNumber else { return nil }
+        let block = try await core.chain.block(number: number)
+        return .blocks(BigUInt(block.l1BlockNumber ?? block.number) + 1)
     }
 
     public func market(_ marketId: BigUInt) async throws -> MarketInfo {
@@ -368,6 +387,10 @@ public struct GenAOperator: OperatorAPI {
                 detail: "intendedComputeUtilization is 100 %",
                 hint: "Request one first: kalypso-console compute reduce --to N.")
         }
+        if let due = p.dueAt, !snap.clock.hasReached(due) {
+            throw core.notDue(
+                "The compute reduction", due: due, clock: snap.clock, hint: "kalypso-console compute reduce")
+        }
         guard p.newTotal >= record.consumedCompute, p.newTotal >= record.allocatedCompute else {
             throw OperatorRefusal(
                 .operatorInsufficientFreeStake, "The reduced compute would be below what is in use",
@@ -415,6 +438,9 @@ public struct GenAOperator: OperatorAPI {
                 .operatorNoReductionPending, "No stake reduction is pending",
                 detail: "intendedStakeUtilization is 100 % (UnstakeRequestNotInPlace())",
                 hint: "Request one first: kalypso-console unstake AMOUNT.")
+        }
+        if let due = p.dueAt, !snap.clock.hasReached(due) {
+            throw core.notDue("The unstake", due: due, clock: snap.clock, hint: "kalypso-console withdraw")
         }
         guard p.newTotal >= stake.locked else {
             throw OperatorRefusal(

@@ -442,7 +442,8 @@ public struct GenBOperator: OperatorAPI {
                 hint: "Request one first: kalypso-console compute reduce --to N.")
         }
         if let due = p.dueAt, !snap.clock.hasReached(due) {
-            throw notDue("The compute reduction", due: due, clock: snap.clock, hint: "kalypso-console compute reduce")
+            throw core.notDue(
+                "The compute reduction", due: due, clock: snap.clock, hint: "kalypso-console compute reduce")
         }
         guard p.newTotal >= record.consumedCompute, p.newTotal >= record.allocatedCompute else {
             throw OperatorRefusal(
@@ -454,14 +455,6 @@ public struct GenBOperator: OperatorAPI {
         return core.request(
             try pm("decreaseDeclaredCompute()"),
             summary: "Reduce declared compute from \(p.current) to \(p.newTotal) (releases \(p.releases))", [])
-    }
-
-    func notDue(_ what: String, due: ChainTime, clock: ChainClock, hint command: String) -> OperatorRefusal {
-        OperatorRefusal(
-            .operatorReductionNotDue, "\(what) is not due yet",
-            detail: "possible from \(due.unit == .seconds ? "timestamp" : "block") \(due.value); "
-                + "\(clock.display(clock.remaining(until: due))) to go (ReductionRequestNotValid() / WithdrawalTimeNotReached())",
-            hint: "Run `\(command)` again after that.")
     }
 
     public func requestStakeReduction(to target: BigUInt, token: Address?) async throws -> ReductionPlan {
@@ -513,7 +506,7 @@ public struct GenBOperator: OperatorAPI {
         let due = pending.filter { snap.clock.hasReached($0.availableAt) }
         guard !due.isEmpty else {
             let first = pending.map(\.availableAt).min { $0.value < $1.value } ?? pending[0].availableAt
-            throw notDue("The stake withdrawal", due: first, clock: snap.clock, hint: "kalypso-console withdraw")
+            throw core.notDue("The stake withdrawal", due: first, clock: snap.clock, hint: "kalypso-console withdraw")
         }
         let words = due.map { w in
             let token = snap.stakes.first { $0.token.address == w.token }?.token

@@ -192,6 +192,15 @@ struct OperatorCore: Sendable {
             hint: "Nothing to do for this market; join it first if that was the intent.")
     }
 
+    func notDue(_ what: String, due: ChainTime, clock: ChainClock, hint command: String) -> OperatorRefusal {
+        OperatorRefusal(
+            .operatorReductionNotDue, "\(what) is not due yet",
+            detail: "possible from \(due.unit == .seconds ? "timestamp" : "block") \(due.value); "
+                + "\(clock.display(clock.remaining(until: due))) to go "
+                + "(ReductionRequestNotValid() / WithdrawalTimeNotReached())",
+            hint: "Run `\(command)` again after that.")
+    }
+
     static func invalid(_ what: String, hint: String) -> OperatorRefusal {
         OperatorRefusal(.operatorInvalidArgument, "An argument is not accepted", detail: what, hint: hint)
     }

@@ -21,6 +21,8 @@ public protocol OperatorChainReader: Sendable {
     func read(_ calls: [ContractRead]) async throws -> [CallOutcome]
     /// The latest block (number, timestamp, Arbitrum's `l1BlockNumber`).
     func latestBlock() async throws -> RPCBlock
+    /// A block by number (for the L1 block number of an Arbitrum block that logged a request).
+    func block(number: UInt64) async throws -> RPCBlock
     /// `eth_getLogs`, split into windows when the provider limits ranges (spec §3.6).
     func logs(address: Address, topics: [[[UInt8]]?], fromBlock: UInt64) async throws -> [RPCLog]
 }
@@ -51,6 +53,13 @@ public struct RPCOperatorChain: OperatorChainReader {
     public func latestBlock() async throws -> RPCBlock {
         guard let block = try await client.block(.latest) else {
             throw OperatorReadError(function: "eth_getBlockByNumber(latest)", contract: "node", why: "no block")
+        }
+        return block
+    }
+
+    public func block(number: UInt64) async throws -> RPCBlock {
+        guard let block = try await client.block(.number(number)) else {
+            throw OperatorReadError(function: "eth_getBlockByNumber(\(number))", contract: "node", why: "no block")
         }
         return block
     }

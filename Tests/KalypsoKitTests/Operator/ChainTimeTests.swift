@@ -5,7 +5,8 @@ import Testing
 /// Time values carry their unit and convert for display with the chain's rules (spec §6.3).
 @Suite struct ChainTimeTests {
     /// On Arbitrum, Generation A counts L1 blocks of about 12 s: "proposedTimeInBlocks = 10000 ≈ 33 h" (spec §6.3).
-    let arbitrum = ChainClock(contractBlockNumber: 20_000_000, nodeBlockNumber: 280_000_000, timestamp: 1_700_000_000, secondsPerBlock: 12)
+    let arbitrum = ChainClock(
+        contractBlockNumber: 20_000_000, nodeBlockNumber: 280_000_000, timestamp: 1_700_000_000, secondsPerBlock: 12)
     let local = ChainClock(contractBlockNumber: 50, nodeBlockNumber: 50, timestamp: 1_700_000_000, secondsPerBlock: nil)
 
     @Test func blocksBecomeWallTimeOnlyWhereTheBlockTimeIsKnown() {

@@ -110,13 +110,26 @@ import Testing
             await expectRefusal(.operatorReductionPending) { try await f.api.requestComputeReduction(to: 3) }
             let pending = try await f.api.snapshot(markets: []).record.pendingComputeReduction
             #expect(pending?.newTotal == 4)
+            // When step two becomes possible: A one block after the request's block, B 100 s after its time.
+            let requestBlock = try await f.network.rpc.blockNumber()
+            let requestTime = try await f.chainTime()
+            #expect(
+                pending?.dueAt == (f.isA ? .blocks(BigUInt(requestBlock) + 1) : .seconds(BigUInt(requestTime) + 100)))
             if !f.isA {
                 // Generation B waits 100 s (reduceComputeRequestTimestamp).
-                let refusal = await expectRefusal(.operatorReductionNotDue) { try await f.api.completeComputeReduction() }
+                let refusal = await expectRefusal(.operatorReductionNotDue) {
+                    try await f.api.completeComputeReduction()
+                }
                 #expect(refusal?.detail.contains("to go") == true)
                 try await f.network.rpc.increaseTime(101)
                 try await f.network.rpc.mine()
             } else {
+                // Due at the next block: with automine that is the block the next transaction makes, but the
+                // latest block is not there yet, so the API waits for it rather than guess.
+                let refusal = await expectRefusal(.operatorReductionNotDue) {
+                    try await f.api.completeComputeReduction()
+                }
+                #expect(refusal?.detail.contains("block \(requestBlock + 1)") == true)
                 try await f.network.rpc.mine()
             }
             try await f.send(try await f.api.completeComputeReduction())
@@ -236,13 +249,17 @@ import Testing
                 try await f.api.register(rewardAddress: f.me, declaredCompute: 4, metadata: Self.metadata))
             let withKey = try await f.authorization(seed: "public-\(generation)")
             let p = JoinParameters(
-                marketId: f.publicMarket, computePerRequest: 1, proofCost: 1, proposedTime: f.isA ? .blocks(10) : .seconds(60),
+                marketId: f.publicMarket, computePerRequest: 1, proofCost: 1,
+                proposedTime: f.isA ? .blocks(10) : .seconds(60),
                 authorization: withKey)
             await expectRefusal(.operatorKeyNotWanted) { try await f.api.join(p) }
             var plain = p
             plain.authorization = nil
             let request = try await f.api.join(plain)
-            #expect(request.description.arguments.contains { $0.name.hasSuffix("updateMarketDedicatedKey") && $0.value == "false" })
+            #expect(
+                request.description.arguments.contains {
+                    $0.name.hasSuffix("updateMarketDedicatedKey") && $0.value == "false"
+                })
             try await f.send(request)
             #expect(try await f.api.snapshot(markets: [f.publicMarket]).markets[0].isMember)
             #expect(try await f.api.snapshot(markets: [f.publicMarket]).markets[0].enclaveKey == nil)
@@ -258,7 +275,8 @@ import Testing
                 -> JoinParameters
             {
                 JoinParameters(
-                    marketId: market, computePerRequest: cpr, proofCost: 1, proposedTime: time ?? (f.isA ? .blocks(100) : .seconds(100)),
+                    marketId: market, computePerRequest: cpr, proofCost: 1,
+                    proposedTime: time ?? (f.isA ? .blocks(100) : .seconds(100)),
                     authorization: auth)
             }
             // Not registered.
@@ -273,14 +291,18 @@ import Testing
                 try await f.api.register(rewardAddress: f.me, declaredCompute: 4, metadata: Self.metadata)
             }
             // Stake: balance, token.
-            await expectRefusal(.operatorInsufficientBalance) { try await f.api.stake(BigUInt(10).power(40), token: nil) }
+            await expectRefusal(.operatorInsufficientBalance) {
+                try await f.api.stake(BigUInt(10).power(40), token: nil)
+            }
             await expectRefusal(.operatorTokenNotSupported) {
                 try await f.api.stake(e18, token: try Address("0x000000000000000000000000000000000000dEaD"))
             }
             // Markets: unknown id, compute, time, key, image, freshness.
             let count = try await f.uint(f.marketplace, "marketCounter()", [])
             await expectRefusal(.operatorUnknownMarket) { try await f.api.join(join(count, auth: nil)) }
-            await expectRefusal(.operatorComputeOverDeclared) { try await f.api.join(join(f.publicMarket, cpr: 5, auth: nil)) }
+            await expectRefusal(.operatorComputeOverDeclared) {
+                try await f.api.join(join(f.publicMarket, cpr: 5, auth: nil))
+            }
             if f.isA {
                 await expectRefusal(.operatorWrongTimeUnit) {
                     try await f.api.join(join(f.publicMarket, time: .seconds(100), auth: nil))
@@ -298,7 +320,9 @@ import Testing
             }
             await expectRefusal(.operatorKeyRequired) { try await f.api.join(join(f.privateMarket, auth: nil)) }
             let other = try await f.authorization(seed: "other-\(generation)")
-            await expectRefusal(.operatorImageNotInFamily) { try await f.api.join(join(f.otherImageMarket, auth: other)) }
+            await expectRefusal(.operatorImageNotInFamily) {
+                try await f.api.join(join(f.otherImageMarket, auth: other))
+            }
             let stale = try await f.authorization(seed: "stale-\(generation)", ageSeconds: 61_000)
             await expectRefusal(.operatorAttestationTooOld) { try await f.api.join(join(f.privateMarket, auth: stale)) }
             var forged = try await f.authorization(seed: "forged-\(generation)")
@@ -358,7 +382,10 @@ import Testing
             } else {
                 let time = try await f.revertName(
                     to: f.registry, "joinMarketplace(uint256,uint256,uint256,uint256,uint256,bool,bytes,bytes)",
-                    [.uint(f.publicMarket), .uint(1), .uint(1), .uint(86_401), .uint(0), .bool(false), .bytes([]), .bytes([])])
+                    [
+                        .uint(f.publicMarket), .uint(1), .uint(1), .uint(86_401), .uint(0), .bool(false), .bytes([]),
+                        .bytes([]),
+                    ])
                 #expect(time == "InvalidProverProposedTime")
                 let tokenList = try await f.call(f.nativeStaking, "getStakeTokenList()", [], returns: "address[]")
                 let pond = try #require(tokenList[0].elements?.first?.addressValue)
@@ -377,7 +404,8 @@ import Testing
                 ? try await f.revertName(
                     to: f.registry, "joinMarketplace(uint256,uint256,uint256,uint256,bool,bytes,bytes)",
                     [
-                        .uint(f.privateMarket), .uint(1), .uint(1), .uint(1), .bool(true), .bytes(joinAgain.attestationBlob),
+                        .uint(f.privateMarket), .uint(1), .uint(1), .uint(1), .bool(true),
+                        .bytes(joinAgain.attestationBlob),
                         .bytes(joinAgain.enclaveSignature),
                     ])
                 : try await f.revertName(
