@@ -157,6 +157,22 @@ struct OperatorFixture {
         return (parts[0], parts[1])
     }
 
+    /// Creates a job in `market` (a requester's ask/bid, assigned to our operator by the matching engine),
+    /// proven by the gas key when `prove`; returns its id. Driven by the devnet's Python, not our code.
+    func job(market: BigUInt, reward: BigUInt, prove: Bool) throws -> BigUInt {
+        let out = try Python.run(
+            script: try Self.referenceScript(),
+            arguments: [
+                "job", RepoPaths.path("devnet"), network.generation, RepoPaths.path("."), network.rpcURL,
+                marketplace.checksummed, (config.contracts.paymentToken ?? .zero).checksummed, "\(market)", "\(reward)",
+                prove ? "prove" : "no",
+            ])
+        guard let id = BigUInt(out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw DevnetError("bad job output \(out)")
+        }
+        return id
+    }
+
     static func referenceScript() throws -> String {
         let path = FileManager.default.temporaryDirectory.path + "/kalypso-operator-reference-\(getpid()).py"
         if !FileManager.default.fileExists(atPath: path) {
@@ -176,6 +192,32 @@ struct OperatorFixture {
             blob = enclave.attestation(int(sys.argv[5]))
             sig = enclave.sign_operator(blob, sys.argv[6])
             print(json.dumps({"blob": blob.hex(), "sig": sig.hex(), "address": enclave.address}))
+        elif sys.argv[1] == "job":
+            # A requester's job in a public market, assigned by the matching engine to our operator, and
+            # proven by the gas key when asked: argv gen, repo, rpc, marketplace, payment token, market, reward, prove
+            import os
+            from kalypso_devnet.rpc import Rpc, Contract, dev_account
+            from kalypso_devnet import constants as C
+            gen, repo, url, mkt, usdc, market, reward, prove = sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], int(sys.argv[8]), int(sys.argv[9]), sys.argv[10] == "prove"
+            rpc = Rpc(url)
+            abi = repo + ("/abi/v1-generator-registry/ProofMarketplace.json" if gen == "A" else "/abi/ProofMarketplace.json")
+            pm = Contract(rpc, mkt, json.load(open(abi)), "ProofMarketplace")
+            token = Contract(rpc, usdc, json.load(open(repo + "/abi/ERC20.json")), "ERC20")
+            req, me, op, gas = dev_account(C.REQUESTER), dev_account(C.MATCHING_ENGINE), dev_account(C.OPERATOR), dev_account(C.GAS_KEY)
+            token.transact(req, "approve", pm.address, reward)
+            if gen == "A":
+                ask = (market, reward, rpc.block_number() + 30, 40, 0, req.address, b'{"n":1}')
+                pm.transact(req, "createAsk((uint256,uint256,uint256,uint256,uint256,address,bytes),uint8,bytes,bytes)", ask, 1, b"", b"")
+                job = pm.call("askCounter") - 1
+                pm.transact(me, "assignTask", job, op.address, b"")
+            else:
+                bid = (market, reward, rpc.timestamp() + 600, 3600, 0, req.address, b'{"inputs":[1]}')
+                pm.transact(req, "createBid", bid, 0, b"", b"", b"")
+                job = pm.call("bidCounter") - 1
+                pm.transact(me, "assignTask", job, op.address, os.urandom(32))
+            if prove:
+                pm.transact(gas, "submitProof", job, b"proof of job")
+            print(job)
         else:
             from kalypso_devnet.reductions import reduction
             r = reduction(int(sys.argv[3]), int(sys.argv[4]))

@@ -336,14 +336,6 @@ import Testing
             await expectRefusal(.operatorNothingToDo) { try await f.api.requestComputeReduction(to: 4) }
             await expectRefusal(.operatorInsufficientFreeStake) { try await f.api.requestComputeReduction(to: 1) }
             await expectRefusal(.operatorNoReductionPending) { try await f.api.completeComputeReduction() }
-            await expectRefusal(.operatorActiveRequests) {
-                // A membership with running requests, as the API sees it.
-                let m = try await f.api.snapshot(markets: [f.publicMarket]).markets[0]
-                var busy = m
-                busy.activeRequests = 1
-                try checkNoActiveRequestsForTest(busy)
-                return m
-            }
             await expectRefusal(.operatorInvalidArgument) { try await f.api.discard(jobId: 1_000_000) }
             _ = time
         }
@@ -418,6 +410,51 @@ import Testing
         }
     }
 
+    @Test(arguments: ["A", "B"])
+    func earningsAreClaimedAndAJobIsDiscarded(generation: String) async throws {
+        try await OperatorFixture.clean(generation) { f in
+            try await onboard(f)
+            let cost = BigUInt(10).power(6)
+            try await f.send(
+                try await f.api.join(
+                    JoinParameters(
+                        marketId: f.publicMarket, computePerRequest: 1, proofCost: cost,
+                        proposedTime: f.isA ? .blocks(10) : .seconds(60), authorization: nil)))
+            // A proven job credits exactly the proof cost to the reward address (spec §2.6.3).
+            _ = try f.job(market: f.publicMarket, reward: 3 * cost, prove: true)
+            let usdc = try #require(f.config.contracts.paymentToken)
+            let owedSignature = f.isA ? "claimableAmount(address)" : "proverClaimableFeeReward(address)"
+            let owed = try await f.uint(f.marketplace, owedSignature, [.address(f.me)])
+            #expect(owed == cost)
+            #expect(try await f.api.snapshot(markets: []).rewards.first?.claimable == owed)
+            let before = try await f.uint(usdc, "balanceOf(address)", [.address(f.me)])
+            let claim = try await f.api.claimRewards(rewardAddress: nil)
+            #expect(claim.description.function == (f.isA ? "flush(address)" : "claimProverFeeReward(address)"))
+            try await f.send(claim)
+            #expect(try await f.uint(usdc, "balanceOf(address)", [.address(f.me)]) - before == cost)
+            #expect(try await f.uint(f.marketplace, owedSignature, [.address(f.me)]) == 0)
+            await expectRefusal(.operatorNothingToClaim) { try await f.api.claimRewards(rewardAddress: nil) }
+            // An assigned job the operator gives up: the market's active requests go back to 0.
+            let job = try f.job(market: f.publicMarket, reward: 3 * cost, prove: false)
+            let infoSignature =
+                f.isA ? "generatorInfoPerMarket(address,uint256)" : "proverInfoPerMarket(address,uint256)"
+            let returns =
+                f.isA ? "uint8,uint256,uint256,uint256,uint256" : "uint8,uint256,uint256,uint256,uint256,uint256"
+            let active = f.isA ? 4 : 5
+            let busy = try await f.call(
+                f.registry, infoSignature, [.address(f.me), .uint(f.publicMarket)], returns: returns)
+            #expect(busy[active].uintValue == 1)
+            #expect(try await f.api.snapshot(markets: [f.publicMarket]).markets[0].activeRequests == 1)
+            await expectRefusal(.operatorActiveRequests) { try await f.api.leave(marketId: f.publicMarket) }
+            try await f.send(try await f.api.discard(jobId: job))
+            let idle = try await f.call(
+                f.registry, infoSignature, [.address(f.me), .uint(f.publicMarket)], returns: returns)
+            #expect(idle[active].uintValue == 0)
+            let stateSignature = f.isA ? "getAskState(uint256)" : "getBidState(uint256)"
+            #expect(try await f.call(f.marketplace, stateSignature, [.uint(job)], returns: "uint8")[0].uintValue != 3)
+        }
+    }
+
     @Test func generationBClaimVariantIsDetected() async throws {
         try await OperatorFixture.clean("B") { f in
             let api = try #require(f.api as? GenBOperator)
@@ -438,10 +475,4 @@ import Testing
             #expect(api.timeUnit == (generation == "A" ? .blocks : .seconds))
         }
     }
-}
-
-/// The same check the adapters run before `leaveMarketplace`, for a membership the devnet cannot easily
-/// produce without a live task.
-func checkNoActiveRequestsForTest(_ m: MarketMembership) throws {
-    try OperatorChecks.noActiveRequests(m)
 }
