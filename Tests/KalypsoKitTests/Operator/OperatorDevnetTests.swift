@@ -455,6 +455,25 @@ import Testing
         }
     }
 
+    /// A provider that refuses batches gets the same state, call by call (the client remembers the refusal).
+    @Test(arguments: ["A", "B"])
+    func snapshotThroughABatchlessProvider(generation: String) async throws {
+        try await OperatorFixture.clean(generation) { f in
+            try await onboard(f)
+            let proxy = try await DevnetFaultProxy.start(upstream: f.network.rpcURL)
+            defer { proxy.stop() }
+            try await proxy.configure(["batchless": true])
+            guard let url = URL(string: proxy.url) else { throw DevnetError("bad proxy URL") }
+            let chain = RPCOperatorChain(client: JSONRPCClient(urls: [url]))
+            let api = try await OperatorAPIFactory.make(config: f.config, operator: f.me, chain: chain)
+            var viaProxy = try await api.snapshot(markets: nil)
+            let direct = try await f.api.snapshot(markets: nil)
+            viaProxy.clock = direct.clock
+            #expect(viaProxy == direct)
+            #expect(chain.client.acceptsBatches(endpoint: 0) == false)
+        }
+    }
+
     @Test func generationBClaimVariantIsDetected() async throws {
         try await OperatorFixture.clean("B") { f in
             let api = try #require(f.api as? GenBOperator)
