@@ -67,7 +67,7 @@ public struct GenAOperator: OperatorAPI {
         let payment = core.token(paymentToken, r[6], r[7])
         let rewardAddress = g.address(0)
         let registered = rewardAddress != .zero
-        let ids = requested ?? (count > 0 ? (0..<Int(count)).map { BigUInt($0) } : [])
+        let ids = requested ?? OperatorCore.marketIds(from: 0, count: count)
         var second: [Encoded] = []
         for id in ids where id < count {
             second.append(try reg("generatorInfoPerMarket(address,uint256)", [.address(me), .uint(id)]))

@@ -96,7 +96,7 @@ public struct GenBOperator: OperatorAPI {
         let payment = core.token(paymentToken, r[5], r[6])
         let rewardAddress = p.address(0)
         let registered = rewardAddress != .zero
-        let ids = requested ?? (count > 1 ? (1..<Int(count)).map { BigUInt($0) } : [])
+        let ids = requested ?? OperatorCore.marketIds(from: 1, count: count)
         let known = ids.filter { $0 >= 1 && $0 < count }
         let indexes = try await indexesRead
         var second: [Encoded] = []

@@ -156,6 +156,14 @@ struct OperatorCore: Sendable {
                 arguments: arguments.map { CallDescription.Argument(name: $0.0, value: $0.1) }))
     }
 
+    /// Market ids `first ..< count`, capped so that a wrong contract answering a huge counter cannot make
+    /// a snapshot read millions of markets.
+    static func marketIds(from first: Int, count: BigUInt) -> [BigUInt] {
+        let n = Int(exactly: count).map { min($0, first + maxMarkets) } ?? first + maxMarkets
+        return n > first ? (first..<n).map { BigUInt($0) } : []
+    }
+    static let maxMarkets = 1000
+
     // MARK: - Reduction arithmetic
 
     /// Both generations store a utilisation rounded down and multiply it back in step two (devnet README,
