@@ -22,11 +22,11 @@ struct SelectorChain: OperatorChainReader {
 /// Which `claimProverFeeReward` a Generation B deployment has, told by `eth_call` (spec §2.10): revert data
 /// `0x5aa9184d` (NoRewardToClaim) or a success means it exists; an empty revert means it does not.
 @Suite struct ClaimVariantTests {
-    let reward = try! Address("0x000000000000000000000000000000000000bEEF")
+    let reward = Address(bytes: [UInt8](repeating: 0, count: 18) + [0xbe, 0xef]) ?? .zero
     /// Selectors from spec §2.10 (not computed by our code).
     let byAddress = "ab483c68"
     let byCaller = "7587de01"
-    let noReward = CallOutcome.reverted(try! Hex.decode("5aa9184d"))
+    let noReward = CallOutcome.reverted([0x5a, 0xa9, 0x18, 0x4d])
 
     func api(_ answers: [String: CallOutcome]) throws -> GenBOperator {
         var config = KalypsoConfig()
