@@ -264,6 +264,11 @@ public struct EnclaveAuthorization: Sendable, Hashable {
         self.attestationBlob = attestationBlob
         self.enclaveSignature = enclaveSignature
     }
+
+    /// From `EnclaveClient.joinAuthorization(...)`'s blob and signature (v = 27/28, as the SDK sends it).
+    public init(attestationBlob: [UInt8], signature: Signature) {
+        self.init(attestationBlob: attestationBlob, enclaveSignature: signature.serialized)
+    }
 }
 
 /// What `join` sends.

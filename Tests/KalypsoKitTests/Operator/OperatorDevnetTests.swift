@@ -474,6 +474,42 @@ import Testing
         }
     }
 
+    /// The join with what the enclave client produces (the devnet's enclave simulator over HTTP): the
+    /// registry then holds the enclave's key.
+    @Test(arguments: ["A", "B"])
+    func joinWithTheEnclaveClientsAuthorization(generation: String) async throws {
+        try await OperatorFixture.clean(generation) { f in
+            try await f.send(try await f.api.register(rewardAddress: f.me, declaredCompute: 4, metadata: Self.metadata))
+            func url(_ key: String) throws -> URL {
+                guard let text = f.network.enclaveURLs[key], let u = URL(string: text) else {
+                    throw DevnetError("no enclave URL \(key)")
+                }
+                return u
+            }
+            let enclave = EnclaveClient(
+                endpoints: EnclaveServiceURLs(
+                    generator: try url("generatorClient"), attestation: try url("attestation"),
+                    verifier: try url("attestationVerifier")),
+                transport: URLSessionEnclaveTransport())
+            let (attestation, blob, signature) = try await enclave.joinAuthorization(
+                operator: f.me, now: Date(timeIntervalSince1970: TimeInterval(try await f.chainTime())))
+            let auth = EnclaveAuthorization(attestationBlob: blob, signature: signature)
+            try await f.send(
+                try await f.api.join(
+                    JoinParameters(
+                        marketId: f.privateMarket, computePerRequest: 1, proofCost: 1,
+                        proposedTime: f.isA ? .blocks(100) : .seconds(100), authorization: auth)))
+            let key = try await f.call(
+                f.keyRegistry, "pub_key(address,uint256)", [.address(f.me), .uint(f.privateMarket)], returns: "bytes")
+            #expect(key[0].bytesValue == attestation.enclavePublicKey)
+            // The same key again for another market: the registry would revert EnclaveKeyNotVerified (spec §9
+            // item 5); the image check comes first for a market of another image.
+            await expectRefusal(.operatorImageNotInFamily) {
+                try await f.api.updateEnclaveKey(marketId: f.otherImageMarket, authorization: auth)
+            }
+        }
+    }
+
     @Test func generationBClaimVariantIsDetected() async throws {
         try await OperatorFixture.clean("B") { f in
             let api = try #require(f.api as? GenBOperator)
