@@ -407,6 +407,70 @@ import Testing
                         .bytes(joinAgain.attestationBlob), .bytes(joinAgain.enclaveSignature),
                     ])
             #expect(joined == "AlreadyJoinedMarket")
+
+            // The join's key path, one revert each (spec §2.6.3's order), on markets not yet joined.
+            func joinRaw(_ market: BigUInt, cpr: BigUInt = 1, key: Bool, _ auth: EnclaveAuthorization?) async throws
+                -> String?
+            {
+                let blob = ABIValue.bytes(auth?.attestationBlob ?? [])
+                let sig = ABIValue.bytes(auth?.enclaveSignature ?? [])
+                return f.isA
+                    ? try await f.revertName(
+                        to: f.registry, "joinMarketplace(uint256,uint256,uint256,uint256,bool,bytes,bytes)",
+                        [.uint(market), .uint(cpr), .uint(1), .uint(60), .bool(key), blob, sig])
+                    : try await f.revertName(
+                        to: f.registry, "joinMarketplace(uint256,uint256,uint256,uint256,uint256,bool,bytes,bytes)",
+                        [.uint(market), .uint(cpr), .uint(1), .uint(60), .uint(0), .bool(key), blob, sig])
+            }
+            let fresh = try await f.authorization(seed: "reverts-\(generation)")
+            #expect(try await joinRaw(f.publicMarket, cpr: 100, key: false, nil) == "CannotBeMoreThanDeclaredCompute")
+            #expect(try await joinRaw(f.publicMarket, key: true, fresh) == "PublicMarketsDontNeedKey")
+            #expect(try await joinRaw(f.otherImageMarket, key: true, fresh) == "IncorrectImageId")
+            var forged = fresh
+            forged.enclaveSignature = try await f.authorization(seed: "other-signer-\(generation)").enclaveSignature
+            #expect(try await joinRaw(f.teeMarket, key: true, forged) == "InvalidEnclaveSignature")
+            let stale = try await f.authorization(seed: "stale-\(generation)", ageSeconds: 61_000)
+            #expect(try await joinRaw(f.teeMarket, key: true, stale) == "AttestationAutherAttestationTooOld")
+            // The onboarding enclave's key is already verified: one key per (operator, market).
+            let reused = try await f.authorization(seed: "onboard-\(generation)")
+            #expect(try await joinRaw(f.teeMarket, key: true, reused) == "EnclaveKeyNotVerified")
+
+            // Exit, deregister.
+            let exit = try await f.revertName(
+                to: f.registry, "requestForExitMarketplace(uint256)", [.uint(f.publicMarket)])
+            #expect(exit == (f.isA ? "OnlyValidGeneratorsCanRequestExit" : "OnlyValidProversCanRequestExit"))
+            let deregister =
+                f.isA
+                ? try await f.revertName(to: f.registry, "deregister(address)", [.address(f.me)])
+                : try await f.revertName(to: f.registry, "deregister()", [])
+            #expect(deregister == "CannotLeaveWithActiveMarket")
+
+            // The TEE verifier refuses a key it already verified.
+            let tee = try #require(f.config.markets[UInt64(f.teeMarket)]?.teeVerifier)
+            let teeAuth = try await f.authorization(seed: "tee-reverts-\(generation)")
+            try await f.send(try await f.api.verifyKey(teeVerifier: tee, authorization: teeAuth))
+            let again2 = try await f.revertName(to: tee, "verifyKey(bytes)", [.bytes(teeAuth.attestationBlob)])
+            // TeeVerifierEnclaveKeyNotVerified(bytes,bytes,bytes) 0xda7977ba (spec §2.7) is in no ABI of abi/, so
+            // the pipeline names only its selector (the API's verifyKey refuses this case before sending).
+            #expect(again2?.contains("0xda7977ba") == true, "\(again2 ?? "no revert")")
+
+            if !f.isA {
+                let plan = try await f.api.requestComputeReduction(to: 5)
+                try await f.send(plan.request)
+                let early = try await f.revertName(to: f.registry, "decreaseDeclaredCompute()", [])
+                #expect(early == "ReductionRequestNotValid")
+                let unsupported = try await f.revertName(
+                    to: f.nativeStaking, "stake(address,address,uint256)",
+                    [.address(f.marketplace), .address(f.me), .uint(1)])
+                #expect(unsupported == "TokenNotSupported")
+                let nothing = try await f.revertName(
+                    to: f.marketplace, "claimProverFeeReward(address)", [.address(f.me)])
+                #expect(nothing == "NoRewardToClaim")
+            } else {
+                let stranger = try await f.revertName(
+                    to: f.registry, "stake(address,uint256)", [.address(f.marketplace), .uint(1)])
+                #expect(stranger == "InvalidGenerator")
+            }
         }
     }
 
