@@ -226,6 +226,7 @@ public struct GenAOperator: OperatorAPI {
         guard snap.record.registered else { throw core.notRegistered("joining a market") }
         guard p.marketId < snap.marketCount else { throw core.unknownMarket(p.marketId, count: snap.marketCount) }
         let market = try await market(p.marketId)
+        guard market.exists else { throw core.unknownMarket(p.marketId, count: snap.marketCount) }
         if let m = snap.membership(p.marketId), m.isMember || m.proposedTime.value != 0 {
             throw OperatorRefusal(
                 .operatorAlreadyJoined, "The operator is already in market \(p.marketId)",

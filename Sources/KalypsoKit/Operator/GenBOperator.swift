@@ -279,6 +279,7 @@ public struct GenBOperator: OperatorAPI {
                 hint: "Give a fraction between 0 and 1.")
         }
         let market = try await market(p.marketId)
+        guard market.exists else { throw core.unknownMarket(p.marketId, count: snap.marketCount) }
         if let m = snap.membership(p.marketId), m.isMember {
             throw OperatorRefusal(
                 .operatorAlreadyJoined, "The operator is already in market \(p.marketId)",
