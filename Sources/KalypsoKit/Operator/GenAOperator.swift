@@ -12,6 +12,12 @@ public struct GenAOperator: OperatorAPI {
     let stakingToken: Address
     let paymentToken: Address
     let logStartBlock: UInt64
+    /// What the last snapshot's dependent reads were built from.
+    let shape = ShapeCache<Shape>()
+    struct Shape: Equatable, Sendable {
+        var count: BigUInt
+        var reward: Address
+    }
 
     public var generation: Generation { .a }
     public var operatorAddress: Address { core.me }
@@ -60,7 +66,19 @@ public struct GenAOperator: OperatorAPI {
                 try erc20(stakingToken, "balanceOf(address)", [.address(me)]),
                 try erc20(stakingToken, "allowance(address,address)", [.address(me), .address(registry)]),
             ] + (try core.tokenReads(stakingToken)) + (try core.tokenReads(paymentToken))
-        let r = try await core.read(first)
+        let (r, s) = try await core.readDependent(
+            first, cache: shape, shape: { r in Shape(count: r[1].uint(0), reward: r[0].address(0)) },
+            dependent: { shape in
+                var reads: [Encoded] = []
+                for id in requested ?? OperatorCore.marketIds(from: 0, count: shape.count) where id < shape.count {
+                    reads.append(try reg("generatorInfoPerMarket(address,uint256)", [.address(me), .uint(id)]))
+                    reads.append(try keys("pub_key(address,uint256)", [.address(me), .uint(id)]))
+                }
+                if shape.reward != .zero {
+                    reads.append(try mkt("claimableAmount(address)", [.address(shape.reward)]))
+                }
+                return reads
+            })
         let g = r[0]
         let count = r[1].uint(0)
         let staking = core.token(stakingToken, r[4], r[5])
@@ -68,13 +86,6 @@ public struct GenAOperator: OperatorAPI {
         let rewardAddress = g.address(0)
         let registered = rewardAddress != .zero
         let ids = requested ?? OperatorCore.marketIds(from: 0, count: count)
-        var second: [Encoded] = []
-        for id in ids where id < count {
-            second.append(try reg("generatorInfoPerMarket(address,uint256)", [.address(me), .uint(id)]))
-            second.append(try keys("pub_key(address,uint256)", [.address(me), .uint(id)]))
-        }
-        if registered { second.append(try mkt("claimableAmount(address)", [.address(rewardAddress)])) }
-        let s = try await core.read(second)
         var memberships: [MarketMembership] = []
         for (i, id) in ids.filter({ $0 < count }).enumerated() {
             let info = s[2 * i]

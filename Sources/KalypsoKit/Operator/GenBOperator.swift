@@ -20,6 +20,13 @@ public struct GenBOperator: OperatorAPI {
     let nativeStaking: Address
     let paymentToken: Address
     let logStartBlock: UInt64
+    /// What the last snapshot's dependent reads were built from.
+    let shape = ShapeCache<Shape>()
+    struct Shape: Equatable, Sendable {
+        var count: BigUInt
+        var tokens: [Address]
+        var reward: Address
+    }
 
     public var generation: Generation { .b }
     public var operatorAddress: Address { core.me }
@@ -88,7 +95,40 @@ public struct GenBOperator: OperatorAPI {
                 try ns("getStakeTokenList()"), try ns("withdrawalDuration()"),
                 try pm("reduceComputeRequestTimestamp(address)", [.address(me)]),
             ] + (try core.tokenReads(paymentToken))
-        let r = try await core.read(first)
+        let indexes = try await indexesRead
+        let (r, s) = try await core.readDependent(
+            first, cache: shape,
+            shape: { r in
+                Shape(
+                    count: r[1].uint(0), tokens: (r[2].values.first?.elements ?? []).compactMap(\.addressValue),
+                    reward: r[0].address(0))
+            },
+            dependent: { shape in
+                var reads: [Encoded] = []
+                let ids = requested ?? OperatorCore.marketIds(from: 1, count: shape.count)
+                for id in ids where id >= 1 && id < shape.count {
+                    reads.append(try pm("proverInfoPerMarket(address,uint256)", [.address(me), .uint(id)]))
+                    reads.append(try keys("pub_key(address,uint256)", [.address(me), .uint(id)]))
+                }
+                for t in shape.tokens {
+                    reads += [
+                        try ns("getProverStakeAmount(address,address)", [.address(t), .address(me)]),
+                        try ns("getProverLockedAmount(address,address)", [.address(t), .address(me)]),
+                        try ns("amountToLock(address)", [.address(t)]),
+                        try erc20(t, "balanceOf(address)", [.address(me)]),
+                        try erc20(t, "allowance(address,address)", [.address(me), .address(nativeStaking)]),
+                    ]
+                    reads += try core.tokenReads(t)
+                }
+                for i in indexes {
+                    reads.append(
+                        try ns("withdrawalRequests(address,address,uint256)", [.address(me), .address(me), .uint(i)]))
+                }
+                if shape.reward != .zero {
+                    reads.append(try mkt("proverClaimableFeeReward(address)", [.address(shape.reward)]))
+                }
+                return reads
+            })
         let p = r[0]
         let count = r[1].uint(0)
         let tokens = (r[2].values.first?.elements ?? []).compactMap(\.addressValue)
@@ -98,28 +138,6 @@ public struct GenBOperator: OperatorAPI {
         let registered = rewardAddress != .zero
         let ids = requested ?? OperatorCore.marketIds(from: 1, count: count)
         let known = ids.filter { $0 >= 1 && $0 < count }
-        let indexes = try await indexesRead
-        var second: [Encoded] = []
-        for id in known {
-            second.append(try pm("proverInfoPerMarket(address,uint256)", [.address(me), .uint(id)]))
-            second.append(try keys("pub_key(address,uint256)", [.address(me), .uint(id)]))
-        }
-        for t in tokens {
-            second += [
-                try ns("getProverStakeAmount(address,address)", [.address(t), .address(me)]),
-                try ns("getProverLockedAmount(address,address)", [.address(t), .address(me)]),
-                try ns("amountToLock(address)", [.address(t)]),
-                try erc20(t, "balanceOf(address)", [.address(me)]),
-                try erc20(t, "allowance(address,address)", [.address(me), .address(nativeStaking)]),
-            ]
-            second += try core.tokenReads(t)
-        }
-        for i in indexes {
-            second.append(
-                try ns("withdrawalRequests(address,address,uint256)", [.address(me), .address(me), .uint(i)]))
-        }
-        if registered { second.append(try mkt("proverClaimableFeeReward(address)", [.address(rewardAddress)])) }
-        let s = try await core.read(second)
         var at = 0
         var memberships: [MarketMembership] = []
         for id in known {

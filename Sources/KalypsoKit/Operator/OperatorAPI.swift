@@ -130,6 +130,31 @@ struct OperatorCore: Sendable {
 
     func clock() async throws -> ChainClock { ChainClock(latest: try await chain.latestBlock()) }
 
+    /// Reads `first` and the reads built from what it answers, in one batch when the answer's shape (market
+    /// count, reward address, token list) is what it was last time, else in a second batch. The first
+    /// snapshot takes two round trips, the next ones one.
+    func readDependent<Shape: Equatable & Sendable>(
+        _ first: [Encoded], cache: ShapeCache<Shape>, shape: ([ABIDecodedValues]) -> Shape,
+        dependent: (Shape) throws -> [Encoded]
+    ) async throws -> (first: [ABIDecodedValues], dependent: [ABIDecodedValues]) {
+        if let guess = cache.value {
+            let guessed = try dependent(guess)
+            let outcomes = try await chain.read((first + guessed).map(\.read))
+            let head = try zip(first, outcomes).map { try $0.decode($1) }
+            let actual = shape(head)
+            if actual == guess {
+                let tail = try zip(guessed, outcomes.dropFirst(first.count)).map { try $0.decode($1) }
+                return (head, tail)
+            }
+            cache.value = actual
+            return (head, try await read(try dependent(actual)))
+        }
+        let head = try await read(first)
+        let actual = shape(head)
+        cache.value = actual
+        return (head, try await read(try dependent(actual)))
+    }
+
     /// decimals() and symbol() of `token` as two reads for a batch, decoded by ``token(_:_:_:)``.
     func tokenReads(_ token: Address) throws -> [Encoded] {
         [
@@ -294,5 +319,16 @@ struct OperatorCore: Sendable {
                 detail: "staking \(token.format(amount)) needs that much; the account holds \(token.format(balance))",
                 hint: "Send \(token.symbol) to \(me.checksummed) first, or stake less.")
         }
+    }
+}
+
+/// The last shape of an operator's state (what the dependent reads were built from), shared by copies of
+/// an adapter so that the next snapshot can be read in one batch.
+final class ShapeCache<Shape: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Shape?
+    var value: Shape? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }
