@@ -504,12 +504,9 @@ public struct GenAOperator: OperatorAPI {
     }
 
     public func discard(jobId: BigUInt) async throws -> TransactionRequest {
-        let state = try await core.chain.read([try mkt("getAskState(uint256)", [.uint(jobId)]).read])[0]
-        if case .reverted = state {
-            throw OperatorRefusal(
-                .operatorInvalidArgument, "There is no job \(jobId)",
-                detail: "getAskState(\(jobId)) reverts (an unknown ask, spec §9.1)", hint: "Check the job id.")
-        }
+        try await core.checkDiscardable(
+            jobId, list: try mkt("listOfAsk(uint256)", [.uint(jobId)]),
+            state: try mkt("getAskState(uint256)", [.uint(jobId)]))
         return core.request(
             try mkt("discardRequest(uint256)", [.uint(jobId)]),
             summary: "Discard job \(jobId) (its slashing penalty is taken from the stake)", [("askId", "\(jobId)")])

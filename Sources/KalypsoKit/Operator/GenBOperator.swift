@@ -583,12 +583,9 @@ public struct GenBOperator: OperatorAPI {
     }
 
     public func discard(jobId: BigUInt) async throws -> TransactionRequest {
-        let counter = try await core.read([try mkt("bidCounter()")])[0].uint(0)
-        guard jobId < counter else {
-            throw OperatorRefusal(
-                .operatorInvalidArgument, "There is no job \(jobId)",
-                detail: "bidCounter() = \(counter)", hint: "Check the job id.")
-        }
+        try await core.checkDiscardable(
+            jobId, list: try mkt("listOfBid(uint256)", [.uint(jobId)]),
+            state: try mkt("getBidState(uint256)", [.uint(jobId)]))
         return core.request(
             try mkt("discardRequest(uint256)", [.uint(jobId)]),
             summary: "Discard job \(jobId) (the locked stake may be slashed)", [("bidId", "\(jobId)")])

@@ -234,6 +234,32 @@ struct OperatorCore: Sendable {
             hint: "Run `\(command)` again after that.")
     }
 
+    /// Refuses to discard a job that does not exist, is not assigned (state 3) or is someone else's
+    /// (`ShouldBeInAssignedState(id)`, `OnlyGeneratorCanDiscardRequest(id)` / `OnlyProverCanDiscardRequest(id)`).
+    func checkDiscardable(_ jobId: BigUInt, list: Encoded, state: Encoded) async throws {
+        let outcomes = try await chain.read([list.read, state.read])
+        guard case .returned = outcomes[0], case .returned = outcomes[1] else {
+            throw OperatorRefusal(
+                .operatorInvalidArgument, "There is no job \(jobId)",
+                detail: "\(list.function.signature) reverts for it (an unknown id, spec §9.1)",
+                hint: "Check the job id.")
+        }
+        let job = try list.decode(outcomes[0])
+        let current = try state.decode(outcomes[1]).uint(0)
+        guard current == 3 else {
+            throw OperatorRefusal(
+                .operatorNothingToDo, "Job \(jobId) is not assigned and running",
+                detail: "its state is \(current), not ASSIGNED (3) (ShouldBeInAssignedState)",
+                hint: "Only a job assigned to you and not yet proven or past its deadline can be discarded.")
+        }
+        let assignee = job.address(3)
+        guard assignee == me else {
+            throw OperatorRefusal(
+                .operatorInvalidArgument, "Job \(jobId) is assigned to another operator",
+                detail: "assigned to \(assignee.checksummed), not \(me.checksummed)", hint: "Check the job id.")
+        }
+    }
+
     static func invalid(_ what: String, hint: String) -> OperatorRefusal {
         OperatorRefusal(.operatorInvalidArgument, "An argument is not accepted", detail: what, hint: hint)
     }

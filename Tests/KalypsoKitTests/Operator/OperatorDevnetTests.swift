@@ -217,7 +217,9 @@ import Testing
             // Reward address and metadata.
             let other = try Address("0x000000000000000000000000000000000000bEEF")
             try await f.send(try await f.api.changeRewardAddress(other))
-            #expect(try await f.api.snapshot(markets: []).record.rewardAddress == other)
+            let moved = try await f.api.snapshot(markets: [])
+            #expect(moved.record.rewardAddress == other)
+            #expect(moved.rewards.map(\.rewardAddress) == [other])
             await expectRefusal(.operatorNothingToDo) { try await f.api.changeRewardAddress(other) }
             if f.isA {
                 await expectRefusal(.operatorNotSupported) { try await f.api.updateMetadata(Array("x".utf8)) }
@@ -512,6 +514,7 @@ import Testing
             #expect(try await f.api.snapshot(markets: [f.publicMarket]).markets[0].activeRequests == 1)
             await expectRefusal(.operatorActiveRequests) { try await f.api.leave(marketId: f.publicMarket) }
             try await f.send(try await f.api.discard(jobId: job))
+            await expectRefusal(.operatorNothingToDo) { try await f.api.discard(jobId: job) }
             let idle = try await f.call(
                 f.registry, infoSignature, [.address(f.me), .uint(f.publicMarket)], returns: returns)
             #expect(idle[active].uintValue == 0)
