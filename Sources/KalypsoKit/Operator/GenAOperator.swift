@@ -568,13 +568,26 @@ func verifyKeyRequest(
     let verified = try Encoded(
         core.abis.teeVerifier, "getVerifiedKey(address)", to: teeVerifier, name: "TeeVerifierWrapper",
         [.address(attestation.enclaveAddress)])
-    let image = try await core.read([verified])[0].values.first?.bytesValue ?? []
+    // The wrapper accepts images its admin added to its one family, keccak256("FAMILY_ID") (spec §2.7).
+    let family = Keccak256.hash(utf8: "FAMILY_ID")
+    let inFamily = try Encoded(
+        core.abis.teeVerifier, "isImageInFamily(bytes32,bytes32)", to: teeVerifier, name: "TeeVerifierWrapper",
+        [.fixedBytes(attestation.imageId), .fixedBytes(family)])
+    let answers = try await core.read([verified, inFamily])
+    let image = answers[0].values.first?.bytesValue ?? []
     if image.contains(where: { $0 != 0 }) {
         throw OperatorRefusal(
             .operatorNothingToDo, "The enclave key is already verified in this TEE verifier",
             detail: "getVerifiedKey(\(attestation.enclaveAddress.checksummed)) = \(Hex.encode(image)); verifying "
                 + "again reverts TeeVerifierEnclaveKeyNotVerified (spec §9 item 5)",
             hint: "Nothing to do.")
+    }
+    guard answers[1].values.first?.boolValue == true else {
+        throw OperatorRefusal(
+            .operatorImageNotInFamily, "This TEE verifier does not accept the enclave's image",
+            detail: "image id \(Hex.encode(attestation.imageId)) is not in \(teeVerifier.checksummed)'s family "
+                + "(the call would revert AttestationAutherImageNotWhitelisted())",
+            hint: "Run the market's enclave image, or ask the market creator to add it (addEnclaveImageToFamily).")
     }
     let call = try Encoded(
         core.abis.teeVerifier, "verifyKey(bytes)", to: teeVerifier, name: "TeeVerifierWrapper",

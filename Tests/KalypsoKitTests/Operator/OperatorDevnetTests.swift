@@ -214,6 +214,10 @@ import Testing
             await expectRefusal(.operatorNothingToDo) {
                 try await f.api.verifyKey(teeVerifier: tee, authorization: teeAuth)
             }
+            let otherImage = try await f.authorization(seed: "tee-other-\(generation)", image: "other")
+            await expectRefusal(.operatorImageNotInFamily) {
+                try await f.api.verifyKey(teeVerifier: tee, authorization: otherImage)
+            }
             // Reward address and metadata.
             let other = try Address("0x000000000000000000000000000000000000bEEF")
             try await f.send(try await f.api.changeRewardAddress(other))
