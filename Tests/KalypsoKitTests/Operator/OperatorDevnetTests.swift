@@ -20,13 +20,19 @@ import Testing
         let stakeRequests = try await f.api.stake(stake, token: nil)
         #expect(stakeRequests.count == 2, "a fresh account has no allowance: approval first")
         #expect(stakeRequests.first?.description.function == "approve(address,uint256)")
+        // The call in words, with units: the token's symbol and decimals, not base units.
+        let staked = stakeRequests.last?.description.arguments.last?.value
+        #expect(staked == Units.format(stake, decimals: 18, groupThousands: true) + " POND")
         try await f.send(stakeRequests)
         let auth = try await f.authorization(seed: "onboard-\(f.network.generation)")
-        try await f.send(
-            try await f.api.join(
-                JoinParameters(
-                    marketId: f.privateMarket, computePerRequest: cpr, proofCost: 5 * BigUInt(10).power(6),
-                    proposedTime: f.isA ? .blocks(480) : .seconds(600), commission: e18 / 10, authorization: auth)))
+        let join = try await f.api.join(
+            JoinParameters(
+                marketId: f.privateMarket, computePerRequest: cpr, proofCost: 5 * BigUInt(10).power(6),
+                proposedTime: f.isA ? .blocks(480) : .seconds(600), commission: e18 / 10, authorization: auth))
+        let words = Dictionary(join.description.arguments.map { ($0.name, $0.value) }) { a, _ in a }
+        #expect(words[f.isA ? "proposedTime" : "_proposedTime"] == (f.isA ? "480 blocks" : "600 s (10 min)"))
+        #expect(words[f.isA ? "proofGenerationCost" : "_proofGenerationCost"] == "5 USDC")
+        try await f.send(join)
     }
 
     @Test(arguments: ["A", "B"])
