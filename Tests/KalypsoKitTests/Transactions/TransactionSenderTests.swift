@@ -104,7 +104,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func aStuckTransactionIsSpedUp() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         await chain.setAutomine(false)
-        let s = sender()
+        var s = sender()
         var stuck = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
@@ -115,6 +115,8 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         }
         #expect(try journal.entry(hash: stuck)?.state == .sent)
         // Replacing at the same fees would be underpriced; the bump makes the fake node (geth's rule) accept it.
+        // The replacement is mined by another task: a loaded test pool may run it late, so wait long.
+        s.waitTimeout = .seconds(120)
         let mining = mineAfterSends(2)
         let original = stuck
         let outcome = try await s.replace(hash: stuck, kind: .speedUp, signer: key) { review in
@@ -137,7 +139,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func aStuckTransactionIsCancelled() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         await chain.setAutomine(false)
-        let s = sender()
+        var s = sender()
         var stuck = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
@@ -145,6 +147,8 @@ func temporaryDatabase() throws -> KalypsoDatabase {
             guard case .stillPending(let hash) = e.kind else { throw e }
             stuck = hash
         }
+        // The replacement is mined by another task: a loaded test pool may run it late, so wait long.
+        s.waitTimeout = .seconds(120)
         let mining = mineAfterSends(2)
         let outcome = try await s.replace(hash: stuck, kind: .cancel, signer: key) { _ in true }
         _ = try await mining.value
