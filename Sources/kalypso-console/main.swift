@@ -13,7 +13,11 @@ struct KalypsoConsole: ParsableCommand {
             The console screens arrive with the next releases; this build provides the subcommands below.
             """,
         version: ConsoleApp.version,
-        subcommands: [Version.self, UIDemo.self, DecodeError.self, KeyCommand.self, Tx.self]
+        subcommands: [
+            Version.self, UIDemo.self, DecodeError.self, KeyCommand.self, Tx.self, MarketsCommand.self,
+            JobsCommand.self,
+            StakeCommand.self,
+        ]
     )
 }
 

@@ -57,7 +57,14 @@ public final class ChainSync: Sendable {
         self.options = options
         var addresses: [String: String] = [:]
         for (role, address) in contracts.addresses { addresses[role.rawValue] = Hex.encode(address.bytes) }
-        self.key = CacheNetworkKey(chainId: Int64(chainId), generation: contracts.generation.rawValue, addresses: addresses)
+        self.key = CacheNetworkKey(
+            chainId: Int64(chainId), generation: contracts.generation.rawValue, addresses: addresses)
+    }
+
+    static func key(contracts: SyncContracts, chainId: UInt64) -> CacheNetworkKey {
+        var addresses: [String: String] = [:]
+        for (role, address) in contracts.addresses { addresses[role.rawValue] = Hex.encode(address.bytes) }
+        return CacheNetworkKey(chainId: Int64(chainId), generation: contracts.generation.rawValue, addresses: addresses)
     }
 
     /// Syncs from the last indexed block (or `startBlock`) to the head, then follows it when
@@ -74,7 +81,8 @@ public final class ChainSync: Sendable {
             maxRetries: options.maxRetries, followHead: options.follow)
         let saved = try cache.progress(network: network).first
         var status = SyncStatus(
-            progress: nil, lastIndexed: nil, head: nil, range: machine.range, caughtUp: false, logsIndexed: 0, reorgs: 0)
+            progress: nil, lastIndexed: nil, head: nil, range: machine.range, caughtUp: false, logsIndexed: 0, reorgs: 0
+        )
         var queue = machine.handle(
             .start(
                 lastIndexed: saved.flatMap { $0.lastBlock >= Int64(startBlock) ? UInt64($0.lastBlock) : nil },
@@ -85,7 +93,8 @@ public final class ChainSync: Sendable {
             let event: SyncMachine.Event?
             switch action {
             case .fetchHead:
-                event = await attempt { () async throws -> SyncMachine.Event in .head(try await self.chain.headNumber()) }
+                event = await attempt { () async throws -> SyncMachine.Event in .head(try await self.chain.headNumber())
+                }
             case .verify(let block, let hash):
                 event = await attempt { () async throws -> SyncMachine.Event in
                     let found = try await self.chain.blocks([block])[block]

@@ -52,7 +52,8 @@ struct RangeIndexer: Sendable {
         progress: SyncProgress, window: Int64
     ) async throws -> CacheRangeWrite {
         let logs = unsorted.sorted { ($0.blockNumber ?? 0, $0.logIndex ?? 0) < ($1.blockNumber ?? 0, $1.logIndex ?? 0) }
-        var write = CacheRangeWrite(fromBlock: Int64(from), toBlock: Int64(to), progress: progress, confirmationsWindow: window)
+        var write = CacheRangeWrite(
+            fromBlock: Int64(from), toBlock: Int64(to), progress: progress, confirmationsWindow: window)
         write.contracts = SyncContracts.Role.allCases.filter { contracts.addresses[$0] != nil }.map(\.rawValue)
         var touched = Touched()
         for id in stale.jobs { touched.jobs[id] = touched.jobs[id] ?? JobHint() }
@@ -63,7 +64,11 @@ struct RangeIndexer: Sendable {
         // Blocks whose time the stake and reward rows need, plus the range's last block (its hash is the
         // progress's, checked for reorgs next time).
         var timeBlocks: Set<UInt64> = [to]
-        var pendingStake: [(RPCLog, CachedStakeEvent.Kind, token: Address, prover: Address, account: Address?, amount: BigUInt, job: UInt64?, index: UInt64?)] = []
+        var pendingStake:
+            [(
+                RPCLog, CachedStakeEvent.Kind, token: Address, prover: Address, account: Address?, amount: BigUInt,
+                job: UInt64?, index: UInt64?
+            )] = []
         var pendingReward: [(RPCLog, Address, BigUInt)] = []
 
         for log in logs {
@@ -75,7 +80,8 @@ struct RangeIndexer: Sendable {
             let tx = log.transactionHash.map { Hex.encode($0) } ?? ""
             var row = CachedEvent(
                 blockNumber: Int64(block), logIndex: Int64(log.logIndex ?? 0),
-                blockHash: log.blockHash.map { Hex.encode($0) } ?? "", txHash: tx, contract: role.rawValue, name: event.name)
+                blockHash: log.blockHash.map { Hex.encode($0) } ?? "", txHash: tx, contract: role.rawValue,
+                name: event.name)
             let b = Int64(block)
             switch event.name {
             case "MarketplaceCreated", "MarketMetadataUpdated", "AddExtraProverImage", "AddExtraIVSImage",
@@ -138,7 +144,8 @@ struct RangeIndexer: Sendable {
                 row.account = Hex.encode(prover.bytes)
                 touched.provers.insert(prover)
                 let kind: CachedStakeEvent.Kind =
-                    event.name == "Staked" ? .staked : event.name == "StakeWithdrawn" ? .withdrawn : .withdrawalRequested
+                    event.name == "Staked"
+                    ? .staked : event.name == "StakeWithdrawn" ? .withdrawn : .withdrawalRequested
                 let amount = event.name == "Staked" ? uint(3) : uint(4)
                 let index = event.name == "Staked" ? nil : UInt64(uint(3))
                 pendingStake.append((log, kind, token, prover, account, amount, nil, index))
@@ -189,7 +196,8 @@ struct RangeIndexer: Sendable {
         }
         for n in timeBlocks.sorted() {
             if let s = stamps[n] {
-                write.blocks.append(CachedBlock(number: Int64(n), hash: Hex.encode(s.hash), timestamp: Int64(s.timestamp)))
+                write.blocks.append(
+                    CachedBlock(number: Int64(n), hash: Hex.encode(s.hash), timestamp: Int64(s.timestamp)))
             }
         }
         write.progress.lastBlock = Int64(to)
@@ -200,7 +208,8 @@ struct RangeIndexer: Sendable {
             let n = log.blockNumber ?? 0
             write.stakeEvents.append(
                 CachedStakeEvent(
-                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0), timestamp: Int64(stamps[n]?.timestamp ?? 0),
+                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
+                    timestamp: Int64(stamps[n]?.timestamp ?? 0),
                     token: Hex.encode(token.bytes), prover: Hex.encode(prover.bytes),
                     account: account.map { Hex.encode($0.bytes) }, kind: kind, amount: String(amount),
                     jobId: job.map(Int64.init), withdrawalIndex: index.map(Int64.init),
@@ -210,7 +219,8 @@ struct RangeIndexer: Sendable {
             let n = log.blockNumber ?? 0
             write.rewardEvents.append(
                 CachedRewardEvent(
-                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0), timestamp: Int64(stamps[n]?.timestamp ?? 0),
+                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
+                    timestamp: Int64(stamps[n]?.timestamp ?? 0),
                     address: Hex.encode(address.bytes), kind: .accrued, amount: String(amount), jobId: nil,
                     txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
         }
@@ -252,12 +262,16 @@ struct RangeIndexer: Sendable {
             let hint = touched.jobs[id] ?? JobHint()
             let marketId = UInt64(ask[0].uintValue ?? 0)
             let proverAddress = v[3].addressValue.flatMap { $0 == .zero ? nil : $0 }
-            if let p = proverAddress { memberships[MembershipKey(market: marketId, prover: p)] = memberships[MembershipKey(market: marketId, prover: p)] ?? 0 }
+            if let p = proverAddress {
+                memberships[MembershipKey(market: marketId, prover: p)] =
+                    memberships[MembershipKey(market: marketId, prover: p)] ?? 0
+            }
             write.jobs.append(
                 CachedJob(
                     jobId: Int64(id), marketId: Int64(marketId), state: Int64(v[1].uintValue ?? 0),
                     reward: String(ask[1].uintValue ?? 0), expiry: Int64(clamping: ask[2].uintValue ?? 0),
-                    timeForProof: Int64(clamping: ask[3].uintValue ?? 0), deadline: Int64(clamping: ask[4].uintValue ?? 0),
+                    timeForProof: Int64(clamping: ask[3].uintValue ?? 0),
+                    deadline: Int64(clamping: ask[4].uintValue ?? 0),
                     deadlineUnit: unit, requester: Hex.encode((v[2].addressValue ?? .zero).bytes),
                     prover: proverAddress.map { Hex.encode($0.bytes) }, hasPrivateInputs: hint.hasPrivateInputs,
                     outcome: hint.outcome, createdBlock: hint.createdBlock, createdTx: hint.createdTx,
@@ -271,7 +285,7 @@ struct RangeIndexer: Sendable {
         var rewardAddresses = touched.rewardAddresses
         for p in provers {
             guard let v = first["registry\(p)"] else { continue }
-            if let reward = v[0].addressValue, reward != .zero, p == operatorAddress { rewardAddresses.insert(reward) }
+            if let reward = v[0].addressValue, reward != .zero { rewardAddresses.insert(reward) }
             if contracts.generation == .a, let token = stakeTokens.first {
                 write.stakeBalances.append(
                     CachedStakeBalance(
@@ -300,7 +314,10 @@ struct RangeIndexer: Sendable {
 
         var second = GetterBatch()
         let keys = memberships.keys.sorted { ($0.market, $0.prover) < ($1.market, $1.prover) }
-        for k in keys { second.add("member\(k.market)\(k.prover)", try contracts.membershipGetter(prover: k.prover, market: k.market)) }
+        for k in keys {
+            second.add(
+                "member\(k.market)\(k.prover)", try contracts.membershipGetter(prover: k.prover, market: k.market))
+        }
         for a in rewardAddresses.sorted() { second.add("claim\(a)", try contracts.claimableGetter(a)) }
         var proofRewards: [(UInt64, RPCLog, MembershipKey)] = []
         if contracts.generation == .a {
@@ -351,7 +368,8 @@ struct RangeIndexer: Sendable {
         // Gen B: (verifier, proverImageId, ivsImageId, creator, metadata).
         let image = v.count > 1 ? v[1].bytesValue ?? [] : []
         let ivs = (a ? (v.count > 4 ? v[4] : .bytes([])) : (v.count > 2 ? v[2] : .bytes([]))).bytesValue ?? []
-        let creator = (a ? (v.count > 5 ? v[5] : .address(.zero)) : (v.count > 3 ? v[3] : .address(.zero))).addressValue ?? .zero
+        let creator =
+            (a ? (v.count > 5 ? v[5] : .address(.zero)) : (v.count > 3 ? v[3] : .address(.zero))).addressValue ?? .zero
         let metadata = (a ? (v.count > 6 ? v[6] : .bytes([])) : (v.count > 4 ? v[4] : .bytes([]))).bytesValue ?? []
         let text = String(validating: metadata, as: UTF8.self)
         let isJSON = text.map { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil } ?? false

@@ -104,7 +104,9 @@ public struct SyncContracts: Sendable {
 
     // MARK: - Getters
 
-    func call(_ abi: ContractABI, _ role: Role, _ name: String, _ args: [ABIValue]) throws -> (RPCCallRequest, ABIFunction) {
+    func call(_ abi: ContractABI, _ role: Role, _ name: String, _ args: [ABIValue]) throws -> (
+        RPCCallRequest, ABIFunction
+    ) {
         let function = try abi.function(name)
         guard let to = addresses[role] else {
             throw SyncError(.internalInconsistency, "no \(role.rawValue) address for \(name)")
