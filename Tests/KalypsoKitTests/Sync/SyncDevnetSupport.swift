@@ -51,6 +51,11 @@ enum SyncDevnet {
             registry: hex(config.contracts.generatorRegistry), staking: hex(config.contracts.nativeStaking),
             provers: provers.sorted(), rewardAddresses: rewardAddresses)
 
+        // The walk has something to walk: markets, jobs, memberships and stake.
+        #expect(truth.markets.count >= 4)
+        #expect(!truth.jobs.isEmpty)
+        #expect(truth.memberships.values.contains { $0.state != 0 })
+        #expect(!truth.stake.isEmpty)
         // Markets: same ids, same getter fields.
         let markets = try cache.marketsWithStatus(network: network, operator: nil).map(\.market)
         #expect(Set(markets.map { String($0.marketId) }) == Set(truth.markets.keys))
