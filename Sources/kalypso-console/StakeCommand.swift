@@ -21,13 +21,11 @@ struct StakeCommand: AsyncParsableCommand {
         let balances = try view.cache.stakeBalances(network: view.network, prover: who)
         let events = try view.cache.stakeSeries(network: view.network, prover: who)
         let since = Int64(Date().timeIntervalSince1970) - 86_400
-        let rewards = try view.cache.rewardBalances(network: view.network)
-        // Earnings of the last 24 h credited to any reward address this cache knows the operator by.
-        var earned = BigUInt(0)
-        for r in rewards {
-            earned += sumDecimal(
-                try view.cache.earnings(network: view.network, address: r.address, since: since).map(\.amount))
-        }
+        // Earnings are credited to the prover's reward address (the registry's), not to the prover itself.
+        let rewardAddress = try view.cache.rewardAddress(network: view.network, prover: who) ?? who
+        let rewards = try view.cache.rewardBalances(network: view.network).filter { $0.address == rewardAddress }
+        let earned = sumDecimal(
+            try view.cache.earnings(network: view.network, address: rewardAddress, since: since).map(\.amount))
         if cacheOptions.json {
             let tokens: [[String: Any]] = balances.map { b in
                 let total = BigUInt(b.total, radix: 10) ?? 0
@@ -49,7 +47,8 @@ struct StakeCommand: AsyncParsableCommand {
             let claimable: [[String: Any]] = rewards.map { ["address": $0.address, "claimable": $0.claimable] }
             print(
                 try TxJSON.text([
-                    "data": view.freshness(), "prover": who, "tokens": tokens, "events": recent,
+                    "data": view.freshness(), "prover": who, "rewardAddress": rewardAddress, "tokens": tokens,
+                    "events": recent,
                     "claimable": claimable, "earnedLast24h": String(earned),
                 ]))
             return

@@ -285,7 +285,13 @@ struct RangeIndexer: Sendable {
         var rewardAddresses = touched.rewardAddresses
         for p in provers {
             guard let v = first["registry\(p)"] else { continue }
-            if let reward = v[0].addressValue, reward != .zero { rewardAddresses.insert(reward) }
+            if let reward = v[0].addressValue, reward != .zero {
+                rewardAddresses.insert(reward)
+                write.provers.append(
+                    CachedProver(
+                        prover: Hex.encode(p.bytes), rewardAddress: Hex.encode(reward.bytes), refreshedBlock: refreshed)
+                )
+            }
             if contracts.generation == .a, let token = stakeTokens.first {
                 write.stakeBalances.append(
                     CachedStakeBalance(

@@ -287,6 +287,18 @@ public struct CachedRewardBalance: Sendable, Hashable {
     }
 }
 
+/// A registered prover's reward address, from the registry getter (where its earnings are credited).
+public struct CachedProver: Sendable, Hashable {
+    public var prover: String
+    public var rewardAddress: String
+    public var refreshedBlock: Int64
+    public init(prover: String, rewardAddress: String, refreshedBlock: Int64) {
+        self.prover = prover.lowercased()
+        self.rewardAddress = rewardAddress.lowercased()
+        self.refreshedBlock = refreshedBlock
+    }
+}
+
 /// One benchmark of an enclave for a market.
 public struct BenchmarkRun: Sendable, Hashable {
     public var enclave: String
@@ -342,6 +354,7 @@ public struct CacheRangeWrite: Sendable {
     public var stakeBalances: [CachedStakeBalance] = []
     public var rewardEvents: [CachedRewardEvent] = []
     public var rewardBalances: [CachedRewardBalance] = []
+    public var provers: [CachedProver] = []
     /// The contracts (roles) the range covered; each gets its progress row.
     public var contracts: [String] = []
     public var progress: SyncProgress

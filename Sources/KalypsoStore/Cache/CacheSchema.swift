@@ -155,6 +155,13 @@ enum CacheSchema {
                     refreshedBlock INTEGER NOT NULL,
                     PRIMARY KEY (networkId, address)
                 ) WITHOUT ROWID;
+                CREATE TABLE cache_prover (
+                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
+                    prover TEXT NOT NULL,
+                    rewardAddress TEXT NOT NULL,
+                    refreshedBlock INTEGER NOT NULL,
+                    PRIMARY KEY (networkId, prover)
+                ) WITHOUT ROWID;
                 CREATE TABLE cache_benchmark_run (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,

@@ -161,6 +161,15 @@ extension ChainCache {
         }
     }
 
+    /// Where a prover's earnings are credited, as last read from the registry.
+    public func rewardAddress(network n: Int64, prover: String) throws(StoreError) -> String? {
+        let p = prover.lowercased()
+        return try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT rewardAddress FROM cache_prover WHERE networkId = ? AND prover = ?", arguments: [n, p])
+        }
+    }
+
     /// Benchmarks of one enclave (and market, when given), oldest first.
     public func benchmarkHistory(network n: Int64, enclave: String, marketId: Int64? = nil) throws(StoreError)
         -> [BenchmarkRun]

@@ -174,6 +174,12 @@ public struct ChainCache: Sendable {
                     """,
                 arguments: [n, b.address, b.claimable, b.refreshedBlock])
         }
+        for p in r.provers {
+            try db.execute(
+                sql:
+                    "INSERT OR REPLACE INTO cache_prover (networkId, prover, rewardAddress, refreshedBlock) VALUES (?, ?, ?, ?)",
+                arguments: [n, p.prover, p.rewardAddress, p.refreshedBlock])
+        }
         try refreshCounts(network: n, markets: touchedMarkets, db: db)
         let p = r.progress
         for contract in Set(r.contracts + [p.contract]) {
