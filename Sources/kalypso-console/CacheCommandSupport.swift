@@ -34,7 +34,8 @@ struct CacheOptions: ParsableArguments {
             path = KalypsoDatabase.defaultPath(
                 network: parts.joined(separator: "-"), environment: ProcessInfo.processInfo.environment)
         }
-        let cache = ChainCache(database: try KalypsoDatabase(path: path))
+        // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
+        let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
         if refresh {
             try await ChainSync.make(config: loaded, cache: cache).run()
         }

@@ -102,7 +102,7 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         #expect(try cache.jobsDueSoonest(network: n, prover: me, limit: 10).map(\.jobId) == [4, 1])
         #expect(try cache.jobsDueSoonest(network: n, limit: 1).map(\.jobId) == [4])
         // The query plan uses the partial index, not a scan of the jobs table.
-        let plan = try cache.database.pool.read { db in
+        let plan = try cache.pool.read { db in
             try Row.fetchAll(
                 db,
                 sql:

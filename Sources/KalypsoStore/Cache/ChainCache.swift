@@ -5,10 +5,56 @@ import GRDB
 /// transaction, so a process killed at any moment leaves either the whole range or none of it; readers
 /// (the console, `monitor`, the `--json` commands) see the last committed range without waiting (WAL).
 public struct ChainCache: Sendable {
-    public let database: KalypsoDatabase
+    /// The connection(s) every read and write goes through: the writer's pool, or a reader's one connection.
+    public let pool: any DatabaseWriter
+    /// The file.
+    public let path: String
 
+    /// A cache in a database opened (and migrated) by ``KalypsoDatabase``: what a syncing process uses.
     public init(database: KalypsoDatabase) {
-        self.database = database
+        self.init(pool: database.pool, path: database.path)
+    }
+
+    private init(pool: any DatabaseWriter, path: String) {
+        self.pool = pool
+        self.path = path
+    }
+
+    /// Opens an existing cache for reading without writing to the file when its schema is current.
+    ///
+    /// ``KalypsoDatabase/init(path:)`` runs the migrator, which takes the write lock and syncs the file even
+    /// when nothing is pending: a reader (`markets --json`, the monitor, the dashboard's first paint) would
+    /// wait behind a syncing writer and pay for disk syncs. This checks the applied migrations with a read
+    /// and falls back to ``KalypsoDatabase/init(path:)`` only when the file is missing or lacks some.
+    public init(readerPath path: String) throws(StoreError) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            self.init(database: try KalypsoDatabase(path: path))
+            return
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(KalypsoDatabase.busyTimeout)
+        // One connection, opened lazily by nobody else: a reader needs no writer connection beside it (WAL
+        // still lets it read while another process writes).
+        let pool: DatabaseQueue
+        do {
+            pool = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.cannotOpen, path: path, underlying: error)
+        }
+        let current: Bool
+        do {
+            current = try pool.read { db in
+                let migrator = KalypsoDatabase.migrator
+                return try migrator.hasCompletedMigrations(db) && !migrator.hasBeenSuperseded(db)
+            }
+        } catch {
+            throw StoreError(.migrationFailed, path: path, underlying: error)
+        }
+        guard current else {
+            self.init(database: try KalypsoDatabase(path: path))
+            return
+        }
+        self.init(pool: pool, path: path)
     }
 
     // MARK: - Networks
@@ -285,17 +331,17 @@ public struct ChainCache: Sendable {
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try database.pool.write(body)
+            return try pool.write(body)
         } catch {
-            throw StoreError(.writeFailed, path: database.path, underlying: error)
+            throw StoreError(.writeFailed, path: path, underlying: error)
         }
     }
 
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try database.pool.read(body)
+            return try pool.read(body)
         } catch {
-            throw StoreError(.queryFailed, path: database.path, underlying: error)
+            throw StoreError(.queryFailed, path: path, underlying: error)
         }
     }
 }
