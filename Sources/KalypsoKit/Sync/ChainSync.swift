@@ -13,6 +13,9 @@ public struct SyncOptions: Sendable {
     public var pollInterval: Duration = .seconds(4)
     public var retryDelay: Duration = .seconds(1)
     public var maxRetries = 5
+    /// Re-read the getters of what each range's events touched (the truth, spec §9.1). Off only to measure
+    /// the log path alone (`kalypso-bench cache-index`): the rows then hold what the events said, nothing more.
+    public var readGetters = true
     /// Keep polling after catching up (the console, `monitor`); false for a one-shot `--refresh`.
     public var follow = false
 
@@ -73,8 +76,9 @@ public final class ChainSync: Sendable {
     public func run(onStatus: @Sendable (SyncStatus) -> Void = { _ in }) async throws -> SyncStatus {
         let network = try cache.networkId(for: key)
         let tokens = try await stakeTokens()
-        let indexer = RangeIndexer(
+        var indexer = RangeIndexer(
             contracts: contracts, chain: chain, operatorAddress: operatorAddress, stakeTokens: tokens)
+        indexer.readsGetters = options.readGetters
         var machine = SyncMachine(
             startBlock: startBlock, initialRange: options.initialRange, minRange: options.minRange,
             maxRange: options.maxRange, pollInterval: options.pollInterval, retryDelay: options.retryDelay,

@@ -13,6 +13,8 @@ struct RangeIndexer: Sendable {
     let operatorAddress: Address?
     /// Gen A: `STAKING_TOKEN`; Gen B: `getStakeTokenList()`.
     let stakeTokens: [Address]
+    /// False: index the events only (see ``SyncOptions/readGetters``).
+    var readsGetters = true
 
     /// What the events said about one job in this range.
     struct JobHint {
@@ -225,7 +227,9 @@ struct RangeIndexer: Sendable {
                     txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
         }
 
-        try await readGetters(into: &write, touched: touched, knownMarkets: knownMarkets, to: to, stamps: stamps)
+        if readsGetters {
+            try await readGetters(into: &write, touched: touched, knownMarkets: knownMarkets, to: to, stamps: stamps)
+        }
         return write
     }
 

@@ -35,6 +35,12 @@ public struct RPCSyncChain: SyncChain {
 
     public func blocks(_ numbers: [UInt64]) async throws(RPCError) -> [UInt64: BlockStamp] {
         let unique = Array(Set(numbers)).sorted()
+        // One block: a plain call. (A one-element batch takes the client's single-call path, which traps in
+        // release builds of this toolchain; see the branch report.)
+        if unique.count == 1 {
+            guard let block = try await client.block(.number(unique[0])) else { return [:] }
+            return [block.number: BlockStamp(number: block.number, hash: block.hash, timestamp: block.timestamp)]
+        }
         let results = try await client.batch(
             unique.map { RPCCall("eth_getBlockByNumber", [.quantity($0), .bool(false)]) })
         var out: [UInt64: BlockStamp] = [:]
@@ -58,6 +64,13 @@ public struct RPCSyncChain: SyncChain {
 
     public func calls(_ requests: [RPCCallRequest]) async throws(RPCError) -> [Result<[UInt8], RPCError>] {
         if requests.isEmpty { return [] }
+        if requests.count == 1 {
+            do {
+                return [.success(try await client.call(requests[0]))]
+            } catch  where error.code == .rpcReverted {
+                return [.failure(error)]
+            }
+        }
         return try await client.calls(requests)
     }
 }

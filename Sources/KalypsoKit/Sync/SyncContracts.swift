@@ -143,7 +143,7 @@ public struct SyncContracts: Sendable {
     }
 
     func stakeGetters(token: Address, prover: Address) throws -> [(RPCCallRequest, ABIFunction)] {
-        guard let staking else { return [] }
+        guard let staking, addresses[.nativeStaking] != nil else { return [] }
         return [
             try call(staking, .nativeStaking, "getProverStakeAmount", [.address(token), .address(prover)]),
             try call(staking, .nativeStaking, "getProverLockedAmount", [.address(token), .address(prover)]),
@@ -151,7 +151,8 @@ public struct SyncContracts: Sendable {
     }
 
     func stakeTokenListGetter() throws -> (RPCCallRequest, ABIFunction)? {
-        guard let staking else { return nil }
+        // A Gen B configuration without NativeStaking (Symbiotic only) has no native stake tokens to read.
+        guard let staking, addresses[.nativeStaking] != nil else { return nil }
         return try call(staking, .nativeStaking, "getStakeTokenList", [])
     }
 
