@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "kalypso-bench",
             dependencies: [
-                "EthereumKit", "TerminalKit", "TerminalKitTesting", "CSystem",
+                "EthereumKit", "TerminalKit", "TerminalKitTesting", "CSystem", "KalypsoStore", "KalypsoKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -71,6 +71,9 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v1-journal") { db in
             try JournalEntry.createTable(db)
         }
+        migrator.registerMigration("v2-chain-cache") { db in
+            try CacheSchema.create(db)
+        }
         return migrator
     }
 

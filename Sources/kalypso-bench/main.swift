@@ -5,7 +5,10 @@ struct KalypsoBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kalypso-bench",
         abstract: "Benchmarks for kalypso-console (build with -c release).",
-        subcommands: [EthereumBenchmark.self, ABIBenchmark.self, TerminalBenchmark.self, RPCBenchmark.self]
+        subcommands: [
+            EthereumBenchmark.self, ABIBenchmark.self, TerminalBenchmark.self, RPCBenchmark.self, CacheBenchmark.self,
+            CacheIndexBenchmark.self,
+        ]
     )
 }
 

@@ -18,6 +18,9 @@ struct KalypsoConsole: ParsableCommand {
             UIDemo.self,
             ConfigCommand.self,
             KeyCommand.self,
+            MarketsCommand.self,
+            JobsCommand.self,
+            StakeCommand.self,
             Tx.self,
             DecodeError.self,
         ]

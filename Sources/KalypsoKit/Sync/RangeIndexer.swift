@@ -1,0 +1,434 @@
+import BigInt
+import EthereumKit
+import Foundation
+import KalypsoStore
+
+/// Turns one range's logs into a ``CacheRangeWrite``: the events as hints of what changed, then the
+/// getters of everything they touched as the truth (deployments differ in which events they emit, so
+/// stake, locks and membership are always re-read, spec §9.1).
+struct RangeIndexer: Sendable {
+    let contracts: SyncContracts
+    let chain: any SyncChain
+    /// Our operator: its stake, memberships and rewards are re-read on every range.
+    let operatorAddress: Address?
+    /// Gen A: `STAKING_TOKEN`; Gen B: `getStakeTokenList()`.
+    let stakeTokens: [Address]
+    /// False: index the events only (see ``SyncOptions/readGetters``).
+    var readsGetters = true
+
+    /// What the events said about one job in this range.
+    struct JobHint {
+        var createdBlock: Int64 = 0
+        var createdTx = ""
+        var hasPrivateInputs = false
+        var assignedBlock: Int64?
+        var assignedTx: String?
+        var outcome: CachedJob.Outcome?
+        var outcomeBlock: Int64?
+        var outcomeTx: String?
+    }
+
+    struct Touched {
+        var jobs: [UInt64: JobHint] = [:]
+        var markets: [UInt64: Int64] = [:]
+        var memberships: [MembershipKey: Int64] = [:]
+        var provers = Set<Address>()
+        var rewardAddresses = Set<Address>()
+        var provedJobs: [(jobId: UInt64, log: RPCLog)] = []
+    }
+
+    struct MembershipKey: Hashable {
+        var market: UInt64
+        var prover: Address
+    }
+
+    struct Stale {
+        var jobs: [UInt64] = []
+        var memberships: [MembershipKey] = []
+        var provers: [Address] = []
+    }
+
+    /// Builds the write for `[from, to]` (the caller stores it in one transaction).
+    func index(
+        logs unsorted: [RPCLog], from: UInt64, to: UInt64, knownMarkets: [UInt64], stale: Stale,
+        progress: SyncProgress, window: Int64
+    ) async throws -> CacheRangeWrite {
+        let logs = unsorted.sorted { ($0.blockNumber ?? 0, $0.logIndex ?? 0) < ($1.blockNumber ?? 0, $1.logIndex ?? 0) }
+        var write = CacheRangeWrite(
+            fromBlock: Int64(from), toBlock: Int64(to), progress: progress, confirmationsWindow: window)
+        write.contracts = SyncContracts.Role.allCases.filter { contracts.addresses[$0] != nil }.map(\.rawValue)
+        var touched = Touched()
+        for id in stale.jobs { touched.jobs[id] = touched.jobs[id] ?? JobHint() }
+        for key in stale.memberships { touched.memberships[key] = touched.memberships[key] ?? 0 }
+        touched.provers.formUnion(stale.provers)
+        if let op = operatorAddress { touched.provers.insert(op) }
+
+        // Blocks whose time the stake and reward rows need, plus the range's last block (its hash is the
+        // progress's, checked for reorgs next time).
+        var timeBlocks: Set<UInt64> = [to]
+        var pendingStake:
+            [(
+                RPCLog, CachedStakeEvent.Kind, token: Address, prover: Address, account: Address?, amount: BigUInt,
+                job: UInt64?, index: UInt64?
+            )] = []
+        var pendingReward: [(RPCLog, Address, BigUInt)] = []
+
+        for log in logs {
+            guard let (role, event) = contracts.event(of: log), let block = log.blockNumber else { continue }
+            let decoded = try event.decodeLog(topics: log.topics, data: log.data)
+            let values = decoded.arguments.map(\.value)
+            func uint(_ i: Int) -> BigUInt { i < values.count ? values[i].uintValue ?? 0 : 0 }
+            func addr(_ i: Int) -> Address? { i < values.count ? values[i].addressValue : nil }
+            let tx = log.transactionHash.map { Hex.encode($0) } ?? ""
+            var row = CachedEvent(
+                blockNumber: Int64(block), logIndex: Int64(log.logIndex ?? 0),
+                blockHash: log.blockHash.map { Hex.encode($0) } ?? "", txHash: tx, contract: role.rawValue,
+                name: event.name)
+            let b = Int64(block)
+            switch event.name {
+            case "MarketplaceCreated", "MarketMetadataUpdated", "AddExtraProverImage", "AddExtraIVSImage",
+                "RemoveExtraProverImage", "RemoveExtraIVSImage":
+                let m = UInt64(uint(0))
+                row.marketId = Int64(m)
+                touched.markets[m] = min(touched.markets[m] ?? b, b)
+            case "AskCreated", "BidCreated":
+                let id = UInt64(uint(0))
+                row.jobId = Int64(id)
+                var hint = touched.jobs[id] ?? JobHint()
+                hint.createdBlock = b
+                hint.createdTx = tx
+                hint.hasPrivateInputs = values.count > 1 ? values[1].boolValue ?? false : false
+                touched.jobs[id] = hint
+            case "TaskCreated":
+                let id = UInt64(uint(0))
+                row.jobId = Int64(id)
+                row.account = addr(1).map { Hex.encode($0.bytes) }
+                var hint = touched.jobs[id] ?? JobHint()
+                hint.assignedBlock = b
+                hint.assignedTx = tx
+                touched.jobs[id] = hint
+                if let p = addr(1) { touched.provers.insert(p) }
+            case "ProofCreated", "ProofNotGenerated", "InvalidInputsDetected", "AskCancelled", "BidCancelled":
+                let id = UInt64(uint(0))
+                row.jobId = Int64(id)
+                var hint = touched.jobs[id] ?? JobHint()
+                hint.outcome =
+                    switch event.name {
+                    case "ProofCreated": .proved
+                    case "ProofNotGenerated": .notGenerated
+                    case "InvalidInputsDetected": .invalidInputs
+                    default: .cancelled
+                    }
+                hint.outcomeBlock = b
+                hint.outcomeTx = tx
+                touched.jobs[id] = hint
+                if event.name == "ProofCreated" && contracts.generation == .a { touched.provedJobs.append((id, log)) }
+            case "ProverFeeRewardAdded":
+                if let a = addr(0) {
+                    row.account = Hex.encode(a.bytes)
+                    touched.rewardAddresses.insert(a)
+                    pendingReward.append((log, a, uint(1)))
+                    timeBlocks.insert(block)
+                }
+            case "JoinedMarketplace", "RequestExitMarketplace", "LeftMarketplace", "ProverJoinedMarketplace",
+                "ProverRequestedMarketplaceExit", "ProverLeftMarketplace":
+                if let p = addr(0) {
+                    let m = UInt64(uint(1))
+                    row.account = Hex.encode(p.bytes)
+                    row.marketId = Int64(m)
+                    let key = MembershipKey(market: m, prover: p)
+                    let joined = event.name.hasSuffix("JoinedMarketplace") ? b : Int64.max
+                    touched.memberships[key] = min(touched.memberships[key] ?? joined, joined)
+                    touched.provers.insert(p)
+                }
+            case "Staked", "StakeWithdrawalRequested", "StakeWithdrawn":
+                guard let account = addr(0), let prover = addr(1), let token = addr(2) else { break }
+                row.account = Hex.encode(prover.bytes)
+                touched.provers.insert(prover)
+                let kind: CachedStakeEvent.Kind =
+                    event.name == "Staked"
+                    ? .staked : event.name == "StakeWithdrawn" ? .withdrawn : .withdrawalRequested
+                let amount = event.name == "Staked" ? uint(3) : uint(4)
+                let index = event.name == "Staked" ? nil : UInt64(uint(3))
+                pendingStake.append((log, kind, token, prover, account, amount, nil, index))
+                timeBlocks.insert(block)
+            case "StakeLocked", "StakeUnlocked", "TaskSlashed":
+                guard let prover = addr(1), let token = addr(2) else { break }
+                let id = UInt64(uint(0))
+                row.account = Hex.encode(prover.bytes)
+                row.jobId = Int64(id)
+                touched.provers.insert(prover)
+                let kind: CachedStakeEvent.Kind =
+                    event.name == "StakeLocked" ? .locked : event.name == "StakeUnlocked" ? .unlocked : .slashed
+                pendingStake.append((log, kind, token, prover, nil, uint(3), id, nil))
+                timeBlocks.insert(block)
+            case "AddedStake", "RemovedStake", "StakeLockImposed", "StakeLockReleased", "StakeSlashed":
+                guard let prover = addr(0), let token = stakeTokens.first else { break }
+                row.account = Hex.encode(prover.bytes)
+                touched.provers.insert(prover)
+                let kind: CachedStakeEvent.Kind =
+                    switch event.name {
+                    case "AddedStake": .staked
+                    case "RemovedStake": .withdrawn
+                    case "StakeLockImposed": .locked
+                    case "StakeLockReleased": .unlocked
+                    default: .slashed
+                    }
+                pendingStake.append((log, kind, token, prover, prover, uint(1), nil, nil))
+                timeBlocks.insert(block)
+            default:
+                // Registry events about one prover (registration, compute, reward address): re-read it.
+                if let p = addr(0) {
+                    row.account = Hex.encode(p.bytes)
+                    touched.provers.insert(p)
+                }
+            }
+            write.events.append(row)
+        }
+
+        let stamps = try await chain.blocks(Array(timeBlocks))
+        guard let last = stamps[to] else {
+            throw SyncError(.internalInconsistency, "the node has no block \(to) although its head is past it")
+        }
+        // A log whose block hash is not the block's hash came from a branch that was replaced meanwhile.
+        for log in logs {
+            if let n = log.blockNumber, let s = stamps[n], let h = log.blockHash, h != s.hash {
+                throw ReorgDuringRange(block: n)
+            }
+        }
+        for n in timeBlocks.sorted() {
+            if let s = stamps[n] {
+                write.blocks.append(
+                    CachedBlock(number: Int64(n), hash: Hex.encode(s.hash), timestamp: Int64(s.timestamp)))
+            }
+        }
+        write.progress.lastBlock = Int64(to)
+        write.progress.lastHash = Hex.encode(last.hash)
+        write.progress.headTime = max(write.progress.headTime, Int64(last.timestamp))
+
+        for (log, kind, token, prover, account, amount, job, index) in pendingStake {
+            let n = log.blockNumber ?? 0
+            write.stakeEvents.append(
+                CachedStakeEvent(
+                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
+                    timestamp: Int64(stamps[n]?.timestamp ?? 0),
+                    token: Hex.encode(token.bytes), prover: Hex.encode(prover.bytes),
+                    account: account.map { Hex.encode($0.bytes) }, kind: kind, amount: String(amount),
+                    jobId: job.map(Int64.init), withdrawalIndex: index.map(Int64.init),
+                    txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
+        }
+        for (log, address, amount) in pendingReward {
+            let n = log.blockNumber ?? 0
+            write.rewardEvents.append(
+                CachedRewardEvent(
+                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
+                    timestamp: Int64(stamps[n]?.timestamp ?? 0),
+                    address: Hex.encode(address.bytes), kind: .accrued, amount: String(amount), jobId: nil,
+                    txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
+        }
+
+        if readsGetters {
+            try await readGetters(into: &write, touched: touched, knownMarkets: knownMarkets, to: to, stamps: stamps)
+        }
+        return write
+    }
+
+    // MARK: - Getters
+
+    private func readGetters(
+        into write: inout CacheRangeWrite, touched: Touched, knownMarkets: [UInt64], to: UInt64,
+        stamps: [UInt64: BlockStamp]
+    ) async throws {
+        let refreshed = Int64(to)
+        var batch = GetterBatch()
+        let jobIds = touched.jobs.keys.sorted()
+        for id in jobIds { batch.add("job\(id)", try contracts.jobGetter(id)) }
+        let marketIds = touched.markets.keys.sorted()
+        for id in marketIds { batch.add("market\(id)", try contracts.marketGetter(id)) }
+        let provers = touched.provers.sorted()
+        for p in provers {
+            batch.add("registry\(p)", try contracts.registryGetter(prover: p))
+            if contracts.generation == .b {
+                for t in stakeTokens {
+                    let pair = try contracts.stakeGetters(token: t, prover: p)
+                    batch.add("stake\(t)\(p)", pair[0])
+                    batch.add("locked\(t)\(p)", pair[1])
+                }
+            }
+        }
+        let first = try await batch.run(chain)
+
+        // Jobs: the getter's fields, the events' history.
+        let unit = contracts.generation == .a ? "block" : "second"
+        var memberships = touched.memberships
+        for id in jobIds {
+            guard let v = first["job\(id)"], v.count >= 4, let ask = v[0].elements, ask.count >= 6 else { continue }
+            let hint = touched.jobs[id] ?? JobHint()
+            let marketId = UInt64(ask[0].uintValue ?? 0)
+            let proverAddress = v[3].addressValue.flatMap { $0 == .zero ? nil : $0 }
+            if let p = proverAddress {
+                memberships[MembershipKey(market: marketId, prover: p)] =
+                    memberships[MembershipKey(market: marketId, prover: p)] ?? 0
+            }
+            write.jobs.append(
+                CachedJob(
+                    jobId: Int64(id), marketId: Int64(marketId), state: Int64(v[1].uintValue ?? 0),
+                    reward: String(ask[1].uintValue ?? 0), expiry: Int64(clamping: ask[2].uintValue ?? 0),
+                    timeForProof: Int64(clamping: ask[3].uintValue ?? 0),
+                    deadline: Int64(clamping: ask[4].uintValue ?? 0),
+                    deadlineUnit: unit, requester: Hex.encode((v[2].addressValue ?? .zero).bytes),
+                    prover: proverAddress.map { Hex.encode($0.bytes) }, hasPrivateInputs: hint.hasPrivateInputs,
+                    outcome: hint.outcome, createdBlock: hint.createdBlock, createdTx: hint.createdTx,
+                    assignedBlock: hint.assignedBlock, assignedTx: hint.assignedTx, outcomeBlock: hint.outcomeBlock,
+                    outcomeTx: hint.outcomeTx, refreshedBlock: refreshed))
+        }
+        for id in marketIds {
+            guard let v = first["market\(id)"] else { continue }
+            write.markets.append(market(id: id, values: v, createdBlock: touched.markets[id] ?? Int64(to)))
+        }
+        var rewardAddresses = touched.rewardAddresses
+        for p in provers {
+            guard let v = first["registry\(p)"] else { continue }
+            if let reward = v[0].addressValue, reward != .zero {
+                rewardAddresses.insert(reward)
+                write.provers.append(
+                    CachedProver(
+                        prover: Hex.encode(p.bytes), rewardAddress: Hex.encode(reward.bytes), refreshedBlock: refreshed)
+                )
+            }
+            if contracts.generation == .a, let token = stakeTokens.first {
+                write.stakeBalances.append(
+                    CachedStakeBalance(
+                        token: Hex.encode(token.bytes), prover: Hex.encode(p.bytes), total: String(v[1].uintValue ?? 0),
+                        locked: String(v[4].uintValue ?? 0), refreshedBlock: refreshed))
+            }
+            if contracts.generation == .b {
+                for t in stakeTokens {
+                    guard let total = first["stake\(t)\(p)"]?.first?.uintValue,
+                        let locked = first["locked\(t)\(p)"]?.first?.uintValue
+                    else { continue }
+                    write.stakeBalances.append(
+                        CachedStakeBalance(
+                            token: Hex.encode(t.bytes), prover: Hex.encode(p.bytes), total: String(total),
+                            locked: String(locked), refreshedBlock: refreshed))
+                }
+            }
+        }
+        // Our operator's membership of every market, whatever the events said.
+        if let op = operatorAddress {
+            for m in Set(knownMarkets).union(marketIds) {
+                let key = MembershipKey(market: m, prover: op)
+                memberships[key] = memberships[key] ?? 0
+            }
+        }
+
+        var second = GetterBatch()
+        let keys = memberships.keys.sorted { ($0.market, $0.prover) < ($1.market, $1.prover) }
+        for k in keys {
+            second.add(
+                "member\(k.market)\(k.prover)", try contracts.membershipGetter(prover: k.prover, market: k.market))
+        }
+        for a in rewardAddresses.sorted() { second.add("claim\(a)", try contracts.claimableGetter(a)) }
+        var proofRewards: [(UInt64, RPCLog, MembershipKey)] = []
+        if contracts.generation == .a {
+            for (id, log) in touched.provedJobs {
+                guard let j = write.jobs.first(where: { $0.jobId == Int64(id) }), let p = j.prover,
+                    let prover = try? Address(p)
+                else { continue }
+                let key = MembershipKey(market: UInt64(j.marketId), prover: prover)
+                second.add("rewardDetails\(id)", try contracts.rewardDetailsGetter(prover: prover, market: key.market))
+                proofRewards.append((id, log, key))
+            }
+        }
+        let results = try await second.run(chain)
+        for k in keys {
+            guard let v = results["member\(k.market)\(k.prover)"] else { continue }
+            let joined = memberships[k] ?? 0
+            let b = contracts.generation == .b
+            write.marketProvers.append(
+                CachedMarketProver(
+                    marketId: Int64(k.market), prover: Hex.encode(k.prover.bytes), state: Int64(v[0].uintValue ?? 0),
+                    computePerRequest: String(v[1].uintValue ?? 0),
+                    proofGenerationCost: String((b ? v[3] : v[2]).uintValue ?? 0),
+                    proposedTime: Int64(clamping: (b ? v[4] : v[3]).uintValue ?? 0),
+                    commission: b ? String(v[2].uintValue ?? 0) : nil,
+                    activeRequests: Int64(clamping: (b ? v[5] : v[4]).uintValue ?? 0),
+                    joinedBlock: joined == Int64.max ? 0 : joined, refreshedBlock: refreshed))
+        }
+        for a in rewardAddresses.sorted() {
+            guard let v = results["claim\(a)"], let amount = v.first?.uintValue else { continue }
+            write.rewardBalances.append(
+                CachedRewardBalance(address: Hex.encode(a.bytes), claimable: String(amount), refreshedBlock: refreshed))
+        }
+        for (id, log, _) in proofRewards {
+            guard let v = results["rewardDetails\(id)"], v.count >= 2, let address = v[0].addressValue else { continue }
+            let n = log.blockNumber ?? 0
+            write.rewardEvents.append(
+                CachedRewardEvent(
+                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
+                    timestamp: Int64(stamps[n]?.timestamp ?? stamps[to]?.timestamp ?? 0),
+                    address: Hex.encode(address.bytes), kind: .accrued, amount: String(v[1].uintValue ?? 0),
+                    jobId: Int64(id), txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
+        }
+    }
+
+    private func market(id: UInt64, values v: [ABIValue], createdBlock: Int64) -> CachedMarket {
+        let a = contracts.generation == .a
+        // Gen A: (verifier, proverImageId, slashingPenalty, activationBlock, ivsImageId, creator, metadata);
+        // Gen B: (verifier, proverImageId, ivsImageId, creator, metadata).
+        let image = v.count > 1 ? v[1].bytesValue ?? [] : []
+        let ivs = (a ? (v.count > 4 ? v[4] : .bytes([])) : (v.count > 2 ? v[2] : .bytes([]))).bytesValue ?? []
+        let creator =
+            (a ? (v.count > 5 ? v[5] : .address(.zero)) : (v.count > 3 ? v[3] : .address(.zero))).addressValue ?? .zero
+        let metadata = (a ? (v.count > 6 ? v[6] : .bytes([])) : (v.count > 4 ? v[4] : .bytes([]))).bytesValue ?? []
+        let text = String(validating: metadata, as: UTF8.self)
+        let isJSON = text.map { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil } ?? false
+        return CachedMarket(
+            marketId: Int64(id), verifier: Hex.encode((v.first?.addressValue ?? .zero).bytes),
+            proverImageId: Hex.encode(image), ivsImageId: Hex.encode(ivs), creator: Hex.encode(creator.bytes),
+            metadata: text ?? Hex.encode(metadata), metadataIsJSON: isJSON, isPrivate: !Self.isPublicImage(image),
+            slashingPenalty: a && v.count > 2 ? String(v[2].uintValue ?? 0) : nil,
+            activationBlock: a && v.count > 3 ? Int64(clamping: v[3].uintValue ?? 0) : nil, createdBlock: createdBlock)
+    }
+
+    /// Public ⇔ the prover image is zero or `NO_ENCLAVE_ID` (spec §3.1).
+    static func isPublicImage(_ image: [UInt8]) -> Bool {
+        image.allSatisfy { $0 == 0 }
+            || Hex.encode(image) == "0xcd2e66bf0b91eeedc6c648ae9335a78d7c9a4ab0ef33612a824d91cdc68a4f21"
+    }
+}
+
+/// The logs of a range came from a branch the node no longer has: the range is fetched again.
+struct ReorgDuringRange: Error {
+    let block: UInt64
+}
+
+/// Getter calls gathered under keys, sent in one batch, decoded by their functions.
+struct GetterBatch {
+    private var keys: [String] = []
+    private var requests: [RPCCallRequest] = []
+    private var functions: [ABIFunction] = []
+
+    mutating func add(_ key: String, _ call: (RPCCallRequest, ABIFunction)) {
+        keys.append(key)
+        requests.append(call.0)
+        functions.append(call.1)
+    }
+
+    /// The decoded outputs by key; a getter that reverted is left out (the row keeps what it had).
+    func run(_ chain: any SyncChain) async throws -> [String: [ABIValue]] {
+        let results = try await chain.calls(requests)
+        var out: [String: [ABIValue]] = [:]
+        for (i, result) in results.enumerated() where i < keys.count {
+            switch result {
+            case .success(let data):
+                out[keys[i]] = try functions[i].decodeOutput(data).values
+            case .failure(let error) where error.code == .rpcReverted:
+                continue
+            case .failure(let error):
+                throw error
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,347 @@
+import Foundation
+import GRDB
+
+/// The chain cache's named writes and reads. A sync writes one ``CacheRangeWrite`` per SQLite
+/// transaction, so a process killed at any moment leaves either the whole range or none of it; readers
+/// (the console, `monitor`, the `--json` commands) see the last committed range without waiting (WAL).
+public struct ChainCache: Sendable {
+    /// The connection(s) every read and write goes through: the writer's pool, or a reader's one connection.
+    public let pool: any DatabaseWriter
+    /// The file.
+    public let path: String
+
+    /// A cache in a database opened (and migrated) by ``KalypsoDatabase``: what a syncing process uses.
+    public init(database: KalypsoDatabase) {
+        self.init(pool: database.pool, path: database.path)
+    }
+
+    private init(pool: any DatabaseWriter, path: String) {
+        self.pool = pool
+        self.path = path
+    }
+
+    /// Opens an existing cache for reading without writing to the file when its schema is current.
+    ///
+    /// ``KalypsoDatabase/init(path:)`` runs the migrator, which takes the write lock and syncs the file even
+    /// when nothing is pending: a reader (`markets --json`, the monitor, the dashboard's first paint) would
+    /// wait behind a syncing writer and pay for disk syncs. This checks the applied migrations with a read
+    /// and falls back to ``KalypsoDatabase/init(path:)`` only when the file is missing or lacks some.
+    public init(readerPath path: String) throws(StoreError) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            self.init(database: try KalypsoDatabase(path: path))
+            return
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(KalypsoDatabase.busyTimeout)
+        // One connection, opened lazily by nobody else: a reader needs no writer connection beside it (WAL
+        // still lets it read while another process writes).
+        let pool: DatabaseQueue
+        do {
+            pool = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.cannotOpen, path: path, underlying: error)
+        }
+        let current: Bool
+        do {
+            current = try pool.read { db in
+                let migrator = KalypsoDatabase.migrator
+                return try migrator.hasCompletedMigrations(db) && !migrator.hasBeenSuperseded(db)
+            }
+        } catch {
+            throw StoreError(.migrationFailed, path: path, underlying: error)
+        }
+        guard current else {
+            self.init(database: try KalypsoDatabase(path: path))
+            return
+        }
+        self.init(pool: pool, path: path)
+    }
+
+    // MARK: - Networks
+
+    /// The row id of a network key, created on first use.
+    public func networkId(for key: CacheNetworkKey) throws(StoreError) -> Int64 {
+        let text = key.text
+        return try write { db in
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM cache_network WHERE key = ?", arguments: [text]) {
+                return id
+            }
+            let addresses = key.addresses.keys.sorted().map { "\($0)=\(key.addresses[$0] ?? "")" }
+            try db.execute(
+                sql:
+                    "INSERT INTO cache_network (key, chainId, generation, addresses, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    text, key.chainId, key.generation, addresses.joined(separator: ","),
+                    Date().timeIntervalSince1970,
+                ])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The row id of a network key if the cache has seen it (readers never create one).
+    public func existingNetworkId(for key: CacheNetworkKey) throws(StoreError) -> Int64? {
+        let text = key.text
+        return try read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM cache_network WHERE key = ?", arguments: [text])
+        }
+    }
+
+    // MARK: - Writes
+
+    /// Writes one indexed range and its progress in one transaction.
+    public func apply(_ range: CacheRangeWrite, network: Int64) throws(StoreError) {
+        try write { db in try Self.apply(range, network: network, db: db) }
+    }
+
+    static func apply(_ r: CacheRangeWrite, network n: Int64, db: Database) throws {
+        for b in r.blocks {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO cache_block (networkId, number, hash, timestamp) VALUES (?, ?, ?, ?)",
+                arguments: [n, b.number, b.hash, b.timestamp])
+        }
+        try db.execute(
+            sql: "DELETE FROM cache_block WHERE networkId = ? AND number < ?",
+            arguments: [n, r.toBlock - r.confirmationsWindow])
+        let event = try db.cachedStatement(
+            sql: """
+                INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId,
+                marketId, account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for e in r.events {
+            try event.execute(arguments: [
+                n, e.blockNumber, e.logIndex, e.blockHash, e.txHash, e.contract, e.name, e.jobId, e.marketId,
+                e.account,
+            ])
+        }
+        var touchedMarkets = Set<Int64>()
+        for m in r.markets {
+            touchedMarkets.insert(m.marketId)
+            try db.execute(
+                sql: """
+                    INSERT INTO cache_market (networkId, marketId, verifier, proverImageId, ivsImageId, creator, metadata,
+                    metadataIsJSON, isPrivate, slashingPenalty, activationBlock, createdBlock)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (networkId, marketId) DO UPDATE SET verifier = excluded.verifier,
+                    proverImageId = excluded.proverImageId, ivsImageId = excluded.ivsImageId, creator = excluded.creator,
+                    metadata = excluded.metadata, metadataIsJSON = excluded.metadataIsJSON, isPrivate = excluded.isPrivate,
+                    slashingPenalty = excluded.slashingPenalty, activationBlock = excluded.activationBlock,
+                    createdBlock = MIN(createdBlock, excluded.createdBlock)
+                    """,
+                arguments: [
+                    n, m.marketId, m.verifier, m.proverImageId, m.ivsImageId, m.creator, m.metadata, m.metadataIsJSON,
+                    m.isPrivate, m.slashingPenalty, m.activationBlock, m.createdBlock,
+                ])
+        }
+        for p in r.marketProvers {
+            touchedMarkets.insert(p.marketId)
+            if p.state == 0 {
+                try db.execute(
+                    sql: "DELETE FROM cache_market_prover WHERE networkId = ? AND marketId = ? AND prover = ?",
+                    arguments: [n, p.marketId, p.prover])
+                continue
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO cache_market_prover (networkId, marketId, prover, state, computePerRequest,
+                    proofGenerationCost, proposedTime, commission, activeRequests, joinedBlock, refreshedBlock)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (networkId, marketId, prover) DO UPDATE SET state = excluded.state,
+                    computePerRequest = excluded.computePerRequest, proofGenerationCost = excluded.proofGenerationCost,
+                    proposedTime = excluded.proposedTime, commission = excluded.commission,
+                    activeRequests = excluded.activeRequests, refreshedBlock = excluded.refreshedBlock
+                    """,
+                arguments: [
+                    n, p.marketId, p.prover, p.state, p.computePerRequest, p.proofGenerationCost, p.proposedTime,
+                    p.commission, p.activeRequests, p.joinedBlock, p.refreshedBlock,
+                ])
+        }
+        let job = try db.cachedStatement(
+            sql: """
+                INSERT INTO cache_job (networkId, jobId, marketId, state, reward, expiry, timeForProof, deadline,
+                deadlineUnit, dueAt, requester, prover, hasPrivateInputs, outcome, createdBlock, createdTx,
+                assignedBlock, assignedTx, outcomeBlock, outcomeTx, refreshedBlock)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (networkId, jobId) DO UPDATE SET marketId = excluded.marketId, state = excluded.state,
+                reward = excluded.reward, expiry = excluded.expiry, timeForProof = excluded.timeForProof,
+                deadline = excluded.deadline, deadlineUnit = excluded.deadlineUnit, dueAt = excluded.dueAt,
+                requester = excluded.requester, prover = excluded.prover,
+                hasPrivateInputs = CASE WHEN excluded.createdBlock > 0 THEN excluded.hasPrivateInputs
+                    ELSE hasPrivateInputs END,
+                outcome = COALESCE(excluded.outcome, outcome),
+                createdBlock = CASE WHEN excluded.createdBlock > 0 THEN excluded.createdBlock ELSE createdBlock END,
+                createdTx = CASE WHEN excluded.createdBlock > 0 THEN excluded.createdTx ELSE createdTx END,
+                assignedBlock = COALESCE(excluded.assignedBlock, assignedBlock),
+                assignedTx = COALESCE(excluded.assignedTx, assignedTx),
+                outcomeBlock = COALESCE(excluded.outcomeBlock, outcomeBlock),
+                outcomeTx = COALESCE(excluded.outcomeTx, outcomeTx), refreshedBlock = excluded.refreshedBlock
+                """)
+        for j in r.jobs {
+            touchedMarkets.insert(j.marketId)
+            try job.execute(arguments: [
+                n, j.jobId, j.marketId, j.state, j.reward, j.expiry, j.timeForProof, j.deadline, j.deadlineUnit,
+                j.dueAt, j.requester, j.prover, j.hasPrivateInputs, j.outcome?.rawValue, j.createdBlock, j.createdTx,
+                j.assignedBlock, j.assignedTx, j.outcomeBlock, j.outcomeTx, j.refreshedBlock,
+            ])
+        }
+        for s in r.stakeEvents {
+            try db.execute(
+                sql: """
+                    INSERT INTO cache_stake_event (networkId, blockNumber, logIndex, timestamp, token, prover, account,
+                    kind, amount, jobId, withdrawalIndex, txHash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    n, s.blockNumber, s.logIndex, s.timestamp, s.token, s.prover, s.account, s.kind.rawValue, s.amount,
+                    s.jobId, s.withdrawalIndex, s.txHash,
+                ])
+        }
+        for b in r.stakeBalances {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO cache_stake_balance (networkId, token, prover, total, locked, refreshedBlock)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [n, b.token, b.prover, b.total, b.locked, b.refreshedBlock])
+        }
+        for e in r.rewardEvents {
+            try db.execute(
+                sql: """
+                    INSERT INTO cache_reward_event (networkId, blockNumber, logIndex, timestamp, address, kind, amount,
+                    jobId, txHash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    n, e.blockNumber, e.logIndex, e.timestamp, e.address, e.kind.rawValue, e.amount, e.jobId, e.txHash,
+                ])
+        }
+        for b in r.rewardBalances {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO cache_reward_balance (networkId, address, claimable, refreshedBlock)
+                    VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [n, b.address, b.claimable, b.refreshedBlock])
+        }
+        for p in r.provers {
+            try db.execute(
+                sql:
+                    "INSERT OR REPLACE INTO cache_prover (networkId, prover, rewardAddress, refreshedBlock) VALUES (?, ?, ?, ?)",
+                arguments: [n, p.prover, p.rewardAddress, p.refreshedBlock])
+        }
+        try refreshCounts(network: n, markets: touchedMarkets, db: db)
+        let p = r.progress
+        for contract in Set(r.contracts + [p.contract]) {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO cache_sync_progress (networkId, contract, startBlock, lastBlock, lastHash,
+                    headBlock, headTime, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [n, contract, p.startBlock, p.lastBlock, p.lastHash, p.headBlock, p.headTime, p.updatedAt])
+        }
+    }
+
+    /// Keeps the market list's counts current for the markets a write touched (indexed counts, no scan).
+    static func refreshCounts(network n: Int64, markets: Set<Int64>, db: Database) throws {
+        for m in markets {
+            try db.execute(
+                sql: """
+                    UPDATE cache_market SET
+                    proverCount = (SELECT COUNT(*) FROM cache_market_prover WHERE networkId = ?1 AND marketId = ?2),
+                    jobCount = (SELECT COUNT(*) FROM cache_job WHERE networkId = ?1 AND marketId = ?2),
+                    openJobCount = (SELECT COUNT(*) FROM cache_job WHERE networkId = ?1 AND marketId = ?2
+                        AND outcome IS NULL)
+                    WHERE networkId = ?1 AND marketId = ?2
+                    """,
+                arguments: [n, m])
+        }
+    }
+
+    /// Undoes everything indexed after block `fork` (a reorg replaced the blocks above it). Rows that
+    /// survive but were touched after the fork are marked stale (`refreshedBlock = -1`) so the next range
+    /// re-reads their getters; the progress goes back to `fork`.
+    public func rollback(network n: Int64, after fork: Int64) throws(StoreError) {
+        try write { db in
+            let hash =
+                try String.fetchOne(
+                    db, sql: "SELECT hash FROM cache_block WHERE networkId = ? AND number = ?", arguments: [n, fork])
+                ?? ""
+            let touchedJobs = try Int64.fetchAll(
+                db,
+                sql:
+                    "SELECT DISTINCT jobId FROM cache_event WHERE networkId = ? AND blockNumber > ? AND jobId IS NOT NULL",
+                arguments: [n, fork])
+            for id in touchedJobs {
+                try db.execute(
+                    sql: "UPDATE cache_job SET refreshedBlock = -1 WHERE networkId = ? AND jobId = ?",
+                    arguments: [n, id])
+            }
+            try db.execute(
+                sql: """
+                    UPDATE cache_market_prover SET refreshedBlock = -1 WHERE networkId = ?1 AND (marketId, prover) IN
+                    (SELECT marketId, account FROM cache_event WHERE networkId = ?1 AND blockNumber > ?2
+                     AND marketId IS NOT NULL AND account IS NOT NULL)
+                    """, arguments: [n, fork])
+            try db.execute(
+                sql: """
+                    UPDATE cache_stake_balance SET refreshedBlock = -1 WHERE networkId = ?1 AND prover IN
+                    (SELECT account FROM cache_event WHERE networkId = ?1 AND blockNumber > ?2 AND account IS NOT NULL)
+                    """, arguments: [n, fork])
+            try db.execute(
+                sql: "UPDATE cache_reward_balance SET refreshedBlock = -1 WHERE networkId = ?", arguments: [n])
+            for table in ["cache_event", "cache_stake_event", "cache_reward_event"] {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE networkId = ? AND blockNumber > ?", arguments: [n, fork])
+            }
+            try db.execute(sql: "DELETE FROM cache_block WHERE networkId = ? AND number > ?", arguments: [n, fork])
+            try db.execute(sql: "DELETE FROM cache_job WHERE networkId = ? AND createdBlock > ?", arguments: [n, fork])
+            try db.execute(
+                sql: """
+                    UPDATE cache_job SET assignedBlock = NULL, assignedTx = NULL, refreshedBlock = -1
+                    WHERE networkId = ? AND assignedBlock > ?
+                    """, arguments: [n, fork])
+            try db.execute(
+                sql: """
+                    UPDATE cache_job SET outcome = NULL, outcomeBlock = NULL, outcomeTx = NULL, refreshedBlock = -1
+                    WHERE networkId = ? AND outcomeBlock > ?
+                    """, arguments: [n, fork])
+            try db.execute(
+                sql: "DELETE FROM cache_market_prover WHERE networkId = ? AND joinedBlock > ?", arguments: [n, fork])
+            try db.execute(
+                sql: "DELETE FROM cache_market WHERE networkId = ? AND createdBlock > ?", arguments: [n, fork])
+            let markets = try Int64.fetchAll(
+                db, sql: "SELECT marketId FROM cache_market WHERE networkId = ?", arguments: [n])
+            try Self.refreshCounts(network: n, markets: Set(markets), db: db)
+            try db.execute(
+                sql: """
+                    UPDATE cache_sync_progress SET lastBlock = ?, lastHash = ?, updatedAt = ?
+                    WHERE networkId = ? AND lastBlock > ?
+                    """, arguments: [fork, hash, Date().timeIntervalSince1970, n, fork])
+        }
+    }
+
+    /// Records a benchmark of an enclave.
+    public func recordBenchmark(_ run: BenchmarkRun, network n: Int64) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO cache_benchmark_run (networkId, enclave, marketId, milliseconds, at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [n, run.enclave, run.marketId, run.milliseconds, run.at])
+        }
+    }
+
+    // MARK: - Helpers
+
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError(.writeFailed, path: path, underlying: error)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError(.queryFailed, path: path, underlying: error)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Basics
+import BigInt
+import EthereumKit
+import Foundation
+import KalypsoKit
+import KalypsoStore
+
+/// Where the cache is and whether to sync first: shared by `markets`, `jobs` and `stake`.
+struct CacheOptions: ParsableArguments {
+    @Option(help: "kalypso-config.json to use (else $KALYPSO_CONFIG, ./kalypso-config.json, the XDG folder).")
+    var config: String?
+
+    @Option(help: "A built-in network profile (arbitrum-one, arbitrum-sepolia-a, arbitrum-sepolia-b).")
+    var network: String?
+
+    @Option(help: "The cache database file (instead of the network's default).")
+    var database: String?
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    @Flag(help: "Sync from the chain before reading (from logStartBlock the first time, then from where it stopped).")
+    var refresh = false
+
+    /// Opens the cache (syncing first with `--refresh`) and finds the configured network's rows.
+    func open() async throws -> CacheView {
+        let loaded = try ConfigLoader().load(flag: config, network: network).config
+        let path: String
+        if let database {
+            path = database
+        } else {
+            let parts = [loaded.networkName ?? network ?? "chain", loaded.chainId.map { String($0) }].compactMap { $0 }
+            path = KalypsoDatabase.defaultPath(
+                network: parts.joined(separator: "-"), environment: ProcessInfo.processInfo.environment)
+        }
+        // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
+        let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
+        if refresh {
+            try await ChainSync.make(config: loaded, cache: cache).run()
+        }
+        guard let id = try cache.existingNetworkId(for: try ChainSync.cacheKey(config: loaded)),
+            let progress = try cache.progress(network: id).first
+        else {
+            throw CacheEmptyError(path: path)
+        }
+        return CacheView(cache: cache, network: id, config: loaded, progress: progress)
+    }
+}
+
+/// An open cache and how fresh it is.
+struct CacheView {
+    let cache: ChainCache
+    let network: Int64
+    let config: KalypsoConfig
+    let progress: SyncProgress
+
+    /// How old the data is: the last indexed block, its chain time, and seconds since then and since the sync.
+    func freshness(now: Date = Date()) -> [String: Any] {
+        let t = now.timeIntervalSince1970
+        return [
+            "block": progress.lastBlock, "blockTime": progress.headTime,
+            "ageSeconds": max(0, Int64(t) - progress.headTime), "headAtSync": progress.headBlock,
+            "syncedAt": TxJSON.iso(Date(timeIntervalSince1970: progress.updatedAt)),
+            "secondsSinceSync": max(0, Int64(t - progress.updatedAt)),
+        ]
+    }
+
+    var freshnessLine: String {
+        let f = freshness()
+        return "Data as of block \(progress.lastBlock) (\(f["ageSeconds"] ?? 0) s old; synced "
+            + "\(f["secondsSinceSync"] ?? 0) s ago). Use --refresh to sync first."
+    }
+
+    var operatorAddress: String? { config.operatorAddress.map { Hex.encode($0.bytes) } }
+}
+
+/// The cache has nothing for the configured network yet.
+struct CacheEmptyError: OperatorError {
+    let path: String
+    var code: ErrorCode { "cache.empty" }
+    var title: String { "The local cache has no data for this network yet" }
+    var detail: String { path }
+    var hint: String { "Run the same command with --refresh to sync from the chain first." }
+    var category: ErrorCategory { .usage }
+}
+
+/// Sums decimal amounts exactly.
+func sumDecimal(_ values: [String]) -> BigUInt {
+    values.reduce(BigUInt(0)) { $0 + (BigUInt($1, radix: 10) ?? 0) }
+}
+
+/// Pads a column for the human tables.
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text.padding(toLength: width, withPad: " ", startingAt: 0)
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import KalypsoKit
+import KalypsoStore
+
+/// `jobs`: the open jobs due soonest (ours with `--mine`), from the cache.
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "List open jobs, the ones due soonest first.")
+
+    @OptionGroup var cacheOptions: CacheOptions
+
+    @Flag(help: "Only jobs assigned to the configured operator.")
+    var mine = false
+
+    @Option(help: "At most this many jobs.")
+    var limit = 50
+
+    func run() async throws {
+        let view = try await cacheOptions.open()
+        let prover = mine ? view.operatorAddress : nil
+        if mine && prover == nil {
+            throw TxUsageError(message: "--mine needs an operator address in the configuration")
+        }
+        let jobs = try view.cache.jobsDueSoonest(network: view.network, prover: prover, limit: max(0, limit))
+        let due = DueTime(
+            referenceBlock: view.progress.lastBlock, referenceTime: view.progress.headTime, secondsPerBlock: 1,
+            chainId: Int64(view.config.chainId ?? 0))
+        if cacheOptions.json {
+            let rows: [[String: Any]] = jobs.map { j in
+                var o: [String: Any] = [
+                    "id": j.jobId, "marketId": j.marketId, "state": j.state, "reward": j.reward, "expiry": j.expiry,
+                    "deadline": j.deadline, "timeUnit": j.deadlineUnit, "dueAt": j.dueAt, "requester": j.requester,
+                    "createdBlock": j.createdBlock, "createdTx": j.createdTx,
+                ]
+                o["prover"] = j.prover ?? NSNull()
+                o["dueWallTime"] =
+                    due.wallTime(j).map { TxJSON.iso(Date(timeIntervalSince1970: Double($0))) } ?? NSNull()
+                o["assignedBlock"] = j.assignedBlock ?? NSNull()
+                o["assignedTx"] = j.assignedTx ?? NSNull()
+                return o
+            }
+            print(try TxJSON.text(["data": view.freshness(), "jobs": rows]))
+            return
+        }
+        print(view.freshnessLine)
+        guard !jobs.isEmpty else {
+            print("No open jobs.")
+            return
+        }
+        print(pad("ID", 7) + pad("MARKET", 8) + pad("DUE", 26) + pad("REWARD", 22) + "PROVER")
+        for j in jobs {
+            let when =
+                due.wallTime(j).map { TxJSON.iso(Date(timeIntervalSince1970: Double($0))) }
+                ?? "\(j.dueAt) \(j.deadlineUnit)s"
+            print(
+                pad(String(j.jobId), 7) + pad(String(j.marketId), 8) + pad(when, 26) + pad(j.reward, 22)
+                    + (j.prover ?? "unassigned"))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import KalypsoStore
+
+/// `markets`: every market with its prover and job counts and our operator's membership, from the cache.
+struct MarketsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "markets", abstract: "List markets, their provers and open jobs, and whether we have joined.")
+
+    @OptionGroup var cacheOptions: CacheOptions
+
+    func run() async throws {
+        let view = try await cacheOptions.open()
+        let rows = try view.cache.marketsWithStatus(network: view.network, operator: view.operatorAddress)
+        if cacheOptions.json {
+            let markets: [[String: Any]] = rows.map { r in
+                let m = r.market
+                var o: [String: Any] = [
+                    "id": m.marketId, "verifier": m.verifier, "proverImageId": m.proverImageId,
+                    "ivsImageId": m.ivsImageId, "creator": m.creator, "metadata": m.metadata,
+                    "metadataIsJSON": m.metadataIsJSON, "private": m.isPrivate, "provers": m.proverCount,
+                    "jobs": m.jobCount, "openJobs": m.openJobCount, "createdBlock": m.createdBlock,
+                ]
+                o["slashingPenalty"] = m.slashingPenalty ?? NSNull()
+                o["activationBlock"] = m.activationBlock ?? NSNull()
+                if let ours = r.ours {
+                    o["ours"] =
+                        [
+                            "state": ours.state, "proofGenerationCost": ours.proofGenerationCost,
+                            "proposedTime": ours.proposedTime, "activeRequests": ours.activeRequests,
+                            "commission": ours.commission ?? NSNull(),
+                        ] as [String: Any]
+                } else {
+                    o["ours"] = NSNull()
+                }
+                return o
+            }
+            print(try TxJSON.text(["data": view.freshness(), "markets": markets]))
+            return
+        }
+        print(view.freshnessLine)
+        print(pad("ID", 5) + pad("KIND", 9) + pad("PROVERS", 9) + pad("OPEN", 7) + pad("JOBS", 7) + "OURS")
+        for r in rows {
+            let ours = r.ours.map { "state \($0.state), \($0.activeRequests) running" } ?? "-"
+            print(
+                pad(String(r.market.marketId), 5) + pad(r.market.isPrivate ? "private" : "public", 9)
+                    + pad(String(r.market.proverCount), 9) + pad(String(r.market.openJobCount), 7)
+                    + pad(String(r.market.jobCount), 7) + ours)
+        }
+    }
+}

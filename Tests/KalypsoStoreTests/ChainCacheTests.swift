@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import KalypsoStore
+import Testing
+
+private let marketplace = "0x00000000000000000000000000000000000000a1"
+private let me = "0x00000000000000000000000000000000000000b1"
+private let other = "0x00000000000000000000000000000000000000b2"
+private let token = "0x00000000000000000000000000000000000000c1"
+
+private func key(_ generation: String = "B", marketplace address: String = marketplace) -> CacheNetworkKey {
+    CacheNetworkKey(chainId: 31337, generation: generation, addresses: ["proofMarketplace": address])
+}
+
+private func progress(_ last: Int64, hash: String = "0x01") -> SyncProgress {
+    SyncProgress(
+        contract: "proofMarketplace", startBlock: 1, lastBlock: last, lastHash: hash, headBlock: last, headTime: 1000,
+        updatedAt: 1)
+}
+
+private func job(
+    _ id: Int64, market: Int64, due: Int64, prover: String?, created: Int64, outcome: CachedJob.Outcome? = nil
+)
+    -> CachedJob
+{
+    CachedJob(
+        jobId: id, marketId: market, state: prover == nil ? 1 : 3, reward: "1000000", expiry: due + 100,
+        timeForProof: 60, deadline: prover == nil ? 0 : due, deadlineUnit: "second", requester: other, prover: prover,
+        hasPrivateInputs: false, outcome: outcome, createdBlock: created, createdTx: "0xaa\(id)",
+        assignedBlock: prover == nil ? nil : created + 1, assignedTx: nil,
+        outcomeBlock: outcome == nil ? nil : created + 2,
+        outcomeTx: nil, refreshedBlock: created + 2)
+}
+
+private func market(_ id: Int64, created: Int64) -> CachedMarket {
+    CachedMarket(
+        marketId: id, verifier: "0x00000000000000000000000000000000000000d1", proverImageId: "0x00",
+        ivsImageId: "0x00", creator: other, metadata: "{\"zkAppName\":\"m\(id)\"}", metadataIsJSON: true,
+        isPrivate: false, slashingPenalty: nil, activationBlock: nil, createdBlock: created)
+}
+
+private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int64 = 1) -> CachedMarketProver {
+    CachedMarketProver(
+        marketId: market, prover: prover, state: state, computePerRequest: "1", proofGenerationCost: "10",
+        proposedTime: 600, commission: "0", activeRequests: 0, joinedBlock: joined, refreshedBlock: joined)
+}
+
+@Suite struct ChainCacheTests {
+    @Test func networksWithDifferentAddressesNeverShareRows() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let a = try cache.networkId(for: key())
+        let b = try cache.networkId(for: key(marketplace: "0x00000000000000000000000000000000000000ff"))
+        let c = try cache.networkId(for: key("A"))
+        #expect(Set([a, b, c]).count == 3)
+        #expect(try cache.networkId(for: key()) == a)
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.markets = [market(1, created: 2)]
+        try cache.apply(w, network: a)
+        #expect(try cache.marketsWithStatus(network: a, operator: me).count == 1)
+        #expect(try cache.marketsWithStatus(network: b, operator: me).isEmpty)
+    }
+
+    @Test func countsAreMaintainedAndOurStatusJoined() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.markets = [market(1, created: 2), market(2, created: 3)]
+        w.marketProvers = [member(1, me, joined: 4), member(1, other, joined: 4), member(2, other, joined: 5)]
+        w.jobs = [
+            job(1, market: 1, due: 500, prover: me, created: 5),
+            job(2, market: 1, due: 400, prover: nil, created: 6),
+            job(3, market: 1, due: 300, prover: other, created: 6, outcome: .proved),
+        ]
+        try cache.apply(w, network: n)
+        let rows = try cache.marketsWithStatus(network: n, operator: me)
+        #expect(rows.map(\.market.proverCount) == [2, 1])
+        #expect(rows.map(\.market.jobCount) == [3, 0])
+        #expect(rows.map(\.market.openJobCount) == [2, 0])
+        #expect(rows[0].ours?.state == 1)
+        #expect(rows[1].ours == nil)
+
+        // A membership read back as state 0 (left) goes, and the count follows.
+        var leave = CacheRangeWrite(fromBlock: 11, toBlock: 12, progress: progress(12), confirmationsWindow: 64)
+        leave.marketProvers = [member(1, other, joined: 0, state: 0)]
+        try cache.apply(leave, network: n)
+        #expect(try cache.marketsWithStatus(network: n, operator: me)[0].market.proverCount == 1)
+    }
+
+    @Test func jobsDueSoonestAreOpenJobsByDueTime() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.markets = [market(1, created: 2)]
+        w.jobs = [
+            job(1, market: 1, due: 500, prover: me, created: 5),
+            job(2, market: 1, due: 400, prover: nil, created: 6),  // unassigned: due at its expiry, 500
+            job(3, market: 1, due: 300, prover: other, created: 6, outcome: .proved),
+            job(4, market: 1, due: 200, prover: me, created: 7),
+        ]
+        try cache.apply(w, network: n)
+        #expect(try cache.jobsDueSoonest(network: n, limit: 10).map(\.jobId) == [4, 1, 2])
+        #expect(try cache.jobsDueSoonest(network: n, prover: me, limit: 10).map(\.jobId) == [4, 1])
+        #expect(try cache.jobsDueSoonest(network: n, limit: 1).map(\.jobId) == [4])
+        // The query plan uses the partial index, not a scan of the jobs table.
+        let plan = try cache.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "EXPLAIN QUERY PLAN SELECT * FROM cache_job WHERE networkId = ? AND outcome IS NULL ORDER BY dueAt LIMIT 50",
+                arguments: [n]
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("cache_job_open_due") }, "\(plan)")
+    }
+
+    @Test func rollbackUndoesEverythingAboveTheForkAndMarksSurvivorsStale() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        var w1 = CacheRangeWrite(
+            fromBlock: 1, toBlock: 10, progress: progress(10, hash: "0x10"), confirmationsWindow: 64)
+        w1.blocks = [CachedBlock(number: 10, hash: "0x10", timestamp: 100)]
+        w1.markets = [market(1, created: 2)]
+        w1.jobs = [job(1, market: 1, due: 500, prover: nil, created: 5)]
+        w1.events = [
+            CachedEvent(
+                blockNumber: 5, logIndex: 0, blockHash: "0x05", txHash: "0xa", contract: "proofMarketplace",
+                name: "BidCreated", jobId: 1)
+        ]
+        try cache.apply(w1, network: n)
+        var w2 = CacheRangeWrite(
+            fromBlock: 11, toBlock: 20, progress: progress(20, hash: "0x20"), confirmationsWindow: 64)
+        w2.blocks = [CachedBlock(number: 20, hash: "0x20", timestamp: 200)]
+        w2.jobs = [
+            job(1, market: 1, due: 500, prover: me, created: 0),  // assigned in block 1 (created 0: not in this range)
+            job(2, market: 1, due: 600, prover: nil, created: 15),
+        ]
+        w2.jobs[0].assignedBlock = 12
+        w2.events = [
+            CachedEvent(
+                blockNumber: 12, logIndex: 0, blockHash: "0x12", txHash: "0xb", contract: "proofMarketplace",
+                name: "TaskCreated", jobId: 1, account: me),
+            CachedEvent(
+                blockNumber: 15, logIndex: 0, blockHash: "0x15", txHash: "0xc", contract: "proofMarketplace",
+                name: "BidCreated", jobId: 2),
+        ]
+        w2.stakeEvents = [
+            CachedStakeEvent(
+                blockNumber: 13, logIndex: 0, timestamp: 130, token: token, prover: me, account: me, kind: .staked,
+                amount: "5", jobId: nil, withdrawalIndex: nil, txHash: "0xd")
+        ]
+        try cache.apply(w2, network: n)
+        #expect(try cache.job(network: n, id: 1)?.createdBlock == 5)  // kept: the second write did not know it
+        #expect(try cache.eventDigest(network: n).count == 3)
+
+        try cache.rollback(network: n, after: 10)
+        #expect(try cache.eventDigest(network: n).count == 1)
+        #expect(try cache.job(network: n, id: 2) == nil)
+        let survivor = try #require(try cache.job(network: n, id: 1))
+        #expect(survivor.assignedBlock == nil)
+        #expect(survivor.refreshedBlock == -1)
+        #expect(try cache.staleJobIds(network: n) == [1])
+        #expect(try cache.stakeSeries(network: n, prover: me).isEmpty)
+        #expect(try cache.progress(network: n).first?.lastBlock == 10)
+        #expect(try cache.progress(network: n).first?.lastHash == "0x10")
+        #expect(try cache.recentBlocks(network: n).map(\.number) == [10])
+        #expect(try cache.marketsWithStatus(network: n, operator: nil)[0].market.jobCount == 1)
+    }
+
+    @Test func aSecondCopyOfALogIsRefusedWithTheWholeRange() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.events = [
+            CachedEvent(
+                blockNumber: 5, logIndex: 0, blockHash: "0x05", txHash: "0xa", contract: "proofMarketplace",
+                name: "BidCreated", jobId: 1)
+        ]
+        try cache.apply(w, network: n)
+        var again = w
+        again.markets = [market(9, created: 5)]
+        again.progress = progress(11)
+        #expect(throws: StoreError.self) { try cache.apply(again, network: n) }
+        // Nothing of the refused range stayed: no market, progress unchanged.
+        #expect(try cache.marketsWithStatus(network: n, operator: nil).isEmpty)
+        #expect(try cache.progress(network: n).first?.lastBlock == 10)
+    }
+
+    @Test func confirmationsWindowKeepsOnlyRecentHashes() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        for to in stride(from: Int64(10), through: 100, by: 10) {
+            var w = CacheRangeWrite(fromBlock: to - 9, toBlock: to, progress: progress(to), confirmationsWindow: 30)
+            w.blocks = [CachedBlock(number: to, hash: "0x\(to)", timestamp: to)]
+            try cache.apply(w, network: n)
+        }
+        #expect(try cache.recentBlocks(network: n).map(\.number) == [100, 90, 80, 70])
+    }
+
+    @Test func seriesAndBenchmarkHistory() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.rewardEvents = [
+            CachedRewardEvent(
+                blockNumber: 3, logIndex: 1, timestamp: 300, address: me, kind: .accrued, amount: "7", jobId: 1,
+                txHash: "0x1"),
+            CachedRewardEvent(
+                blockNumber: 2, logIndex: 1, timestamp: 200, address: me, kind: .accrued, amount: "5", jobId: 2,
+                txHash: "0x2"),
+            CachedRewardEvent(
+                blockNumber: 4, logIndex: 1, timestamp: 400, address: other, kind: .accrued, amount: "9", jobId: 3,
+                txHash: "0x3"),
+        ]
+        w.stakeBalances = [CachedStakeBalance(token: token, prover: me, total: "100", locked: "10", refreshedBlock: 10)]
+        try cache.apply(w, network: n)
+        #expect(try cache.earnings(network: n, address: me).map(\.amount) == ["5", "7"])
+        #expect(try cache.earnings(network: n, address: me, since: 250).map(\.amount) == ["7"])
+        #expect(try cache.stakeBalances(network: n, prover: me).map(\.total) == ["100"])
+        try cache.recordBenchmark(BenchmarkRun(enclave: "e1", marketId: 1, milliseconds: 900, at: 2), network: n)
+        try cache.recordBenchmark(BenchmarkRun(enclave: "e1", marketId: 1, milliseconds: 800, at: 1), network: n)
+        try cache.recordBenchmark(BenchmarkRun(enclave: "e1", marketId: 2, milliseconds: 700, at: 3), network: n)
+        #expect(try cache.benchmarkHistory(network: n, enclave: "e1", marketId: 1).map(\.milliseconds) == [800, 900])
+        #expect(try cache.benchmarkHistory(network: n, enclave: "e1").count == 3)
+    }
+}
