@@ -68,8 +68,10 @@ struct CacheView {
 
     var freshnessLine: String {
         let f = freshness()
-        return "Data as of block \(progress.lastBlock) (\(f["ageSeconds"] ?? 0) s old; synced "
-            + "\(f["secondsSinceSync"] ?? 0) s ago). Use --refresh to sync first."
+        let sinceSync = f["secondsSinceSync"] as? Int64 ?? 0
+        // The hint only where it helps: right after a --refresh it would read as if nothing had synced.
+        return "Data as of block \(progress.lastBlock) (\(f["ageSeconds"] ?? 0) s old; synced \(sinceSync) s ago)."
+            + (sinceSync > 60 ? " Add --refresh to sync first." : "")
     }
 
     var operatorAddress: String? { config.operatorAddress.map { Hex.encode($0.bytes) } }
