@@ -23,12 +23,15 @@ func temporaryDatabase() throws -> KalypsoDatabase {
         database = try temporaryDatabase()
     }
 
-    func sender(cap: BigUInt? = nil) -> TransactionSender {
+    /// A sender on the fake chain. `wait` is how long it waits for a receipt: long by default, since a loaded
+    /// 2-thread test pool can resume the polling task late; short where a test wants `stillPending` (automine
+    /// off), which only the wait's end can produce.
+    func sender(cap: BigUInt? = nil, wait: Duration = .seconds(60)) -> TransactionSender {
         var s = TransactionSender(
             chain: chain, journal: TransactionJournal(database: database), chainId: 31337,
             policy: FeePolicy(rules: .standard, feeCap: cap), errors: (try? kalypsoErrors()) ?? ABIErrorRegistry())
         s.pollInterval = .milliseconds(1)
-        s.waitTimeout = .milliseconds(200)
+        s.waitTimeout = wait
         return s
     }
 
@@ -104,7 +107,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func aStuckTransactionIsSpedUp() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         await chain.setAutomine(false)
-        var s = sender()
+        var s = sender(wait: .milliseconds(200))
         var stuck = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
@@ -139,7 +142,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func aStuckTransactionIsCancelled() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         await chain.setAutomine(false)
-        var s = sender()
+        var s = sender(wait: .milliseconds(200))
         var stuck = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
@@ -168,7 +171,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func aTransactionThatRevertsOnChainIsRecordedWithItsReason() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         await chain.setAutomine(false)
-        let s = sender()
+        let s = sender(wait: .milliseconds(200))
         var hash = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
@@ -195,7 +198,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func aTransactionMinedMeanwhileIsNotReplaced() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         await chain.setAutomine(false)
-        let s = sender()
+        let s = sender(wait: .milliseconds(200))
         var hash = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
@@ -242,7 +245,7 @@ func temporaryDatabase() throws -> KalypsoDatabase {
     @Test func aDroppedTransactionIsNoticed() async throws {
         await chain.fund(key.address, BigUInt(10).power(18))
         await chain.setAutomine(false)
-        let s = sender()
+        let s = sender(wait: .milliseconds(200))
         var stuck = ""
         do {
             _ = try await s.send(request(), signer: key) { _ in true }
