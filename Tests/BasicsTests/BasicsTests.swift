@@ -64,3 +64,12 @@ struct ErrorReportTests {
         #expect(ErrorCategory(rawValue: "refused").exitCode == 5)
     }
 }
+
+@Suite("JSONString")
+struct JSONStringTests {
+    @Test("quotes as Python's json.dumps(ensure_ascii=False) does")
+    func matchesPython() {
+        // python3 -c 'import json; print(json.dumps("a\"b\\c\n\x01\x1f\té", ensure_ascii=False))'
+        #expect(JSONString.quoted("a\"b\\c\n\u{01}\u{1f}\té") == #""a\"b\\c\n\u0001\u001f\té""#)
+    }
+}

@@ -79,24 +79,8 @@ enum ABIJSONWriter {
         }
     }
 
-    /// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let h = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (RFC 8259).
+    static func quoted(_ s: String) -> String { JSONString.quoted(s) }
 }
 
 /// JSON → ABIValue, also used for the atomic fields of EIP-712 typed data.

@@ -78,23 +78,7 @@ public indirect enum RPCValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    private static func writeString(_ s: String, to out: inout String) { JSONString.append(s, to: &out) }
 
     /// Parses JSON text (a node's answer).
     public static func parse(_ text: String) throws(JSONSyntaxError) -> RPCValue {
