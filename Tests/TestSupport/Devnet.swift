@@ -473,10 +473,20 @@ public final class DevnetFaultProxy: Sendable {
     public func stop() { process.stop() }
 }
 
-/// Runs blocking work (a child process, a Python script) on a Dispatch thread instead of the Swift
-/// concurrency pool: on a 2-core machine two blocked pool threads stall every other test's timers.
-public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+/// Runs blocking work (a child process, a Python script, a tmux wait, a long key derivation) on a thread of
+/// its own instead of the Swift concurrency pool: on a 2-core machine two blocked pool threads stall every
+/// other test's timers. The body runs only on that thread, so it need not be `Sendable`.
+public func offThePool<T: Sendable>(_ body: @escaping () throws -> T) async throws -> T {
+    let work = OneThreadHandoff(body)
+    return try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work.value() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
+}
+
+/// A value handed to one other thread and used only there.
+private struct OneThreadHandoff<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -29,7 +29,7 @@ struct ConfigCheckDevnetTests {
     }
 
     func check(_ configPath: String, json: Bool = true) async throws -> ProcessResult {
-        try await offPool {
+        try await offThePool {
             try runProcess(
                 [RepoPaths.consoleBinary, "config", "check", "--config", configPath] + (json ? ["--json"] : []),
                 environment: ProcessInfo.processInfo.environment.filter { $0.key != "KALYPSO_CONFIG" })

@@ -9,14 +9,14 @@ import Testing
 /// Truncations and byte flips of real documents: every one is either read or refused with the typed
 /// error, never a trap (a crash here would be a crash at start for an operator with a damaged file).
 ///
-/// The loops take seconds in a debug build, so they run off the cooperative pool (see `offPool`) and
+/// The loops take seconds in a debug build, so they run off the cooperative pool (see `offThePool`) and
 /// return what went wrong for the test to check.
 @Suite("Config and keys: hostile input")
 struct HostileInputTests {
     @Test("every seventh truncation and 2000 byte flips of the sample config")
     func config() async throws {
         let text = try String(contentsOfFile: RepoPaths.path("kalypso-config.json"), encoding: .utf8)
-        let (problems, refused, truncations) = try await offPool { () -> ([String], Int, Int) in
+        let (problems, refused, truncations) = try await offThePool { () -> ([String], Int, Int) in
             let bytes = Array(text.utf8)
             var problems: [String] = []
             var refused = 0
@@ -48,7 +48,7 @@ struct HostileInputTests {
 
     @Test("every truncation and 300 byte flips of a keystore: refused, or the same key")
     func keystore() async throws {
-        let (problems, openedTruncated) = try await offPool { () -> ([String], Int) in
+        let (problems, openedTruncated) = try await offThePool { () -> ([String], Int) in
             let key = try PrivateKey(hex: SpecVectors.privateKey)
             let params = KeystoreParameters(kdf: .pbkdf2, scryptN: 2, scryptR: 1, scryptP: 1, pbkdf2Iterations: 2)
             let json = try Web3Keystore.encrypt(key, password: Array("pw".utf8), parameters: params)

@@ -2,6 +2,7 @@ import Basics
 import EthereumKit
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import KalypsoKit
@@ -86,7 +87,7 @@ struct KeySourceTests {
         let ks = try dir.file("ks.json", SpecVectors.pbkdf2, mode: 0o644)
         let pw = try dir.file("pw", "testpassword\nsecond line ignored\n", mode: 0o600)
         let source = KeystoreSource(path: ks, password: PasswordFile(path: pw))
-        #expect(try await offPool { try source.loadKey() }.address.checksummed == address)
+        #expect(try await offThePool { try source.loadKey() }.address.checksummed == address)
         #expect(source.label == "keystore \(ks)")
         let loosePw = try dir.file("pw2", "testpassword", mode: 0o644)
         do {

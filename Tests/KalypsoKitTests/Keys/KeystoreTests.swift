@@ -74,8 +74,8 @@ struct KeystoreTests {
 
     @Test("the spec's scrypt vector decrypts to the published key")
     func scryptVector() async throws {
-        // 2^18 × 8 rounds of our own scrypt: off the cooperative pool (see offPool).
-        let key = try await offPool {
+        // 2^18 × 8 rounds of our own scrypt: off the cooperative pool (see offThePool).
+        let key = try await offThePool {
             try Web3Keystore.decrypt(SpecVectors.scrypt, password: Array("testpassword".utf8), path: "v.json")
         }
         #expect(keyHex(key) == SpecVectors.privateKey)
@@ -180,7 +180,7 @@ struct KeystoreTests {
                 withJSONObject: ["keystore": JSONSerialization.jsonObject(with: Data(json.utf8)), "password": password]
             ),
             as: UTF8.self)
-        let out = try await offPool {
+        let out = try await offThePool {
             try Python.json(
                 Decrypted.self, script: "Tests/KalypsoKitTests/reference/eth_account_keystore.py",
                 arguments: ["decrypt"], input: request)
@@ -200,7 +200,7 @@ struct KeystoreTests {
                 "key": "0x" + keyHex(key), "password": password, "kdf": kdf.rawValue,
                 "iterations": kdf == .scrypt ? 1024 : 1000,
             ]), as: UTF8.self)
-        let keystore = try await offPool {
+        let keystore = try await offThePool {
             try Python.run(
                 script: "Tests/KalypsoKitTests/reference/eth_account_keystore.py", arguments: ["encrypt"],
                 input: request)

@@ -30,7 +30,7 @@ struct PasswordPromptTests {
     @Test("typed twice without echo: the keystore opens with it, and echo is back afterwards")
     func enter() async throws {
         let dir = try ScratchDirectory()
-        let screen = try await offPool {
+        let screen = try await offThePool {
             let tm = try session(dir)
             defer { tm.close() }
             _ = try tm.waitFor(text: "Password for the new keystore")
@@ -52,7 +52,7 @@ struct PasswordPromptTests {
     @Test("Ctrl-C cancels: exit 3, nothing written, the terminal mode restored")
     func ctrlC() async throws {
         let dir = try ScratchDirectory()
-        let screen = try await offPool {
+        let screen = try await offThePool {
             let tm = try session(dir)
             defer { tm.close() }
             _ = try tm.waitFor(text: "Password for the new keystore")

@@ -1,4 +1,5 @@
 import EthereumKit
+import TestSupport
 import Testing
 
 @testable import KalypsoKit
@@ -7,7 +8,7 @@ import Testing
 struct ScryptTests {
     @Test("RFC 7914 §12 vector (N=1024, r=8, p=16)")
     func rfcVector() async throws {
-        let dk = try await offPool {
+        let dk = try await offThePool {
             try Scrypt.derive(
                 password: Array("password".utf8), salt: Array("NaCl".utf8), n: 1024, r: 8, p: 16, dklen: 64)
         }
@@ -22,7 +23,7 @@ struct ScryptTests {
         #expect(Scrypt.beyondRFCLimit(n: 1 << 17, r: 1))
         #expect(!Scrypt.beyondRFCLimit(n: 1 << 18, r: 8))
         // Crypto.Protocol.KDF.scrypt(b"pw", b"salty", 32, N=1<<17, r=1, p=2) in .venv.
-        let dk = try await offPool {
+        let dk = try await offThePool {
             try Scrypt.derive(
                 password: Array("pw".utf8), salt: Array("salty".utf8), n: 1 << 17, r: 1, p: 2, dklen: 32)
         }

@@ -52,7 +52,7 @@ struct SecretsTests {
         {
             let env = env
             let path = dir.path
-            let r = try await offPool {
+            let r = try await offThePool {
                 try runProcess(
                     [bin] + args, environment: env.merging(extraEnv) { $1 }, input: input, workingDirectory: path)
             }
