@@ -78,6 +78,8 @@ public struct KalypsoErrors: RevertDecoding {
             + "the enclave.",
         "EnclaveKeyNotVerified": "The enclave key is not verified, or is already verified: re-verifying a verified "
             + "key reverts (spec §9 item 5), so after a mined join do not retry.",
+        "TeeVerifierEnclaveKeyNotVerified": "The TEE verifier has already verified this enclave key (spec §2.7): "
+            + "nothing to do until the enclave restarts with a new key.",
         "AttestationAutherAttestationTooOld": "The attestation is older than the accepted window (60000 s, spec §9 "
             + "item 4) compared with the chain's block time; fetch a fresh attestation from the enclave.",
         "AttestationAutherImageNotWhitelisted": "The enclave image is not whitelisted for this market; run the "

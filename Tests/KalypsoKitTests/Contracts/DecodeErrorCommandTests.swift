@@ -42,6 +42,27 @@ struct DecodeErrorCommandTests {
         #expect(panic.output.contains("hint:"))
     }
 
+    /// The deployed TEE verifier's revert for an already verified key, absent from the SDK ABI (abi/deployed/);
+    /// the data is eth-abi 6.0.0's encoding of three 48-byte PCRs.
+    @Test func teeVerifierAlreadyVerified() async throws {
+        let data =
+            "0xda7977ba00000000000000000000000000000000000000000000000000000000000000600000000000000000000000"
+            + "0000000000000000000000000000000000000000c0000000000000000000000000000000000000000000000000000000"
+            + "000000012000000000000000000000000000000000000000000000000000000000000000300101010101010101010101"
+            + "010101010101010101010101010101010101010101010101010101010101010101010101010000000000000000000000"
+            + "000000000000000000000000000000000000000000000000000000000000000000000000300202020202020202020202"
+            + "020202020202020202020202020202020202020202020202020202020202020202020202020000000000000000000000"
+            + "000000000000000000000000000000000000000000000000000000000000000000000000300303030303030303030303"
+            + "030303030303030303030303030303030303030303030303030303030303030303030303030000000000000000000000"
+            + "0000000000"
+        let r = try await run([data])
+        #expect(r.status == 0)
+        #expect(r.output.contains("TeeVerifierEnclaveKeyNotVerified(bytes,bytes,bytes)  selector 0xda7977ba"))
+        #expect(r.output.contains("0x" + String(repeating: "02", count: 48)))
+        #expect(r.output.contains("hint: The TEE verifier has already verified this enclave key"))
+        #expect(r.output.contains("abi/deployed/TeeVerifierWrapper.errors.json"))
+    }
+
     @Test func unknownSelectorExitsOne() async throws {
         let r = try await run(["0xdeadbeef"])
         #expect(r.status == 1)
