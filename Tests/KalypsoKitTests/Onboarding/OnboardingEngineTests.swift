@@ -244,4 +244,17 @@ import Testing
         #expect(plan.step(.join)?.state == .blocked(reason: "the enclave reports no key to attest"))
         #expect(plan.step(.join)?.effect == nil)
     }
+
+    @Test func stakeSendsOnlyTheTokensBelowTheirTarget() {
+        let usdc = TokenInfo(
+            address: Self.address("0x00000000000000000000000000000000000000dd"), symbol: "USDC", decimals: 6)
+        var goal = Self.goal()
+        goal.stakeTargets = [StakeTarget(token: Self.pond, amount: 100), StakeTarget(token: usdc, amount: 2_000_000)]
+        var o = Self.fresh()
+        o.registered = true
+        o.staked = [Self.pond.address: 100, usdc.address: 500_000]
+        let plan = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(plan.step(.stake)?.effect == .stake([StakeTarget(token: usdc, amount: 1_500_000)]))
+        #expect(plan.step(.stake)?.plan.contains("stake 1.5 USDC") == true)
+    }
 }
