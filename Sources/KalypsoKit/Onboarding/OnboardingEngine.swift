@@ -1,0 +1,303 @@
+import BigInt
+import EthereumKit
+import Foundation
+
+/// One thing to send to chain or enclave. The engine only describes it; a runner executes it.
+public enum OnboardingEffect: Sendable, Hashable {
+    case register(rewardAddress: Address, declaredCompute: BigUInt, metadata: [UInt8])
+    /// One stake call per token, each for the shortfall to its target.
+    case stake([StakeTarget])
+    case configureEnclave(marketId: BigUInt)
+    case benchmark(marketId: BigUInt)
+    /// Attestation (§2.6.1), enclave signature (§2.6.2), then the join call (§2.6.3).
+    case join(marketId: BigUInt, parameters: OnboardingJoinTerms)
+    case verifyKey(marketId: BigUInt, verifier: Address)
+    /// Only the programs not running yet, in the goal's order.
+    case startPrograms([String])
+    /// The §2.9 sequence as one action.
+    case updateKey(UpdateKeyAction)
+}
+
+/// The update-key sequence of spec §2.9 after an enclave restart.
+public struct UpdateKeyAction: Sendable, Hashable {
+    public enum Part: Sendable, Hashable {
+        case attestation
+        case enclaveSignature
+        case updateEncryptionKey(marketId: BigUInt)
+        case verifyKey(verifier: Address)
+        case configureEnclave
+        case startPrograms([String])
+    }
+
+    public enum Reason: Sendable, Hashable {
+        /// The enclave's key differs from `pub_key(operator, market)` on chain (or there is none on chain).
+        case keyMismatch
+        /// The operator is joined but the enclave has no configuration.
+        case enclaveHasNoConfig
+    }
+
+    public var marketId: BigUInt
+    public var reason: Reason
+    public var parts: [Part]
+}
+
+/// Why a step waits.
+public enum OnboardingWait: Sendable, Hashable {
+    /// Sent, not mined yet.
+    case pendingTransaction(hash: String)
+    /// Mined, fewer confirmations than required.
+    case confirmations(hash: String, have: Int, need: Int)
+}
+
+public enum OnboardingStepState: Sendable, Hashable {
+    case done
+    case toDo
+    case blocked(reason: String)
+    case waiting(OnboardingWait)
+}
+
+public struct OnboardingStep: Sendable, Hashable {
+    public var kind: OnboardingStepKind
+    public var state: OnboardingStepState
+    /// What will be sent, in words (for a done step: what was found).
+    public var plan: String
+    /// What to execute; nil unless the state is ``OnboardingStepState/toDo``.
+    public var effect: OnboardingEffect?
+}
+
+public struct OnboardingPlan: Sendable, Hashable {
+    public var marketId: BigUInt
+    public var steps: [OnboardingStep]
+
+    public func step(_ kind: OnboardingStepKind) -> OnboardingStep? { steps.first { $0.kind == kind } }
+    /// The step a runner executes next: the first one to do, nil when none is.
+    public var next: OnboardingStep? { steps.first { $0.state == .toDo } }
+    public var isComplete: Bool { steps.allSatisfy { $0.state == .done } }
+}
+
+/// Works out, from a goal and what was observed, which onboarding steps are done and what to send next.
+/// Pure: no I/O; the same inputs always give the same plan.
+public enum OnboardingEngine {
+    /// A step as probed alone, before its prerequisites are taken into account.
+    private struct Probe {
+        var kind: OnboardingStepKind
+        var state: OnboardingStepState
+        var plan: String
+        var effect: OnboardingEffect?
+
+        static func done(_ kind: OnboardingStepKind, _ plan: String) -> Probe {
+            Probe(kind: kind, state: .done, plan: plan, effect: nil)
+        }
+        static func toDo(_ kind: OnboardingStepKind, _ plan: String, _ effect: OnboardingEffect) -> Probe {
+            Probe(kind: kind, state: .toDo, plan: plan, effect: effect)
+        }
+        static func blocked(_ kind: OnboardingStepKind, _ reason: String) -> Probe {
+            Probe(kind: kind, state: .blocked(reason: reason), plan: reason, effect: nil)
+        }
+    }
+
+    public static func evaluate(goal: OnboardingGoal, observation: OnboardingObservation) -> OnboardingPlan {
+        let market = goal.marketId
+        var probes = [register(goal, observation), stake(goal, observation)]
+        if let restart = restartReason(observation) {
+            probes.append(updateKey(goal, observation, reason: restart))
+        } else {
+            probes += [
+                configureEnclave(goal, observation), benchmark(goal, observation), join(goal, observation),
+            ]
+            if goal.keyVerification != .notNeeded { probes.append(verifyKey(goal, observation)) }
+            probes.append(startPrograms(goal, observation))
+        }
+        var steps: [OnboardingStep] = []
+        var firstUnfinished: OnboardingStepKind?
+        for probe in probes {
+            var state = probe.state
+            var plan = probe.plan
+            if let pending = observation.pendingTransactions.first(where: { $0.step == probe.kind }) {
+                // Sent before and not final: never send it again, whatever the chain shows at its tip.
+                let wait: OnboardingWait =
+                    pending.confirmations.map {
+                        .confirmations(hash: pending.hash, have: $0, need: pending.requiredConfirmations)
+                    } ?? .pendingTransaction(hash: pending.hash)
+                state = .waiting(wait)
+                plan = "waiting for \(pending.hash): " + waitWords(wait)
+            } else if state != .done, let prior = firstUnfinished {
+                state = .blocked(reason: "waits for step '\(prior.rawValue)'")
+                plan = "after '\(prior.rawValue)': " + probe.plan
+            }
+            if state != .done && firstUnfinished == nil { firstUnfinished = probe.kind }
+            steps.append(
+                OnboardingStep(kind: probe.kind, state: state, plan: plan, effect: state == .toDo ? probe.effect : nil))
+        }
+        return OnboardingPlan(marketId: market, steps: steps)
+    }
+
+    private static func waitWords(_ wait: OnboardingWait) -> String {
+        switch wait {
+        case .pendingTransaction: return "not mined yet"
+        case .confirmations(_, let have, let need): return "\(have) of \(need) confirmations"
+        }
+    }
+
+    private static func register(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        if o.registered { return .done(.register, "registered, declared compute \(o.declaredCompute)") }
+        let metadata = goal.metadata.isEmpty ? "no metadata" : "metadata of \(goal.metadata.count) bytes"
+        return .toDo(
+            .register,
+            "register(reward address \(goal.rewardAddress), declared compute \(goal.declaredCompute), \(metadata))",
+            .register(rewardAddress: goal.rewardAddress, declaredCompute: goal.declaredCompute, metadata: goal.metadata)
+        )
+    }
+
+    private static func stake(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        var topUps: [StakeTarget] = []
+        var words: [String] = []
+        for target in goal.stakeTargets {
+            let staked = o.staked[target.token.address] ?? 0
+            if staked < target.amount {
+                let missing = target.amount - staked
+                topUps.append(StakeTarget(token: target.token, amount: missing))
+                words.append(
+                    "stake \(target.token.format(missing)) (\(target.token.address)): staked "
+                        + "\(target.token.format(staked)), target \(target.token.format(target.amount))")
+            }
+        }
+        if topUps.isEmpty {
+            let held = goal.stakeTargets.map { "\($0.token.format(o.staked[$0.token.address] ?? 0))" }
+            return .done(.stake, held.isEmpty ? "no stake target" : "staked " + held.joined(separator: ", "))
+        }
+        return .toDo(.stake, words.joined(separator: "; "), .stake(topUps))
+    }
+
+    /// The enclave's state, or the probe of `kind` blocked because it did not answer.
+    private static func reachable(_ o: OnboardingObservation, _ kind: OnboardingStepKind) -> Result<
+        EnclaveState, BlockedProbe
+    > {
+        switch o.enclave {
+        case .reachable(let state): return .success(state)
+        case .unreachable(let reason):
+            return .failure(BlockedProbe(kind: kind, reason: "enclave unreachable: \(reason)"))
+        }
+    }
+
+    private struct BlockedProbe: Error {
+        var kind: OnboardingStepKind
+        var reason: String
+        var probe: Probe { .blocked(kind, reason) }
+    }
+
+    private static func configureEnclave(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        let enclave: EnclaveState
+        switch reachable(o, .configureEnclave) {
+        case .success(let state): enclave = state
+        case .failure(let blocked): return blocked.probe
+        }
+        if enclave.hasConfig { return .done(.configureEnclave, "the enclave has its configuration") }
+        return .toDo(
+            .configureEnclave, "generatorConfigSetup for market \(goal.marketId) (spec §2.4)",
+            .configureEnclave(marketId: goal.marketId))
+    }
+
+    private static func benchmark(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        let enclave: EnclaveState
+        switch reachable(o, .benchmark) {
+        case .success(let state): enclave = state
+        case .failure(let blocked): return blocked.probe
+        }
+        if enclave.benchmarkKnown { return .done(.benchmark, "a benchmark for market \(goal.marketId) is known") }
+        return .toDo(
+            .benchmark, "benchmark the prover for market \(goal.marketId) (spec §2.3)",
+            .benchmark(marketId: goal.marketId))
+    }
+
+    private static func join(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        if let membership = o.membership, membership.isMember {
+            return .done(.join, "joined market \(goal.marketId), compute per request \(membership.computePerRequest)")
+        }
+        let enclave: EnclaveState
+        switch reachable(o, .join) {
+        case .success(let state): enclave = state
+        case .failure(let blocked): return blocked.probe
+        }
+        guard enclave.key != nil else { return .blocked(.join, "the enclave reports no key to attest") }
+        let p = goal.join
+        var terms =
+            "compute per request \(p.computePerRequest), proof cost \(p.proofCost), proposed time \(p.proposedTime)"
+        if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
+        return .toDo(
+            .join,
+            "attestation, enclave signature, then join market \(goal.marketId) with \(terms) (spec §2.6)",
+            .join(marketId: goal.marketId, parameters: p))
+    }
+
+    private static func verifyKey(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        guard case .needed(let verifier) = goal.keyVerification else {
+            return .blocked(
+                .verifyKey, "not known yet whether market \(goal.marketId)'s verifier needs the key verified")
+        }
+        let enclave: EnclaveState
+        switch reachable(o, .verifyKey) {
+        case .success(let state): enclave = state
+        case .failure(let blocked): return blocked.probe
+        }
+        if let key = enclave.key, o.teeVerifiedKey == key {
+            return .done(.verifyKey, "the TEE verifier \(verifier) holds the enclave's key")
+        }
+        return .toDo(
+            .verifyKey, "verifyKey in the TEE verifier \(verifier) for market \(goal.marketId) (spec §2.7)",
+            .verifyKey(marketId: goal.marketId, verifier: verifier))
+    }
+
+    private static func startPrograms(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        let enclave: EnclaveState
+        switch reachable(o, .startPrograms) {
+        case .success(let state): enclave = state
+        case .failure(let blocked): return blocked.probe
+        }
+        let missing = goal.programs.filter { !enclave.runningPrograms.contains($0) }
+        if missing.isEmpty { return .done(.startPrograms, "running: " + goal.programs.joined(separator: ", ")) }
+        return .toDo(
+            .startPrograms, "startProgram " + missing.joined(separator: ", then ") + " (spec §2.8)",
+            .startPrograms(missing))
+    }
+
+    /// An enclave restart: the operator is joined and the enclave's key is not the one on chain, or the enclave
+    /// lost its configuration. Needs the enclave's answer; an unreachable enclave shows no restart.
+    private static func restartReason(_ o: OnboardingObservation) -> UpdateKeyAction.Reason? {
+        guard let membership = o.membership, membership.isMember, case .reachable(let enclave) = o.enclave else {
+            return nil
+        }
+        if let key = enclave.key, key != membership.enclaveKey { return .keyMismatch }
+        if !enclave.hasConfig { return .enclaveHasNoConfig }
+        return nil
+    }
+
+    private static func updateKey(
+        _ goal: OnboardingGoal, _ o: OnboardingObservation, reason: UpdateKeyAction.Reason
+    ) -> Probe {
+        var parts: [UpdateKeyAction.Part] = [
+            .attestation, .enclaveSignature, .updateEncryptionKey(marketId: goal.marketId),
+        ]
+        var words = [
+            "fresh attestation", "enclave signature",
+            "updateEncryptionKey(market \(goal.marketId)) (0x92eb91e2)",
+        ]
+        switch goal.keyVerification {
+        case .needed(let verifier):
+            parts.append(.verifyKey(verifier: verifier))
+            words.append("verifyKey in the TEE verifier \(verifier)")
+        case .notNeeded: break
+        case .unknown:
+            return .blocked(
+                .updateKey, "not known yet whether market \(goal.marketId)'s verifier needs the key verified")
+        }
+        parts += [.configureEnclave, .startPrograms(goal.programs)]
+        words += ["generatorConfigSetup", "startProgram " + goal.programs.joined(separator: ", then ")]
+        let why =
+            reason == .keyMismatch
+            ? "the enclave's key differs from the key on chain" : "the enclave has no configuration"
+        return .toDo(
+            .updateKey, "enclave restarted (\(why)): " + words.joined(separator: ", ") + " (spec §2.9)",
+            .updateKey(UpdateKeyAction(marketId: goal.marketId, reason: reason, parts: parts)))
+    }
+}
