@@ -169,96 +169,79 @@ public enum OnboardingEngine {
         return .toDo(.stake, words.joined(separator: "; "), .stake(topUps))
     }
 
-    /// The enclave's state, or the probe of `kind` blocked because it did not answer.
-    private static func reachable(_ o: OnboardingObservation, _ kind: OnboardingStepKind) -> Result<
-        EnclaveState, BlockedProbe
-    > {
+    /// The probe `body` gives from the enclave's state, or the probe of `kind` blocked because the enclave did
+    /// not answer.
+    private static func withEnclave(
+        _ o: OnboardingObservation, _ kind: OnboardingStepKind, _ body: (EnclaveState) -> Probe
+    ) -> Probe {
         switch o.enclave {
-        case .reachable(let state): return .success(state)
-        case .unreachable(let reason):
-            return .failure(BlockedProbe(kind: kind, reason: "enclave unreachable: \(reason)"))
+        case .reachable(let state): return body(state)
+        case .unreachable(let reason): return .blocked(kind, "enclave unreachable: \(reason)")
         }
     }
 
-    private struct BlockedProbe: Error {
-        var kind: OnboardingStepKind
-        var reason: String
-        var probe: Probe { .blocked(kind, reason) }
+    /// The probe of `kind` blocked until the runner has asked the market's verifier about `getVerifiedKey`.
+    private static func verificationUnknown(_ kind: OnboardingStepKind, _ goal: OnboardingGoal) -> Probe {
+        .blocked(kind, "not known yet whether market \(goal.marketId)'s verifier needs the key verified")
     }
 
     private static func configureEnclave(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
-        let enclave: EnclaveState
-        switch reachable(o, .configureEnclave) {
-        case .success(let state): enclave = state
-        case .failure(let blocked): return blocked.probe
+        return withEnclave(o, .configureEnclave) { enclave in
+            if enclave.hasConfig { return .done(.configureEnclave, "the enclave has its configuration") }
+            return .toDo(
+                .configureEnclave, "generatorConfigSetup for market \(goal.marketId) (spec §2.4)",
+                .configureEnclave(marketId: goal.marketId))
         }
-        if enclave.hasConfig { return .done(.configureEnclave, "the enclave has its configuration") }
-        return .toDo(
-            .configureEnclave, "generatorConfigSetup for market \(goal.marketId) (spec §2.4)",
-            .configureEnclave(marketId: goal.marketId))
     }
 
     private static func benchmark(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
-        let enclave: EnclaveState
-        switch reachable(o, .benchmark) {
-        case .success(let state): enclave = state
-        case .failure(let blocked): return blocked.probe
+        return withEnclave(o, .benchmark) { enclave in
+            if enclave.benchmarkKnown { return .done(.benchmark, "a benchmark for market \(goal.marketId) is known") }
+            return .toDo(
+                .benchmark, "benchmark the prover for market \(goal.marketId) (spec §2.3)",
+                .benchmark(marketId: goal.marketId))
         }
-        if enclave.benchmarkKnown { return .done(.benchmark, "a benchmark for market \(goal.marketId) is known") }
-        return .toDo(
-            .benchmark, "benchmark the prover for market \(goal.marketId) (spec §2.3)",
-            .benchmark(marketId: goal.marketId))
     }
 
     private static func join(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
         if let membership = o.membership, membership.isMember {
             return .done(.join, "joined market \(goal.marketId), compute per request \(membership.computePerRequest)")
         }
-        let enclave: EnclaveState
-        switch reachable(o, .join) {
-        case .success(let state): enclave = state
-        case .failure(let blocked): return blocked.probe
+        return withEnclave(o, .join) { enclave in
+            guard enclave.key != nil else { return .blocked(.join, "the enclave reports no key to attest") }
+            let p = goal.join
+            var terms =
+                "compute per request \(p.computePerRequest), proof cost \(p.proofCost), proposed time \(p.proposedTime)"
+            if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
+            return .toDo(
+                .join,
+                "attestation, enclave signature, then join market \(goal.marketId) with \(terms) (spec §2.6)",
+                .join(marketId: goal.marketId, parameters: p))
         }
-        guard enclave.key != nil else { return .blocked(.join, "the enclave reports no key to attest") }
-        let p = goal.join
-        var terms =
-            "compute per request \(p.computePerRequest), proof cost \(p.proofCost), proposed time \(p.proposedTime)"
-        if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
-        return .toDo(
-            .join,
-            "attestation, enclave signature, then join market \(goal.marketId) with \(terms) (spec §2.6)",
-            .join(marketId: goal.marketId, parameters: p))
     }
 
     private static func verifyKey(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
         guard case .needed(let verifier) = goal.keyVerification else {
-            return .blocked(
-                .verifyKey, "not known yet whether market \(goal.marketId)'s verifier needs the key verified")
+            return verificationUnknown(.verifyKey, goal)
         }
-        let enclave: EnclaveState
-        switch reachable(o, .verifyKey) {
-        case .success(let state): enclave = state
-        case .failure(let blocked): return blocked.probe
+        return withEnclave(o, .verifyKey) { enclave in
+            if let key = enclave.key, o.teeVerifiedKey == key {
+                return .done(.verifyKey, "the TEE verifier \(verifier) holds the enclave's key")
+            }
+            return .toDo(
+                .verifyKey, "verifyKey in the TEE verifier \(verifier) for market \(goal.marketId) (spec §2.7)",
+                .verifyKey(marketId: goal.marketId, verifier: verifier))
         }
-        if let key = enclave.key, o.teeVerifiedKey == key {
-            return .done(.verifyKey, "the TEE verifier \(verifier) holds the enclave's key")
-        }
-        return .toDo(
-            .verifyKey, "verifyKey in the TEE verifier \(verifier) for market \(goal.marketId) (spec §2.7)",
-            .verifyKey(marketId: goal.marketId, verifier: verifier))
     }
 
     private static func startPrograms(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
-        let enclave: EnclaveState
-        switch reachable(o, .startPrograms) {
-        case .success(let state): enclave = state
-        case .failure(let blocked): return blocked.probe
+        return withEnclave(o, .startPrograms) { enclave in
+            let missing = goal.programs.filter { !enclave.runningPrograms.contains($0) }
+            if missing.isEmpty { return .done(.startPrograms, "running: " + goal.programs.joined(separator: ", ")) }
+            return .toDo(
+                .startPrograms, "startProgram " + missing.joined(separator: ", then ") + " (spec §2.8)",
+                .startPrograms(missing))
         }
-        let missing = goal.programs.filter { !enclave.runningPrograms.contains($0) }
-        if missing.isEmpty { return .done(.startPrograms, "running: " + goal.programs.joined(separator: ", ")) }
-        return .toDo(
-            .startPrograms, "startProgram " + missing.joined(separator: ", then ") + " (spec §2.8)",
-            .startPrograms(missing))
     }
 
     /// An enclave restart: the operator is joined and the enclave's key is not the one on chain, or the enclave
@@ -288,8 +271,7 @@ public enum OnboardingEngine {
             words.append("verifyKey in the TEE verifier \(verifier)")
         case .notNeeded: break
         case .unknown:
-            return .blocked(
-                .updateKey, "not known yet whether market \(goal.marketId)'s verifier needs the key verified")
+            return verificationUnknown(.updateKey, goal)
         }
         parts += [.configureEnclave, .startPrograms(goal.programs)]
         words += ["generatorConfigSetup", "startProgram " + goal.programs.joined(separator: ", then ")]
