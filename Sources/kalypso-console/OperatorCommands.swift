@@ -146,12 +146,18 @@ struct LeaveCommand: AsyncParsableCommand, OperatorOptionsCommand {
         let waiting = Waiting(
             reason: "requests of market \(marketId) are still running", detail: "",
             command: rerunCommand(["leave", "--market", "\(marketId)"], options: options))
-        let running = try await api.snapshot(markets: [marketId]).membership(marketId)?.activeRequests ?? 0
         if options.dryRun && !steps.isEmpty {
             // The exit is not requested in a dry run, so leaving cannot be simulated yet.
             try ActionReport(action: "leave", steps: steps).print(json: options.json, dryRun: true)
             return
         }
+        let membership = try await api.snapshot(markets: [marketId]).membership(marketId)
+        if !steps.isEmpty, membership?.isMember != true {
+            // Generation B: with no request running, the exit request leaves the market at once.
+            try ActionReport(action: "leave", steps: steps).print(json: options.json, dryRun: options.dryRun)
+            return
+        }
+        let running = membership?.activeRequests ?? 0
         if running > 0 {
             var report = ActionReport(action: "leave", steps: steps)
             report.waiting = waiting
