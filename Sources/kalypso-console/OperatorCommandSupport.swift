@@ -133,7 +133,8 @@ func parseAddress(_ text: String, argument: String) throws -> Address {
     do { return try Address(text) } catch {
         throw OperatorInputError(
             code: "input.invalidAddress", argument: argument, title: "\(argument) is not an address",
-            detail: "expected 0x and 40 hex digits, found \"\(text.prefix(60))\"",
+            // Never the value itself: a private key pasted in the wrong place must not reach the screen.
+            detail: "expected 0x and 40 hex digits; got \(text.count) characters",
             hint: "Give a 20-byte address such as 0x2c7536E3605D9C16a7a3D7b1898e529396a65c23.")
     }
 }
@@ -145,7 +146,9 @@ func parseCount(_ text: String, argument: String) throws -> BigUInt {
     else {
         throw OperatorInputError(
             code: "input.invalidNumber", argument: argument, title: "\(argument) is not a whole number",
-            detail: "expected decimal digits, found \"\(text.prefix(60))\"", hint: "Give a number such as 10.")
+            detail: text.count > 20
+                ? "expected decimal digits; got \(text.count) characters"
+                : "expected decimal digits, found \"\(text)\"", hint: "Give a number such as 10.")
     }
     return value
 }
