@@ -181,6 +181,18 @@ import Testing
         try await cli.sends(["stake", "5000000wei"], count: 2)
         #expect(try await staked(f) == 1000 * e18 + 5_000_000)
 
+        // More pre-flight refusals, each with its message (exit 5), nothing sent.
+        try await cli.fails(["compute", "increase", "0"], 5, "changes nothing")
+        try await cli.fails(["withdraw"], 5, f.isA ? "No stake reduction is pending" : "No stake withdrawal is pending")
+        try await cli.fails(["unstake", "999999"], 5, "Cannot take out more than is staked")
+        try await cli.fails(
+            [
+                "join", "--market", "99", "--compute-per-request", "1", "--proof-cost", "5", "--proposed-time",
+                f.isA ? "10blocks" : "1m",
+            ],
+            5, "There is no market 99")
+        try await cli.fails(["set-reward-address", Address.zero.checksummed], 5, "reward address is zero")
+
         // join the public market (no enclave key) and, with the enclave simulator's key, the private one.
         // The devnet's jobs give 40 blocks / 3600 s to prove: the public market's time must fit.
         let publicTime = f.isA ? "10blocks" : "1m"
