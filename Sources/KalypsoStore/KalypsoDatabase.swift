@@ -74,6 +74,9 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v2-chain-cache") { db in
             try CacheSchema.create(db)
         }
+        migrator.registerMigration("v3-enclave-settings") { db in
+            try EnclaveSettings.createTable(db)
+        }
         return migrator
     }
 
