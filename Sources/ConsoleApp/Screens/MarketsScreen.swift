@@ -158,7 +158,8 @@ public struct MarketsScreen: ConsoleScreen {
         let unit = env.network.timeUnit == "block" ? "blocks" : "s"
         var rows: [(String, String)] = [
             ("Name", ConsoleFormat.marketName(market)), ("Kind", market.isPrivate ? "private (enclave)" : "public"),
-            ("Verifier", market.verifier), ("Creator", market.creator), ("Prover image", market.proverImageId),
+            ("Verifier", ConsoleFormat.address(market.verifier)), ("Creator", ConsoleFormat.address(market.creator)),
+            ("Prover image", market.proverImageId),
             ("IVS image", market.ivsImageId), ("Stake per job", Self.stakeText(market, data)),
             ("Provers", String(market.proverCount)),
             ("Jobs", "\(market.jobCount) (\(market.openJobCount) open)"),
@@ -176,7 +177,7 @@ public struct MarketsScreen: ConsoleScreen {
         let jobs = data.marketJobs[id] ?? []
         let tail = jobs.map { j -> String in
             let view = CachedJobView(j, env)
-            let who = j.prover ?? "unassigned"
+            let who = j.prover.map(ConsoleFormat.address) ?? "unassigned"
             return "\(j.jobId)  \(JobWords.status(view))  \(data.paymentToken.format(j.reward))  \(who)"
         }
         var keysText: [String] = []
