@@ -144,8 +144,21 @@ public final class LiveConsoleServices: ConsoleServices {
             if m.state == .joined { return try await s.api.requestExit(marketId: market) }
             guard m.activeRequests == 0 else { throw ConsoleWriteRefusal.stillRunning(id, m.activeRequests) }
             return try await s.api.leave(marketId: market)
-        case .join(let id):
-            throw ConsoleWriteRefusal.joinNeedsParameters(id)
+        case .join(let id, let compute, let cost, let time):
+            // The same inputs and checks as the headless `join`.
+            let perRequest = try AmountInput(parsing: compute, argument: "Compute per request").baseUnits(decimals: 0)
+            let amount = try AmountInput(parsing: cost, argument: "Proof cost")
+            let duration = try DurationInput(parsing: time, argument: "Proposed time")
+            let clock = try await s.api.clock()
+            let converted = try duration.converted(to: s.api.timeUnit, secondsPerBlock: clock.secondsPerBlock)
+            let payment = try await s.paymentToken()
+            let market = BigUInt(id)
+            guard try await s.api.market(market).isPublic else { throw ConsoleWriteRefusal.privateJoin(id) }
+            return try await s.api.join(
+                JoinParameters(
+                    marketId: market, computePerRequest: perRequest,
+                    proofCost: try amount.baseUnits(decimals: payment.decimals), proposedTime: converted.value,
+                    authorization: nil))
         case .speedUp(let hash):
             throw ConsoleWriteRefusal.replaceHeadless("speed-up", hash)
         case .cancelTransaction(let hash):
@@ -223,10 +236,10 @@ public struct ConsoleWriteRefusal: OperatorError {
             detail: "the exit is requested; leaving is possible once they finish",
             hint: "Leave again when the Jobs screen shows none of this market running.")
     }
-    static func joinNeedsParameters(_ id: Int64) -> Self {
+    static func privateJoin(_ id: Int64) -> Self {
         Self(
-            title: "Joining market \(id) needs its parameters",
-            detail: "the console has no join form yet (compute per request, proof cost, proposed time)",
+            title: "Market \(id) is private: joining needs the enclave's attestation",
+            detail: "the console does not ask the enclave for it yet",
             hint:
                 "Run: kalypso-console join --market \(id) --compute-per-request N --proof-cost AMOUNT --proposed-time 10m"
         )
