@@ -7,7 +7,10 @@ import Testing
 /// devnet shared by the suite: screens by number and name, read-only showing no write action (help
 /// included), resize to tiny and back.
 @Suite(.serialized) struct ConsoleDevnetEndToEndTests {
-    static let devnet = SharedDevnet { try await DevnetNetwork.start(generation: "B", seed: true) }
+    /// Seeded, with our operator onboarded on market 1 (registered and staked), so it can join market 2.
+    static let devnet = SharedDevnet {
+        try await DevnetNetwork.start(generation: "B", seed: true, arguments: ["--onboard"])
+    }
     static let utf8 = ["LANG": "C.UTF-8", "TERM": "xterm-256color"]
 
     /// Starts the console on the devnet with a database of its own and waits for the markets.
@@ -52,6 +55,50 @@ import Testing
         try tm.send("Escape")
         screen = try tm.waitFor(text: "Enter Market detail")
         #expect(!screen.contains("cancelled"))
+        try tm.send("q")
+        try tm.waitFor(text: "EXIT=0")
+    }
+
+    /// `proverInfoPerMarket(operator, market)`'s state (spec selectors: 0xbe51f4ef), read with the test's
+    /// own eth_call: 0 not joined, 1 joined.
+    static func memberState(_ net: DevnetNetwork, market: Int) async throws -> Int? {
+        let me = net.operatorAddress.lowercased().replacingOccurrences(of: "0x", with: "")
+        let id = String(market, radix: 16)
+        let data =
+            "0xbe51f4ef" + String(repeating: "0", count: 64 - me.count) + me
+            + String(repeating: "0", count: 64 - id.count) + id
+        let result = try await net.rpc.callString(
+            "eth_call", [["to": try net.contract("proverManager"), "data": data], "latest"])
+        let hex = result.hasPrefix("0x") ? String(result.dropFirst(2)) : result
+        return Int(hex.prefix(64), radix: 16)
+    }
+
+    @Test func joinsAPublicMarketThroughTheReview() async throws {
+        let net = try await Self.devnet.get()
+        #expect(try await Self.memberState(net, market: 2) == 0)
+        let tm = try Self.start(net, "--key-file " + Tmux.quote(net.operatorKeyFile))
+        defer { tm.close() }
+        // Market 2 is the second row (public, not joined).
+        try tm.send("j")
+        try tm.send("Enter")
+        try tm.waitForAll(["Market 2", "Kind              public", "Our status        not joined"])
+        try tm.send("J")
+        try tm.waitForAll(["Join market 2", "Compute per request", "Proof cost", "Proposed time"])
+        // The proof cost as the operator types it (whatever was suggested is erased first).
+        try tm.send("Tab")
+        for _ in 0..<30 { try tm.send("BSpace") }
+        try tm.type("5")
+        try tm.send("Enter")
+        // The review: the call in words, and the focus on Cancel.
+        var screen = try tm.waitFor(text: "Send", timeout: .seconds(60))
+        #expect(screen.contains("Join market 2"))
+        try tm.send("Right")
+        try tm.send("Enter")
+        screen = try tm.waitFor(text: "Join market 2: sent 0x", timeout: .seconds(120))
+        #expect(try await Self.memberState(net, market: 2) == 1)
+        // The Activity screen lists it from the journal.
+        try tm.send("4")
+        try tm.waitForAll(["[4 Activity]", "confirmed"], timeout: .seconds(30))
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
     }
