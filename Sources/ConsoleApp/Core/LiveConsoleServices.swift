@@ -159,17 +159,43 @@ public final class LiveConsoleServices: ConsoleServices {
                     marketId: market, computePerRequest: perRequest,
                     proofCost: try amount.baseUnits(decimals: payment.decimals), proposedTime: converted.value,
                     authorization: nil))
-        case .speedUp(let hash):
-            throw ConsoleWriteRefusal.replaceHeadless("speed-up", hash)
-        case .cancelTransaction(let hash):
-            throw ConsoleWriteRefusal.replaceHeadless("cancel", hash)
+        case .speedUp, .cancelTransaction:
+            throw ConsoleWriteRefusal.notReviewed
         }
+    }
+
+    /// A speed-up or cancel: the sender's own replacement (same nonce, every fee bumped).
+    func replacement(_ write: ConsoleWrite) -> (hash: String, kind: TransactionSender.ReplacementKind)? {
+        switch write {
+        case .speedUp(let h): return (h, .speedUp)
+        case .cancelTransaction(let h): return (h, .cancel)
+        default: return nil
+        }
+    }
+
+    /// Reviews a replacement by running it up to its approval and declining there: nothing is signed.
+    func reviewReplacement(
+        _ write: ConsoleWrite, hash: String, kind: TransactionSender.ReplacementKind, _ s: OperatorSession
+    ) async throws -> ConsoleReview {
+        guard let key else { throw ConsoleWriteRefusal.readOnly }
+        let seen = Mutex<TransactionReview?>(nil)
+        do {
+            _ = try await s.sender.replace(hash: hash, kind: kind, signer: key) { review in
+                seen.withLock { $0 = review }
+                return false
+            }
+        } catch let e as PipelineError where e.kind == .declined {
+            // Declined at the approval, as intended: the review is what would be sent.
+        }
+        guard let review = seen.withLock({ $0 }) else { throw ConsoleWriteRefusal.notReviewed }
+        return ConsoleReview(write: write, lines: review.lines, canSend: true, id: 0)
     }
 
     /// Builds the request and runs the send path in dry-run mode: the review is the pipeline's own (the
     /// call in words, simulation, gas and fee); a simulation that reverts gives a review without Send.
     public func review(_ write: ConsoleWrite) async throws -> ConsoleReview {
         let s = try await writeSession()
+        if let r = replacement(write) { return try await reviewReplacement(write, hash: r.hash, kind: r.kind, s) }
         let request = try await request(for: write, s)
         let id = reviewed.withLock { r -> Int in
             let id = r.next
@@ -194,6 +220,18 @@ public final class LiveConsoleServices: ConsoleServices {
     /// and it goes out only if it is still the call that was reviewed.
     public func send(_ review: ConsoleReview) async throws -> String {
         let s = try await writeSession()
+        if let r = replacement(review.write) {
+            guard let key else { throw ConsoleWriteRefusal.readOnly }
+            let lines = review.lines
+            // Sent only while its review still reads as the one the operator accepted.
+            let outcome = try await s.sender.replace(hash: r.hash, kind: r.kind, signer: key) { again in
+                again.lines.first == lines.first
+            }
+            switch outcome {
+            case .confirmed(let hash, _): return hash
+            case .replaced(let hash, let by): return "\(hash) (replaced by \(by))"
+            }
+        }
         guard let request = reviewed.withLock({ $0.requests.removeValue(forKey: review.id) }) else {
             throw ConsoleWriteRefusal.notReviewed
         }
@@ -243,11 +281,5 @@ public struct ConsoleWriteRefusal: OperatorError {
             hint:
                 "Run: kalypso-console join --market \(id) --compute-per-request N --proof-cost AMOUNT --proposed-time 10m"
         )
-    }
-    static func replaceHeadless(_ verb: String, _ hash: String) -> Self {
-        Self(
-            title: "The console cannot \(verb) a transaction yet",
-            detail: "replacing a pending transaction is a headless command for now",
-            hint: "Run: kalypso-console tx \(verb) \(hash)")
     }
 }
