@@ -92,6 +92,8 @@ public struct ActivityScreen: ConsoleScreen {
     static func time(_ d: Date) -> String { ConsoleFormat.time(Int64(d.timeIntervalSince1970)) }
 
     public mutating func refresh(_ env: ScreenEnvironment) -> Bool {
+        // Hashes whole (66 characters) where the screen has room for them.
+        table.setColumnWidth(4, env.bodySize.width >= 160 ? .fixed(66) : .min(18))
         let logHeight = Self.logHeight(env.bodySize.height)
         let paged = table.setPageSize(forHeight: env.bodySize.height - logHeight - 2)
         guard let data = env.data else { return paged }

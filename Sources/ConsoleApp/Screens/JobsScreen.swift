@@ -136,6 +136,16 @@ public struct JobsScreen: ConsoleScreen {
         }
     }
 
+    /// A point in chain time in words: the UTC time of a timestamp, or a block number.
+    static func moment(_ value: Int64, _ unit: String) -> String {
+        unit == "block" ? "block \(value)" : "\(ConsoleFormat.time(value)) UTC"
+    }
+
+    /// A span of chain time: `10m (600 s)` or `480 blocks`.
+    static func span(_ value: Int64, _ unit: String) -> String {
+        unit == "block" ? "\(value) blocks" : "\(ConsoleFormat.duration(value)) (\(value) s)"
+    }
+
     func renderDetail(
         _ id: Int64, _ data: ConsoleSnapshot, _ env: ScreenEnvironment, into frame: inout Frame, area: Rect,
         context: RenderContext
@@ -146,18 +156,18 @@ public struct JobsScreen: ConsoleScreen {
             return
         }
         let v = CachedJobView(j, env)
-        let unit = j.deadlineUnit == "block" ? "blocks" : "s"
-        var rows: [(String, String)] = [
+        let rows0: [(String, String)] = [
             ("Status", JobWords.status(v)), ("Market", String(j.marketId)),
             ("Reward", data.paymentToken.format(j.reward)),
             ("Earned", Self.earnings(data)[j.jobId].map { data.paymentToken.format($0) } ?? "—"),
-            ("Time for proof", "\(j.timeForProof) \(unit)"),
+            ("Time for proof", Self.span(j.timeForProof, j.deadlineUnit)),
         ]
+        var rows = rows0
         if j.deadline > 0 {
-            rows.append(("Deadline", "\(j.deadline) (\(j.deadlineUnit)) · \(v.deadlineWords)"))
+            rows.append(("Deadline", "\(Self.moment(j.deadline, j.deadlineUnit)) · \(v.deadlineWords)"))
         }
         rows += [
-            ("Expiry", "\(j.expiry) (\(j.deadlineUnit))"), ("Requester", ConsoleFormat.address(j.requester)),
+            ("Expiry", Self.moment(j.expiry, j.deadlineUnit)), ("Requester", ConsoleFormat.address(j.requester)),
             ("Prover", j.prover.map(ConsoleFormat.address) ?? "unassigned"),
             ("Private inputs", j.hasPrivateInputs ? "yes" : "no"),
             ("Created", "block \(j.createdBlock), tx \(j.createdTx)"),

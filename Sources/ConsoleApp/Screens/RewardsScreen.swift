@@ -71,6 +71,8 @@ public struct RewardsScreen: ConsoleScreen {
     }
 
     public mutating func refresh(_ env: ScreenEnvironment) -> Bool {
+        // Hashes whole (66 characters) where the screen has room for them.
+        table.setColumnWidth(4, env.bodySize.width >= 120 ? .fixed(66) : .min(20))
         let boxHeight = env.data.map { Self.balanceLines($0).count } ?? 0
         let paged = table.setPageSize(forHeight: env.bodySize.height - min(6, boxHeight + 2) - 2)
         guard let data = env.data else { return paged }

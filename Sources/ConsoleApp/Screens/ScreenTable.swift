@@ -84,6 +84,12 @@ public struct ScreenTable: Sendable {
         return true
     }
 
+    /// Sets one column's width (a screen gives identifiers their whole width when the screen is wide).
+    public mutating func setColumnWidth(_ column: Int, _ width: LayoutConstraint) {
+        guard table.columns.indices.contains(column), table.columns[column].width != width else { return }
+        table.columns[column].width = width
+    }
+
     /// A table action; nil when `actionID` is not one (the screen handles it).
     public mutating func perform(_ actionID: String) -> Bool? {
         switch actionID {
