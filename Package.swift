@@ -47,7 +47,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
-        .target(name: "ConsoleApp", dependencies: ["TerminalKit"]),
+        // ConsoleApp: the console's screens, state, update and services (knows every layer below it).
+        .target(
+            name: "ConsoleApp",
+            dependencies: [
+                "TerminalKit", "KalypsoKit", "KalypsoStore", "EthereumKit", "Basics",
+                .product(name: "BigInt", package: "BigInt"),
+            ]),
 
         // Programs
         .executableTarget(
@@ -92,6 +98,13 @@ let package = Package(
                 "kalypso-console", "Basics", "EthereumKit", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .testTarget(
+            name: "ConsoleAppTests",
+            dependencies: [
+                "ConsoleApp", "TerminalKit", "TerminalKitTesting", "KalypsoKit", "KalypsoStore", "Basics",
+                "TestSupport",
+            ],
+            exclude: ["__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",
             dependencies: ["ConsoleApp", "TerminalKit", "TerminalKitTesting", "TestSupport"],

@@ -5,7 +5,7 @@ enum GlobalFlags {
     static let flags: Set<String> = ["--no-color", "--ascii", "--read-only"]
     static let options: Set<String> = ["--theme"]
     /// Subcommands that take `TerminalOptions`.
-    static let interactive: Set<String> = ["ui-demo"]
+    static let interactive: Set<String> = ["ui-demo", "console"]
 
     static func reorder(_ args: [String]) -> [String] {
         var globals: [String] = []

@@ -10,10 +10,11 @@ struct KalypsoConsole: ParsableCommand {
         abstract: "A terminal console for Kalypso hardware operators.",
         discussion: """
             Onboarding, markets, stake, jobs and rewards for Kalypso provers, over SSH.
-            The console screens arrive with the next releases; this build provides the subcommands below.
+            Without a subcommand it opens the console (the same as 'kalypso-console console').
             """,
         version: ConsoleApp.version,
         subcommands: [
+            ConsoleCommand.self,
             Version.self,
             UIDemo.self,
             ConfigCommand.self,
@@ -23,7 +24,8 @@ struct KalypsoConsole: ParsableCommand {
             StakeCommand.self,
             Tx.self,
             DecodeError.self,
-        ]
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 }
 
