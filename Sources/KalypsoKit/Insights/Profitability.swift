@@ -59,10 +59,10 @@ public struct OurTerms: Sendable, Hashable {
     public var proposedTime: ChainTime
     /// The least reward we accept (`proofGenerationCost`).
     public var minimumReward: BigUInt
-    /// Proofs we can run at once (declared compute ÷ compute per request).
-    public var parallelJobs: Int
+    /// Proofs we can run at once (declared compute ÷ compute per request); nil when unknown (one is assumed).
+    public var parallelJobs: Int?
 
-    public init(proposedTime: ChainTime, minimumReward: BigUInt, parallelJobs: Int) {
+    public init(proposedTime: ChainTime, minimumReward: BigUInt, parallelJobs: Int?) {
         self.proposedTime = proposedTime
         self.minimumReward = minimumReward
         self.parallelJobs = parallelJobs
@@ -171,7 +171,10 @@ public enum Profitability {
         if let ours = x.ours {
             proposed = ours.proposedTime
             minimumReward = ours.minimumReward
-            parallel = max(1, ours.parallelJobs)
+            parallel = max(1, ours.parallelJobs ?? 1)
+            if ours.parallelJobs == nil {
+                assumptions.append("one proof at a time (our compute per job is not known here)")
+            }
             inputs.append(
                 InsightInput(
                     "our terms",
