@@ -21,14 +21,14 @@ public struct BenchmarksScreen: ConsoleScreen {
     }
 
     static let columns = [
-        TableColumn("Enclave", width: .min(12)),
+        TableColumn("Enclave", width: .min(10)),
         TableColumn("Market", width: .fixed(6), alignment: .right, sort: .numeric),
         TableColumn("Runs", width: .fixed(4), alignment: .right, sort: .numeric),
-        TableColumn("Latest", width: .min(8), alignment: .right),
-        TableColumn("p90", width: .min(8), alignment: .right),
-        TableColumn("Fastest", width: .min(8), alignment: .right),
-        TableColumn("Slowest", width: .min(8), alignment: .right),
-        TableColumn("Supports", width: .min(14)),
+        TableColumn("Latest", width: .fixed(7), alignment: .right),
+        TableColumn("p90", width: .fixed(7), alignment: .right),
+        TableColumn("Fastest", width: .fixed(7), alignment: .right),
+        TableColumn("Slowest", width: .fixed(7), alignment: .right),
+        TableColumn("Supports", width: .min(16)),
     ]
 
     public private(set) var table = ScreenTable(columns: BenchmarksScreen.columns)
@@ -92,22 +92,29 @@ public struct BenchmarksScreen: ConsoleScreen {
         let rows = series.map { s -> [String] in
             let supports: String
             switch Self.suggestion(s, data, env.network) {
-            case .success(let sug): supports = sug.proposed.description + (sug.warning == nil ? "" : " (too slow)")
+            case .success(let sug): supports = sug.proposed.description + (sug.warning == nil ? "" : ", too slow")
             case .failure: supports = "—"
             }
             return [
                 s.enclave, s.marketId.map(String.init) ?? "—", String(s.runs.count),
-                s.latest.map { formatMilliseconds($0.milliseconds) } ?? "—", s.p90.map(formatMilliseconds) ?? "—",
-                s.fastest.map(formatMilliseconds) ?? "—", s.slowest.map(formatMilliseconds) ?? "—", supports,
+                s.latest.map { Self.short($0.milliseconds) } ?? "—", s.p90.map(Self.short) ?? "—",
+                s.fastest.map(Self.short) ?? "—", s.slowest.map(Self.short) ?? "—", supports,
             ]
         }
         return table.setRows(rows, ids: series.map(Self.id)) || paged || changed
     }
 
+    /// A run time for a narrow column: "850 ms", "12.5 s", "500 s".
+    static func short(_ ms: Int64) -> String {
+        if ms < 1000 { return "\(ms) ms" }
+        if ms < 100_000 { return ChartFormat.number(Double(ms) / 1000, decimals: 1) + " s" }
+        return "\((ms + 500) / 1000) s"
+    }
+
     public func render(into frame: inout Frame, area: Rect, _ env: ScreenEnvironment, context: RenderContext) {
         if ScreenPlaceholder.render(into: &frame, area: area, env, title: Self.title, context: context) { return }
         guard let data = env.data else { return }
-        let tableHeight = min(max(4, series.count + 3), max(4, area.height / 3))
+        let tableHeight = min(max(5, series.count + 4), max(5, area.height / 3))
         let parts = Layout.rows(area, [.fixed(tableHeight), .proportional(3), .proportional(2)])
         let inner = Box(title: "Benchmark history", info: table.table.countText, focused: true).render(
             into: &frame, area: parts[0], context: context)

@@ -30,13 +30,13 @@ public struct ProfitabilityScreen: ConsoleScreen {
 
     static let columns = [
         TableColumn("Market", width: .fixed(6), alignment: .right, sort: .numeric),
-        TableColumn("Name", width: .min(10)),
+        TableColumn("Name", width: .min(8)),
         TableColumn("Asks/h", width: .fixed(7), alignment: .right, sort: .numeric),
         TableColumn("Ours/h", width: .fixed(7), alignment: .right, sort: .numeric),
         TableColumn("Reward/proof", width: .min(12), alignment: .right),
         TableColumn("Miss", width: .fixed(6), alignment: .right),
-        TableColumn("Earnings/h", width: .min(12), alignment: .right),
-        TableColumn("Slash loss/h", width: .min(12), alignment: .right),
+        TableColumn("Earnings/h", width: .min(13), alignment: .right),
+        TableColumn("Slash loss/h", width: .min(13), alignment: .right),
     ]
 
     public private(set) var table = ScreenTable(columns: ProfitabilityScreen.columns)
@@ -120,6 +120,11 @@ public struct ProfitabilityScreen: ConsoleScreen {
         (v < 0 ? "-" : "") + t.format(v.magnitude)
     }
 
+    /// An amount for a narrow column: at most four fraction digits, cut (the inputs view is exact).
+    static func short(_ v: BigUInt, symbol: String, decimals: Int) -> String {
+        Units.format(v, decimals: decimals, groupThousands: true, maxFractionDigits: 4) + " " + symbol
+    }
+
     public mutating func refresh(_ env: ScreenEnvironment) -> Bool {
         let paged = table.setPageSize(forHeight: env.bodySize.height - 4)
         guard let data = env.data else { return paged }
@@ -132,18 +137,24 @@ public struct ProfitabilityScreen: ConsoleScreen {
         let rows = risks.map { r -> [String] in
             let slash: String
             if case .success(let losses) = r.slashLossPerHour {
-                slash = losses.map { $0.token.format($0.perHour) }.joined(separator: ", ")
+                slash = losses.map { Self.short($0.perHour, symbol: $0.token.symbol, decimals: $0.token.decimals) }
+                    .joined(separator: ", ")
             } else {
                 slash = "—"
             }
             let earnings: String
             if case .success(let e) = r.earningsPerHour {
-                earnings = Self.signed(e, data.paymentToken)
+                let t = data.paymentToken
+                earnings = (e < 0 ? "-" : "") + Self.short(e.magnitude, symbol: t.symbol, decimals: t.decimals)
             } else {
                 earnings = "—"
             }
             let reward: String
-            if case .success(let v) = r.rewardPerProof { reward = data.paymentToken.format(v) } else { reward = "—" }
+            if case .success(let v) = r.rewardPerProof {
+                reward = Self.short(v, symbol: data.paymentToken.symbol, decimals: data.paymentToken.decimals)
+            } else {
+                reward = "—"
+            }
             return [
                 String(r.marketId), names[r.marketId] ?? "", Self.rate(r.eligibleAsksPerHour),
                 Self.rate(r.ourJobsPerHour),

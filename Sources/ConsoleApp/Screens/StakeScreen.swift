@@ -140,7 +140,7 @@ public struct StakeScreen: ConsoleScreen {
     public func render(into frame: inout Frame, area: Rect, _ env: ScreenEnvironment, context: RenderContext) {
         if ScreenPlaceholder.render(into: &frame, area: area, env, title: Self.title, context: context) { return }
         guard let data = env.data, let view else { return }
-        let tableHeight = min(max(4, view.lines.count + 3), max(4, area.height / 3))
+        let tableHeight = min(max(5, view.lines.count + 4), max(5, area.height / 3))
         let promptHeight = prompt == nil ? 0 : 1
         let parts = Layout.rows(
             area, [.fixed(tableHeight), .proportional(2), .proportional(1), .fixed(promptHeight)])
@@ -181,8 +181,11 @@ public struct StakeScreen: ConsoleScreen {
             return
         }
         let scale = Self.chartScale(line.token)
-        let total = points.map { Self.double($0.total, scale) }
-        let locked = points.map { Self.double($0.locked, scale) }
+        // Stake is a step function of time: sample it evenly so a quiet month and a busy hour take the
+        // room their time took.
+        let samples = max(2, (inner.width - 10) * LineChart.samplesPerCell(.braille))
+        let total = Self.resample(points, samples) { Self.double($0.total, scale) }
+        let locked = Self.resample(points, samples) { Self.double($0.locked, scale) }
         let first = points.first.map { ConsoleFormat.time($0.timestamp) } ?? ""
         let last = points.last.map { ConsoleFormat.time($0.timestamp) } ?? ""
         let chart = LineChart(
@@ -209,6 +212,22 @@ public struct StakeScreen: ConsoleScreen {
         if lines.isEmpty { lines.append(("None.", .muted)) }
         if let p = data.insights.problem { lines.append((p, .warn)) }
         InsightLines(lines: lines).render(into: &frame, area: inner, context: context)
+    }
+
+    /// `count` values of the step function through `points` (sorted by time), evenly spaced in time.
+    static func resample(_ points: [StakePoint], _ count: Int, _ value: (StakePoint) -> Double) -> [Double] {
+        guard let first = points.first, let last = points.last, last.timestamp > first.timestamp, count > 1 else {
+            return points.map(value)
+        }
+        let span = Double(last.timestamp - first.timestamp)
+        var out: [Double] = []
+        var i = 0
+        for k in 0..<count {
+            let t = Double(first.timestamp) + span * Double(k) / Double(count - 1)
+            while i + 1 < points.count && Double(points[i + 1].timestamp) <= t { i += 1 }
+            out.append(value(points[i]))
+        }
+        return out
     }
 
     /// Chart values in whole tokens (charts draw doubles; the table keeps exact amounts).
