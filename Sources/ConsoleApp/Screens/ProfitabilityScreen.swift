@@ -100,10 +100,18 @@ public struct ProfitabilityScreen: ConsoleScreen {
         }
         return MarketRiskInputs(
             marketId: m.marketId, paymentToken: payment,
-            benchmarkRuns: data.insights.benchmarkRuns.filter { $0.marketId == m.marketId },
+            benchmarkRuns: currentEnclaveRuns(data.insights.benchmarkRuns, market: m.marketId),
             scale: InsightsClock.scale(data, network), ours: ours, jobs: data.insights.recentAsks[m.marketId] ?? [],
             window: window, otherProvers: Int(max(0, m.proverCount - (summary.ours == nil ? 0 : 1))),
             ourProver: network.operatorAddress, stakeAtRisk: risk, costPerProof: nil)
+    }
+
+    /// The market's runs of the enclave benchmarked last (the one that proves now): runs of another
+    /// enclave say nothing about this one's misses.
+    static func currentEnclaveRuns(_ runs: [BenchmarkRun], market: Int64) -> [BenchmarkRun] {
+        let mine = runs.filter { $0.marketId == market }
+        guard let last = mine.max(by: { $0.at < $1.at }) else { return [] }
+        return mine.filter { $0.enclave == last.enclave }
     }
 
     static func rate(_ r: Result<Double, NotEnoughData>) -> String {

@@ -73,7 +73,7 @@ public struct OurTerms: Sendable, Hashable {
 public struct MarketRiskInputs: Sendable {
     public var marketId: Int64
     public var paymentToken: TokenInfo
-    /// Our benchmark runs for the market (any enclave of ours).
+    /// Our benchmark runs for the market, of the enclave that proves for it.
     public var benchmarkRuns: [BenchmarkRun]
     /// The market's time unit and block pace; nil when blocks cannot be turned into seconds.
     public var scale: ContractTimeScale?
@@ -158,7 +158,8 @@ public enum Profitability {
             InsightInput(
                 "our benchmark",
                 latestMs.map { "\(runs.count) runs, latest \(formatMilliseconds($0))" } ?? "none",
-                source: "cache: benchmark history of market \(x.marketId)"))
+                source: "cache: benchmark history of market \(x.marketId)"
+                    + (runs.last.map { ", enclave \($0.enclave)" } ?? "")))
         inputs.append(
             InsightInput(
                 "time unit", x.scale.map { $0.unit == .blocks ? "blocks" : "seconds" } ?? "blocks, pace unknown",
@@ -179,7 +180,8 @@ public enum Profitability {
                 InsightInput(
                     "our terms",
                     "proposed \(x.scale?.display(ours.proposedTime) ?? ours.proposedTime.description), "
-                        + "minimum reward \(x.paymentToken.format(ours.minimumReward)), \(parallel) at once",
+                        + "minimum reward \(x.paymentToken.format(ours.minimumReward)), "
+                        + (ours.parallelJobs.map { "\($0) at once" } ?? "jobs at once unknown"),
                     source: "chain: our membership of market \(x.marketId)"))
         } else if let scale = x.scale,
             case .success(let s) = BenchmarkInsights.suggestProposedTime(runs: runs, scale: scale)
@@ -225,6 +227,11 @@ public enum Profitability {
         let eligiblePerHour: Result<Double, NotEnoughData>
         if let w = x.window, w.seconds > 0 {
             eligiblePerHour = .success(Double(eligible.count) * 3600 / w.seconds)
+            if w.seconds < 3600 {
+                assumptions.append(
+                    "the cache holds only \(ChainClock.words(seconds: BigUInt(Int64(w.seconds)))) of asks: "
+                        + "rates per hour are rough")
+            }
         } else {
             eligiblePerHour = .failure(NotEnoughData("no window of recent asks"))
         }

@@ -112,3 +112,14 @@ import Testing
         #expect(w.seconds == 1980)
     }
 }
+
+extension ProfitabilityTests {
+    @Test func aShortWindowSaysItsRatesAreRough() {
+        var x = Self.inputs()
+        x.window = AskWindow(fromBlock: 0, toBlock: 100, seconds: 600, source: "test")
+        let r = Profitability.assess(x)
+        #expect(r.eligibleAsksPerHour == .success(24))
+        #expect(r.assumptions.contains("the cache holds only 10 min of asks: rates per hour are rough"))
+        #expect(r.inputs.contains { $0.label == "our terms" && $0.value.hasSuffix("1 at once") })
+    }
+}
