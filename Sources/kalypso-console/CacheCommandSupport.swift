@@ -6,34 +6,20 @@ import Foundation
 import KalypsoKit
 import KalypsoStore
 
-/// Where the cache is and whether to sync first: shared by `markets`, `jobs` and `stake`.
+/// Where the cache is and whether to sync first: shared by `markets`, `jobs` and `stake`, which accept
+/// every operator option (``OperatorOptions``) and `--refresh`.
 struct CacheOptions: ParsableArguments {
-    @Option(help: "kalypso-config.json to use (else $KALYPSO_CONFIG, ./kalypso-config.json, the XDG folder).")
-    var config: String?
-
-    @Option(help: "A built-in network profile (arbitrum-one, arbitrum-sepolia-a, arbitrum-sepolia-b).")
-    var network: String?
-
-    @Option(help: "The cache database file (instead of the network's default).")
-    var database: String?
-
-    @Flag(help: "Print JSON for scripts.")
-    var json = false
+    @OptionGroup var operatorOptions: OperatorOptions
 
     @Flag(help: "Sync from the chain before reading (from logStartBlock the first time, then from where it stopped).")
     var refresh = false
 
+    var json: Bool { operatorOptions.json }
+
     /// Opens the cache (syncing first with `--refresh`) and finds the configured network's rows.
     func open() async throws -> CacheView {
-        let loaded = try ConfigLoader().load(flag: config, network: network).config
-        let path: String
-        if let database {
-            path = database
-        } else {
-            let parts = [loaded.networkName ?? network ?? "chain", loaded.chainId.map { String($0) }].compactMap { $0 }
-            path = KalypsoDatabase.defaultPath(
-                network: parts.joined(separator: "-"), environment: ProcessInfo.processInfo.environment)
-        }
+        let loaded = try operatorOptions.loadConfig()
+        let path = operatorOptions.databasePath(config: loaded)
         // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
         let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
         if refresh {

@@ -113,11 +113,21 @@ import Testing
         _ = F.press(&s, [.character("1"), .character("j"), .enter])
         let market = s.screens[0] as? MarketsScreen
         #expect(market?.detail == 1)
-        let effects = F.press(&s, [.character("J")])
-        #expect(effects.contains(.review(.join(marketId: 1))))
+        // J opens the join form with what the data suggests; a bad time is refused as typed.
+        _ = F.press(&s, [.character("J")])
+        let form = try #require((s.screens[0] as? MarketsScreen)?.joinForm)
+        #expect(form.values["compute"] == "1")
+        _ = F.press(&s, [.tab, .tab] + F.chars("x") + [.enter])
+        // Market 1 has no jobs to suggest a cost from: the empty cost and the bad time.
+        #expect(s.status?.text == "2 fields need attention")
+        _ = F.press(&s, [.backspace] + F.chars("12m") + [.backTab] + F.chars("2.5"))
+        // Typing digits went to the fields, not to the screen keys.
+        #expect(s.current == 0)
+        let effects = F.press(&s, [.enter])
+        let write = ConsoleWrite.join(marketId: 1, computePerRequest: "1", proofCost: "2.5", proposedTime: "12m")
+        #expect(effects.contains(.review(write)))
         let review = ConsoleReview(
-            write: .join(marketId: 1), lines: ["ProverManager.joinMarket(1, …)", "simulation: ok"], canSend: true,
-            id: 7)
+            write: write, lines: ["ProverManager.joinMarket(1, …)", "simulation: ok"], canSend: true, id: 7)
         s = ConsoleCore.update(s, .reviewed(.success(review))).0
         // Enter on the first focus closes without sending.
         var cancelled = s

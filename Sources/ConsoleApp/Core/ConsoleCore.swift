@@ -9,6 +9,8 @@ public enum ConsoleCore {
     public static let nearDeadlineSeconds: Int64 = 600
     /// How long the background sync waits after a failure before trying again (at least).
     public static let retryAfterFailure: Duration = .seconds(10)
+    /// The status line while a sync asked for by hand runs.
+    static let syncingStatus = ConsoleStatus("Syncing with the chain…", .info)
     /// How many lines of the console's own log are kept.
     public static let logCapacity = 500
 
@@ -59,7 +61,13 @@ extension ConsoleState {
             sync.error = nil
             sync.running = false
             if before.error != nil { record("Sync works again", .ok) }
-            return (sync != before ? [.redraw] : []) + [.load, .sync(after: pollInterval)]
+            var redraw = sync != before
+            if self.status == ConsoleCore.syncingStatus {
+                // The answer to a sync asked for by hand (the header shows where it got).
+                self.status = nil
+                redraw = true
+            }
+            return (redraw ? [.redraw] : []) + [.load, .sync(after: pollInterval)]
         case .synced(.failure(let failure)):
             let changed = sync.error != failure.report
             sync.error = failure.report
@@ -243,7 +251,7 @@ extension ConsoleState {
         case ConsoleKeys.previous:
             return show((current + screens.count - 1) % screens.count)
         case ConsoleKeys.refresh:
-            status = ConsoleStatus("Syncing with the chain…", .info)
+            status = ConsoleCore.syncingStatus
             return [.redraw, .sync(after: .zero)]
         case ConsoleKeys.dismiss:
             guard status != nil else { return [] }

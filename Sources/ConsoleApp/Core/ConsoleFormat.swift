@@ -1,3 +1,4 @@
+import EthereumKit
 import Foundation
 import KalypsoStore
 
@@ -21,9 +22,11 @@ public enum ConsoleFormat {
         return duration(s)
     }
 
-    /// `0x` + lowercase hex of an address or hash as the cache keeps it, shown as is (never cut here;
-    /// a table column cuts only when the screen is too narrow).
-    public static func id(_ text: String) -> String { text }
+    /// An address as the cache keeps it (lowercase) in its EIP-55 form, whole; text that is not an
+    /// address stays as it is.
+    public static func address(_ text: String) -> String {
+        (try? Address(text))?.checksummed ?? text
+    }
 
     /// The UTC wall time of a chain timestamp, to the minute: `2026-12-03 08:19`.
     public static func time(_ seconds: Int64) -> String {

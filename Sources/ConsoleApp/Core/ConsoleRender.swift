@@ -40,7 +40,8 @@ extension ConsoleState {
 
     /// The header's facts, most important first; the badge is drawn apart at the right edge.
     func headerText(width: Int, fullOperator: Bool, compact: Bool = false) -> String {
-        var parts = [compact ? network.name : "Kalypso \(network.name)"]
+        let named = network.name.lowercased().hasPrefix("kalypso") ? network.name : "Kalypso \(network.name)"
+        var parts = [compact ? network.name : named]
         if let id = network.chainId { parts.append(compact ? "\(id)" : "chain \(id)") }
         if let p = data?.progress {
             parts.append("block \(p.lastBlock)")

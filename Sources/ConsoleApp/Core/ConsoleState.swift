@@ -23,7 +23,9 @@ public struct ConsoleStatus: Sendable, Hashable {
 
 /// A write the operator asked for from a screen; it always goes through a review first.
 public enum ConsoleWrite: Sendable, Hashable {
-    case join(marketId: Int64)
+    /// Join with the operator's terms as typed: compute units per request, the least reward per proof in
+    /// payment-token units (or NNNwei), the proposed time (30s, 10m, 2h or 480blocks).
+    case join(marketId: Int64, computePerRequest: String, proofCost: String, proposedTime: String)
     case leave(marketId: Int64)
     case claimRewards(rewardAddress: String)
     case speedUp(hash: String)
@@ -39,7 +41,7 @@ public enum ConsoleWrite: Sendable, Hashable {
     /// What it does, in words (the review's title and the log line).
     public var summary: String {
         switch self {
-        case .join(let id): return "Join market \(id)"
+        case .join(let id, _, _, _): return "Join market \(id)"
         case .leave(let id): return "Leave market \(id)"
         case .claimRewards(let a): return "Claim rewards of \(a)"
         case .speedUp(let h): return "Speed up transaction \(h)"

@@ -136,8 +136,9 @@ public struct ActivityScreen: ConsoleScreen {
         }
         if let h = detail, let e = env.data?.journal.first(where: { $0.hash == h }) {
             var rows: [(String, String)] = [
-                ("What", e.label), ("State", Self.stateWord(e.state)), ("Hash", e.hash), ("From", e.fromAddress),
-                ("To", e.toAddress ?? "(contract creation)"), ("Nonce", String(e.nonce)),
+                ("What", e.label), ("State", Self.stateWord(e.state)), ("Hash", e.hash),
+                ("From", ConsoleFormat.address(e.fromAddress)),
+                ("To", e.toAddress.map(ConsoleFormat.address) ?? "(contract creation)"), ("Nonce", String(e.nonce)),
                 ("Created (UTC)", Self.time(e.createdAt)),
             ]
             if let b = e.receiptBlock { rows.append(("Mined in block", String(b))) }

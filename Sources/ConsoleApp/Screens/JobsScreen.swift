@@ -157,8 +157,9 @@ public struct JobsScreen: ConsoleScreen {
             rows.append(("Deadline", "\(j.deadline) (\(j.deadlineUnit)) · \(v.deadlineWords)"))
         }
         rows += [
-            ("Expiry", "\(j.expiry) (\(j.deadlineUnit))"), ("Requester", j.requester),
-            ("Prover", j.prover ?? "unassigned"), ("Private inputs", j.hasPrivateInputs ? "yes" : "no"),
+            ("Expiry", "\(j.expiry) (\(j.deadlineUnit))"), ("Requester", ConsoleFormat.address(j.requester)),
+            ("Prover", j.prover.map(ConsoleFormat.address) ?? "unassigned"),
+            ("Private inputs", j.hasPrivateInputs ? "yes" : "no"),
             ("Created", "block \(j.createdBlock), tx \(j.createdTx)"),
         ]
         if let b = j.assignedBlock { rows.append(("Assigned", "block \(b), tx \(j.assignedTx ?? "?")")) }

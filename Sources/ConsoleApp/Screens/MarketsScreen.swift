@@ -1,3 +1,8 @@
+import Basics
+import BigInt
+import EthereumKit
+import Foundation
+import KalypsoKit
 import KalypsoStore
 import TerminalKit
 
@@ -8,6 +13,12 @@ public struct MarketsScreen: ConsoleScreen {
     public static let title = "Markets"
     public static let detailScope = "markets.detail"
     public static let open = "markets.open", close = "markets.close", join = "markets.join", leave = "markets.leave"
+    /// The join form's scope and actions (typed text goes into the focused field).
+    public static let formScope = "markets.form"
+    public static let formSubmit = "markets.form.review", formCancel = "markets.form.cancel"
+    public static let formNext = "markets.form.next", formPrevious = "markets.form.previous"
+    public static let formDeleteBack = "markets.form.deleteBack", formLeft = "markets.form.left"
+    public static let formRight = "markets.form.right"
 
     public static func actions() -> [KeyAction] {
         [
@@ -19,6 +30,25 @@ public struct MarketsScreen: ConsoleScreen {
             KeyAction(
                 id: leave, description: "Leave this market (review first)", keys: [.character("L")],
                 group: "Market", scope: detailScope, dangerous: true),
+            KeyAction(
+                id: formSubmit, description: "Review the join", keys: [.enter], group: "Join form", scope: formScope,
+                dangerous: true),
+            KeyAction(
+                id: formCancel, description: "Close the form", keys: [.escape], group: "Join form", scope: formScope),
+            KeyAction(
+                id: formNext, description: "Next field", keys: [.tab, .down], group: "Join form", scope: formScope),
+            KeyAction(
+                id: formPrevious, description: "Previous field", keys: [.backTab, .up], group: "Join form",
+                scope: formScope, inFooter: false),
+            KeyAction(
+                id: formDeleteBack, description: "Delete back", keys: [.backspace], group: "Join form",
+                scope: formScope, inFooter: false),
+            KeyAction(
+                id: formLeft, description: "Cursor left", keys: [.left], group: "Join form", scope: formScope,
+                inFooter: false),
+            KeyAction(
+                id: formRight, description: "Cursor right", keys: [.right], group: "Join form", scope: formScope,
+                inFooter: false),
         ]
     }
 
@@ -38,15 +68,18 @@ public struct MarketsScreen: ConsoleScreen {
     public private(set) var table = ScreenTable(columns: MarketsScreen.columns)
     /// The market whose detail view is open.
     public private(set) var detail: Int64?
+    /// The join form over the detail view while it is open.
+    public private(set) var joinForm: Form?
 
     public init() {}
 
     public var keyScopes: [String] {
+        if joinForm != nil { return [Self.formScope] }
         if detail != nil { return [Self.detailScope] }
         return table.isEditingFilter ? table.keyScopes : [Self.name] + table.keyScopes
     }
 
-    public var capturesText: Bool { detail == nil && table.isEditingFilter }
+    public var capturesText: Bool { joinForm != nil || detail == nil && table.isEditingFilter }
 
     public mutating func perform(_ actionID: String, _ env: ScreenEnvironment) -> ScreenOutcome {
         if let changed = table.perform(actionID) { return .redraw(if: changed) }
@@ -64,7 +97,43 @@ public struct MarketsScreen: ConsoleScreen {
             if ours(id, env) != nil {
                 return ScreenOutcome(status: ConsoleStatus("Market \(id): already joined", .info))
             }
-            return ScreenOutcome(effects: [.review(.join(marketId: id))])
+            joinForm = Self.makeJoinForm(id, env)
+            return .redraw
+        case Self.formCancel:
+            joinForm = nil
+            return .redraw
+        case Self.formNext:
+            joinForm?.focusNext()
+            return .redraw
+        case Self.formPrevious:
+            joinForm?.focusPrevious()
+            return .redraw
+        case Self.formDeleteBack:
+            return .redraw(if: joinForm?.editText { $0.deleteBackward() } ?? false)
+        case Self.formLeft:
+            return .redraw(if: joinForm?.editText { $0.moveCursor(by: -1) } ?? false)
+        case Self.formRight:
+            return .redraw(if: joinForm?.editText { $0.moveCursor(by: 1) } ?? false)
+        case Self.formSubmit:
+            guard var form = joinForm, let id = detail else { return .none }
+            let errors = form.validateAll()
+            joinForm = form
+            guard errors.isEmpty else {
+                return ScreenOutcome(
+                    redraw: true,
+                    status: ConsoleStatus(
+                        errors.count == 1 ? "1 field needs attention" : "\(errors.count) fields need attention", .warn))
+            }
+            let v = form.values
+            joinForm = nil
+            return ScreenOutcome(
+                redraw: true,
+                effects: [
+                    .review(
+                        .join(
+                            marketId: id, computePerRequest: v["compute"] ?? "", proofCost: v["cost"] ?? "",
+                            proposedTime: v["time"] ?? ""))
+                ])
         case Self.leave:
             guard let id = detail else { return .none }
             if ours(id, env) == nil {
@@ -81,7 +150,46 @@ public struct MarketsScreen: ConsoleScreen {
     }
 
     public mutating func type(_ key: Key, _ env: ScreenEnvironment) -> ScreenOutcome {
-        .redraw(if: table.type(key))
+        if joinForm != nil {
+            guard case .character(let c) = key else { return .none }
+            return .redraw(if: joinForm?.editText { $0.insert(c) } ?? false)
+        }
+        return .redraw(if: table.type(key))
+    }
+
+    /// The join form with what the data suggests: one compute unit per request, the smallest reward the
+    /// market's recent jobs offered as the proof cost, their time for proof as the proposed time.
+    static func makeJoinForm(_ id: Int64, _ env: ScreenEnvironment) -> Form {
+        let token = env.data?.paymentToken ?? ConsoleToken(symbol: "", decimals: 18)
+        let jobs = env.data?.marketJobs[id] ?? []
+        var compute = TextField(
+            id: "compute", label: "Compute per request", kind: .number(unit: "", minimum: "1", decimals: 0),
+            required: true)
+        compute.setText("1")
+        var cost = TextField(
+            id: "cost", label: "Proof cost", placeholder: "least reward per proof",
+            kind: .number(unit: token.symbol, minimum: "0", decimals: token.decimals), required: true)
+        if let least = jobs.compactMap({ BigUInt($0.reward, radix: 10) }).min() {
+            cost.setText(Units.format(least, decimals: token.decimals))
+        }
+        var time = TextField(
+            id: "time", label: "Proposed time", placeholder: "30s, 10m, 2h or 480blocks", required: true,
+            validators: [
+                { text in
+                    // The same parser as the headless `join --proposed-time`.
+                    do {
+                        _ = try DurationInput(parsing: text, argument: "Proposed time")
+                        return nil
+                    } catch {
+                        let r = ErrorReport(error)
+                        return r.detail.isEmpty ? r.title : r.detail
+                    }
+                }
+            ])
+        if let t = jobs.first?.timeForProof, t > 0 {
+            time.setText(env.network.timeUnit == "block" ? "\(t)blocks" : "\(t)s")
+        }
+        return Form(fields: [.text(compute), .text(cost), .text(time)])
     }
 
     public mutating func refresh(_ env: ScreenEnvironment) -> Bool {
@@ -143,6 +251,16 @@ public struct MarketsScreen: ConsoleScreen {
         if let id = detail, let data = env.data {
             renderDetail(id, data, env, into: &frame, area: area, context: context)
         }
+        if let form = joinForm, let id = detail {
+            let height = min(area.height, form.height + 4)
+            let width = min(area.width, 72)
+            let box = Rect(x: area.x + (area.width - width) / 2, y: area.maxY - height, width: width, height: height)
+            frame.fill(box)
+            let review = env.keyName(Self.formSubmit)
+            let inner = Box(title: "Join market \(id)", info: review.isEmpty ? "" : "\(review) review", focused: true)
+                .render(into: &frame, area: box, context: context)
+            form.render(into: &frame, area: inner.inset(top: 1, left: 1), context: context)
+        }
     }
 
     func renderDetail(
@@ -158,7 +276,8 @@ public struct MarketsScreen: ConsoleScreen {
         let unit = env.network.timeUnit == "block" ? "blocks" : "s"
         var rows: [(String, String)] = [
             ("Name", ConsoleFormat.marketName(market)), ("Kind", market.isPrivate ? "private (enclave)" : "public"),
-            ("Verifier", market.verifier), ("Creator", market.creator), ("Prover image", market.proverImageId),
+            ("Verifier", ConsoleFormat.address(market.verifier)), ("Creator", ConsoleFormat.address(market.creator)),
+            ("Prover image", market.proverImageId),
             ("IVS image", market.ivsImageId), ("Stake per job", Self.stakeText(market, data)),
             ("Provers", String(market.proverCount)),
             ("Jobs", "\(market.jobCount) (\(market.openJobCount) open)"),
@@ -176,7 +295,7 @@ public struct MarketsScreen: ConsoleScreen {
         let jobs = data.marketJobs[id] ?? []
         let tail = jobs.map { j -> String in
             let view = CachedJobView(j, env)
-            let who = j.prover ?? "unassigned"
+            let who = j.prover.map(ConsoleFormat.address) ?? "unassigned"
             return "\(j.jobId)  \(JobWords.status(view))  \(data.paymentToken.format(j.reward))  \(who)"
         }
         var keysText: [String] = []

@@ -40,9 +40,9 @@ public struct RewardsScreen: ConsoleScreen {
         }
         let claimable = data.rewardBalances.first { $0.address.lowercased() == address.lowercased() }?.claimable ?? "0"
         if BigUInt(claimable, radix: 10) ?? 0 == 0 {
-            return ScreenOutcome(status: ConsoleStatus("Nothing to claim for \(address)", .info))
+            return ScreenOutcome(status: ConsoleStatus("Nothing to claim for \(ConsoleFormat.address(address))", .info))
         }
-        return ScreenOutcome(effects: [.review(.claimRewards(rewardAddress: address))])
+        return ScreenOutcome(effects: [.review(.claimRewards(rewardAddress: ConsoleFormat.address(address)))])
     }
 
     public mutating func type(_ key: Key, _ env: ScreenEnvironment) -> ScreenOutcome {
@@ -59,10 +59,13 @@ public struct RewardsScreen: ConsoleScreen {
         }
         var lines = sorted.map { b -> (String, Bool) in
             let mine = b.address.lowercased() == ours
-            return ("\(b.address)  \(data.paymentToken.format(b.claimable))\(mine ? "  (ours)" : "")", mine)
+            return (
+                "\(ConsoleFormat.address(b.address))  \(data.paymentToken.format(b.claimable))\(mine ? "  (ours)" : "")",
+                mine
+            )
         }
         if let ours, !data.rewardBalances.contains(where: { $0.address.lowercased() == ours }) {
-            lines.insert(("\(ours)  \(data.paymentToken.format("0"))  (ours)", true), at: 0)
+            lines.insert(("\(ConsoleFormat.address(ours))  \(data.paymentToken.format("0"))  (ours)", true), at: 0)
         }
         return lines
     }
