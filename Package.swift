@@ -102,7 +102,7 @@ let package = Package(
             name: "ConsoleAppTests",
             dependencies: [
                 "ConsoleApp", "TerminalKit", "TerminalKitTesting", "KalypsoKit", "KalypsoStore", "Basics",
-                "TestSupport",
+                "TestSupport", "EthereumKit", .product(name: "BigInt", package: "BigInt"),
             ],
             exclude: ["__Snapshots__"]),
         .testTarget(
