@@ -25,15 +25,7 @@ struct CacheOptions: ParsableArguments {
 
     /// Opens the cache (syncing first with `--refresh`) and finds the configured network's rows.
     func open() async throws -> CacheView {
-        let loaded = try ConfigLoader().load(flag: config, network: network).config
-        let path: String
-        if let database {
-            path = database
-        } else {
-            let parts = [loaded.networkName ?? network ?? "chain", loaded.chainId.map { String($0) }].compactMap { $0 }
-            path = KalypsoDatabase.defaultPath(
-                network: parts.joined(separator: "-"), environment: ProcessInfo.processInfo.environment)
-        }
+        let (loaded, path) = try location()
         // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
         let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
         if refresh {
@@ -45,6 +37,18 @@ struct CacheOptions: ParsableArguments {
             throw CacheEmptyError(path: path)
         }
         return CacheView(cache: cache, network: id, config: loaded, progress: progress)
+    }
+}
+
+extension CacheOptions {
+    /// The configuration and the cache file it uses (`--database`, else the network's default path).
+    func location() throws -> (KalypsoConfig, String) {
+        let loaded = try ConfigLoader().load(flag: config, network: network).config
+        if let database { return (loaded, database) }
+        let parts = [loaded.networkName ?? network ?? "chain", loaded.chainId.map { String($0) }].compactMap { $0 }
+        let path = KalypsoDatabase.defaultPath(
+            network: parts.joined(separator: "-"), environment: ProcessInfo.processInfo.environment)
+        return (loaded, path)
     }
 }
 
@@ -70,7 +74,9 @@ struct CacheView {
         let f = freshness()
         let sinceSync = f["secondsSinceSync"] as? Int64 ?? 0
         // The hint only where it helps: right after a --refresh it would read as if nothing had synced.
-        return "Data as of block \(progress.lastBlock) (\(f["ageSeconds"] ?? 0) s old; synced \(sinceSync) s ago)."
+        let age = f["ageSeconds"] as? Int64 ?? 0
+        return "Data as of block \(progress.lastBlock) (\(HumanDuration.text(age)) old; synced "
+            + "\(HumanDuration.text(sinceSync)) ago)."
             + (sinceSync > 60 ? " Add --refresh to sync first." : "")
     }
 

@@ -21,6 +21,7 @@ struct KalypsoConsole: ParsableCommand {
             MarketsCommand.self,
             JobsCommand.self,
             StakeCommand.self,
+            MonitorCommand.self,
             Tx.self,
             DecodeError.self,
         ]
