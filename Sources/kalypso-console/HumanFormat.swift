@@ -9,15 +9,12 @@ import KalypsoStore
 /// EIP-55 form and whole, ages as `9h 35m`, amounts in the token's own unit and symbol (or base units, said so).
 enum HumanFormat {
     /// The EIP-55 form of a cached (lowercase) address; anything else unchanged.
-    static func address(_ text: String) -> String {
-        (try? Address(text)).map(\.checksummed) ?? text
-    }
+    static func address(_ text: String) -> String { MonitorEvent.checksummed(text) }
 
     /// `1,000.5 POND`, or `1000500000 base units of 0xAbC…` (the whole address) when the token is unknown.
     static func amount(_ decimal: String, token: String?, tokens: [String: TokenInfo]) -> String {
-        guard let value = BigUInt(decimal, radix: 10) else { return decimal }
-        if let token, let info = tokens[token.lowercased()] { return info.format(value) }
-        return "\(decimal) base units" + (token.map { " of \(address($0))" } ?? "")
+        guard let token else { return "\(decimal) base units" }
+        return MonitorUnits(tokens: tokens).amount(decimal, token: token.lowercased())
     }
 
     /// `in 9h 35m` / `9h 35m ago` from a difference in seconds.
@@ -75,8 +72,7 @@ func stakeSummary(
         let total = BigUInt(b.total, radix: 10) ?? 0
         let locked = BigUInt(b.locked, radix: 10) ?? 0
         let show = { (v: BigUInt) in HumanFormat.amount(String(v), token: b.token, tokens: tokens) }
-        let name =
-            tokens[b.token].map { "\($0.symbol) (\(HumanFormat.address(b.token)))" } ?? HumanFormat.address(b.token)
+        let name = MonitorUnits(tokens: tokens).name(b.token)
         lines.append(
             "  \(name): total \(show(total)), locked \(show(locked)), free \(show(total > locked ? total - locked : 0))"
         )

@@ -81,6 +81,7 @@ struct MonitorCommand: AsyncParsableCommand {
                 + (sync == nil ? "; reading the cache only (add --refresh to sync it here)" : "; syncing the cache")
                 + (probe == nil ? "" : "; enclave checked each poll"))
         var previous: MonitorSnapshot?
+        var units = MonitorUnits(payment: config.contracts.paymentToken.map { Hex.encode($0.bytes) })
         var network: Int64?
         var count = 0
         while true {
@@ -98,7 +99,10 @@ struct MonitorCommand: AsyncParsableCommand {
                     ).read(previous: previous, now: wall, enclave: reach)
                 {
                     let events = MonitorEvents.diff(from: previous, to: snapshot, deadlineLead: deadlineLead)
-                    for e in events { out.event(e, at: wall) }
+                    if !events.isEmpty {
+                        units = await Self.units(config: config, path: path, stake: snapshot.stake.keys, known: units)
+                    }
+                    for e in events { out.event(e, at: wall, units: units) }
                     metrics?.record(snapshot, events: events, wallNow: wall)
                     previous = snapshot
                 } else if count == 1 {
@@ -114,6 +118,24 @@ struct MonitorCommand: AsyncParsableCommand {
         }
     }
 
+    /// The symbols and decimals of the payment token and the stake tokens: from the file beside the cache, the
+    /// chain asked only for a token not seen before.
+    static func units(
+        config: KalypsoConfig, path: String, stake: Dictionary<String, MonitorStake>.Keys, known: MonitorUnits
+    ) async -> MonitorUnits {
+        let wanted = Set(stake).union([known.payment].compactMap { $0 })
+        guard !wanted.isSubset(of: known.tokens.keys), let chainId = config.chainId else { return known }
+        let client =
+            config.rpcHttp.isEmpty
+            ? nil
+            : JSONRPCClient(urls: config.rpcHttp.map(\.url), options: JSONRPCClientOptions(expectedChainId: chainId))
+        let found = await TokenDirectory(databasePath: path, chainId: chainId).info(
+            for: wanted.compactMap { try? Address($0) }, client: client)
+        var units = known
+        for (a, i) in found { units.tokens[Hex.encode(a.bytes)] = i }
+        return units
+    }
+
     /// Another process held the write lock past the busy timeout: the next poll tries again, and the
     /// operator is not told about a lock they cannot act on.
     static func isBusy(_ error: any Error) -> Bool {
@@ -127,13 +149,14 @@ struct MonitorOutput {
     let json: Bool
     let lines: Bool
 
-    func event(_ e: MonitorEvent, at wall: Int64) {
+    func event(_ e: MonitorEvent, at wall: Int64, units: MonitorUnits) {
         if json {
             var o = e.fields
             o["time"] = MonitorEvent.iso(wall)
+            o["text"] = e.text(units: units)
             write(Self.compact(o))
         } else if lines {
-            write("\(MonitorEvent.iso(wall)) \(e.text)")
+            write("\(MonitorEvent.iso(wall)) \(e.text(units: units))")
         }
     }
 

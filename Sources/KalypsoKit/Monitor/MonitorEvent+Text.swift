@@ -1,26 +1,31 @@
 import Basics
+import BigInt
+import EthereumKit
 import Foundation
 
 extension MonitorEvent {
-    /// One line of words for logs and screen readers (no symbols or colour carry meaning); amounts stay in
-    /// the token's base units, said so.
-    public var text: String {
+    /// One line of words for logs and screen readers (no symbols or colour carry meaning), amounts in base
+    /// units (said so); ``text(units:)`` says them in the tokens' own units.
+    public var text: String { text(units: MonitorUnits()) }
+
+    /// One line of words, amounts in the token's symbol and decimals where `units` knows them.
+    public func text(units: MonitorUnits) -> String {
         switch self {
         case .newJob(let j):
-            let who = j.prover == nil ? "created (not assigned yet)" : "assigned to \(j.prover ?? "")"
-            return "new job \(j.jobId) in market \(j.marketId) \(who); reward \(j.reward) base units"
+            let who = j.prover.map { "assigned to \(Self.checksummed($0))" } ?? "created (not assigned yet)"
+            return "new job \(j.jobId) in market \(j.marketId) \(who); reward \(units.reward(j.reward))"
                 + (j.dueWallTime.map { "; due \(Self.iso($0))" } ?? "")
         case .deadlineNear(let j, let left):
             let when = left >= 0 ? "due in \(HumanDuration.text(left))" : "overdue by \(HumanDuration.text(-left))"
             return "deadline near: job \(j.jobId) in market \(j.marketId) is \(when)"
                 + (j.dueWallTime.map { " (at \(Self.iso($0)))" } ?? "")
         case .proofDone(let j):
-            return "proof done: job \(j.jobId) in market \(j.marketId); reward \(j.reward) base units"
+            return "proof done: job \(j.jobId) in market \(j.marketId); reward \(units.reward(j.reward))"
         case .slashed(let jobId, let marketId, let token, let amount, let block):
             var line = "slashed"
             if let jobId { line += ": job \(jobId)" + (marketId.map { " in market \($0)" } ?? "") }
             if let amount, let token {
-                line += "; \(amount) base units of token \(token)"
+                line += "; lost \(units.amount(amount, token: token))"
             } else {
                 line += "; no proof before the deadline (the contract logs no slash amount)"
             }
@@ -29,14 +34,22 @@ extension MonitorEvent {
             let why = outcome == .invalidInputs ? "the inputs were declared invalid" : "it was cancelled"
             return "job ended: job \(j.jobId) in market \(j.marketId): \(why)"
         case .stakeChanged(let token, let from, let to):
-            let show = { (s: MonitorStake?) in s.map { "total \($0.total), locked \($0.locked)" } ?? "none" }
-            return "stake change: token \(token): \(show(from)) -> \(show(to)) (base units)"
+            let show = { (s: MonitorStake?) in
+                s.map {
+                    "total \(units.amount($0.total, token: token)), locked \(units.amount($0.locked, token: token))"
+                }
+                    ?? "none"
+            }
+            return "stake change: \(units.name(token)): \(show(from)) -> \(show(to))"
         case .enclaveDown(let why):
             return "enclave down: \(why)"
         case .enclaveUp:
             return "enclave up: the control API answers again"
         }
     }
+
+    /// The EIP-55 form of a cached (lowercase) address; anything else unchanged.
+    public static func checksummed(_ hex: String) -> String { (try? Address(hex)).map(\.checksummed) ?? hex }
 
     /// The event's fields for `monitor --json` (one object per line).
     public var fields: [String: Any] {
@@ -76,5 +89,36 @@ extension MonitorEvent {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f.string(from: Date(timeIntervalSince1970: Double(seconds)))
+    }
+}
+
+/// The tokens a monitor's lines name: the payment token (rewards) and any stake token, by lowercase address.
+public struct MonitorUnits: Sendable {
+    public var payment: String?
+    public var tokens: [String: TokenInfo]
+
+    public init(payment: String? = nil, tokens: [String: TokenInfo] = [:]) {
+        self.payment = payment
+        self.tokens = tokens
+    }
+
+    /// `45 USDC`, or `45000000 base units of the payment token`.
+    func reward(_ decimal: String) -> String {
+        if let payment, tokens[payment] != nil { return amount(decimal, token: payment) }
+        return "\(decimal) base units of the payment token"
+    }
+
+    /// `1,000 POND`, or `1000000000000000000000 base units of 0x5FbD…` (the whole address).
+    public func amount(_ decimal: String, token: String) -> String {
+        guard let info = tokens[token], let value = BigUInt(decimal, radix: 10) else {
+            return "\(decimal) base units of \(MonitorEvent.checksummed(token))"
+        }
+        return info.format(value)
+    }
+
+    /// `POND (0x5FbD…)` or the address alone.
+    public func name(_ token: String) -> String {
+        tokens[token].map { "\($0.symbol) (\(MonitorEvent.checksummed(token)))" }
+            ?? "token \(MonitorEvent.checksummed(token))"
     }
 }
