@@ -21,15 +21,13 @@ extension MonitorEvent {
                 + (j.dueWallTime.map { " (at \(Self.iso($0)))" } ?? "")
         case .proofDone(let j):
             return "proof done: job \(j.jobId) in market \(j.marketId); reward \(units.reward(j.reward))"
+        case .missed(let j):
+            return
+                "deadline missed: job \(j.jobId) in market \(j.marketId) ended without a proof; the prover is slashed"
+                + " for it"
         case .slashed(let jobId, let marketId, let token, let amount, let block):
-            var line = "slashed"
-            if let jobId { line += ": job \(jobId)" + (marketId.map { " in market \($0)" } ?? "") }
-            if let amount, let token {
-                line += "; lost \(units.amount(amount, token: token))"
-            } else {
-                line += "; no proof before the deadline (the contract logs no slash amount)"
-            }
-            return line + " at block \(block)"
+            let job = jobId.map { " for job \($0)" + (marketId.map { " in market \($0)" } ?? "") } ?? ""
+            return "slashed\(job): lost \(units.amount(amount, token: token)) at block \(block)"
         case .jobEnded(let j, let outcome):
             let why = outcome == .invalidInputs ? "the inputs were declared invalid" : "it was cancelled"
             return "job ended: job \(j.jobId) in market \(j.marketId): \(why)"
@@ -61,7 +59,7 @@ extension MonitorEvent {
             return d
         }
         switch self {
-        case .newJob(let j), .proofDone(let j): o["job"] = job(j)
+        case .newJob(let j), .proofDone(let j), .missed(let j): o["job"] = job(j)
         case .deadlineNear(let j, let left):
             o["job"] = job(j)
             o["secondsLeft"] = left
@@ -71,8 +69,8 @@ extension MonitorEvent {
         case .slashed(let jobId, let marketId, let token, let amount, let block):
             o["jobId"] = jobId ?? NSNull()
             o["marketId"] = marketId ?? NSNull()
-            o["token"] = token ?? NSNull()
-            o["amount"] = amount ?? NSNull()
+            o["token"] = token
+            o["amount"] = amount
             o["block"] = block
         case .stakeChanged(let token, let from, let to):
             o["token"] = token

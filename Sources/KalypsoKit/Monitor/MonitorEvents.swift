@@ -9,9 +9,11 @@ public enum MonitorEvent: Sendable, Equatable {
     case deadlineNear(MonitorJob, secondsLeft: Int64)
     /// The proof of a watched job was accepted.
     case proofDone(MonitorJob)
-    /// The watched prover was slashed: from a stake event (token and amount known) or from a job that ended
-    /// with no proof on a contract that logs no slash amount.
-    case slashed(jobId: Int64?, marketId: Int64?, token: String?, amount: String?, block: Int64)
+    /// A watched job ended without a proof (ProofNotGenerated): the prover is slashed for it.
+    case missed(MonitorJob)
+    /// Stake of the watched prover was slashed (the staking contract's event, with token and amount). Gen A's
+    /// SDK build logs none: there ``missed`` is the only word of it.
+    case slashed(jobId: Int64?, marketId: Int64?, token: String, amount: String, block: Int64)
     /// A watched job ended without a proof and without a slash (invalid inputs, cancelled).
     case jobEnded(MonitorJob, CachedJob.Outcome)
     /// Stake in one token changed (total or locked; base units).
@@ -25,6 +27,7 @@ public enum MonitorEvent: Sendable, Equatable {
         case .newJob: "new_job"
         case .deadlineNear: "deadline_near"
         case .proofDone: "proof_done"
+        case .missed: "deadline_missed"
         case .slashed: "slashed"
         case .jobEnded: "job_ended"
         case .stakeChanged: "stake_change"
@@ -35,7 +38,8 @@ public enum MonitorEvent: Sendable, Equatable {
 
     /// Every kind, in the order ``kind`` lists them (metrics start every counter at zero).
     public static let kinds = [
-        "new_job", "deadline_near", "proof_done", "slashed", "job_ended", "stake_change", "enclave_down",
+        "new_job", "deadline_near", "proof_done", "deadline_missed", "slashed", "job_ended", "stake_change",
+        "enclave_down",
         "enclave_up",
     ]
 }
@@ -56,9 +60,7 @@ public enum MonitorEvents {
         default: break
         }
         let watched = { (j: MonitorJob) in new.prover == nil || j.prover == new.prover }
-        // Slashes the stake events report, by job, so a job's notGenerated outcome is not reported twice.
         let fresh = old.map { o in new.slashes.filter { $0.blockNumber > o.block } } ?? []
-        let slashedJobs = Set(fresh.compactMap(\.jobId))
         for id in new.jobs.keys.sorted() {
             guard let job = new.jobs[id] else { continue }
             let before = old?.jobs[id]
@@ -85,13 +87,7 @@ public enum MonitorEvents {
             else { continue }
             switch outcome {
             case .proved: events.append(.proofDone(job))
-            case .notGenerated:
-                if !slashedJobs.contains(id) {
-                    events.append(
-                        .slashed(
-                            jobId: id, marketId: job.marketId, token: nil, amount: nil,
-                            block: job.outcomeBlock ?? new.block))
-                }
+            case .notGenerated: events.append(.missed(job))
             case .invalidInputs, .cancelled: events.append(.jobEnded(job, outcome))
             }
         }

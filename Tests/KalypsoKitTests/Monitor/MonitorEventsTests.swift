@@ -80,21 +80,24 @@ import Testing
         #expect(MonitorEvents.diff(from: new, to: Self.snap(block: 30, jobs: [proved]), deadlineLead: 60).isEmpty)
     }
 
-    @Test func aSlashIsReportedOnceWithItsAmountWhenTheContractLogsOne() {
+    @Test func aMissedDeadlineAndItsSlashAreReportedOnceEachEvenInDifferentPolls() {
         let old = Self.snap(block: 20, jobs: [Self.job(1)])
         let missed = Self.job(1, outcome: .notGenerated, outcomeBlock: 24)
+        let outcomeFirst = Self.snap(block: 24, jobs: [missed])
+        #expect(MonitorEvents.diff(from: old, to: outcomeFirst, deadlineLead: 60) == [.missed(missed)])
+        // The staking contract's slash lands a block later: reported then, once, with its amount.
         let slash = MonitorSlash(
-            blockNumber: 24, logIndex: 3, token: "0xtoken", amount: "500", jobId: 1, txHash: "0xabc")
-        let withAmount = Self.snap(block: 25, jobs: [missed], slashes: [slash])
+            blockNumber: 25, logIndex: 3, token: "0xtoken", amount: "500", jobId: 1, txHash: "0xabc")
+        let slashLater = Self.snap(block: 25, jobs: [missed], slashes: [slash])
         #expect(
-            MonitorEvents.diff(from: old, to: withAmount, deadlineLead: 60) == [
-                .slashed(jobId: 1, marketId: 2, token: "0xtoken", amount: "500", block: 24)
+            MonitorEvents.diff(from: outcomeFirst, to: slashLater, deadlineLead: 60) == [
+                .slashed(jobId: 1, marketId: 2, token: "0xtoken", amount: "500", block: 25)
             ])
-        // Gen A's SDK build logs no StakeSlashed: the job's outcome alone says it.
-        let withoutAmount = Self.snap(block: 25, jobs: [missed])
+        #expect(MonitorEvents.diff(from: slashLater, to: Self.snap(block: 26, jobs: []), deadlineLead: 60).isEmpty)
+        // Both in one poll: two events, in the order job outcome, then stake.
         #expect(
-            MonitorEvents.diff(from: old, to: withoutAmount, deadlineLead: 60) == [
-                .slashed(jobId: 1, marketId: 2, token: nil, amount: nil, block: 24)
+            MonitorEvents.diff(from: old, to: slashLater, deadlineLead: 60) == [
+                .missed(missed), .slashed(jobId: 1, marketId: 2, token: "0xtoken", amount: "500", block: 25),
             ])
     }
 
