@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "KalypsoConsoleTests",
             dependencies: [
-                "kalypso-console", "Basics", "EthereumKit", "TestSupport",
+                "kalypso-console", "Basics", "EthereumKit", "KalypsoKit", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(

@@ -6,22 +6,15 @@ import Foundation
 import KalypsoKit
 import KalypsoStore
 
-/// Where the cache is and whether to sync first: shared by `markets`, `jobs` and `stake`.
+/// Where the cache is and whether to sync first: shared by `markets`, `jobs` and `stake`, which accept
+/// every operator option (``OperatorOptions``) and `--refresh`.
 struct CacheOptions: ParsableArguments {
-    @Option(help: "kalypso-config.json to use (else $KALYPSO_CONFIG, ./kalypso-config.json, the XDG folder).")
-    var config: String?
-
-    @Option(help: "A built-in network profile (arbitrum-one, arbitrum-sepolia-a, arbitrum-sepolia-b).")
-    var network: String?
-
-    @Option(help: "The cache database file (instead of the network's default).")
-    var database: String?
-
-    @Flag(help: "Print JSON for scripts.")
-    var json = false
+    @OptionGroup var operatorOptions: OperatorOptions
 
     @Flag(help: "Sync from the chain before reading (from logStartBlock the first time, then from where it stopped).")
     var refresh = false
+
+    var json: Bool { operatorOptions.json }
 
     /// Opens the cache (syncing first with `--refresh`) and finds the configured network's rows.
     func open() async throws -> CacheView {
@@ -43,12 +36,8 @@ struct CacheOptions: ParsableArguments {
 extension CacheOptions {
     /// The configuration and the cache file it uses (`--database`, else the network's default path).
     func location() throws -> (KalypsoConfig, String) {
-        let loaded = try ConfigLoader().load(flag: config, network: network).config
-        if let database { return (loaded, database) }
-        let parts = [loaded.networkName ?? network ?? "chain", loaded.chainId.map { String($0) }].compactMap { $0 }
-        let path = KalypsoDatabase.defaultPath(
-            network: parts.joined(separator: "-"), environment: ProcessInfo.processInfo.environment)
-        return (loaded, path)
+        let loaded = try operatorOptions.loadConfig()
+        return (loaded, operatorOptions.databasePath(config: loaded))
     }
 }
 

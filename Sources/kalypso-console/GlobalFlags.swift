@@ -1,28 +1,83 @@
-/// Lets the terminal flags (`--no-color`, `--ascii`, `--theme X`, `--read-only`) come before the
-/// subcommand as global flags (`kalypso-console --no-color ui-demo`): ArgumentParser only parses a
-/// subcommand's options after its name, so they are moved there.
-enum GlobalFlags {
-    static let flags: Set<String> = ["--no-color", "--ascii", "--read-only"]
-    static let options: Set<String> = ["--theme"]
-    /// Subcommands that take `TerminalOptions`.
-    static let interactive: Set<String> = ["ui-demo"]
+import ArgumentParser
 
-    static func reorder(_ args: [String]) -> [String] {
-        var globals: [String] = []
+/// A command that accepts some global options before its name: which flags (no value) and options (one
+/// value) ``GlobalFlags/reorder(_:root:)`` may move after it.
+protocol GlobalOptionsCommand {
+    static var globalFlags: Set<String> { get }
+    static var globalOptions: Set<String> { get }
+}
+
+/// A command that takes ``OperatorOptions``: all of them work before and after its name.
+protocol OperatorOptionsCommand: GlobalOptionsCommand {}
+
+extension OperatorOptionsCommand {
+    static var globalFlags: Set<String> { OperatorOptions.flagNames }
+    static var globalOptions: Set<String> { OperatorOptions.optionNames }
+}
+
+/// Lets global options come before the subcommand (`kalypso-console --config F status --json` is
+/// `kalypso-console status --config F --json`; `kalypso-console --no-color ui-demo`): ArgumentParser only
+/// parses a subcommand's options after its name, so they are moved there.
+enum GlobalFlags {
+    /// The terminal flags of ``TerminalOptions`` (`ui-demo`).
+    static let terminalFlags: Set<String> = ["--no-color", "--ascii", "--read-only"]
+    static let terminalOptions: Set<String> = ["--theme"]
+
+    /// Walks `args` down the subcommand tree of `root`, collecting the global options met on the way (before
+    /// the first subcommand name, between group names), and puts them right after the last command name.
+    /// Unchanged when nothing was collected or the command reached does not accept every option collected
+    /// (the parser then reports the unknown option as usual).
+    static func reorder(_ args: [String], root: any ParsableCommand.Type = KalypsoConsole.self) -> [String] {
+        let (flags, options) = allGlobalNames(root)
+        var globals: [(name: String, tokens: [String])] = []
+        var names: [String] = []
+        var command = root
         var i = 0
-        while i < args.count {
+        scan: while i < args.count {
             let a = args[i]
             if flags.contains(a) || options.contains(where: { a.hasPrefix($0 + "=") }) {
-                globals.append(a)
+                globals.append((optionName(a), [a]))
                 i += 1
             } else if options.contains(a), i + 1 < args.count {
-                globals += [a, args[i + 1]]
+                globals.append((a, [a, args[i + 1]]))
                 i += 2
+            } else if let sub = command.configuration.subcommands.first(where: { name(of: $0) == a }) {
+                names.append(a)
+                command = sub
+                i += 1
             } else {
-                break
+                break scan
             }
         }
-        guard !globals.isEmpty, i < args.count, interactive.contains(args[i]) else { return args }
-        return [args[i]] + globals + Array(args[(i + 1)...])
+        guard !globals.isEmpty, let accepting = command as? any GlobalOptionsCommand.Type else { return args }
+        let accepted = globals.allSatisfy {
+            accepting.globalFlags.contains($0.name) || accepting.globalOptions.contains($0.name)
+        }
+        guard accepted else { return args }
+        return names + globals.flatMap(\.tokens) + Array(args[i...])
+    }
+
+    /// `--config=F` → `--config`.
+    private static func optionName(_ arg: String) -> String {
+        arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
+    }
+
+    private static func name(of command: any ParsableCommand.Type) -> String {
+        command.configuration.commandName ?? String(describing: command).lowercased()
+    }
+
+    /// Every global flag and option some command of the tree accepts.
+    private static func allGlobalNames(_ root: any ParsableCommand.Type) -> (Set<String>, Set<String>) {
+        var flags: Set<String> = []
+        var options: Set<String> = []
+        func visit(_ command: any ParsableCommand.Type) {
+            if let g = command as? any GlobalOptionsCommand.Type {
+                flags.formUnion(g.globalFlags)
+                options.formUnion(g.globalOptions)
+            }
+            command.configuration.subcommands.forEach(visit)
+        }
+        visit(root)
+        return (flags, options)
     }
 }

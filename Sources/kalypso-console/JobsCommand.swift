@@ -4,7 +4,7 @@ import KalypsoKit
 import KalypsoStore
 
 /// `jobs`: the open jobs due soonest (ours with `--mine`), from the cache.
-struct JobsCommand: AsyncParsableCommand {
+struct JobsCommand: AsyncParsableCommand, OperatorOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs", abstract: "List open jobs, the ones due soonest first.")
 

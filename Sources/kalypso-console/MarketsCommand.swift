@@ -3,7 +3,7 @@ import Foundation
 import KalypsoStore
 
 /// `markets`: every market with its prover and job counts and our operator's membership, from the cache.
-struct MarketsCommand: AsyncParsableCommand {
+struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "markets", abstract: "List markets, their provers and open jobs, and whether we have joined.")
 

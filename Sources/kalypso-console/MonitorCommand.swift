@@ -14,8 +14,9 @@ struct MonitorCommand: AsyncParsableCommand {
         discussion: """
             Reads the local chain cache each --interval. With --refresh it syncs the cache from the chain first \
             (one process may do that); without it, it reads a cache another process (the console, or another \
-            monitor --refresh) keeps current. Events: new job, deadline near, proof done, slashed, job ended, \
-            stake change, enclave down/up. With neither --plain, --json nor --metrics-file, --plain is implied.
+            monitor --refresh) keeps current. Events: new job, deadline near, proof done, deadline missed, slashed, job ended, \
+            stake change, enclave down/up. With neither --plain, --json (one object per line) nor --metrics-file, --plain \
+            is implied. It loads no key: the key and sending options every command accepts are ignored.
             """)
 
     @OptionGroup var cacheOptions: CacheOptions

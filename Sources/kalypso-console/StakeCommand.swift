@@ -1,19 +1,36 @@
 import ArgumentParser
 import BigInt
 import Foundation
+import KalypsoKit
 import KalypsoStore
 
-/// `stake`: the operator's stake per token (from the getters), recent movements and earnings, from the cache.
-struct StakeCommand: AsyncParsableCommand {
+/// `stake`: without AMOUNT, the operator's stake per token (from the getters), recent movements and
+/// earnings, from the cache; with AMOUNT, stakes it (approving the token first when the allowance is short).
+struct StakeCommand: AsyncParsableCommand, OperatorOptionsCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stake", abstract: "Show stake per token, locks, recent stake events and earnings.")
+        commandName: "stake",
+        abstract: "Stake AMOUNT; without AMOUNT, show stake per token, locks, recent stake events and earnings.",
+        discussion: """
+            AMOUNT is in token units with decimals (100, 12.5) or in base units with a wei suffix (123wei). \
+            Staking approves the token first when its allowance is short: two transactions, sent in order.
+            """)
 
     @OptionGroup var cacheOptions: CacheOptions
 
-    @Option(help: "The prover address (default: the configured operator).")
+    @Option(help: "The prover address to show (default: the configured operator).")
     var prover: String?
 
+    @Argument(help: "How much to stake: token units (100, 12.5) or base units (123wei). Omit to show the stake.")
+    var amount: String?
+
+    @Option(help: "The token to stake (default: the staking token; Generation B: a supported token).")
+    var token: String?
+
     func run() async throws {
+        if let amount {
+            try await stake(amount)
+            return
+        }
         let view = try await cacheOptions.open()
         guard let who = (prover ?? view.operatorAddress)?.lowercased() else {
             throw TxUsageError(message: "no prover: pass --prover or set operator in the configuration")
@@ -60,5 +77,31 @@ struct StakeCommand: AsyncParsableCommand {
                 prover: who, rewardAddress: rewardAddress, balances: balances, events: events.count,
                 claimable: rewards.map(\.claimable), earned: String(earned), payment: view.paymentToken,
                 tokens: tokens))
+    }
+}
+
+extension StakeCommand {
+    /// Stakes `text` of the token: the approval when needed, then the stake, through the one send path.
+    func stake(_ text: String) async throws {
+        let options = cacheOptions.operatorOptions
+        let input = try AmountInput(parsing: text, argument: "AMOUNT")
+        let tokenAddress = try token.map { try parseAddress($0, argument: "--token") }
+        let session = try await options.writeSession(action: "stake")
+        let snapshot = try await session.api.snapshot(markets: [])
+        let info: TokenInfo
+        if let position = snapshot.stakes.first(where: { tokenAddress == nil || $0.token.address == tokenAddress }) {
+            info = position.token
+        } else if let tokenAddress {
+            // Not a staked token: the API refuses it with the supported list; the decimals come from the token.
+            info = try await session.token(tokenAddress)
+        } else {
+            throw OptionsError(
+                title: "No staking token", detail: "the deployment lists no token to stake",
+                hint: "Check the staking contracts in kalypso-config.json (`kalypso-console config check`).")
+        }
+        let units = try input.baseUnits(decimals: info.decimals)
+        let requests = try await session.api.stake(units, token: tokenAddress)
+        try await sendAndReport(
+            requests, action: "stake", facts: [("Amount", info.format(units))], session: session, options: options)
     }
 }

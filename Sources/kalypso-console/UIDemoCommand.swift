@@ -39,6 +39,11 @@ extension TerminalOptions {
     }
 }
 
+extension UIDemo: GlobalOptionsCommand {
+    static var globalFlags: Set<String> { GlobalFlags.terminalFlags }
+    static var globalOptions: Set<String> { GlobalFlags.terminalOptions }
+}
+
 struct UIDemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui-demo",

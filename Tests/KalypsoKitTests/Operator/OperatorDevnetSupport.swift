@@ -37,8 +37,10 @@ struct OperatorFixture {
     var teeMarket: BigUInt { isA ? 2 : 3 }
     var otherImageMarket: BigUInt { isA ? 3 : 4 }
 
-    static func make(_ generation: String) async throws -> OperatorFixture {
-        let network = try await OperatorDevnets.network(generation)
+    /// The fixture over `network`, or over the shared operator devnet of `generation`.
+    static func make(_ generation: String, network given: DevnetNetwork? = nil) async throws -> OperatorFixture {
+        let network: DevnetNetwork
+        if let given { network = given } else { network = try await OperatorDevnets.network(generation) }
         let text = try String(contentsOfFile: network.configPath, encoding: .utf8)
         let config = try ConfigParser.parse(text, file: network.configPath)
         let keyText = try String(contentsOfFile: network.operatorKeyFile, encoding: .utf8)

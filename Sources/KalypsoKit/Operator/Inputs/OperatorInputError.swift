@@ -28,7 +28,7 @@ public struct OperatorInputError: OperatorError, Equatable {
     public let hint: String
     public var category: ErrorCategory { .usage }
 
-    init(code: ErrorCode, argument: String, title: String, detail: String, hint: String) {
+    public init(code: ErrorCode, argument: String, title: String, detail: String, hint: String) {
         self.code = code
         self.argument = argument
         self.title = title
