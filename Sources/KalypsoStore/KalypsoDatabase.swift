@@ -157,7 +157,7 @@ public struct StoreError: OperatorError {
         case .queryFailed, .writeFailed:
             "Another process may hold the database for too long, or the disk is full; try again."
         case .notFound:
-            "Run `kalypso-console tx list` to see the transactions this machine has sent."
+            "Run `\(CommandHints.txList)` to see the transactions this machine has sent."
         }
     }
 

@@ -53,6 +53,7 @@ struct KalypsoConsole: ParsableCommand {
             StartCommand.self,
             UpdateKeyCommand.self,
             OnboardCommand.self,
+            MonitorCommand.self,
             Tx.self,
             DecodeError.self,
         ],
