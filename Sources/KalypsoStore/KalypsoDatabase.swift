@@ -74,6 +74,9 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v2-chain-cache") { db in
             try CacheSchema.create(db)
         }
+        migrator.registerMigration("v3-cache-l1-block") { db in
+            try CacheSchema.addL1Block(db)
+        }
         return migrator
     }
 
