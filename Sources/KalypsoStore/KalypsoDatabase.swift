@@ -77,6 +77,9 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v3-enclave-settings") { db in
             try EnclaveSettings.createTable(db)
         }
+        migrator.registerMigration("v4-cache-l1-block") { db in
+            try CacheSchema.addL1Block(db)
+        }
         return migrator
     }
 
