@@ -253,6 +253,13 @@ import Testing
         // verify-key: the TEE market's verifier (config markets.<id>.teeVerifier); a plain verifier needs none.
         try await cli.sends(["verify-key", "--market", "\(f.teeMarket)"], count: 1)
         try await cli.fails(["verify-key", "--market", "\(f.publicMarket)"], 5, "needs no key verification")
+        // A revert the pre-flight does not foresee, decoded by name: the enclave key, now verified in the TEE
+        // verifier, cannot join another market (EnclaveKeyNotVerified()); nothing is signed.
+        try await cli.fails(
+            [
+                "join", "--market", "\(f.teeMarket)", "--compute-per-request", "1", "--proof-cost", "5",
+                "--proposed-time", time,
+            ], 5, "The contract would refuse this call (EnclaveKeyNotVerified)")
 
         // compute: increase, then reduce in two steps over the waiting period.
         try await cli.sends(["compute", "increase", "4"], count: 1)
