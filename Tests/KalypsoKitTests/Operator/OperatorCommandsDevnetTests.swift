@@ -10,7 +10,8 @@ import Testing
 /// The headless operator commands as an operator runs them: the real binary against the devnet of each
 /// generation (one devnet per generation for this suite), its exit codes and output read back, and the
 /// chain checked after each command with the test's own eth_calls.
-@Suite(.serialized) struct OperatorCommandsDevnetTests {
+/// The two generations run side by side: each has its own devnet and scratch folder.
+@Suite struct OperatorCommandsDevnetTests {
     static let a = SharedDevnet { try await DevnetNetwork.start(generation: "A", seed: false) }
     static let b = SharedDevnet { try await DevnetNetwork.start(generation: "B", seed: false) }
 
