@@ -10,7 +10,8 @@ import Testing
 /// The headless operator commands as an operator runs them: the real binary against the devnet of each
 /// generation (one devnet per generation for this suite), its exit codes and output read back, and the
 /// chain checked after each command with the test's own eth_calls.
-@Suite(.serialized) struct OperatorCommandsDevnetTests {
+/// The two generations run side by side: each has its own devnet and scratch folder.
+@Suite struct OperatorCommandsDevnetTests {
     static let a = SharedDevnet { try await DevnetNetwork.start(generation: "A", seed: false) }
     static let b = SharedDevnet { try await DevnetNetwork.start(generation: "B", seed: false) }
 
@@ -253,6 +254,13 @@ import Testing
         // verify-key: the TEE market's verifier (config markets.<id>.teeVerifier); a plain verifier needs none.
         try await cli.sends(["verify-key", "--market", "\(f.teeMarket)"], count: 1)
         try await cli.fails(["verify-key", "--market", "\(f.publicMarket)"], 5, "needs no key verification")
+        // A revert the pre-flight does not foresee, decoded by name: the enclave key, now verified in the TEE
+        // verifier, cannot join another market (EnclaveKeyNotVerified()); nothing is signed.
+        try await cli.fails(
+            [
+                "join", "--market", "\(f.teeMarket)", "--compute-per-request", "1", "--proof-cost", "5",
+                "--proposed-time", time,
+            ], 5, "The contract would refuse this call (EnclaveKeyNotVerified)")
 
         // compute: increase, then reduce in two steps over the waiting period.
         try await cli.sends(["compute", "increase", "4"], count: 1)
