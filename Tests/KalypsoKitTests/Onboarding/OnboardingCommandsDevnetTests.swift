@@ -65,21 +65,73 @@ import Testing
         return states
     }
 
-    @Test(arguments: ["A", "B"])
-    func onboardTwiceThenRestartAndUpdateKeyThenEnclaveFaults(generation: String) async throws {
+    /// Runs `body` on a fresh chain state (reverted afterwards) and a freshly restarted enclave simulator.
+    func fresh(_ generation: String, _ body: (OperatorFixture, Control) async throws -> Void) async throws {
         let network = generation == "A" ? try await Self.a.get() : try await Self.b.get()
         let f = try await OperatorFixture.make(generation, network: network)
+        let control = Control(url: try #require(network.enclaveURLs["control"].flatMap(URL.init(string:))))
+        let snapshot = try await network.rpc.snapshot()
+        do {
+            try await control.call("POST", "_sim/clear", [:])
+            try await control.call("POST", "_sim/restart")
+            try await body(f, control)
+        } catch {
+            try await network.rpc.revert(to: snapshot)
+            throw error
+        }
+        try await network.rpc.revert(to: snapshot)
+    }
+
+    func onboardArguments(_ f: OperatorFixture, gasFile: String) -> [String] {
+        [
+            "onboard", "--market", "\(f.privateMarket)", "--reward-address", f.me.checksummed, "--compute", "10",
+            "--metadata", #"{"name":"onboard"}"#, "--stake", "1000", "--compute-per-request", "2", "--proof-cost",
+            "5", "--proposed-time", f.isA ? "480blocks" : "10m", "--gas-key-file", gasFile,
+        ]
+    }
+
+    /// `onboard` killed (SIGKILL) after each step, and once right after a transaction left, then run again:
+    /// it completes and sends exactly the transactions of one uninterrupted run (no step sent twice).
+    @Test(arguments: ["A", "B"])
+    func onboardKilledAfterEachStepResumesWithoutSendingTwice(generation: String) async throws {
+        var reference: UInt64 = 0
+        try await fresh(generation) { f, _ in
+            let cli = try OperatorCommandsDevnetTests.CLI(f)
+            let gasFile = try cli.dir.file("gas.hex", try Self.gasKeyHex() + "\n", mode: 0o600)
+            let start = try await nonce(f)
+            let (code, o) = try await cli.json(onboardArguments(f, gasFile: gasFile))
+            #expect(code == 0 && o["complete"] as? Bool == true, "\(o)")
+            reference = try await nonce(f) - start
+        }
+        #expect(reference >= 4)
+        for point in ["register", "stake", "configure enclave", "benchmark", "join", "send-1", "send-2"] {
+            try await fresh(generation) { f, control in
+                let cli = try OperatorCommandsDevnetTests.CLI(f)
+                let gasFile = try cli.dir.file("gas.hex", try Self.gasKeyHex() + "\n", mode: 0o600)
+                let start = try await nonce(f)
+                let killed = try await cli.run(onboardArguments(f, gasFile: gasFile) + ["--test-kill-after", point])
+                #expect(killed.status != 0, "\(point): \(killed.output)")
+                let (code, o) = try await cli.json(onboardArguments(f, gasFile: gasFile))
+                #expect(code == 0 && o["complete"] as? Bool == true, "after kill at \(point): \(o)")
+                #expect(try await nonce(f) - start == reference, "after kill at \(point)")
+                let programs = try await control.state()["programs"] as? [String: String] ?? [:]
+                #expect(programs["listener"] == "Running" && programs["prover"] == "Running", "\(programs)")
+                cli.assertNoSecrets()
+            }
+        }
+    }
+
+    @Test(arguments: ["A", "B"])
+    func onboardTwiceThenRestartAndUpdateKeyThenEnclaveFaults(generation: String) async throws {
+        try await fresh(generation) { f, control in try await onboardRestartFaults(f, control) }
+    }
+
+    func onboardRestartFaults(_ f: OperatorFixture, _ control: Control) async throws {
         let cli = try OperatorCommandsDevnetTests.CLI(f)
         let gasFile = try cli.dir.file("gas.hex", try Self.gasKeyHex() + "\n", mode: 0o600)
-        let control = Control(url: try #require(network.enclaveURLs["control"].flatMap(URL.init(string:))))
         let ops = OperatorCommandsDevnetTests()
         let market = f.privateMarket
-        let onboard = [
-            "onboard", "--market", "\(market)", "--reward-address", f.me.checksummed, "--compute", "10",
-            "--metadata", #"{"name":"onboard"}"#, "--stake", "1000", "--compute-per-request", "2", "--proof-cost", "5",
-            "--proposed-time",
-            f.isA ? "480blocks" : "10m", "--gas-key-file", gasFile,
-        ]
+        let onboard = onboardArguments(f, gasFile: gasFile)
 
         // Before: nothing done, status says so.
         let (s0, before) = try await cli.json(["status", "--market", "\(market)"])
