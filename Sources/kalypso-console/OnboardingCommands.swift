@@ -56,10 +56,22 @@ struct OnboardingContext {
     var config: KalypsoConfig { session.config }
 
     /// The runner for one market; `flags` nil: the enclave configuration comes only from the store.
-    func runner(marketId: BigUInt, flags: EnclaveConfigFlags?, benchmarkRuns: Int = 1) throws -> OnboardingRunner {
+    func runner(
+        marketId: BigUInt, flags: EnclaveConfigFlags?, benchmarkRuns: Int = 1, killAtSend: Int? = nil
+    ) throws -> OnboardingRunner {
         let session = self.session
         let options = self.options
-        let sendPath = session.key == nil ? nil : try options.sendPath(session)
+        var path = session.key == nil ? nil : try options.sendPath(session)
+        if let killAtSend, let shared = path {
+            // Test hook: SIGKILL right after the Nth transaction left (before its receipt), like `kill -9`.
+            var sender = shared.sender
+            let counter = SendCounter()
+            sender.checkpoint = { point in
+                if point == "after-send" && counter.next() == killAtSend { kill(getpid(), SIGKILL) }
+            }
+            path = OperatorSendPath(sender: sender, signer: shared.signer, mode: shared.mode, confirm: shared.confirm)
+        }
+        let sendPath = path
         let settingsStore = EnclaveSettingsStore(database: database)
         let networkKey = self.networkKey
         let stored = try settingsStore.settings(network: networkKey, marketId: String(marketId))
@@ -88,6 +100,11 @@ struct OnboardingContext {
             runner.plainHTTP = .allowed
         }
         runner.benchmarkRuns = benchmarkRuns
+        if session.key != nil {
+            let sender = session.sender
+            let me = session.operatorAddress
+            runner.recover = { _ = try await sender.recover(account: me) }
+        }
         return runner
     }
 
@@ -159,6 +176,17 @@ struct OnboardingContext {
     static let defaultPrograms = ["listener", "prover"]
 }
 
+/// Counts the transactions sent (the `--test-kill-after send-N` hook).
+final class SendCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int {
+        lock.withLock {
+            count += 1; return count
+        }
+    }
+}
+
 /// The enclave client of the configuration's generator enclave.
 func enclaveClient(config: KalypsoConfig) throws -> EnclaveClient {
     guard let generator = config.generatorEnclave?.url?.url, let attestation = config.generatorEnclave?.utilityUrl?.url
@@ -208,9 +236,9 @@ func printSteps(_ steps: [StepOutcome]) {
 
 /// Runs every step that is not done, in order, re-reading chain and enclave after each; never executes a step
 /// twice in one run (the chain must show it done before the next one). Returns the final plan and what was done.
-func runOnboarding(runner: OnboardingRunner, goal: OnboardingGoal, only: Set<OnboardingStepKind>? = nil)
-    async throws -> (plan: OnboardingPlan, reading: OnboardingReading, did: [OnboardingStepKind: [String]])
-{
+func runOnboarding(
+    runner: OnboardingRunner, goal: OnboardingGoal, only: Set<OnboardingStepKind>? = nil, killAfter: String? = nil
+) async throws -> (plan: OnboardingPlan, reading: OnboardingReading, did: [OnboardingStepKind: [String]]) {
     var did: [OnboardingStepKind: [String]] = [:]
     while true {
         let reading = try await runner.read(goal: goal)
@@ -223,6 +251,8 @@ func runOnboarding(runner: OnboardingRunner, goal: OnboardingGoal, only: Set<Onb
         }
         writeError("\(next.kind.rawValue): \(next.plan)\n")
         did[next.kind] = try await runner.execute(effect, goal: goal)
+        // Test hook: SIGKILL once this step is done, as `kill -9` between two steps would.
+        if killAfter == next.kind.rawValue { kill(getpid(), SIGKILL) }
     }
 }
 
@@ -515,6 +545,10 @@ struct OnboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("program"), help: "A program to start; repeatable, started in the order given.")
     var programs: [String] = []
     @OptionGroup var flags: EnclaveConfigFlags
+    @Option(
+        name: .customLong("test-kill-after"),
+        help: .private)
+    var testKillAfter: String?
 
     func run() async throws {
         let marketId = try parseMarket(market)
@@ -551,14 +585,15 @@ struct OnboardCommand: AsyncParsableCommand {
         goal.join = OnboardingJoinTerms(
             computePerRequest: perRequest, proofCost: try cost.baseUnits(decimals: payment.decimals),
             proposedTime: converted.value, commission: session.api.generation == .b ? (fraction ?? 0) : nil)
-        let runner = try context.runner(marketId: marketId, flags: flags)
+        let killAtSend = testKillAfter.flatMap { $0.hasPrefix("send-") ? Int($0.dropFirst(5)) : nil }
+        let runner = try context.runner(marketId: marketId, flags: flags, killAtSend: killAtSend)
         if options.dryRun {
             let reading = try await runner.read(goal: goal)
             let plan = OnboardingEngine.evaluate(goal: goal, observation: reading.observation)
             try printReport("onboard", plan: plan, did: [:], dryRun: true, json: options.json)
             return
         }
-        let after = try await runOnboarding(runner: runner, goal: goal)
+        let after = try await runOnboarding(runner: runner, goal: goal, killAfter: testKillAfter)
         try report("onboard", after, options: options, command: "kalypso-console onboard …")
     }
 }

@@ -60,6 +60,9 @@ package struct OnboardingRunner: Sendable {
     package var configured: @Sendable (EnclaveConfig) throws -> Void = { _ in }
     package var plainHTTP: PlainHTTPPermission = .refused
     package var benchmarkRuns = 1
+    /// Brings the journal up to the chain before reading it (a row left `sent` by a killed run is looked up, a
+    /// `signed` one sent again): the write commands pass ``TransactionSender/recover(account:unsentOnly:)``.
+    package var recover: @Sendable () async throws -> Void = {}
 
     package init(
         api: any OperatorAPI, enclave: EnclaveClient, chain: any OperatorChainReader, journal: TransactionJournal?,
@@ -83,6 +86,7 @@ package struct OnboardingRunner: Sendable {
     /// Reads chain, enclave and journal for `goal`'s market. The enclave being down is an observation (its
     /// steps are blocked), not an error; the chain being down is.
     package func read(goal: OnboardingGoal) async throws -> OnboardingReading {
+        try await recover()
         let snapshot = try await api.snapshot(markets: [goal.marketId])
         var enclaveError: EnclaveError?
         var address: Address?
