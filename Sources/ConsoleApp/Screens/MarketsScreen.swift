@@ -52,7 +52,7 @@ public struct MarketsScreen: ConsoleScreen {
         ]
     }
 
-    public static var helpScopes: [String] { [name, detailScope] }
+    public static var helpScopes: [String] { [name, detailScope, formScope] }
 
     static let columns = [
         TableColumn("ID", width: .fixed(4), alignment: .right, sort: .numeric),
