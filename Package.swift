@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The `monitor --metrics-file` text format (the executable only).
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         // C shims
@@ -61,6 +63,7 @@ let package = Package(
             dependencies: [
                 "ConsoleApp", "TerminalKit", "EthereumKit", "KalypsoKit", "KalypsoStore", "Basics", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "kalypso-bench",
@@ -84,7 +87,7 @@ let package = Package(
                 "KalypsoKit", "KalypsoStore", "EthereumKit", "Basics", "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
             ],
-            exclude: ["reference"]),
+            exclude: ["reference", "Monitor/soak_driver.py", "Monitor/check_metrics.py"]),
         .testTarget(
             name: "EthereumKitTests",
             dependencies: ["Basics", "EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
@@ -102,7 +105,7 @@ let package = Package(
             name: "ConsoleAppTests",
             dependencies: [
                 "ConsoleApp", "TerminalKit", "TerminalKitTesting", "KalypsoKit", "KalypsoStore", "Basics",
-                "TestSupport",
+                "TestSupport", "EthereumKit", .product(name: "BigInt", package: "BigInt"),
             ],
             exclude: ["__Snapshots__"]),
         .testTarget(

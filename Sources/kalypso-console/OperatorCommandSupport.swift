@@ -153,10 +153,22 @@ func parseCount(_ text: String, argument: String) throws -> BigUInt {
     return value
 }
 
-/// The command line to run again, with the options that locate the configuration and key.
+/// The command line to run again, exactly as it works: with the options that locate the configuration,
+/// the key and the database (paths only; `--yes` is the operator's choice to make again).
 func rerunCommand(_ words: [String], options: OperatorOptions) -> String {
     var parts = ["kalypso-console"] + words
-    if let config = options.config { parts += ["--config", config] }
-    if let network = options.network { parts += ["--network", network] }
+    let located: [(String, String?)] = [
+        ("--config", options.config), ("--network", options.network), ("--key-file", options.keyFile),
+        ("--keystore", options.keystore), ("--password-file", options.password.passwordFile),
+        ("--database", options.database),
+    ]
+    for case (let flag, let value?) in located { parts += [flag, shellQuoted(value)] }
     return parts.joined(separator: " ")
+}
+
+/// `text` as one shell word: unchanged when it is plain, else in single quotes.
+func shellQuoted(_ text: String) -> String {
+    let plain =
+        !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0)) }
+    return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -41,7 +41,10 @@ import Testing
         // An unknown name says which names exist and keeps the palette open.
         _ = F.press(&s, [.character(":")] + F.chars("zz") + [.enter])
         #expect(s.palette == "zz")
-        #expect(s.status?.text == "No screen named \"zz\"; screens: markets, jobs, rewards, activity")
+        #expect(
+            s.status?.text
+                == "No screen named \"zz\"; screens: markets, jobs, stake, benchmarks, rewards, profitability, activity"
+        )
         _ = F.press(&s, [.escape])
         #expect(s.palette == nil)
         // A unique prefix is enough.

@@ -73,6 +73,14 @@ public struct ConsoleApplication: TerminalApplication, Sendable {
                     return .reviewed(.failure(ConsoleFailure(error)))
                 }
             }
+        case .benchmark(let market):
+            return .run("benchmark") {
+                do {
+                    return .benchmarked(marketId: market, .success(try await services.benchmark(marketId: market)))
+                } catch {
+                    return .benchmarked(marketId: market, .failure(ConsoleFailure(error)))
+                }
+            }
         case .send(let review):
             return .run("send") {
                 do { return .sent(review.write, .success(try await services.send(review))) } catch {

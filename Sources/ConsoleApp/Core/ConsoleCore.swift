@@ -100,6 +100,19 @@ extension ConsoleState {
             status = ConsoleStatus("\(write.summary) failed: \(failure.report.title)", .error)
             record("\(write.summary) failed: \(failure.report.title). \(failure.report.detail)", .error)
             return [.redraw, .load]
+        case .benchmarked(let market, let result):
+            benchmarksRunning[market] = nil
+            switch result {
+            case .success(let ms):
+                status = ConsoleStatus("Benchmark of market \(market): \(formatMilliseconds(ms))", .ok)
+                record("Benchmark of market \(market): \(ms) ms", .ok)
+            case .failure(let failure):
+                status = ConsoleStatus("Benchmark of market \(market) failed: \(failure.report.title)", .error)
+                record(
+                    "Benchmark of market \(market) failed: \(failure.report.title). \(failure.report.detail)", .error)
+            }
+            _ = refreshScreens()
+            return [.redraw, .load]
         }
     }
 
@@ -196,6 +209,14 @@ extension ConsoleState {
             case .send:
                 // Only the review dialog sends.
                 continue
+            case .benchmark(let market):
+                // One benchmark per market at a time: the enclave runs one proof.
+                guard benchmarksRunning[market] == nil else { continue }
+                benchmarksRunning[market] = now
+                status = ConsoleStatus("Benchmark of market \(market) running (it generates a whole proof)…", .info)
+                record("Benchmark of market \(market) started", .info)
+                _ = refreshScreens()
+                effects += [.redraw, e]
             default:
                 effects.append(e)
             }

@@ -86,10 +86,23 @@ extension ConsoleState {
     func renderScreenBar(into frame: inout Frame, area: Rect, context: RenderContext) {
         guard !area.isEmpty else { return }
         var x = area.x
-        for (i, screen) in registry.screens.enumerated() {
-            let label = i < 9 ? "\(i + 1) \(screen.title)" : screen.title
+        let labels = registry.screens.enumerated().map { i, screen in
+            i < 9 ? "\(i + 1) \(screen.title)" : screen.title
+        }
+        // Roomy when it fits; else one space apart; else only the current screen keeps its title (the
+        // numbers still say which key goes where).
+        let roomy = labels.reduce(0) { $0 + $1.count + 3 }
+        let compact = labels.reduce(0) { $0 + $1.count + 1 } + 1
+        for (i, label) in labels.enumerated() {
             let active = i == current
-            let text = active ? "[\(label)]" : " \(label) "
+            let text: String
+            if roomy <= area.width {
+                text = active ? "[\(label)]" : " \(label) "
+            } else if compact <= area.width {
+                text = active ? "[\(label)]" : label
+            } else {
+                text = active ? "[\(label)]" : (i < 9 ? "\(i + 1)" : label)
+            }
             x += frame.write(text, x: x, y: area.y, style: context.style(active ? .selection : .muted), clip: area) + 1
         }
     }

@@ -23,11 +23,15 @@ public struct ScreenEnvironment: Sendable {
     public var sync: ConsoleSyncState
     /// What the console did this session, oldest first.
     public var log: [ConsoleLogLine]
+    /// Markets whose benchmark is running, with when it started.
+    public var benchmarksRunning: [Int64: Date]
 
     public init(
         network: ConsoleNetwork, data: ConsoleSnapshot?, loadError: ErrorReport?, now: Date, readOnly: Bool,
-        keys: KeyTable, bodySize: Size, sync: ConsoleSyncState = ConsoleSyncState(), log: [ConsoleLogLine] = []
+        keys: KeyTable, bodySize: Size, sync: ConsoleSyncState = ConsoleSyncState(), log: [ConsoleLogLine] = [],
+        benchmarksRunning: [Int64: Date] = [:]
     ) {
+        self.benchmarksRunning = benchmarksRunning
         self.sync = sync
         self.log = log
         self.network = network
@@ -117,7 +121,8 @@ public struct ScreenRegistry: Sendable {
 
     /// The console's screens.
     public static let standard = ScreenRegistry([
-        MarketsScreen.self, JobsScreen.self, RewardsScreen.self, ActivityScreen.self,
+        MarketsScreen.self, JobsScreen.self, StakeScreen.self, BenchmarksScreen.self, RewardsScreen.self,
+        ProfitabilityScreen.self, ActivityScreen.self,
     ])
 
     public var names: [String] { screens.map { $0.name } }

@@ -14,6 +14,8 @@ public protocol ConsoleServices: Sendable {
     func review(_ write: ConsoleWrite) async throws -> ConsoleReview
     /// Signs and sends a reviewed write through the one send path; returns the transaction hash.
     func send(_ review: ConsoleReview) async throws -> String
+    /// Runs the enclave's benchmark for a market, records it in the cache and returns its time in ms.
+    func benchmark(marketId: Int64) async throws -> Int64
 }
 
 /// Services that answer from fixed values: a snapshot (or a failure), a sync status, no writes.

@@ -76,15 +76,18 @@ public struct ConsoleSnapshot: Sendable, Hashable {
     public var paymentToken: ConsoleToken
     /// Generation A's staking token (slashing penalties per job are in it); nil when not known.
     public var stakeToken: ConsoleToken?
+    /// What the Stake, Benchmarks and Profitability screens read besides the above.
+    public var insights: InsightsData
 
     public init(
         progress: SyncProgress? = nil, markets: [MarketSummary] = [], ourJobs: [CachedJob] = [],
         marketJobs: [Int64: [CachedJob]] = [:], rewardAddress: String? = nil,
         rewardBalances: [CachedRewardBalance] = [], rewardHistory: [CachedRewardEvent] = [],
         stakeBalances: [CachedStakeBalance] = [], journal: [JournalEntry] = [], paymentToken: ConsoleToken,
-        stakeToken: ConsoleToken? = nil
+        stakeToken: ConsoleToken? = nil, insights: InsightsData = InsightsData()
     ) {
         self.stakeToken = stakeToken
+        self.insights = insights
         self.progress = progress
         self.markets = markets
         self.ourJobs = ourJobs

@@ -30,6 +30,13 @@ public enum ConsoleWrite: Sendable, Hashable {
     case claimRewards(rewardAddress: String)
     case speedUp(hash: String)
     case cancelTransaction(hash: String)
+    /// Stake `amount` base units of `token` (lowercase 0x address) for our prover; `display` is the amount
+    /// with its unit ("12.5 POND").
+    case stake(token: String, amount: String, display: String)
+    /// Ask to withdraw stake (Generation B: starts the withdrawal wait; Generation A: the unstake request).
+    case requestWithdrawal(token: String, amount: String, display: String)
+    /// Complete the withdrawals of `token` whose wait is over.
+    case withdraw(token: String, display: String)
 
     /// What it does, in words (the review's title and the log line).
     public var summary: String {
@@ -39,6 +46,9 @@ public enum ConsoleWrite: Sendable, Hashable {
         case .claimRewards(let a): return "Claim rewards of \(a)"
         case .speedUp(let h): return "Speed up transaction \(h)"
         case .cancelTransaction(let h): return "Cancel transaction \(h)"
+        case .stake(_, _, let d): return "Stake \(d)"
+        case .requestWithdrawal(_, _, let d): return "Request a withdrawal of \(d)"
+        case .withdraw(_, let d): return "Withdraw \(d)"
         }
     }
 }
@@ -113,6 +123,8 @@ public enum ConsoleAction: Sendable {
     case reviewed(Result<ConsoleReview, ConsoleFailure>)
     /// A sent write: the transaction hash, or why it failed.
     case sent(ConsoleWrite, Result<String, ConsoleFailure>)
+    /// A benchmark finished: its time in milliseconds, or why it failed.
+    case benchmarked(marketId: Int64, Result<Int64, ConsoleFailure>)
 }
 
 /// Work the core asks for; the application runs each as a task whose result comes back as an action.
@@ -127,6 +139,8 @@ public enum ConsoleEffect: Sendable, Hashable {
     case review(ConsoleWrite)
     /// Sign and send a reviewed write (only after the operator chose Send).
     case send(ConsoleReview)
+    /// Run the enclave's benchmark for a market (it generates a whole proof: minutes).
+    case benchmark(marketId: Int64)
     case bell
     case copy(String)
     case quit
@@ -160,6 +174,8 @@ public struct ConsoleState: Sendable {
     /// Our open jobs whose deadline is near (the status line's alert; a new one rings the bell).
     public internal(set) var nearDeadline: [Int64] = []
     public internal(set) var log: [ConsoleLogLine] = []
+    /// Markets whose benchmark is running, with when it started.
+    public internal(set) var benchmarksRunning: [Int64: Date] = [:]
 
     public var readOnly: Bool { keys.readOnly }
 
@@ -181,7 +197,7 @@ public struct ConsoleState: Sendable {
     public var environment: ScreenEnvironment {
         ScreenEnvironment(
             network: network, data: data, loadError: loadError, now: now, readOnly: readOnly, keys: keys,
-            bodySize: ConsoleLayout.bodySize(size), sync: sync, log: log)
+            bodySize: ConsoleLayout.bodySize(size), sync: sync, log: log, benchmarksRunning: benchmarksRunning)
     }
 }
 

@@ -88,7 +88,8 @@ public final class LiveConsoleServices: ConsoleServices {
         return ConsoleSnapshot(
             progress: progress, markets: markets, ourJobs: ourJobs, marketJobs: marketJobs,
             rewardAddress: rewardAddress, rewardBalances: try cache.rewardBalances(network: n),
-            rewardHistory: history, stakeBalances: stakes, journal: entries, paymentToken: payment, stakeToken: stake)
+            rewardHistory: history, stakeBalances: stakes, journal: entries, paymentToken: payment, stakeToken: stake,
+            insights: try await loadInsights(network: n, stake: stake, balances: stakes))
     }
 
     /// The payment and (Generation A) staking tokens' symbols and decimals, read once.

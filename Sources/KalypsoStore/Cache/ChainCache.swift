@@ -232,9 +232,12 @@ public struct ChainCache: Sendable {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO cache_sync_progress (networkId, contract, startBlock, lastBlock, lastHash,
-                    headBlock, headTime, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    headBlock, headTime, updatedAt, headL1Block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [n, contract, p.startBlock, p.lastBlock, p.lastHash, p.headBlock, p.headTime, p.updatedAt])
+                arguments: [
+                    n, contract, p.startBlock, p.lastBlock, p.lastHash, p.headBlock, p.headTime, p.updatedAt,
+                    p.headL1Block,
+                ])
         }
     }
 
