@@ -181,3 +181,24 @@ import Testing
         #expect(ConsoleFormat.time(F.nowSeconds) == "2026-12-03 08:00")
     }
 }
+
+@Suite struct ConsoleKeysTests {
+    @Test func remappedKeysAreTheOnlyKeysAndShowInHelp() throws {
+        let overrides = try ConsoleKeys.parseOverrides("quit=x; table.down=n,Down").get()
+        #expect(overrides == ["quit": ["x"], "table.down": ["n", "Down"]])
+        let keys = try ConsoleKeys.table(overrides: overrides)
+        #expect(keys.keys(for: ConsoleKeys.quit) == [.character("x")])
+        #expect(keys.actionID(for: .character("q")) == nil)
+        #expect(keys.helpEntries().contains { $0.description == "Quit" && $0.keys == ["x"] })
+        #expect(throws: KeyTableError.self) { try ConsoleKeys.table(overrides: ["no.such": ["z"]]) }
+        #expect(ConsoleKeys.parseOverrides("quit") == .failure(KeyOverrideSyntaxError(part: "quit")))
+    }
+
+    @Test func theDefaultTableIsValidAndReadOnlyDropsEveryDangerousAction() throws {
+        let all = ConsoleKeys.actions()
+        let ro = try ConsoleKeys.table(readOnly: true)
+        for a in all where a.dangerous { #expect(!ro.contains(a.id), "\(a.id) stays in read-only") }
+        #expect(all.contains { $0.dangerous })
+        _ = try ConsoleKeys.table()
+    }
+}

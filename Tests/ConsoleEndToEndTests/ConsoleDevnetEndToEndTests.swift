@@ -59,6 +59,11 @@ import Testing
         try tm.waitFor(text: "EXIT=0")
     }
 
+    /// Whether one line of the screen holds both texts (a detail view's label and its value).
+    static func line(_ screen: String, _ label: String, _ value: String) -> Bool {
+        screen.split(separator: "\n").contains { $0.contains(label) && $0.contains(value) }
+    }
+
     /// `proverInfoPerMarket(operator, market)`'s state (spec selectors: 0xbe51f4ef), read with the test's
     /// own eth_call: 0 not joined, 1 joined.
     static func memberState(_ net: DevnetNetwork, market: Int) async throws -> Int? {
@@ -81,7 +86,9 @@ import Testing
         // Market 2 is the second row (public, not joined).
         try tm.send("j")
         try tm.send("Enter")
-        try tm.waitForAll(["Market 2", "Kind              public", "Our status        not joined"])
+        try tm.waitFor("market 2's detail") {
+            $0.contains("Market 2") && Self.line($0, "Kind", "public") && Self.line($0, "Our status", "not joined")
+        }
         try tm.send("J")
         try tm.waitForAll(["Join market 2", "Compute per request", "Proof cost", "Proposed time"])
         // The proof cost as the operator types it (whatever was suggested is erased first).
@@ -96,7 +103,20 @@ import Testing
         try tm.send("Enter")
         screen = try tm.waitFor(text: "Join market 2: sent 0x", timeout: .seconds(120))
         #expect(try await Self.memberState(net, market: 2) == 1)
-        // The Activity screen lists it from the journal.
+        // Leave again from the same view: with nothing running, the exit request leaves at once (Gen B).
+        try tm.waitFor("the detail with our membership", timeout: .seconds(60)) {
+            Self.line($0, "Our status", "joined") && !$0.contains("not joined")
+        }
+        try tm.send("L")
+        screen = try tm.waitFor(text: "Send", timeout: .seconds(60))
+        #expect(screen.contains("Leave market 2"))
+        try tm.send("Right")
+        try tm.send("Enter")
+        try tm.waitFor(text: "Leave market 2: sent 0x", timeout: .seconds(120))
+        #expect(try await Self.memberState(net, market: 2) == 0)
+        try tm.send("Escape")
+        try tm.waitFor(text: "Enter Market detail")
+        // The Activity screen lists them from the journal.
         try tm.send("4")
         try tm.waitForAll(["[4 Activity]", "confirmed"], timeout: .seconds(30))
         try tm.send("q")

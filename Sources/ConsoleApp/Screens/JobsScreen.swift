@@ -20,12 +20,12 @@ public struct JobsScreen: ConsoleScreen {
     public static var helpScopes: [String] { [name, detailScope] }
 
     static let columns = [
-        TableColumn("Job", width: .fixed(8), alignment: .right, sort: .numeric),
+        TableColumn("Job", width: .fixed(7), alignment: .right, sort: .numeric),
         TableColumn("Market", width: .fixed(6), alignment: .right, sort: .numeric),
         TableColumn("Status", width: .fixed(16)),
-        TableColumn("Deadline", width: .min(18)),
-        TableColumn("Reward", width: .min(12), alignment: .right, sort: .numeric),
-        TableColumn("Earned", width: .min(10), alignment: .right, sort: .numeric),
+        TableColumn("Deadline", width: .min(16)),
+        TableColumn("Reward", width: .fixed(13), alignment: .right, sort: .numeric),
+        TableColumn("Earned", width: .fixed(13), alignment: .right, sort: .numeric),
     ]
 
     public private(set) var table = ScreenTable(columns: JobsScreen.columns)
@@ -88,7 +88,7 @@ public struct JobsScreen: ConsoleScreen {
             let v = CachedJobView(j, env)
             if let r = JobWords.role(v) { roles[String(j.jobId)] = r }
             let deadline =
-                j.outcome == nil ? v.deadlineWords : "ended at block \(j.outcomeBlock.map(String.init) ?? "?")"
+                j.outcome == nil ? v.deadlineWords : "ended, block \(j.outcomeBlock.map(String.init) ?? "?")"
             return [
                 String(j.jobId), String(j.marketId), JobWords.status(v), deadline, data.paymentToken.format(j.reward),
                 earned[j.jobId].map { data.paymentToken.format($0) } ?? "—",

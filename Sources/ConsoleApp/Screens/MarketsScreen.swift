@@ -52,13 +52,13 @@ public struct MarketsScreen: ConsoleScreen {
         ]
     }
 
-    public static var helpScopes: [String] { [name, detailScope] }
+    public static var helpScopes: [String] { [name, detailScope, formScope] }
 
     static let columns = [
         TableColumn("ID", width: .fixed(4), alignment: .right, sort: .numeric),
         TableColumn("Name", width: .min(12)),
         TableColumn("Kind", width: .fixed(7)),
-        TableColumn("Stake/job", width: .min(10), alignment: .right, sort: .numeric),
+        TableColumn("Stake/job", width: .fixed(10), alignment: .right, sort: .numeric),
         TableColumn("Proof time", width: .fixed(12)),
         TableColumn("Provers", width: .fixed(7), alignment: .right, sort: .numeric),
         TableColumn("Open", width: .fixed(5), alignment: .right, sort: .numeric),
