@@ -98,7 +98,7 @@ import Testing
         // 120 staked, 20 locked, 100 free, 10 per job: 10 more jobs; the withdrawal of 30 waits an hour
         // from its request 1200 s ago.
         #expect(stake.contains("120"))
-        #expect(stake.contains("#0 30 POND: in 2400 s (40 min), at time \(F.nowSeconds + 2400)"))
+        #expect(stake.contains("#0 30 POND: in 2400 s (40 min), at 2026-12-03 08:40 UTC"))
         let bench = try Self.state(BenchmarksScreen.name, size).frame(size: size, context: S.unicode).text()
         // p90 of five runs is 500 s; +50 % is 750 s, longer than the 600 s the market's asks give.
         #expect(bench.contains("supports a proposed time of 750 s (12 min 30 s)"))

@@ -44,9 +44,9 @@ import Testing
         try tm.send("Tab")
         try tm.waitFor(text: ":rewards")
         try tm.send("Enter")
-        try tm.waitForAll(["[3 Rewards]", "Claimable", "History"])
-        try tm.send("4")
-        try tm.waitForAll(["[4 Activity]", "Transactions", "Console log"])
+        try tm.waitForAll(["[5 Rewards]", "Claimable", "History"])
+        try tm.send("7")
+        try tm.waitForAll(["[7 Activity]", "Transactions", "Console log"])
         try tm.send("1")
         try tm.waitFor(text: "[1 Markets]")
         try tm.send("Enter")
@@ -117,8 +117,8 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor(text: "Enter Market detail")
         // The Activity screen lists them from the journal.
-        try tm.send("4")
-        try tm.waitForAll(["[4 Activity]", "confirmed"], timeout: .seconds(30))
+        try tm.send("7")
+        try tm.waitForAll(["[7 Activity]", "confirmed"], timeout: .seconds(30))
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
     }
@@ -135,18 +135,21 @@ import Testing
         #expect(!screen.contains("L leave"))
         try tm.send("Escape")
         try tm.waitFor(text: "Enter Market detail")
-        for n in ["1", "2", "3", "4"] {
+        for n in ["1", "2", "3", "4", "5", "6", "7"] {
             try tm.send(n)
             try tm.send("?")
             screen = try tm.waitFor(text: "Keys:")
-            for words in ["Join this", "Leave this", "Claim our", "Speed up", "Cancel a pending"] {
+            for words in [
+                "Join this", "Leave this", "Claim our", "Speed up", "Cancel a pending", "Stake more",
+                "Request a withdrawal", "Withdraw what", "Run the enclave's benchmark",
+            ] {
                 #expect(!screen.contains(words), "screen \(n) help offers \(words)")
             }
             try tm.send("Escape")
             try tm.waitFor("help closed") { !$0.contains("Keys:") }
         }
         // The write keys do nothing at all.
-        try tm.send("3")
+        try tm.send("5")
         try tm.send("C")
         screen = try tm.capture()
         #expect(!screen.contains("review"))

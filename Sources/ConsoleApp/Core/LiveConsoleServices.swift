@@ -29,7 +29,7 @@ public final class LiveConsoleServices: ConsoleServices {
     /// The operator session of the writes, opened on the first write.
     let session = Mutex<OperatorSession?>(nil)
     /// Reviewed requests by review id: Send sends exactly what was reviewed.
-    let reviewed = Mutex<(next: Int, requests: [Int: TransactionRequest])>((1, [:]))
+    let reviewed = Mutex<(next: Int, requests: [Int: [TransactionRequest]])>((1, [:]))
 
     /// - Parameters:
     ///   - databasePath: the database file (the network's default one unless `--database`).
@@ -132,6 +132,17 @@ public final class LiveConsoleServices: ConsoleServices {
         return opened
     }
 
+    /// The transactions a write sends, built by the operator API (its pre-flight checks included); a stake
+    /// may need the token's approval first.
+    func requests(for write: ConsoleWrite, _ s: OperatorSession) async throws -> [TransactionRequest] {
+        switch write {
+        case .stake, .requestWithdrawal, .withdraw:
+            return try await stakeRequests(for: write, s)
+        default:
+            return [try await request(for: write, s)]
+        }
+    }
+
     /// The transaction a write sends, built by the operator API (its pre-flight checks included).
     func request(for write: ConsoleWrite, _ s: OperatorSession) async throws -> TransactionRequest {
         switch write {
@@ -160,7 +171,7 @@ public final class LiveConsoleServices: ConsoleServices {
                     marketId: market, computePerRequest: perRequest,
                     proofCost: try amount.baseUnits(decimals: payment.decimals), proposedTime: converted.value,
                     authorization: nil))
-        case .speedUp, .cancelTransaction:
+        case .speedUp, .cancelTransaction, .stake, .requestWithdrawal, .withdraw:
             throw ConsoleWriteRefusal.notReviewed
         }
     }
@@ -197,16 +208,20 @@ public final class LiveConsoleServices: ConsoleServices {
     public func review(_ write: ConsoleWrite) async throws -> ConsoleReview {
         let s = try await writeSession()
         if let r = replacement(write) { return try await reviewReplacement(write, hash: r.hash, kind: r.kind, s) }
-        let request = try await request(for: write, s)
+        let batch = try await requests(for: write, s)
+        guard let request = batch.last else { throw ConsoleWriteRefusal.notReviewed }
         let id = reviewed.withLock { r -> Int in
             let id = r.next
             r.next += 1
-            r.requests[id] = request
+            r.requests[id] = batch
             return id
         }
         do {
-            let steps = try await s.sendPath(mode: .dryRun, confirm: { _ in false }).run([request])
-            let lines = steps.first?.review?.lines ?? [request.description.summary]
+            let steps = try await s.sendPath(mode: .dryRun, confirm: { _ in false }).run(batch)
+            let lines = steps.flatMap { $0.review?.lines ?? [] }
+            guard !lines.isEmpty else {
+                return ConsoleReview(write: write, lines: batch.map(\.description.summary), canSend: true, id: id)
+            }
             return ConsoleReview(write: write, lines: lines, canSend: true, id: id)
         } catch {
             let report = ErrorReport(error)
@@ -233,15 +248,17 @@ public final class LiveConsoleServices: ConsoleServices {
             case .replaced(let hash, let by): return "\(hash) (replaced by \(by))"
             }
         }
-        guard let request = reviewed.withLock({ $0.requests.removeValue(forKey: review.id) }) else {
+        guard let batch = reviewed.withLock({ $0.requests.removeValue(forKey: review.id) }) else {
             throw ConsoleWriteRefusal.notReviewed
         }
         let steps = try await s.sendPath(
             mode: .send,
             confirm: { again in
-                again.to == request.to && again.value == request.value && again.description == request.description
+                batch.contains {
+                    again.to == $0.to && again.value == $0.value && again.description == $0.description
+                }
             }
-        ).run([request])
+        ).run(batch)
         switch steps.last?.result {
         case .confirmed(let hash, _)?: return hash
         case .replaced(let hash, let by)?: return "\(hash) (replaced by \(by))"

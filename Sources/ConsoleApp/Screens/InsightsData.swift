@@ -244,3 +244,44 @@ struct AmountPrompt: Sendable, Hashable {
 struct AmountRefusal: Error, Sendable, Hashable {
     var status: ConsoleStatus
 }
+
+extension LiveConsoleServices {
+    /// The Stake screen's writes, built as the headless `stake`, `unstake` and `withdraw` build them.
+    func stakeRequests(for write: ConsoleWrite, _ s: OperatorSession) async throws -> [TransactionRequest] {
+        switch write {
+        case .stake(let token, let amount, _):
+            return try await s.api.stake(try Self.units(amount), token: try Address(token))
+        case .requestWithdrawal(let token, let amount, _):
+            let units = try Self.units(amount)
+            let address = try Address(token)
+            let snapshot = try await s.api.snapshot(markets: [])
+            guard let position = snapshot.stakes.first(where: { $0.token.address == address }) else {
+                throw OperatorRefusal(
+                    .operatorTokenNotSupported, "No stake in that token",
+                    detail: "\(address.checksummed) is not among the staked tokens",
+                    hint: "Pick a token the Stake screen lists with stake in it.")
+            }
+            guard units <= position.staked else {
+                throw OperatorRefusal(
+                    .operatorInsufficientFreeStake, "Cannot take out more than is staked",
+                    detail: "asked \(position.token.format(units)); staked \(position.token.format(position.staked))",
+                    hint: "Give at most the staked amount.")
+            }
+            return [try await s.api.requestStakeReduction(to: position.staked - units, token: address).request]
+        case .withdraw:
+            return [try await s.api.completeStakeReduction()]
+        default:
+            return []
+        }
+    }
+
+    /// Base units as the prompt wrote them (a decimal integer).
+    static func units(_ text: String) throws -> BigUInt {
+        guard let v = BigUInt(text, radix: 10) else {
+            throw OperatorRefusal(
+                .operatorInvalidArgument, "Not an amount", detail: "\"\(text)\" is not a whole number of base units",
+                hint: "Type the amount again on the Stake screen.")
+        }
+        return v
+    }
+}

@@ -160,9 +160,19 @@ public struct StakeView: Sendable, Hashable {
         }
         let left = clock.remaining(until: readyAt)
         let wait = scale.map { $0.display(left) } ?? clock.display(left)
-        let at = readyAt.unit == .blocks ? "at block \(readyAt.value)" : "at time \(readyAt.value)"
+        let at = readyAt.unit == .blocks ? "at block \(readyAt.value)" : "at \(Self.utc(readyAt.value))"
         return StakeWithdrawalLine(
             index: index, amount: amount, readyAt: readyAt, isReady: false, when: "in \(wait), \(at)")
+    }
+
+    /// "2026-12-03 10:50 UTC" for a `block.timestamp`.
+    static func utc(_ seconds: BigUInt) -> String {
+        guard let s = Int64(exactly: seconds) else { return "time \(seconds)" }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: Date(timeIntervalSince1970: TimeInterval(s))) + " UTC"
     }
 
     /// Walks the events back from the getters' current totals, so the newest point is exact whatever the
