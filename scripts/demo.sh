@@ -136,7 +136,7 @@ if ((!reuse)); then
         sleep 0.5
     done
     # The summary: what listens where.
-    sed -n '/^Kalypso devnet/,$p' "$LOG" | grep -v '^devnet/up: '
+    sed -n '/^Kalypso devnet/,$p' "$LOG" | grep -v -e '^devnet/up: ' -e '^Serving until Ctrl-C.$'
 fi
 
 CONFIG=$(field config)
@@ -146,8 +146,9 @@ if ((!console)); then
     exit 0
 fi
 [ -x "$CONSOLE" ] || die "$CONSOLE is not built (run scripts/setup.sh)"
-# The console's default command (no subcommand) opens the screens on a configuration.
-if "$CONSOLE" --help 2>/dev/null | grep -q -- '--config'; then
+# The console's default command (no subcommand) opens the screens on a configuration: its usage line then
+# shows the command's own --config (a build without it shows `kalypso-console <subcommand>` only).
+if "$CONSOLE" --help 2>/dev/null | grep '^USAGE:' | grep -q -- '--config'; then
     exec "$CONSOLE" --config "$CONFIG"
 fi
 say "this build of the console has no screens yet; what works on the demo network now:"

@@ -369,9 +369,12 @@ def run_console(config_path: Path, stop: threading.Event) -> int:
     except (OSError, subprocess.TimeoutExpired) as exc:
         print(f"devnet/up: cannot run {CONSOLE_BINARY} --help: {exc}; serving the network only.", flush=True)
         return 0
-    if "--config" not in helptext:
-        print("devnet/up: the console has no command to open a network yet (kalypso-console --help lists no "
-              f"--config). The generated {config_path}:", flush=True)
+    # The default command (no subcommand) takes --config: its usage line shows it (the rest of the help names
+    # --config as every subcommand's option, which does not open a network).
+    usage = next((line for line in helptext.splitlines() if line.startswith("USAGE:")), "")
+    if "--config" not in usage:
+        print("devnet/up: the console has no command to open a network yet (the usage line of "
+              f"kalypso-console --help shows no --config). The generated {config_path}:", flush=True)
         print(config_path.read_text(), flush=True)
         return 0
     console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path)], cwd=REPO_DIR,

@@ -39,7 +39,9 @@ def _demo(env, *args, timeout=400):
 def demo_env(tmp_path):
     env = {**os.environ, "KALYPSO_DEVNET_RUN": str(tmp_path / "run")}
     console = tmp_path / "fake-console"
-    console.write_text("#!/bin/sh\nif [ \"$1\" = --help ]; then echo '  --config <path>'; exit 0; fi\n"
+    # A console with the default command (its usage line shows --config); a run records its arguments.
+    console.write_text("#!/bin/sh\nif [ \"$1\" = --help ]; then echo 'USAGE: kalypso-console [--config <config>]'; "
+                       "exit 0; fi\n"
                        f"echo \"$@\" > {tmp_path / 'console-args'}\n")
     console.chmod(0o755)
     env["KALYPSO_CONSOLE_BINARY"] = str(console)
