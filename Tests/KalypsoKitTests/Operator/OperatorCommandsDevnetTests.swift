@@ -262,6 +262,13 @@ import Testing
                 "--proposed-time", time,
             ], 5, "The contract would refuse this call (EnclaveKeyNotVerified)")
 
+        // Without --yes and without a terminal to ask on, nothing is sent.
+        let unasked = try await cli.run(["compute", "increase", "4"], yes: false)
+        #expect(unasked.status == 5, "\(unasked.output)")
+        #expect(unasked.output.contains("not a terminal and no --yes: nothing sent"))
+        #expect(unasked.output.contains("Increase declared compute by 4 to 15"), "the review is shown first")
+        #expect(try await declared(f) == 11)
+
         // compute: increase, then reduce in two steps over the waiting period.
         try await cli.sends(["compute", "increase", "4"], count: 1)
         #expect(try await declared(f) == 15)
