@@ -219,7 +219,8 @@ import Testing
             // The latest benchmark in the cache bounds the proposed time from below (twice the benchmark).
             let cache = ChainCache(database: try KalypsoDatabase(path: cli.dir.path + "/k.sqlite"))
             let network = try cache.networkId(for: try ChainSync.cacheKey(config: f.config))
-            let enclave = try #require(f.config.generatorEnclave?.url?.redacted)
+            // Kept under the enclave key's lowercase address, as `benchmark` records it.
+            let enclave = try #require(f.network.enclaveURLs["enclaveAddress"]).lowercased()
             let market = Int64(f.publicMarket)
             try cache.recordBenchmark(
                 BenchmarkRun(enclave: enclave, marketId: market, milliseconds: 40_000, at: 1), network: network)
