@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
-        .target(name: "ConsoleApp", dependencies: ["TerminalKit"]),
+        .target(name: "ConsoleApp", dependencies: ["TerminalKit", "Basics"]),
 
         // Programs
         .executableTarget(
