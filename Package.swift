@@ -49,7 +49,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
-        .target(name: "ConsoleApp", dependencies: ["TerminalKit", "Basics"]),
+        // ConsoleApp: the console's screens, state, update and services (knows every layer below it).
+        .target(
+            name: "ConsoleApp",
+            dependencies: [
+                "TerminalKit", "KalypsoKit", "KalypsoStore", "EthereumKit", "Basics",
+                .product(name: "BigInt", package: "BigInt"),
+            ]),
 
         // Programs
         .executableTarget(
@@ -95,6 +101,13 @@ let package = Package(
                 "kalypso-console", "Basics", "EthereumKit", "KalypsoKit", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .testTarget(
+            name: "ConsoleAppTests",
+            dependencies: [
+                "ConsoleApp", "TerminalKit", "TerminalKitTesting", "KalypsoKit", "KalypsoStore", "Basics",
+                "TestSupport", "EthereumKit", .product(name: "BigInt", package: "BigInt"),
+            ],
+            exclude: ["__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",
             dependencies: ["ConsoleApp", "TerminalKit", "TerminalKitTesting", "TestSupport"],

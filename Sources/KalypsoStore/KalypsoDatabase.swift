@@ -74,6 +74,12 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v2-chain-cache") { db in
             try CacheSchema.create(db)
         }
+        migrator.registerMigration("v3-enclave-settings") { db in
+            try EnclaveSettings.createTable(db)
+        }
+        migrator.registerMigration("v4-cache-l1-block") { db in
+            try CacheSchema.addL1Block(db)
+        }
         return migrator
     }
 

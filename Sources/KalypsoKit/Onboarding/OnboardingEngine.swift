@@ -99,13 +99,15 @@ public enum OnboardingEngine {
     public static func evaluate(goal: OnboardingGoal, observation: OnboardingObservation) -> OnboardingPlan {
         let market = goal.marketId
         var probes = [register(goal, observation), stake(goal, observation)]
-        if let restart = restartReason(observation) {
+        if let restart = restartReason(goal, observation) {
             probes.append(updateKey(goal, observation, reason: restart))
         } else {
             probes += [
                 configureEnclave(goal, observation), benchmark(goal, observation), join(goal, observation),
             ]
-            if goal.keyVerification != .notNeeded { probes.append(verifyKey(goal, observation)) }
+            if goal.keyVerification != .notNeeded && !goal.publicMarket {
+                probes.append(verifyKey(goal, observation))
+            }
             probes.append(startPrograms(goal, observation))
         }
         var steps: [OnboardingStep] = []
@@ -113,8 +115,9 @@ public enum OnboardingEngine {
         for probe in probes {
             var state = probe.state
             var plan = probe.plan
-            if let pending = observation.pendingTransactions.first(where: { $0.step == probe.kind }) {
-                // Sent before and not final: never send it again, whatever the chain shows at its tip.
+            if state != .done, let pending = observation.pendingTransactions.first(where: { $0.step == probe.kind }) {
+                // Sent before and not final: never send it again. When the chain already shows the step done,
+                // the chain wins (the journal only lags behind it).
                 let wait: OnboardingWait =
                     pending.confirmations.map {
                         .confirmations(hash: pending.hash, have: $0, need: pending.requiredConfirmations)
@@ -140,7 +143,20 @@ public enum OnboardingEngine {
     }
 
     private static func register(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
-        if o.registered { return .done(.register, "registered, declared compute \(o.declaredCompute)") }
+        if o.registered {
+            let declared = o.declaredCompute
+            var words = "registered, declared compute \(declared)"
+            if declared < goal.declaredCompute {
+                words +=
+                    " (the goal is \(goal.declaredCompute): `kalypso-console compute increase "
+                    + "\(goal.declaredCompute - declared)` raises it)"
+            } else if declared > goal.declaredCompute {
+                words +=
+                    " (the goal is \(goal.declaredCompute): `kalypso-console compute reduce --to "
+                    + "\(goal.declaredCompute)` lowers it, in two steps)"
+            }
+            return .done(.register, words)
+        }
         let metadata = goal.metadata.isEmpty ? "no metadata" : "metadata of \(goal.metadata.count) bytes"
         return .toDo(
             .register,
@@ -195,6 +211,9 @@ public enum OnboardingEngine {
     }
 
     private static func benchmark(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
+        if o.membership?.isMember == true {
+            return .done(.benchmark, "joined market \(goal.marketId): the benchmark was for choosing the terms")
+        }
         return withEnclave(o, .benchmark) { enclave in
             if enclave.benchmarkKnown { return .done(.benchmark, "a benchmark for market \(goal.marketId) is known") }
             return .toDo(
@@ -207,12 +226,17 @@ public enum OnboardingEngine {
         if let membership = o.membership, membership.isMember {
             return .done(.join, "joined market \(goal.marketId), compute per request \(membership.computePerRequest)")
         }
+        let p = goal.join
+        var terms =
+            "compute per request \(p.computePerRequest), proof cost \(p.proofCost), proposed time \(p.proposedTime)"
+        if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
+        if goal.publicMarket {
+            return .toDo(
+                .join, "join public market \(goal.marketId) without an enclave key with \(terms) (spec §2.6.3)",
+                .join(marketId: goal.marketId, parameters: p))
+        }
         return withEnclave(o, .join) { enclave in
             guard enclave.key != nil else { return .blocked(.join, "the enclave reports no key to attest") }
-            let p = goal.join
-            var terms =
-                "compute per request \(p.computePerRequest), proof cost \(p.proofCost), proposed time \(p.proposedTime)"
-            if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
             return .toDo(
                 .join,
                 "attestation, enclave signature, then join market \(goal.marketId) with \(terms) (spec §2.6)",
@@ -225,7 +249,7 @@ public enum OnboardingEngine {
             return verificationUnknown(.verifyKey, goal)
         }
         return withEnclave(o, .verifyKey) { enclave in
-            if let key = enclave.key, o.teeVerifiedKey == key {
+            if enclave.key != nil, let image = o.teeVerifiedKey, image.contains(where: { $0 != 0 }) {
                 return .done(.verifyKey, "the TEE verifier \(verifier) holds the enclave's key")
             }
             return .toDo(
@@ -246,8 +270,12 @@ public enum OnboardingEngine {
 
     /// An enclave restart: the operator is joined and the enclave's key is not the one on chain, or the enclave
     /// lost its configuration. Needs the enclave's answer; an unreachable enclave shows no restart.
-    private static func restartReason(_ o: OnboardingObservation) -> UpdateKeyAction.Reason? {
-        guard let membership = o.membership, membership.isMember, case .reachable(let enclave) = o.enclave else {
+    /// A public market has no key on chain to compare with: there a lost configuration is just the configure
+    /// step again.
+    private static func restartReason(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> UpdateKeyAction.Reason? {
+        guard !goal.publicMarket, let membership = o.membership, membership.isMember,
+            case .reachable(let enclave) = o.enclave
+        else {
             return nil
         }
         if let key = enclave.key, key != membership.enclaveKey { return .keyMismatch }
@@ -255,26 +283,43 @@ public enum OnboardingEngine {
         return nil
     }
 
+    /// The parts of §2.9 still missing: a rerun after an interruption skips the key update when the chain
+    /// already holds the enclave's key, the TEE verification when the verifier holds it, and running programs.
     private static func updateKey(
         _ goal: OnboardingGoal, _ o: OnboardingObservation, reason: UpdateKeyAction.Reason
     ) -> Probe {
-        var parts: [UpdateKeyAction.Part] = [
-            .attestation, .enclaveSignature, .updateEncryptionKey(marketId: goal.marketId),
-        ]
-        var words = [
-            "fresh attestation", "enclave signature",
-            "updateEncryptionKey(market \(goal.marketId)) (0x92eb91e2)",
-        ]
+        var parts: [UpdateKeyAction.Part] = []
+        var words: [String] = []
+        let enclave: EnclaveState? = if case .reachable(let state) = o.enclave { state } else { nil }
+        if enclave?.key == nil || enclave?.key != o.membership?.enclaveKey {
+            parts.append(.updateEncryptionKey(marketId: goal.marketId))
+            words.append("updateEncryptionKey(market \(goal.marketId)) (0x92eb91e2)")
+        }
         switch goal.keyVerification {
         case .needed(let verifier):
-            parts.append(.verifyKey(verifier: verifier))
-            words.append("verifyKey in the TEE verifier \(verifier)")
+            let verified = (o.teeVerifiedKey ?? []).contains { $0 != 0 }
+            if !verified {
+                parts.append(.verifyKey(verifier: verifier))
+                words.append("verifyKey in the TEE verifier \(verifier)")
+            }
         case .notNeeded: break
         case .unknown:
             return verificationUnknown(.updateKey, goal)
         }
-        parts += [.configureEnclave, .startPrograms(goal.programs)]
-        words += ["generatorConfigSetup", "startProgram " + goal.programs.joined(separator: ", then ")]
+        if !parts.isEmpty {
+            parts.insert(contentsOf: [.attestation, .enclaveSignature], at: 0)
+            words.insert(contentsOf: ["fresh attestation", "enclave signature"], at: 0)
+        }
+        if enclave?.hasConfig != true {
+            parts.append(.configureEnclave)
+            words.append("generatorConfigSetup")
+        }
+        let missing = goal.programs.filter { !(enclave?.runningPrograms.contains($0) ?? false) }
+        if !missing.isEmpty || enclave?.hasConfig != true {
+            let programs = enclave?.hasConfig == true ? missing : goal.programs
+            parts.append(.startPrograms(programs))
+            words.append("startProgram " + programs.joined(separator: ", then "))
+        }
         let why =
             reason == .keyMismatch
             ? "the enclave's key differs from the key on chain" : "the enclave has no configuration"

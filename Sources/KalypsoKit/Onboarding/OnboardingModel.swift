@@ -67,10 +67,14 @@ public struct OnboardingGoal: Sendable, Hashable {
     /// Programs to start, in order (default: `listener`, then the market's prover program).
     public var programs: [String]
     public var keyVerification: KeyVerification
+    /// A public market (``MarketInfo/isPublic``): joined without an enclave key, so no key on chain is no restart,
+    /// and no key to verify.
+    public var publicMarket: Bool
 
     public init(
         marketId: BigUInt, rewardAddress: Address, declaredCompute: BigUInt, metadata: [UInt8] = [],
-        stakeTargets: [StakeTarget], join: OnboardingJoinTerms, programs: [String], keyVerification: KeyVerification
+        stakeTargets: [StakeTarget], join: OnboardingJoinTerms, programs: [String], keyVerification: KeyVerification,
+        publicMarket: Bool = false
     ) {
         self.marketId = marketId
         self.rewardAddress = rewardAddress
@@ -80,6 +84,7 @@ public struct OnboardingGoal: Sendable, Hashable {
         self.join = join
         self.programs = programs
         self.keyVerification = keyVerification
+        self.publicMarket = publicMarket
     }
 }
 
@@ -134,7 +139,8 @@ public struct OnboardingObservation: Sendable, Hashable {
     /// The operator's membership in the goal's market, nil when not joined.
     public var membership: MarketMembership?
     public var enclave: EnclaveObservation
-    /// The key the TEE verifier holds for the enclave's address, nil when none (or not asked).
+    /// What the TEE verifier's `getVerifiedKey(enclave address)` answers for the enclave's current key (the
+    /// verified image id, bytes32): nil or zeros when the key is not verified (or the verifier was not asked).
     public var teeVerifiedKey: [UInt8]?
     public var pendingTransactions: [PendingOnboardingTransaction]
 

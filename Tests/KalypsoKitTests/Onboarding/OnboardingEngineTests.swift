@@ -128,6 +128,11 @@ import Testing
         #expect(plan.step(.join)?.state == .done)
         #expect(plan.next?.effect == .verifyKey(marketId: 3, verifier: Self.verifier))
         #expect(plan.step(.startPrograms)?.state == .blocked(reason: "waits for step 'verify key'"))
+        // getVerifiedKey answers bytes32 zero for a key it does not hold.
+        o.teeVerifiedKey = [UInt8](repeating: 0, count: 32)
+        #expect(
+            OnboardingEngine.evaluate(goal: Self.goal(), observation: o).next?.effect
+                == .verifyKey(marketId: 3, verifier: Self.verifier))
     }
 
     @Test func verifyKeyNotNeededIsLeftOutAndStartFollowsJoin() {
@@ -181,20 +186,115 @@ import Testing
         #expect(plan.next == nil)
     }
 
-    @Test func unminedTransactionWaitsEvenWhenTheTipShowsDone() {
+    @Test func chainShowingTheStepDoneWinsOverAJournalEntry() {
         var o = Self.finished()
+        o.pendingTransactions = [
+            PendingOnboardingTransaction(step: .join, hash: "0xdef", confirmations: nil, requiredConfirmations: 2)
+        ]
+        let plan = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
+        #expect(plan.step(.join)?.state == .done)
+        #expect(plan.steps.allSatisfy { $0.effect == nil })
+        #expect(plan.isComplete)
+    }
+
+    @Test func aJournalEntryMakesAStepTheChainDoesNotShowYetWait() {
+        var o = Self.finished()
+        o.membership = nil
         o.pendingTransactions = [
             PendingOnboardingTransaction(step: .join, hash: "0xdef", confirmations: nil, requiredConfirmations: 2)
         ]
         let plan = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
         #expect(plan.step(.join)?.state == .waiting(.pendingTransaction(hash: "0xdef")))
         #expect(plan.steps.allSatisfy { $0.effect == nil })
+        #expect(plan.next == nil)
         #expect(!plan.isComplete)
+    }
+
+    @Test func publicMarketJoinedWithoutAKeyIsNoRestart() {
+        var goal = Self.goal(.notNeeded)
+        goal.publicMarket = true
+        var o = Self.finished()
+        o.membership = Self.membership(key: nil)
+        let plan = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(plan.step(.updateKey) == nil)
+        #expect(plan.step(.verifyKey) == nil)
+        #expect(plan.isComplete)
+        // A lost configuration there is the configure step again, not §2.9.
+        o.enclave = .reachable(EnclaveState(key: Self.otherKey, hasConfig: false, benchmarkKnown: true))
+        let restarted = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(restarted.step(.updateKey) == nil)
+        #expect(restarted.next?.effect == .configureEnclave(marketId: 3))
+    }
+
+    @Test func publicMarketJoinNeedsNoEnclaveKey() {
+        var goal = Self.goal(.needed(verifier: Self.verifier))
+        goal.publicMarket = true
+        var o = Self.fresh()
+        o.registered = true
+        o.staked = [Self.pond.address: 100]
+        o.enclave = .reachable(EnclaveState(key: nil, hasConfig: true, benchmarkKnown: true))
+        let plan = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(plan.next?.kind == .join)
+        #expect(plan.next?.plan.contains("without an enclave key") == true)
+        #expect(plan.step(.verifyKey) == nil)
+    }
+
+    @Test func registeredWithOtherDeclaredComputeSaysHowToChangeIt() {
+        var o = Self.finished()
+        o.declaredCompute = 60
+        let more = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
+        #expect(more.step(.register)?.state == .done)
+        #expect(more.step(.register)?.plan.contains("compute increase 40") == true)
+        o.declaredCompute = 150
+        let less = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
+        #expect(less.step(.register)?.plan.contains("compute reduce --to 100") == true)
+        #expect(less.isComplete)
+        o.declaredCompute = 100
+        let same = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
+        #expect(same.step(.register)?.plan == "registered, declared compute 100")
+    }
+
+    @Test func observationFromASnapshotTakesTheMarketAndSumsStakePerToken() {
+        let usdc = TokenInfo(
+            address: Self.address("0x00000000000000000000000000000000000000dd"), symbol: "USDC", decimals: 6)
+        func position(_ token: TokenInfo, _ staked: BigUInt) -> StakePosition {
+            StakePosition(
+                token: token, staked: staked, locked: 0, free: staked, lockedPerTask: nil, walletBalance: 0,
+                allowance: 0, pendingReduction: nil, pendingWithdrawals: [])
+        }
+        var left = Self.membership(key: nil)
+        left.marketId = 4
+        left.state = .notJoined
+        let snapshot = OperatorSnapshot(
+            generation: .a,
+            clock: ChainClock(contractBlockNumber: 10, nodeBlockNumber: 10, timestamp: 1000, secondsPerBlock: nil),
+            record: OperatorRecord(
+                address: Self.reward, registered: true, rewardAddress: Self.reward, declaredCompute: 77,
+                allocatedCompute: 10, consumedCompute: 0, activeMarkets: 1, metadata: [], pendingComputeReduction: nil),
+            marketCount: 5, markets: [Self.membership(key: Self.key), left],
+            stakes: [position(Self.pond, 30), position(usdc, 5), position(Self.pond, 12)], rewards: [])
+        let enclave = EnclaveObservation.unreachable(reason: "down")
+        let joined = OnboardingObservation(
+            snapshot: snapshot, marketId: 3, enclave: enclave, teeVerifiedKey: Self.key, pendingTransactions: [])
+        #expect(joined.registered)
+        #expect(joined.declaredCompute == 77)
+        #expect(joined.staked == [Self.pond.address: 42, usdc.address: 5])
+        #expect(joined.membership?.enclaveKey == Self.key)
+        #expect(joined.teeVerifiedKey == Self.key)
+        #expect(joined.enclave == enclave)
+        // A market the operator left (state 0) or never saw reads as not joined.
+        let notJoined = OnboardingObservation(
+            snapshot: snapshot, marketId: 4, enclave: enclave, teeVerifiedKey: nil, pendingTransactions: [])
+        #expect(notJoined.membership == nil)
+        let absent = OnboardingObservation(
+            snapshot: snapshot, marketId: 9, enclave: enclave, teeVerifiedKey: nil, pendingTransactions: [])
+        #expect(absent.membership == nil)
     }
 
     @Test func enclaveKeyDifferentFromChainPlansOneUpdateKeyAction() {
         var o = Self.finished()
         o.enclave = .reachable(EnclaveState(key: Self.otherKey, hasConfig: false, benchmarkKnown: false))
+        o.teeVerifiedKey = nil  // the verifier is asked about the enclave's new address
         let plan = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
         #expect(kinds(plan) == [.register, .stake, .updateKey])
         guard case .updateKey(let action) = plan.next?.effect else {
@@ -219,9 +319,33 @@ import Testing
             return
         }
         #expect(action.reason == .enclaveHasNoConfig)
+        // The chain already holds the enclave's key: only the configuration and the programs are missing.
+        #expect(action.parts == [.configureEnclave, .startPrograms(["listener", "prover"])])
+    }
+
+    @Test func updateKeyRerunSkipsThePartsAlreadyDone() {
+        // Killed after updateEncryptionKey and the TEE verification: the chain holds the new key.
+        var o = Self.finished()
+        o.membership = Self.membership(key: Self.otherKey)
+        o.enclave = .reachable(
+            EnclaveState(key: Self.otherKey, hasConfig: false, runningPrograms: [], benchmarkKnown: false))
+        let plan = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
+        guard case .updateKey(let action) = plan.next?.effect else {
+            Issue.record("expected update key, got \(String(describing: plan.next))")
+            return
+        }
+        #expect(action.parts == [.configureEnclave, .startPrograms(["listener", "prover"])])
+        // Key updated, not yet verified: attestation and signature again for verifyKey only.
+        o.teeVerifiedKey = nil
+        o.enclave = .reachable(EnclaveState(key: Self.otherKey, hasConfig: false, benchmarkKnown: false))
+        guard case .updateKey(let second) = OnboardingEngine.evaluate(goal: Self.goal(), observation: o).next?.effect
+        else {
+            Issue.record("expected update key")
+            return
+        }
         #expect(
-            action.parts == [
-                .attestation, .enclaveSignature, .updateEncryptionKey(marketId: 3), .configureEnclave,
+            second.parts == [
+                .attestation, .enclaveSignature, .verifyKey(verifier: Self.verifier), .configureEnclave,
                 .startPrograms(["listener", "prover"]),
             ])
     }
