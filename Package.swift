@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The `monitor --metrics-file` text format (the executable only).
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         // C shims
@@ -47,7 +49,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
-        .target(name: "ConsoleApp", dependencies: ["TerminalKit"]),
+        // ConsoleApp: the console's screens, state, update and services (knows every layer below it).
+        .target(
+            name: "ConsoleApp",
+            dependencies: [
+                "TerminalKit", "KalypsoKit", "KalypsoStore", "EthereumKit", "Basics",
+                .product(name: "BigInt", package: "BigInt"),
+            ]),
 
         // Programs
         .executableTarget(
@@ -55,6 +63,7 @@ let package = Package(
             dependencies: [
                 "ConsoleApp", "TerminalKit", "EthereumKit", "KalypsoKit", "KalypsoStore", "Basics", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "kalypso-bench",
@@ -78,7 +87,7 @@ let package = Package(
                 "KalypsoKit", "KalypsoStore", "EthereumKit", "Basics", "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
             ],
-            exclude: ["reference"]),
+            exclude: ["reference", "Monitor/soak_driver.py", "Monitor/check_metrics.py"]),
         .testTarget(
             name: "EthereumKitTests",
             dependencies: ["Basics", "EthereumKit", "TestSupport", .product(name: "BigInt", package: "BigInt")],
@@ -92,6 +101,13 @@ let package = Package(
                 "kalypso-console", "Basics", "EthereumKit", "KalypsoKit", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .testTarget(
+            name: "ConsoleAppTests",
+            dependencies: [
+                "ConsoleApp", "TerminalKit", "TerminalKitTesting", "KalypsoKit", "KalypsoStore", "Basics",
+                "TestSupport", "EthereumKit", .product(name: "BigInt", package: "BigInt"),
+            ],
+            exclude: ["__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",
             dependencies: ["ConsoleApp", "TerminalKit", "TerminalKitTesting", "TestSupport"],

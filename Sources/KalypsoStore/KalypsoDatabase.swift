@@ -77,6 +77,9 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v3-enclave-settings") { db in
             try EnclaveSettings.createTable(db)
         }
+        migrator.registerMigration("v4-cache-l1-block") { db in
+            try CacheSchema.addL1Block(db)
+        }
         return migrator
     }
 
@@ -157,7 +160,7 @@ public struct StoreError: OperatorError {
         case .queryFailed, .writeFailed:
             "Another process may hold the database for too long, or the disk is full; try again."
         case .notFound:
-            "Run `kalypso-console tx list` to see the transactions this machine has sent."
+            "Run `\(CommandHints.txList)` to see the transactions this machine has sent."
         }
     }
 

@@ -80,7 +80,13 @@ struct CacheIndexBenchmark: ParsableCommand {
         options.readGetters = false
         options.initialRange = 10_000
         let sync = ChainSync(
-            chain: RPCSyncChain(client: JSONRPCClient(urls: [endpoint])), cache: cache, contracts: contracts,
+            // A 10,000-block window of this emitter holds tens of thousands of logs: the devnet node (Python) takes
+            // many seconds to answer it on a loaded machine, which is node time, not the client's.
+            chain: RPCSyncChain(
+                client: JSONRPCClient(
+                    urls: [endpoint],
+                    options: JSONRPCClientOptions(attemptTimeout: .seconds(600), totalTimeout: .seconds(1_800)))),
+            cache: cache, contracts: contracts,
             chainId: 31337, startBlock: prepared.fromBlock, operatorAddress: nil, options: options)
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)

@@ -18,8 +18,7 @@ struct CacheOptions: ParsableArguments {
 
     /// Opens the cache (syncing first with `--refresh`) and finds the configured network's rows.
     func open() async throws -> CacheView {
-        let loaded = try operatorOptions.loadConfig()
-        let path = operatorOptions.databasePath(config: loaded)
+        let (loaded, path) = try location()
         // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
         let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
         if refresh {
@@ -31,6 +30,14 @@ struct CacheOptions: ParsableArguments {
             throw CacheEmptyError(path: path)
         }
         return CacheView(cache: cache, network: id, config: loaded, progress: progress)
+    }
+}
+
+extension CacheOptions {
+    /// The configuration and the cache file it uses (`--database`, else the network's default path).
+    func location() throws -> (KalypsoConfig, String) {
+        let loaded = try operatorOptions.loadConfig()
+        return (loaded, operatorOptions.databasePath(config: loaded))
     }
 }
 
@@ -56,7 +63,9 @@ struct CacheView {
         let f = freshness()
         let sinceSync = f["secondsSinceSync"] as? Int64 ?? 0
         // The hint only where it helps: right after a --refresh it would read as if nothing had synced.
-        return "Data as of block \(progress.lastBlock) (\(f["ageSeconds"] ?? 0) s old; synced \(sinceSync) s ago)."
+        let age = f["ageSeconds"] as? Int64 ?? 0
+        return "Data as of block \(progress.lastBlock) (\(HumanDuration.text(age)) old; synced "
+            + "\(HumanDuration.text(sinceSync)) ago)."
             + (sinceSync > 60 ? " Add --refresh to sync first." : "")
     }
 

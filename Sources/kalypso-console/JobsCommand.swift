@@ -48,14 +48,18 @@ struct JobsCommand: AsyncParsableCommand, OperatorOptionsCommand {
             print("No open jobs.")
             return
         }
-        print(pad("ID", 7) + pad("MARKET", 8) + pad("DUE", 26) + pad("REWARD", 22) + "PROVER")
-        for j in jobs {
+        let tokens = await view.tokenInfo([view.paymentToken].compactMap { $0 })
+        let now = max(Int64(Date().timeIntervalSince1970), view.progress.headTime)
+        let rows = jobs.map { j in
             let when =
-                due.wallTime(j).map { TxJSON.iso(Date(timeIntervalSince1970: Double($0))) }
+                due.wallTime(j).map { "\(MonitorEvent.iso($0)) (\(HumanFormat.relative($0 - now)))" }
                 ?? "\(j.dueAt) \(j.deadlineUnit)s"
-            print(
-                pad(String(j.jobId), 7) + pad(String(j.marketId), 8) + pad(when, 26) + pad(j.reward, 22)
-                    + (j.prover ?? "unassigned"))
+            return [
+                String(j.jobId), String(j.marketId), when,
+                HumanFormat.amount(j.reward, token: view.paymentToken, tokens: tokens),
+                j.prover.map(HumanFormat.address) ?? "unassigned",
+            ]
         }
+        printTable(["ID", "MARKET", "DUE", "REWARD", "PROVER"], rows)
     }
 }

@@ -133,7 +133,8 @@ func parseAddress(_ text: String, argument: String) throws -> Address {
     do { return try Address(text) } catch {
         throw OperatorInputError(
             code: "input.invalidAddress", argument: argument, title: "\(argument) is not an address",
-            detail: "expected 0x and 40 hex digits, found \"\(text.prefix(60))\"",
+            // Never the value itself: a private key pasted in the wrong place must not reach the screen.
+            detail: "expected 0x and 40 hex digits; got \(text.count) characters",
             hint: "Give a 20-byte address such as 0x2c7536E3605D9C16a7a3D7b1898e529396a65c23.")
     }
 }
@@ -145,15 +146,29 @@ func parseCount(_ text: String, argument: String) throws -> BigUInt {
     else {
         throw OperatorInputError(
             code: "input.invalidNumber", argument: argument, title: "\(argument) is not a whole number",
-            detail: "expected decimal digits, found \"\(text.prefix(60))\"", hint: "Give a number such as 10.")
+            detail: text.count > 20
+                ? "expected decimal digits; got \(text.count) characters"
+                : "expected decimal digits, found \"\(text)\"", hint: "Give a number such as 10.")
     }
     return value
 }
 
-/// The command line to run again, with the options that locate the configuration and key.
+/// The command line to run again, exactly as it works: with the options that locate the configuration,
+/// the key and the database (paths only; `--yes` is the operator's choice to make again).
 func rerunCommand(_ words: [String], options: OperatorOptions) -> String {
     var parts = ["kalypso-console"] + words
-    if let config = options.config { parts += ["--config", config] }
-    if let network = options.network { parts += ["--network", network] }
+    let located: [(String, String?)] = [
+        ("--config", options.config), ("--network", options.network), ("--key-file", options.keyFile),
+        ("--keystore", options.keystore), ("--password-file", options.password.passwordFile),
+        ("--database", options.database),
+    ]
+    for case (let flag, let value?) in located { parts += [flag, shellQuoted(value)] }
     return parts.joined(separator: " ")
+}
+
+/// `text` as one shell word: unchanged when it is plain, else in single quotes.
+func shellQuoted(_ text: String) -> String {
+    let plain =
+        !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0)) }
+    return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -63,6 +63,10 @@ struct JoinCommand: AsyncParsableCommand, OperatorOptionsCommand {
         let converted = try duration.converted(to: api.timeUnit, secondsPerBlock: clock.secondsPerBlock)
         let payment = try await session.paymentToken()
         let costUnits = try cost.baseUnits(decimals: payment.decimals)
+        if let benchmark = try session.latestBenchmark(market: marketId) {
+            try BenchmarkMargin.check(
+                proposed: converted.value, benchmark: benchmark, marketId: marketId, clock: clock)
+        }
         let info = try await api.market(marketId)
         var authorization: EnclaveAuthorization?
         if !info.isPublic {

@@ -73,8 +73,12 @@ struct OperatorOptions: ParsableArguments {
 
     /// The database file: `--database`, or one per network (name and chain id) under the XDG state folder.
     func databasePath(config loaded: KalypsoConfig) -> String {
-        if let database { return database }
-        // Name and chain id: two networks that share a name (a devnet restarted on another chain) never mix.
+        database ?? Self.defaultDatabasePath(config: loaded, network: network)
+    }
+
+    /// The network's database file under the XDG state folder, named by network and chain id: two networks
+    /// that share a name (a devnet restarted on another chain) never mix.
+    static func defaultDatabasePath(config loaded: KalypsoConfig, network: String?) -> String {
         let parts = [loaded.networkName ?? network ?? "chain", loaded.chainId.map { String($0) }].compactMap { $0 }
         return KalypsoDatabase.defaultPath(
             network: parts.joined(separator: "-"), environment: ProcessInfo.processInfo.environment)

@@ -70,13 +70,13 @@ struct StakeCommand: AsyncParsableCommand, OperatorOptionsCommand {
                 ]))
             return
         }
+        let tokens = await view.tokenInfo(balances.map(\.token) + [view.paymentToken].compactMap { $0 })
         print(view.freshnessLine)
-        print("Prover \(who)")
-        if balances.isEmpty { print("No stake recorded.") }
-        for b in balances {
-            print("  \(b.token)  total \(b.total)  locked \(b.locked)")
-        }
-        print("Stake events: \(events.count); earned in the last 24 h: \(earned) (base units)")
+        print(
+            stakeSummary(
+                prover: who, rewardAddress: rewardAddress, balances: balances, events: events.count,
+                claimable: rewards.map(\.claimable), earned: String(earned), payment: view.paymentToken,
+                tokens: tokens))
     }
 }
 

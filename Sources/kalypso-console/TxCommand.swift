@@ -40,11 +40,7 @@ struct JournalOptions: ParsableArguments {
     /// The database file: `--database`, or one per network under the XDG state folder.
     func databasePath(config loaded: KalypsoConfig?) throws -> String {
         if let database { return database }
-        let config = try loaded ?? loadConfig()
-        // Name and chain id: two networks that share a name (a devnet restarted on another chain) never mix.
-        let parts = [config.networkName ?? network ?? "chain", config.chainId.map { String($0) }].compactMap { $0 }
-        let name = parts.joined(separator: "-")
-        return KalypsoDatabase.defaultPath(network: name, environment: ProcessInfo.processInfo.environment)
+        return OperatorOptions.defaultDatabasePath(config: try loaded ?? loadConfig(), network: network)
     }
 
     func openJournal(config: KalypsoConfig? = nil) throws -> TransactionJournal {

@@ -90,21 +90,7 @@ struct SendingOptions: ParsableArguments {
     }
 
     /// The question asked before signing, unless `--yes`.
-    func approval() -> TransactionSender.Approval {
-        let yes = self.yes
-        return { review in
-            let text = review.lines.joined(separator: "\n") + "\n"
-            FileHandle.standardError.write(Data(text.utf8))
-            if yes { return true }
-            guard isatty(0) == 1 else {
-                FileHandle.standardError.write(Data("not a terminal and no --yes: nothing sent\n".utf8))
-                return false
-            }
-            FileHandle.standardError.write(Data("Sign and send? [y/N] ".utf8))
-            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
-            return answer == "y" || answer == "yes"
-        }
-    }
+    func approval() -> TransactionSender.Approval { headlessApproval(yes: yes) }
 }
 
 /// A missing or unreadable key or RPC URL (exit 3).

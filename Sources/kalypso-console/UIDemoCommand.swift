@@ -4,8 +4,8 @@ import ConsoleApp
 import Foundation
 import TerminalKit
 
-/// Options every interactive front end takes.
-struct TerminalOptions: ParsableArguments {
+/// How an interactive front end draws: colour, glyphs, theme.
+struct TerminalAppearance: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colour at all (also when NO_COLOR is set).")
     var noColor = false
 
@@ -14,12 +14,20 @@ struct TerminalOptions: ParsableArguments {
 
     @Option(help: "Theme name from themes/ (dark, light, high-contrast, monochrome) or a path to a theme file.")
     var theme: String?
+}
+
+/// Options every interactive front end takes (the console takes the appearance with ``OperatorOptions``,
+/// whose `--read-only` it shares).
+struct TerminalOptions: ParsableArguments {
+    @OptionGroup var appearance: TerminalAppearance
 
     @Flag(name: .customLong("read-only"), help: "Remove every action that would sign or send.")
     var readOnly = false
+
+    var session: InteractiveSession { appearance.session }
 }
 
-extension TerminalOptions {
+extension TerminalAppearance {
     /// The interactive session these flags ask for.
     var session: InteractiveSession {
         let environment = ProcessInfo.processInfo.environment

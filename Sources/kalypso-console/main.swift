@@ -10,7 +10,7 @@ struct KalypsoConsole: ParsableCommand {
         abstract: "A terminal console for Kalypso hardware operators.",
         discussion: """
             Onboarding, markets, stake, jobs and rewards for Kalypso provers, over SSH.
-            The console screens arrive with the next releases; this build provides the subcommands below.
+            Without a subcommand it opens the console (the same as 'kalypso-console console').
 
             Every operator command accepts --config, --network, --key-file | --keystore (else \
             $KALYPSO_PRIVATE_KEY), --gas-key-file | --gas-keystore (else $KALYPSO_GAS_PRIVATE_KEY), \
@@ -27,6 +27,7 @@ struct KalypsoConsole: ParsableCommand {
             """,
         version: ConsoleApp.version,
         subcommands: [
+            ConsoleCommand.self,
             Version.self,
             UIDemo.self,
             ConfigCommand.self,
@@ -52,9 +53,11 @@ struct KalypsoConsole: ParsableCommand {
             StartCommand.self,
             UpdateKeyCommand.self,
             OnboardCommand.self,
+            MonitorCommand.self,
             Tx.self,
             DecodeError.self,
-        ]
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 }
 

@@ -37,7 +37,7 @@ import Testing
         #expect(s.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) })
         try tm.send("2")
         try tm.waitForAll([
-            "10000 of 10000", "[2 Table]", "Jobs", "Market", "Reward", "Status", "Age", "ETH", "/ Filter", "s Sort",
+            "10000 of 10000", "[2 Table]", "Jobs", "Market", "Reward", "Status", "Age", "USDC", "/ Filter", "s Sort",
         ])
         try tm.send("3")
         try tm.waitForAll([
@@ -88,7 +88,7 @@ import Testing
         let filtered = Self.count(s)?.0 ?? 0
         #expect(filtered > 0)
         // Every visible row is of the filtered market.
-        let rows = s.split(separator: "\n").filter { $0.contains(" ETH ") }
+        let rows = s.split(separator: "\n").filter { $0.contains(" USDC ") }
         #expect(!rows.isEmpty)
         #expect(rows.allSatisfy { $0.contains("RISC Zero") })
         try tm.send("Escape")
@@ -105,7 +105,7 @@ import Testing
         let s = try tm.waitFor(text: "Refresh: cancelled")
         #expect(!s.contains("Refresh market data"))
         try tm.send("d")
-        try tm.waitFor(text: "Unstake 12.5 ETH")
+        try tm.waitFor(text: "Unstake 12.5 POND")
         try tm.send("Right")
         try tm.send("Enter")
         try tm.waitFor(text: "Unstake: Send")
@@ -154,7 +154,7 @@ import Testing
         try tm.send("d")
         try tm.send("m")
         s = try tm.waitForAll(["Refresh market data", "Cancel"])
-        #expect(!s.contains("Unstake 12.5 ETH"))
+        #expect(!s.contains("Unstake 12.5 POND"))
         try tm.send("Escape")
         try tm.waitFor("dialog closed") { !$0.contains("Refresh market data") }
         try tm.send("4")

@@ -4,18 +4,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// SplitMix64: a tiny seeded generator so hostile-input runs are reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The sample joinMarketplace arguments shared with reference/abi_join.py and the benchmark.
 enum JoinSample {
     static let sig: [UInt8] = (0..<64).map { UInt8(($0 * 7 + 1) % 256) } + [0x1c]

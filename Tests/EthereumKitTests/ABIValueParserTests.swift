@@ -1,5 +1,6 @@
 import BigInt
 import EthereumKit
+import TestSupport
 import Testing
 
 @Suite struct ABIValueParserTests {

@@ -1,5 +1,6 @@
 import BigInt
 import EthereumKit
+import TestSupport
 
 /// Random ABI types and values of them, from a seeded generator (reproducible failures).
 struct RandomABI {

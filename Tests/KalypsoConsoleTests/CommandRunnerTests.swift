@@ -15,7 +15,8 @@ import Testing
         #expect(outcome.standardOutput.isEmpty)
         let lines = outcome.standardError.split(separator: "\n").map(String.init)
         #expect(lines.first == "error: Unknown option '--bogus'")
-        #expect(lines.last == "  hint: Run 'kalypso-console --help' to see the commands and options.")
+        // No subcommand is the console (the default command): its options are what was parsed.
+        #expect(lines.last == "  hint: Run 'kalypso-console console --help' to see the commands and options.")
         #expect(outcome.standardError.contains("Usage: kalypso-console"))
     }
 

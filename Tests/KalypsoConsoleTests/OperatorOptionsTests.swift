@@ -117,6 +117,15 @@ import Testing
         )
     }
 
+    /// The "run again" line of a waiting step works as printed: the locating options, quoted for the shell.
+    @Test func rerunCommandWorksAsPrinted() throws {
+        let o = try OperatorOptions.parse(
+            ["--config", "my config.json", "--key-file", "k.hex", "--database", "it's.sqlite", "--yes", "--json"])
+        #expect(
+            rerunCommand(["withdraw"], options: o)
+                == "kalypso-console withdraw --config 'my config.json' --key-file k.hex --database 'it'\\''s.sqlite'")
+    }
+
     @Test func readOnlyRefusesToLoadAKeyWithExit2() throws {
         let options = try OperatorOptions.parse(["--key-file", "/nonexistent", "--read-only"])
         #expect(throws: ReadOnlyRefusal.self) {

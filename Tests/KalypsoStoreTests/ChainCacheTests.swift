@@ -185,6 +185,51 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         #expect(try cache.progress(network: n).first?.lastBlock == 10)
     }
 
+    /// Events go in as multi-row inserts: every row of a range larger than a batch arrives with its fields, and
+    /// a repeated log deep in a later batch still refuses the whole range.
+    @Test func rangesLargerThanABatchKeepEveryEventAndRefuseRepeats() throws {
+        let path = temporaryDatabasePath()
+        let cache = ChainCache(database: try KalypsoDatabase(path: path))
+        let n = try cache.networkId(for: key())
+        func event(_ i: Int64) -> CachedEvent {
+            var e = CachedEvent(
+                blockNumber: 100 + i / 3, logIndex: i % 3, blockHash: "0x\(100 + i / 3)", txHash: "0xt\(i)",
+                contract: "proofMarketplace", name: "TaskCreated", jobId: i)
+            e.account = i % 2 == 0 ? me : nil
+            e.marketId = i % 5 == 0 ? i / 5 : nil
+            return e
+        }
+        var w = CacheRangeWrite(fromBlock: 100, toBlock: 199, progress: progress(199), confirmationsWindow: 64)
+        w.events = (0..<123).map(event)
+        try cache.apply(w, network: n)
+        // The same rows one by one in a second cache give the same digest.
+        let singlePath = temporaryDatabasePath()
+        let single = ChainCache(database: try KalypsoDatabase(path: singlePath))
+        let s = try single.networkId(for: key())
+        for (k, e) in w.events.enumerated() {
+            var one = CacheRangeWrite(
+                fromBlock: 100, toBlock: 100 + Int64(k), progress: progress(100 + Int64(k)), confirmationsWindow: 64)
+            one.events = [e]
+            try single.apply(one, network: s)
+        }
+        let digest = try cache.eventDigest(network: n)
+        #expect(digest.count == 123)
+        #expect(digest == (try single.eventDigest(network: s)))
+        let everyColumn = { (p: String) throws -> [Row] in
+            try DatabaseQueue(path: p).read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM cache_event ORDER BY blockNumber, logIndex")
+            }
+        }
+        #expect(try everyColumn(path) == everyColumn(singlePath))
+
+        var repeated = CacheRangeWrite(fromBlock: 200, toBlock: 299, progress: progress(299), confirmationsWindow: 64)
+        repeated.events = (200..<320).map(event) + [event(7)]
+        #expect(throws: StoreError.self) { try cache.apply(repeated, network: n) }
+        #expect(try cache.eventDigest(network: n) == digest)
+        #expect(try cache.progress(network: n).first?.lastBlock == 199)
+    }
+
     @Test func confirmationsWindowKeepsOnlyRecentHashes() throws {
         let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
         let n = try cache.networkId(for: key())

@@ -25,7 +25,10 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         let path = temporaryDatabasePath()
         #expect(!FileManager.default.fileExists(atPath: path))
         let db = try KalypsoDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-journal", "v2-chain-cache", "v3-enclave-settings"])
+        #expect(
+            try db.appliedMigrations() == [
+                "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
+            ])
         let mode = try db.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let columns = try db.pool.read { db in try db.columns(in: "journal").map(\.name) }
@@ -41,7 +44,10 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
             try TransactionJournal(database: db).record(sampleEntry(nonce: 7, hash: "0x01"))
         }
         let again = try KalypsoDatabase(path: path)
-        #expect(try again.appliedMigrations() == ["v1-journal", "v2-chain-cache", "v3-enclave-settings"])
+        #expect(
+            try again.appliedMigrations() == [
+                "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
+            ])
         let row = try TransactionJournal(database: again).entry(hash: "0x01")
         #expect(row?.nonce == 7)
         #expect(row?.label == "test transfer 7")
@@ -60,7 +66,10 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         """.write(toFile: script, atomically: true, encoding: .utf8)
         _ = try Python.run(script: script, arguments: [path])
         let db = try KalypsoDatabase(path: path)
-        #expect(try db.appliedMigrations() == ["v1-journal", "v2-chain-cache", "v3-enclave-settings"])
+        #expect(
+            try db.appliedMigrations() == [
+                "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
+            ])
         #expect(try db.pool.read { try String.fetchOne($0, sql: "SELECT x FROM notes") } == "kept")
     }
 

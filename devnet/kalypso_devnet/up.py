@@ -96,6 +96,45 @@ class Child:
         self._log.close()
 
 
+class Progress:
+    """Says what `devnet/up` is doing while it works (a deploy is 25–50 s of silence otherwise): one line per step,
+    and a "still …" line every `every` seconds of a long step."""
+
+    def __init__(self, steps: int, every: float = 10.0, out=None):
+        self.steps = steps
+        self.every = every
+        self.out = out or sys.stdout
+        self.n = 0
+        self.t0 = time.monotonic()
+        self._current: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, name="progress", daemon=True)
+        self._ticker.start()
+
+    def step(self, what: str, note: str = "") -> None:
+        with self._lock:
+            self.n += 1
+            self._current = (what, time.monotonic())
+            self._say(f"[{self.n}/{self.steps}] {what}" + (f" ({note})" if note else "") + " ...")
+
+    def done(self) -> None:
+        self._stop.set()
+        with self._lock:
+            self._current = None
+
+    def _say(self, text: str) -> None:
+        print(f"devnet/up: {text}", file=self.out, flush=True)
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.every):
+            with self._lock:
+                if self._current is not None:
+                    what, since = self._current
+                    self._say(f"      still {what} ({time.monotonic() - since:.0f} s; "
+                              f"{time.monotonic() - self.t0:.0f} s in all)")
+
+
 def _wait_file(path: Path, child: Child, timeout: float) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -275,34 +314,40 @@ def summary(deployment, rpc_url: str, enclave_info: dict, config_path: Path, key
 
 
 def render(info: dict, show_dev_keys: bool = False) -> str:
+    """The startup summary: one fact per line, each within 120 columns unless a path itself is longer (paths get
+    lines of their own); every command it shows works as printed from the repository root."""
     from . import constants as C
     from .rpc import dev_account
     w = 22
-    lines = [f"Kalypso devnet (Generation {info['generation']}) is up in {info['startSeconds']} s",
-             f"  {'JSON-RPC':<{w}}{info['rpcHttp']}  (chain id {info['chainId']})"]
     e = info["enclave"]
-    lines += [f"  {'generator client':<{w}}{e['generatorClient']}",
-              f"  {'attestation server':<{w}}{e['attestation']}",
-              f"  {'attestation verifier':<{w}}{e['attestationVerifier']}",
-              f"  {'simulator control':<{w}}{e['control']}  (python -m kalypso_devnet.enclave ctl "
-              f"--control {e['control']} restart|state|fault ...)",
-              f"  {'enclave key address':<{w}}{e['enclaveAddress']}",
-              f"  {'kalypso-config.json':<{w}}{info['config']}",
-              f"  {'operator':<{w}}{info['operator']['address']}  (dev account #{info['operator']['devAccountIndex']}; "
-              f"test key in {info['operator']['keyFile']})",
-              f"  {'gas key (enclave)':<{w}}{info['gasKey']['address']}  (dev account #{info['gasKey']['devAccountIndex']})",
-              "  contracts:"]
+    op = info["operator"]
+    lines = [f"Kalypso devnet (Generation {info['generation']}) is up in {info['startSeconds']} s",
+             f"  {'JSON-RPC':<{w}}{info['rpcHttp']}  (chain id {info['chainId']})",
+             f"  {'generator client':<{w}}{e['generatorClient']}",
+             f"  {'attestation server':<{w}}{e['attestation']}",
+             f"  {'attestation verifier':<{w}}{e['attestationVerifier']}",
+             f"  {'simulator control':<{w}}{e['control']}",
+             f"  {'':<{w}}drive it: devnet/ctl --control {e['control']} state|restart|fault ...",
+             f"  {'enclave key address':<{w}}{e['enclaveAddress']}",
+             f"  {'kalypso-config.json':<{w}}{info['config']}",
+             f"  {'operator':<{w}}{op['address']}  (dev account #{op['devAccountIndex']})",
+             f"  {'operator test key':<{w}}{op['keyFile']}",
+             f"  {'gas key (enclave)':<{w}}{info['gasKey']['address']}  (dev account #{info['gasKey']['devAccountIndex']})",
+             "  contracts:"]
     lines += [f"    {role:<{w - 2}}{addr}" for role, addr in info["contracts"].items()]
     lines.append("  markets: " + ", ".join(f"{k} ({v})" for k, v in info["markets"].items()))
     if info.get("deployOptions"):
         lines.append("  deploy options: " + ", ".join(f"{k}={v}" for k, v in info["deployOptions"].items()))
     if info.get("onboardedMarket") is not None:
         lines.append(f"  our operator is onboarded into market {info['onboardedMarket']}; listener and prover run")
-    lines.append("  logs: " + ", ".join(f"{k}: {v}" for k, v in info["logs"].items()))
+    if info.get("deploymentFile"):
+        lines.append(f"  {'deployment (JSON)':<{w}}{info['deploymentFile']}")
+    lines.append("  logs:")
+    lines += [f"    {name:<{w - 2}}{path}" for name, path in info["logs"].items()]
     drift = info["chainClockDriftSeconds"]
     if abs(drift) > 3600:
-        lines.append(f"  WARNING: the chain clock is {drift} s off the wall clock; the simulator's attestations "
-                     "(wall-clock timestamps) may be rejected as too old.")
+        lines.append(f"  WARNING: the chain clock is {drift} s off the wall clock; the simulator's attestations")
+        lines.append("  (wall-clock timestamps) may be rejected as too old.")
     if show_dev_keys:
         lines.append("  dev keys (well-known public TEST keys — never use them on a real network):")
         for role, index in (("operator", C.OPERATOR), ("gas key", C.GAS_KEY), ("admin", C.ADMIN)):
@@ -324,9 +369,12 @@ def run_console(config_path: Path, stop: threading.Event) -> int:
     except (OSError, subprocess.TimeoutExpired) as exc:
         print(f"devnet/up: cannot run {CONSOLE_BINARY} --help: {exc}; serving the network only.", flush=True)
         return 0
-    if "--config" not in helptext:
-        print("devnet/up: the console has no command to open a network yet (kalypso-console --help lists no "
-              f"--config). The generated {config_path}:", flush=True)
+    # The default command (no subcommand) takes --config: its usage line shows it (the rest of the help names
+    # --config as every subcommand's option, which does not open a network).
+    usage = next((line for line in helptext.splitlines() if line.startswith("USAGE:")), "")
+    if "--config" not in usage:
+        print("devnet/up: the console has no command to open a network yet (the usage line of "
+              f"kalypso-console --help shows no --config). The generated {config_path}:", flush=True)
         print(config_path.read_text(), flush=True)
         return 0
     console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path)], cwd=REPO_DIR,
@@ -342,6 +390,12 @@ def run_console(config_path: Path, stop: threading.Event) -> int:
             console.wait()
     stop.set()  # closing the console ends the demo
     return console.returncode or 0
+
+
+def write_json_atomically(path: Path, value: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(value, indent=2))
+    os.replace(tmp, path)
 
 
 def parse_args(argv=None):
@@ -394,25 +448,38 @@ def main(argv=None) -> int:
     run_dir = Path(args.run_dir).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     config_path = Path(args.config).resolve()
+    # The machine-readable summary of a running network (scripts/demo.sh and devnet/ctl read it); removed on exit.
+    deployment_file = run_dir / "devnet.json"
     children: list[Child] = []
     feeder: threading.Thread | None = None
     status = 0
     try:
         t0 = time.monotonic()
+        progress = Progress(steps=3 + (not args.no_seed) + bool(args.onboard))
+        deployment_file.unlink(missing_ok=True)  # a leftover from a killed run must not read as this one
         # Both start in parallel (each takes a second or two of imports).
+        progress.step("starting the node and the enclave simulator")
         node = spawn_node(run_dir)
         children.append(node)
         enclave = spawn_enclave(run_dir, args.enclave_arg)
         children.append(enclave)
         rpc_url = node_url(node)
         enclave_info = enclave_ready(run_dir, enclave)
+        progress.step(f"deploying the Generation {args.generation} contracts", "takes 25-50 s")
         deployment = deploy_network(args.generation, rpc_url,
                                     **({"slash_events": args.slash_events} if args.slash_events else {}))
+        progress.step("writing kalypso-config.json and the operator's test key")
         config = write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
         key_file = write_operator_key(run_dir)
-        seeded = False if args.no_seed else seed(args.generation, rpc_url, deployment, args.rounds)
-        onboarded = onboard(args.generation, rpc_url, deployment, config, enclave_info["urls"]) if args.onboard \
-            else None
+        seeded = False
+        if not args.no_seed:
+            progress.step(f"seeding markets, provers and jobs ({args.rounds} rounds)")
+            seeded = seed(args.generation, rpc_url, deployment, args.rounds)
+        onboarded = None
+        if args.onboard:
+            progress.step("onboarding our operator through the enclave simulator")
+            onboarded = onboard(args.generation, rpc_url, deployment, config, enclave_info["urls"])
+        progress.done()
         if args.live:
             feeder = threading.Thread(target=feed, args=(args.generation, rpc_url, deployment, stop,
                                                          enclave_info["urls"]["control"]),
@@ -423,12 +490,13 @@ def main(argv=None) -> int:
         info["children"] = {c.name: c.proc.pid for c in children}
         info["seeded"] = seeded
         info["onboardedMarket"] = onboarded
+        info["live"] = bool(args.live)
+        info["deployment"] = deployment.to_json()  # what `Deployment.from_json` reads back (scenario drivers)
+        info["deploymentFile"] = str(deployment_file)
         serving.set()
         print(render(info, show_dev_keys=args.show_dev_keys), flush=True)
-        if args.ready_file:
-            tmp = Path(args.ready_file + ".tmp")
-            tmp.write_text(json.dumps(info, indent=2))
-            os.replace(tmp, args.ready_file)
+        for path in [deployment_file] + ([Path(args.ready_file)] if args.ready_file else []):
+            write_json_atomically(path, info)
         if args.console:
             status = run_console(config_path, stop)
         if not stop.is_set():
@@ -451,6 +519,11 @@ def main(argv=None) -> int:
         status = 1
     finally:
         stop.set()
+        try:
+            if json.loads(deployment_file.read_text()).get("pid") == os.getpid():
+                deployment_file.unlink()
+        except (OSError, ValueError):
+            pass  # not written (a failed start) or not ours
         if feeder is not None:
             feeder.join(5)
         for child in reversed(children):

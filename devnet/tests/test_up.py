@@ -197,9 +197,13 @@ def test_up_interrupted_during_deploy_stops_children(tmp_path):
             _kill_group(proc)
 
 
-def _fake_console(tmp_path, help_text: str) -> Path:
+def _fake_console(tmp_path, opens_config: bool) -> Path:
+    """A console whose default command takes --config (its usage line shows it), or one with subcommands only (whose
+    help still names --config elsewhere, as the real one's does)."""
+    usage = "USAGE: kalypso-console [--config <config>] <subcommand>" if opens_config else \
+        "USAGE: kalypso-console <subcommand>\nEvery operator command accepts --config"
     script = tmp_path / "fake-console"
-    script.write_text("#!/bin/sh\nif [ \"$1\" = --help ]; then echo '" + help_text + "'; exit 0; fi\n"
+    script.write_text("#!/bin/sh\nif [ \"$1\" = --help ]; then printf '" + usage.replace("\n", "\\n") + "\\n'; exit 0; fi\n"
                       f"echo \"$@\" > {tmp_path / 'console-args'}\n")
     script.chmod(0o755)
     return script
@@ -208,7 +212,7 @@ def _fake_console(tmp_path, help_text: str) -> Path:
 def test_up_console_without_config_command_prints_config_and_serves(tmp_path, monkeypatch):
     if "B" not in GENERATIONS:
         pytest.skip("Generation B deploy is not in this checkout")
-    monkeypatch.setenv("KALYPSO_CONSOLE_BINARY", str(_fake_console(tmp_path, "USAGE: kalypso-console version")))
+    monkeypatch.setenv("KALYPSO_CONSOLE_BINARY", str(_fake_console(tmp_path, opens_config=False)))
     proc, info, config_path, log = _start(tmp_path, "--no-seed", "--console")
     try:
         deadline = time.monotonic() + 20
@@ -226,7 +230,7 @@ def test_up_console_without_config_command_prints_config_and_serves(tmp_path, mo
 def test_up_console_with_config_command_runs_it_and_stops_after(tmp_path, monkeypatch):
     if "B" not in GENERATIONS:
         pytest.skip("Generation B deploy is not in this checkout")
-    monkeypatch.setenv("KALYPSO_CONSOLE_BINARY", str(_fake_console(tmp_path, "--config <path>")))
+    monkeypatch.setenv("KALYPSO_CONSOLE_BINARY", str(_fake_console(tmp_path, opens_config=True)))
     proc, info, config_path, _ = _start(tmp_path, "--no-seed", "--console")
     try:
         assert proc.wait(30) == 0  # the console exited: the demo ends

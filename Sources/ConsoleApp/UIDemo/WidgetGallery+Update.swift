@@ -41,6 +41,8 @@ extension WidgetGallery {
             }
             modal = nil
             switch outcome {
+            case .cancelled where m.buttons.allSatisfy({ $0.kind == .cancel }):
+                break  // a view with only Close: closing it cancels nothing, so nothing is said
             case .cancelled:
                 toasts.post("\(modalPurpose): cancelled", severity: .info, now: now)
             case .activated(let i):
@@ -151,9 +153,9 @@ extension WidgetGallery {
         case .unstake:
             modalPurpose = "Unstake"
             modal = Modal.confirm(
-                title: "Unstake 12.5 ETH",
+                title: "Unstake 12.5 POND",
                 message:
-                    "This sends a transaction that requests unstaking 12.5 ETH from market 3. Jobs in progress keep their stake until they finish.",
+                    "This sends a transaction that requests unstaking 12.5 POND from market 3. Jobs in progress keep their stake until they finish.",
                 confirm: "Send", dangerous: true)
         case .toast:
             let sev = Severity.allCases[toasts.toasts.count % Severity.allCases.count]

@@ -84,10 +84,12 @@ public struct WidgetGallery: TerminalApplication, Sendable {
 
     static func makeRow(_ i: Int, _ r: inout GalleryRandom) -> [String] {
         let market = markets[r.below(markets.count)]
-        let job = "0x" + String(r.next() & 0xFFFF_FFFF, radix: 16).leftPadded(8, "0") + "…"
+        // The whole identifier: the table cuts it where the column is narrow, the detail view shows it all.
+        let job = "0x" + String(r.next() & 0xFFFF_FFFF, radix: 16).leftPadded(8, "0")
         let status = statuses[r.below(statuses.count)]
         // Rewards as exact decimal text (whole part and 4 fraction digits), not floating point.
-        let reward = "\(r.below(20)).\(String(r.below(10_000)).leftPadded(4, "0")) ETH"
+        // Kalypso pays rewards in the payment token (USDC on the networks the console knows), never in ETH.
+        let reward = "\(r.below(20)).\(String(r.below(10_000)).leftPadded(4, "0")) USDC"
         let age = "\(r.below(600))m"
         return [String(i + 1), market, job, status, reward, age]
     }

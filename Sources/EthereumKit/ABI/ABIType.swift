@@ -87,7 +87,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
         types.reduce(0) { saturatingAdd($0, $1.headSize) }
     }
 
-    static let sizeLimit = Int.max / 4
+    package static let sizeLimit = Int.max / 4
 
     static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
         let (r, o) = a.addingReportingOverflow(b)

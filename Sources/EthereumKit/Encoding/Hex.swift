@@ -48,14 +48,22 @@ public enum Hex {
 
     /// Lower-case hex of `bytes`, with `0x` unless `prefix` is false.
     public static func encode<C: Collection>(_ bytes: C, prefix: Bool = true) -> String where C.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2 + 2)
-        if prefix { out.append(contentsOf: [0x30, 0x78]) }
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+        // Written straight into the string's storage: the sync encodes two hashes per indexed log.
+        let count = bytes.count * 2 + (prefix ? 2 : 0)
+        return String(unsafeUninitializedCapacity: count) { out in
+            var k = 0
+            if prefix {
+                out[0] = 0x30
+                out[1] = 0x78
+                k = 2
+            }
+            for b in bytes {
+                out[k] = digits[Int(b >> 4)]
+                out[k + 1] = digits[Int(b & 0x0f)]
+                k += 2
+            }
+            return k
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes hex with or without one `0x` prefix (or only with it when `requirePrefix`).

@@ -268,19 +268,18 @@ extension JSONRPCClient {
     }
 
     /// `eth_getLogs`. A node refusing the range is ``ErrorCode/rpcLogQueryTooLarge`` (shrink and retry).
+    ///
+    /// A plain answer is read straight from its bytes (``RPCLogReader``); anything else by the generic parser.
     public func logs(_ filter: RPCLogFilter) async throws(RPCError) -> [RPCLog] {
         let m = "eth_getLogs"
-        let v = try await call(m, [filter.rpcValue])
-        let e = answeringEndpoint
-        guard case .array(let raw) = v else {
-            throw RPCDecode.malformed(m, "result", e, "expected an array, found \(v.excerpt)")
+        let answer: LogsAnswer = try await call(m, [filter.rpcValue]) { reply, id, generic in
+            if let logs = RPCLogReader.read(reply, expectedId: id) { return .success(.read(logs)) }
+            return generic().map(LogsAnswer.generic)
         }
-        var out: [RPCLog] = []
-        out.reserveCapacity(raw.count)
-        for (i, l) in raw.enumerated() {
-            out.append(try RPCLog.decode(l, method: m, field: "result[\(i)]", endpoint: e))
+        switch answer {
+        case .read(let logs): return logs
+        case .generic(let value): return try RPCLog.decodeList(value, method: m, endpoint: answeringEndpoint)
         }
-        return out
     }
 
     /// `eth_getBlockByNumber(block, false)`; nil when the block does not exist (yet).
@@ -316,4 +315,10 @@ extension JSONRPCClient {
                 try RPCDecode.uint64(x, method: m, field: "l1BlockNumber", endpoint: e)
             })
     }
+}
+
+/// What `eth_getLogs` got back: logs read by the byte-level reader, or a value for the generic decoding.
+private enum LogsAnswer {
+    case read([RPCLog])
+    case generic(RPCValue)
 }

@@ -104,15 +104,35 @@ public final class JSONRPCClient: Sendable {
         return try await perform(request, deadline: deadline, endpointOverride: nil)
     }
 
+    /// Like ``call(_:_:timeout:)``, with the answer read by `read` (a reader that works on the raw bytes, such
+    /// as ``RPCLogReader``, falling back to the generic parser by calling `generic`). Retries, failover and
+    /// error mapping are the same.
+    func call<T>(
+        _ method: String, _ params: [RPCValue], timeout: Duration? = nil,
+        read: (_ reply: RPCHTTPReply, _ id: Int, _ generic: () -> Result<RPCValue, RPCError>) -> Result<T, RPCError>
+    ) async throws(RPCError) -> T {
+        let request = RPCCall(method, params)
+        let deadline = ContinuousClock.now + (timeout ?? options.totalTimeout)
+        return try await perform(request, deadline: deadline, endpointOverride: nil, read: read)
+    }
+
     private func perform(_ request: RPCCall, deadline: ContinuousClock.Instant, endpointOverride: Int?)
         async throws(RPCError) -> RPCValue
     {
+        try await perform(request, deadline: deadline, endpointOverride: endpointOverride) { _, _, generic in generic()
+        }
+    }
+
+    private func perform<T>(
+        _ request: RPCCall, deadline: ContinuousClock.Instant, endpointOverride: Int?,
+        read: (RPCHTTPReply, Int, () -> Result<RPCValue, RPCError>) -> Result<T, RPCError>
+    ) async throws(RPCError) -> T {
         var retry = RPCRetryState(
             policy: options.retry, endpointCount: transports.count,
             firstEndpoint: endpointOverride ?? state.withLock { $0.preferred }, isWrite: request.isWrite)
         var endpoint = retry.endpoint
         while true {
-            let outcome = await attemptSingle(request, endpoint: endpoint, deadline: deadline)
+            let outcome = await attemptSingle(request, endpoint: endpoint, deadline: deadline, read: read)
             switch outcome {
             case .success(let value):
                 state.withLock { $0.preferred = endpoint }
@@ -148,9 +168,10 @@ public final class JSONRPCClient: Sendable {
     }
 
     /// One HTTP exchange of a single request on one endpoint (after its chain-id check).
-    private func attemptSingle(_ request: RPCCall, endpoint: Int, deadline: ContinuousClock.Instant) async
-        -> Result<RPCValue, AttemptFailure>
-    {
+    private func attemptSingle<T>(
+        _ request: RPCCall, endpoint: Int, deadline: ContinuousClock.Instant,
+        read: (RPCHTTPReply, Int, () -> Result<RPCValue, RPCError>) -> Result<T, RPCError>
+    ) async -> Result<T, AttemptFailure> {
         if let failure = await ensureChainId(endpoint: endpoint, deadline: deadline) { return .failure(failure) }
         let id = state.withLock { $0.nextId() }
         let body = RPCEnvelope.request(id: id, request)
@@ -162,7 +183,10 @@ public final class JSONRPCClient: Sendable {
         case .failure(let f): return .failure(f)
         }
         let name = transports[endpoint].displayName
-        switch RPCEnvelope.decodeSingle(reply, method: request.method, endpoint: name, id: id, decoder: revertDecoder) {
+        let decoded = read(reply, id) {
+            RPCEnvelope.decodeSingle(reply, method: request.method, endpoint: name, id: id, decoder: revertDecoder)
+        }
+        switch decoded {
         case .success(let value): return .success(value)
         case .failure(let error):
             // The node answered: with a JSON-RPC error it did not apply the request; with garbage we cannot tell.

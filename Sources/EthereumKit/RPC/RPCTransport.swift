@@ -66,7 +66,7 @@ public struct RPCTransportFailure: OperatorError, Equatable {
     public var hint: String {
         kind == .cannotConnect
             ? "Check that the node is running and that rpcHttp in kalypso-config.json points at it."
-            : "The request may have reached the node: check before sending a transaction again (kalypso-console tx list)."
+            : "The request may have reached the node: check before sending a transaction again (\(CommandHints.txList))."
     }
     public var isRetryable: Bool { true }
     public var category: ErrorCategory { .unreachable }

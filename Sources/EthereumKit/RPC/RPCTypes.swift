@@ -132,6 +132,19 @@ public struct RPCLog: Sendable, Hashable {
         self.removed = removed
     }
 
+    /// The `result` of `eth_getLogs` read from a generic value (the path of answers ``RPCLogReader`` leaves).
+    static func decodeList(_ v: RPCValue, method: String, endpoint: String) throws(RPCError) -> [RPCLog] {
+        guard case .array(let raw) = v else {
+            throw RPCDecode.malformed(method, "result", endpoint, "expected an array, found \(v.excerpt)")
+        }
+        var out: [RPCLog] = []
+        out.reserveCapacity(raw.count)
+        for (i, l) in raw.enumerated() {
+            out.append(try RPCLog.decode(l, method: method, field: "result[\(i)]", endpoint: endpoint))
+        }
+        return out
+    }
+
     static func decode(_ v: RPCValue, method: String, field: String, endpoint: String) throws(RPCError) -> RPCLog {
         guard case .object = v else {
             throw RPCDecode.malformed(method, field, endpoint, "expected a log object, found \(v.excerpt)")

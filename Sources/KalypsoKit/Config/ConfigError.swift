@@ -71,7 +71,7 @@ public struct ConfigError: OperatorError, Equatable {
             code: .configInvalid,
             title: n == 1 ? "\(file) has an invalid value" : "\(file) has \(n) invalid values",
             detail: issues.map(\.description).joined(separator: "\n"),
-            hint: "Fix the values above, then run `kalypso-console config check`. " + documentedHint,
+            hint: "Fix the values above, then run `\(CommandHints.configCheck)`. " + documentedHint,
             issues: issues)
     }
 

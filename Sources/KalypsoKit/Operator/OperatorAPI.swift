@@ -105,7 +105,7 @@ public struct OperatorConfigError: OperatorError, Equatable {
     public var code: ErrorCode { "operator.configMissing" }
     public var title: String { "kalypso-config.json lacks a contract address" }
     public var detail: String { "\(key) is missing or zero" }
-    public var hint: String { "Add \"\(key)\" to kalypso-config.json (`kalypso-console config check` lists it)." }
+    public var hint: String { "Add \"\(key)\" to kalypso-config.json (`\(CommandHints.configCheck)` lists it)." }
     public var category: ErrorCategory { .configuration }
 }
 
@@ -213,7 +213,7 @@ struct OperatorCore: Sendable {
             .operatorUnknownMarket, "There is no market \(id)",
             detail: "the marketplace has markets \(range) (marketCounter() = \(count))"
                 + (generation == .a ? "; Generation A reverts with empty data for such ids (spec §9.1)" : ""),
-            hint: "Pick a market id from the market list (kalypso-console status).")
+            hint: "Pick a market id from the market list (\(CommandHints.markets)).")
     }
 
     var firstMarket: BigUInt { generation == .a ? 0 : 1 }

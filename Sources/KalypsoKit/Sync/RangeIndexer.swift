@@ -15,6 +15,19 @@ struct RangeIndexer: Sendable {
     let stakeTokens: [Address]
     /// False: index the events only (see ``SyncOptions/readGetters``).
     var readsGetters = true
+    /// The word layouts of the indexed events that have one, by topic0 (``EventLayout``; Gen A has two
+    /// `AskCreated` variants under one name).
+    let layouts: [[UInt8]: EventLayout]
+
+    init(contracts: SyncContracts, chain: any SyncChain, operatorAddress: Address?, stakeTokens: [Address]) {
+        self.contracts = contracts
+        self.chain = chain
+        self.operatorAddress = operatorAddress
+        self.stakeTokens = stakeTokens
+        var layouts: [[UInt8]: EventLayout] = [:]
+        for (topic0, (_, event)) in contracts.events { layouts[topic0] = EventLayout(event) }
+        self.layouts = layouts
+    }
 
     /// What the events said about one job in this range.
     struct JobHint {
@@ -75,10 +88,14 @@ struct RangeIndexer: Sendable {
 
         for log in logs {
             guard let (role, event) = contracts.event(of: log), let block = log.blockNumber else { continue }
-            let decoded = try event.decodeLog(topics: log.topics, data: log.data)
-            let values = decoded.arguments.map(\.value)
-            func uint(_ i: Int) -> BigUInt { i < values.count ? values[i].uintValue ?? 0 : 0 }
-            func addr(_ i: Int) -> Address? { i < values.count ? values[i].addressValue : nil }
+            let args: LogArguments
+            if let layout = layouts[event.topic0], let words = layout.words(topics: log.topics, data: log.data) {
+                args = .words(words, layout)
+            } else {
+                args = .values(try event.decodeLog(topics: log.topics, data: log.data).arguments.map(\.value))
+            }
+            func uint(_ i: Int) -> BigUInt { args.uint(i) }
+            func addr(_ i: Int) -> Address? { args.address(i) }
             let tx = log.transactionHash.map { Hex.encode($0) } ?? ""
             var row = CachedEvent(
                 blockNumber: Int64(block), logIndex: Int64(log.logIndex ?? 0),
@@ -88,19 +105,19 @@ struct RangeIndexer: Sendable {
             switch event.name {
             case "MarketplaceCreated", "MarketMetadataUpdated", "AddExtraProverImage", "AddExtraIVSImage",
                 "RemoveExtraProverImage", "RemoveExtraIVSImage":
-                let m = UInt64(uint(0))
+                let m = args.id(0)
                 row.marketId = Int64(m)
                 touched.markets[m] = min(touched.markets[m] ?? b, b)
             case "AskCreated", "BidCreated":
-                let id = UInt64(uint(0))
+                let id = args.id(0)
                 row.jobId = Int64(id)
                 var hint = touched.jobs[id] ?? JobHint()
                 hint.createdBlock = b
                 hint.createdTx = tx
-                hint.hasPrivateInputs = values.count > 1 ? values[1].boolValue ?? false : false
+                hint.hasPrivateInputs = args.bool(1) ?? false
                 touched.jobs[id] = hint
             case "TaskCreated":
-                let id = UInt64(uint(0))
+                let id = args.id(0)
                 row.jobId = Int64(id)
                 row.account = addr(1).map { Hex.encode($0.bytes) }
                 var hint = touched.jobs[id] ?? JobHint()
@@ -109,7 +126,7 @@ struct RangeIndexer: Sendable {
                 touched.jobs[id] = hint
                 if let p = addr(1) { touched.provers.insert(p) }
             case "ProofCreated", "ProofNotGenerated", "InvalidInputsDetected", "AskCancelled", "BidCancelled":
-                let id = UInt64(uint(0))
+                let id = args.id(0)
                 row.jobId = Int64(id)
                 var hint = touched.jobs[id] ?? JobHint()
                 hint.outcome =
@@ -133,7 +150,7 @@ struct RangeIndexer: Sendable {
             case "JoinedMarketplace", "RequestExitMarketplace", "LeftMarketplace", "ProverJoinedMarketplace",
                 "ProverRequestedMarketplaceExit", "ProverLeftMarketplace":
                 if let p = addr(0) {
-                    let m = UInt64(uint(1))
+                    let m = args.id(1)
                     row.account = Hex.encode(p.bytes)
                     row.marketId = Int64(m)
                     let key = MembershipKey(market: m, prover: p)
@@ -149,12 +166,12 @@ struct RangeIndexer: Sendable {
                     event.name == "Staked"
                     ? .staked : event.name == "StakeWithdrawn" ? .withdrawn : .withdrawalRequested
                 let amount = event.name == "Staked" ? uint(3) : uint(4)
-                let index = event.name == "Staked" ? nil : UInt64(uint(3))
+                let index = event.name == "Staked" ? nil : args.id(3)
                 pendingStake.append((log, kind, token, prover, account, amount, nil, index))
                 timeBlocks.insert(block)
             case "StakeLocked", "StakeUnlocked", "TaskSlashed":
                 guard let prover = addr(1), let token = addr(2) else { break }
-                let id = UInt64(uint(0))
+                let id = args.id(0)
                 row.account = Hex.encode(prover.bytes)
                 row.jobId = Int64(id)
                 touched.provers.insert(prover)
@@ -205,6 +222,7 @@ struct RangeIndexer: Sendable {
         write.progress.lastBlock = Int64(to)
         write.progress.lastHash = Hex.encode(last.hash)
         write.progress.headTime = max(write.progress.headTime, Int64(last.timestamp))
+        write.progress.headL1Block = last.l1Number.map { Int64(clamping: $0) }
 
         for (log, kind, token, prover, account, amount, job, index) in pendingStake {
             let n = log.blockNumber ?? 0

@@ -6,10 +6,13 @@ public struct BlockStamp: Sendable, Hashable {
     public var number: UInt64
     public var hash: [UInt8]
     public var timestamp: UInt64
-    public init(number: UInt64, hash: [UInt8], timestamp: UInt64) {
+    /// Arbitrum: the block's `l1BlockNumber` (Generation A's `block.number` in it, spec §6.3); nil elsewhere.
+    public var l1Number: UInt64?
+    public init(number: UInt64, hash: [UInt8], timestamp: UInt64, l1Number: UInt64? = nil) {
         self.number = number
         self.hash = hash
         self.timestamp = timestamp
+        self.l1Number = l1Number
     }
 }
 
@@ -39,7 +42,10 @@ public struct RPCSyncChain: SyncChain {
         // release builds of this toolchain; see the branch report.)
         if unique.count == 1 {
             guard let block = try await client.block(.number(unique[0])) else { return [:] }
-            return [block.number: BlockStamp(number: block.number, hash: block.hash, timestamp: block.timestamp)]
+            return [
+                block.number: BlockStamp(
+                    number: block.number, hash: block.hash, timestamp: block.timestamp, l1Number: block.l1BlockNumber)
+            ]
         }
         let results = try await client.batch(
             unique.map { RPCCall("eth_getBlockByNumber", [.quantity($0), .bool(false)]) })
@@ -50,7 +56,11 @@ public struct RPCSyncChain: SyncChain {
             let m = "eth_getBlockByNumber"
             let hash = try RPCDecode.data(value["hash"], method: m, field: "hash", length: 32)
             let time = try RPCDecode.uint64(value["timestamp"], method: m, field: "timestamp")
-            out[number] = BlockStamp(number: number, hash: hash, timestamp: time)
+            var l1: UInt64?
+            if let x = value["l1BlockNumber"], !x.isNull {
+                l1 = try RPCDecode.uint64(x, method: m, field: "l1BlockNumber")
+            }
+            out[number] = BlockStamp(number: number, hash: hash, timestamp: time, l1Number: l1)
         }
         return out
     }

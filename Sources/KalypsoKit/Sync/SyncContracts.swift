@@ -190,7 +190,7 @@ public struct SyncError: OperatorError {
     public var hint: String {
         switch kind {
         case .internalInconsistency: "Report this with the network's name; the cache keeps what it had."
-        case .notConfigured: "Check kalypso-config.json with `kalypso-console config check`."
+        case .notConfigured: "Check kalypso-config.json with `\(CommandHints.configCheck)`."
         case .gaveUp: "Check the RPC endpoint (rate limits, log range limits) and run the command again."
         }
     }

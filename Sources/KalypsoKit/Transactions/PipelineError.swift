@@ -108,16 +108,16 @@ public struct PipelineError: OperatorError, Hashable {
         case .feeCapExceeded, .feePerGasCapExceeded:
             "Wait for lower fees, or raise the cap (kalypso-config.json fees, or --fee-cap) if this is expected."
         case .declined: ""
-        case .sendRejected: "Check the message; `kalypso-console tx list` shows the journal."
-        case .sendUnconfirmed: "Check the RPC URL; `kalypso-console tx list` shows the journal."
-        case .revertedOnChain: "`kalypso-console tx show HASH` shows the receipt."
+        case .sendRejected: "Check the message; `\(CommandHints.txList)` shows the journal."
+        case .sendUnconfirmed: "Check the RPC URL; `\(CommandHints.txList)` shows the journal."
+        case .revertedOnChain: "`\(CommandHints.txShow)` shows the receipt."
         case .dropped: "Nothing happened on chain; send the action again if it is still wanted."
-        case .stillPending: "Wait, or `kalypso-console tx speed-up HASH` to raise its fees."
+        case .stillPending: "Wait, or `\(CommandHints.txSpeedUp)` to raise its fees."
         case .notReplaceable: "Only signed or sent transactions can be sped up or cancelled."
         case .wrongChain: "Point the configuration at the right RPC URL."
         case .wrongKey: "Use the key of the account that sent the transaction."
         case .internalInconsistency:
-            "This is a bug in kalypso-console; `kalypso-console tx list` shows what the journal holds."
+            "This is a bug in kalypso-console; `\(CommandHints.txList)` shows what the journal holds."
         }
     }
 

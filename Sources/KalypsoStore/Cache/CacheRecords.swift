@@ -325,9 +325,12 @@ public struct SyncProgress: Sendable, Hashable {
     public var headTime: Int64
     /// When this row was written (seconds since 1970): how old the data is.
     public var updatedAt: Double
+    /// Arbitrum: the L1 block number of the last indexed block (its `l1BlockNumber`, what Generation A's
+    /// `block.number` returned there, spec §6.3); nil on other chains.
+    public var headL1Block: Int64?
     public init(
         contract: String, startBlock: Int64, lastBlock: Int64, lastHash: String, headBlock: Int64, headTime: Int64,
-        updatedAt: Double
+        updatedAt: Double, headL1Block: Int64? = nil
     ) {
         self.contract = contract
         self.startBlock = startBlock
@@ -336,6 +339,7 @@ public struct SyncProgress: Sendable, Hashable {
         self.headBlock = headBlock
         self.headTime = headTime
         self.updatedAt = updatedAt
+        self.headL1Block = headL1Block
     }
 }
 

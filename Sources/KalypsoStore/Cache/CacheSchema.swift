@@ -6,6 +6,11 @@ import GRDB
 /// Amounts are decimal strings (the store knows no big-integer type); addresses and hashes are
 /// lowercase `0x` hex. Times are in the unit the contract uses, named beside them (`deadlineUnit`).
 enum CacheSchema {
+    /// Migration `v4-cache-l1-block`: Arbitrum's L1 block number beside the sync progress (Gen A due times).
+    static func addL1Block(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE cache_sync_progress ADD COLUMN headL1Block INTEGER")
+    }
+
     static func create(_ db: Database) throws {
         try db.execute(
             sql: """

@@ -204,7 +204,7 @@ extension ChainCache {
                 SyncProgress(
                     contract: $0["contract"], startBlock: $0["startBlock"], lastBlock: $0["lastBlock"],
                     lastHash: $0["lastHash"], headBlock: $0["headBlock"], headTime: $0["headTime"],
-                    updatedAt: $0["updatedAt"])
+                    updatedAt: $0["updatedAt"], headL1Block: $0["headL1Block"])
             }
         }
     }

@@ -102,17 +102,7 @@ public struct ChainCache: Sendable {
         try db.execute(
             sql: "DELETE FROM cache_block WHERE networkId = ? AND number < ?",
             arguments: [n, r.toBlock - r.confirmationsWindow])
-        let event = try db.cachedStatement(
-            sql: """
-                INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId,
-                marketId, account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        for e in r.events {
-            try event.execute(arguments: [
-                n, e.blockNumber, e.logIndex, e.blockHash, e.txHash, e.contract, e.name, e.jobId, e.marketId,
-                e.account,
-            ])
-        }
+        try insertEvents(r.events, network: n, db: db)
         var touchedMarkets = Set<Int64>()
         for m in r.markets {
             touchedMarkets.insert(m.marketId)
@@ -232,9 +222,46 @@ public struct ChainCache: Sendable {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO cache_sync_progress (networkId, contract, startBlock, lastBlock, lastHash,
-                    headBlock, headTime, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    headBlock, headTime, updatedAt, headL1Block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [n, contract, p.startBlock, p.lastBlock, p.lastHash, p.headBlock, p.headTime, p.updatedAt])
+                arguments: [
+                    n, contract, p.startBlock, p.lastBlock, p.lastHash, p.headBlock, p.headTime, p.updatedAt,
+                    p.headL1Block,
+                ])
+        }
+    }
+
+    /// Rows per multi-row `INSERT` of events: one statement execution per batch instead of one per row (GRDB's
+    /// per-execution bookkeeping and SQLite's step/reset per row were most of the insert time of a busy range).
+    static let eventBatch = 50
+
+    /// Inserts a range's events in batches of ``eventBatch`` rows (a repeated log still fails the whole range).
+    static func insertEvents(_ events: [CachedEvent], network n: Int64, db: Database) throws {
+        var start = 0
+        while start < events.count {
+            let count = min(eventBatch, events.count - start)
+            let rows = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId,
+                    marketId, account) VALUES \(rows)
+                    """)
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(count * 10)
+            for e in events[start..<start + count] {
+                values.append(n)
+                values.append(e.blockNumber)
+                values.append(e.logIndex)
+                values.append(e.blockHash)
+                values.append(e.txHash)
+                values.append(e.contract)
+                values.append(e.name)
+                values.append(e.jobId)
+                values.append(e.marketId)
+                values.append(e.account)
+            }
+            try statement.execute(arguments: StatementArguments(values))
+            start += count
         }
     }
 

@@ -287,6 +287,13 @@ package final class CursesTerminal: Terminal {
         }
     }
 
+    package func bell() {
+        guard !ended, !suspended else { return }
+        // Written between frames like OSC 52, so the byte never lands inside an escape sequence.
+        var bel: UInt8 = 7
+        _ = write(outputFD, &bel, 1)
+    }
+
     package func shutdown() {
         guard !ended else { return }
         ended = true

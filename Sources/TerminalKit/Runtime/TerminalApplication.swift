@@ -32,6 +32,8 @@ public enum Command<Message: Sendable>: Sendable, ExpressibleByArrayLiteral {
     case quit
     /// Put the text on the user's clipboard (OSC 52).
     case copyToClipboard(String)
+    /// Ring the terminal's bell once (an alert the user asked for, e.g. a deadline near).
+    case bell
     /// Run `operation` off the loop's thread; its result arrives as `.message`. Starting a task with the
     /// id of a running one cancels the running one first (its result is dropped).
     case run(TaskID, @Sendable () async -> Message)
@@ -91,7 +93,7 @@ extension Command: Equatable {
         guard l.count == r.count else { return false }
         for (a, b) in zip(l, r) {
             switch (a, b) {
-            case (.redraw, .redraw), (.quit, .quit): continue
+            case (.redraw, .redraw), (.quit, .quit), (.bell, .bell): continue
             case (.copyToClipboard(let x), .copyToClipboard(let y)) where x == y: continue
             case (.run(let x, _), .run(let y, _)) where x == y: continue
             case (.cancel(let x), .cancel(let y)) where x == y: continue

@@ -176,6 +176,7 @@ package final class TerminalRuntime<App: TerminalApplication> {
             case .redraw: dirty = true
             case .quit: exit = .quit
             case .copyToClipboard(let text): terminal.copyToClipboard(text)
+            case .bell: terminal.bell()
             case .run(let id, let operation): tasks.start(id, operation)
             case .cancel(let id): tasks.cancel(id)
             }

@@ -24,11 +24,14 @@ package protocol Terminal: AnyObject {
     /// Puts `text` on the system clipboard of the user's terminal with OSC 52 (works over SSH and
     /// through tmux with `set-clipboard on`). Terminals that do not support it ignore the sequence.
     func copyToClipboard(_ text: String)
+    /// Rings the terminal's bell (BEL) once, between frames (a deadline alert the operator asked for).
+    func bell()
     /// A signal that ends a `readEvent` wait early, or nil when this terminal only wakes on its timeout.
     var wakeSignal: WakeSignal? { get }
 }
 
 extension Terminal {
     package func copyToClipboard(_ text: String) {}
+    package func bell() {}
     package var wakeSignal: WakeSignal? { nil }
 }

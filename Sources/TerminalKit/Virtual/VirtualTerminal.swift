@@ -94,4 +94,7 @@ package final class VirtualTerminal: Terminal {
     /// Texts put on the clipboard, in order.
     package private(set) var clipboard: [String] = []
     package func copyToClipboard(_ text: String) { clipboard.append(text) }
+    /// How often the bell rang.
+    package private(set) var bells = 0
+    package func bell() { bells += 1 }
 }

@@ -142,4 +142,72 @@ struct SecretsTests {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/d.json"))
     }
+
+    @Test(
+        "operator write commands (key file, keystore, environment, credentials in the RPC URL, read-only, dry run, bad input): no piece of the key or password"
+    )
+    func operatorCommands() async throws {
+        let dir = try ScratchDirectory()
+        let keyFile = try dir.file("op.hex", "  0x\(Self.key)\n", mode: 0o600)
+        let pwFile = try dir.file("pw", Self.password + "\n", mode: 0o600)
+        let bin = RepoPaths.consoleBinary
+        var env = ProcessInfo.processInfo.environment
+        env["KALYPSO_PRIVATE_KEY"] = nil
+        env["KALYPSO_GAS_PRIVATE_KEY"] = nil
+        // Port 1 refuses connections: every write stops at the node (exit 4) after loading the key.
+        let config = try dir.file(
+            "kalypso-config.json",
+            """
+            {
+              "chainId": 31337,
+              "rpcHttp": "http://op:\(Self.password)@127.0.0.1:1/v2/\(Self.key)",
+              "proof_market_place": "0x09635F643e140090A9A8Dcd712eD6285858ceBef",
+              "generator_registry": "0xa85233C63b9Ee964Add6F2cffe00Fd84eb32338f",
+              "entity_registry": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+              "generation": "A"
+            }
+            """, mode: 0o600)
+        var outputs: [(String, ProcessResult)] = []
+        func run(_ args: [String], extraEnv: [String: String] = [:]) async throws -> ProcessResult {
+            let env = env.merging(extraEnv) { $1 }
+            let path = dir.path
+            let argv = args.first == "key" ? args : args + ["--config", config]
+            let r = try await offThePool {
+                try runProcess([bin] + argv, environment: env, workingDirectory: path)
+            }
+            outputs.append((args.joined(separator: " "), r))
+            return r
+        }
+        let import_ = try await run([
+            "key", "import", "--key-file", keyFile, "--out", "op.json", "--kdf", "pbkdf2", "--password-file", pwFile,
+        ])
+        #expect(import_.status == 0, "\(import_.output)")
+        let writes: [[String]] = [
+            ["register", "--reward-address", Self.address, "--compute", "10"],
+            ["stake", "12.5"],
+            [
+                "join", "--market", "1", "--compute-per-request", "1", "--proof-cost", "5",
+                "--proposed-time", "10blocks",
+            ],
+            ["compute", "reduce", "--to", "3"], ["unstake", "1"], ["withdraw"], ["claim"], ["deregister"],
+            ["set-reward-address", Self.address], ["discard", "7"], ["leave", "--market", "1"],
+        ]
+        for args in writes {
+            let viaFile = try await run(args + ["--key-file", keyFile, "--yes", "--json"])
+            #expect(viaFile.status == 4, "\(args): \(viaFile.output)")
+            let viaKeystore = try await run(args + ["--keystore", "op.json", "--password-file", pwFile, "--dry-run"])
+            #expect(viaKeystore.status == 4, "\(args): \(viaKeystore.output)")
+        }
+        let viaEnv = try await run(["claim", "--yes"], extraEnv: ["KALYPSO_PRIVATE_KEY": Self.key])
+        #expect(viaEnv.status == 4)
+        #expect(viaEnv.output.contains("warning: the key comes from $KALYPSO_PRIVATE_KEY"))
+        let readOnly = try await run(["claim", "--read-only", "--key-file", keyFile])
+        #expect(readOnly.status == 2)
+        // A key in the wrong place: the value is never echoed.
+        let misplaced = try await run(["set-reward-address", Self.key, "--key-file", keyFile])
+        #expect(misplaced.status == 2)
+        let badKey = try dir.file("bad.hex", Self.key.dropLast(2) + "zz", mode: 0o600)
+        #expect(try await run(["claim", "--key-file", badKey]).status == 3)
+        for (what, r) in outputs { Self.assertClean(r.output, what) }
+    }
 }

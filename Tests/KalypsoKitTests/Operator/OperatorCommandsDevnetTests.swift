@@ -3,13 +3,15 @@ import BigInt
 import EthereumKit
 import Foundation
 import KalypsoKit
+import KalypsoStore
 import TestSupport
 import Testing
 
 /// The headless operator commands as an operator runs them: the real binary against the devnet of each
 /// generation (one devnet per generation for this suite), its exit codes and output read back, and the
 /// chain checked after each command with the test's own eth_calls.
-@Suite(.serialized) struct OperatorCommandsDevnetTests {
+/// The two generations run side by side: each has its own devnet and scratch folder.
+@Suite struct OperatorCommandsDevnetTests {
     static let a = SharedDevnet { try await DevnetNetwork.start(generation: "A", seed: false) }
     static let b = SharedDevnet { try await DevnetNetwork.start(generation: "B", seed: false) }
 
@@ -180,6 +182,28 @@ import Testing
         // The allowance was used up: approval again, for exactly the amount.
         try await cli.sends(["stake", "5000000wei"], count: 2)
         #expect(try await staked(f) == 1000 * e18 + 5_000_000)
+        if !f.isA {
+            // Generation B: another supported token with --token; a token NativeStaking does not take is refused.
+            let weth = try f.contract("stakeToken2")
+            try await cli.sends(["stake", "0.5", "--token", weth.checksummed], count: 2)
+            let wethStaked = try await f.uint(
+                f.nativeStaking, "getProverStakeAmount(address,address)", [.address(weth), .address(f.me)])
+            #expect(wethStaked == e18 / 2)
+            let usdc = try #require(f.config.contracts.paymentToken)
+            try await cli.fails(["stake", "1", "--token", usdc.checksummed], 5, "does not take this token")
+        }
+
+        // More pre-flight refusals, each with its message (exit 5), nothing sent.
+        try await cli.fails(["compute", "increase", "0"], 5, "changes nothing")
+        try await cli.fails(["withdraw"], 5, f.isA ? "No stake reduction is pending" : "No stake withdrawal is pending")
+        try await cli.fails(["unstake", "999999"], 5, "Cannot take out more than is staked")
+        try await cli.fails(
+            [
+                "join", "--market", "99", "--compute-per-request", "1", "--proof-cost", "5", "--proposed-time",
+                f.isA ? "10blocks" : "1m",
+            ],
+            5, "There is no market 99")
+        try await cli.fails(["set-reward-address", Address.zero.checksummed], 5, "reward address is zero")
 
         // join the public market (no enclave key) and, with the enclave simulator's key, the private one.
         // The devnet's jobs give 40 blocks / 3600 s to prove: the public market's time must fit.
@@ -191,6 +215,22 @@ import Testing
                 "join", "--market", "\(f.publicMarket)", "--compute-per-request", "1", "--proof-cost", "5",
                 "--proposed-time", outOfBounds,
             ], 5, "outside the market's bounds")
+        if !f.isA {
+            // The latest benchmark in the cache bounds the proposed time from below (twice the benchmark).
+            let cache = ChainCache(database: try KalypsoDatabase(path: cli.dir.path + "/k.sqlite"))
+            let network = try cache.networkId(for: try ChainSync.cacheKey(config: f.config))
+            let enclave = try #require(f.config.generatorEnclave?.url?.redacted)
+            let market = Int64(f.publicMarket)
+            try cache.recordBenchmark(
+                BenchmarkRun(enclave: enclave, marketId: market, milliseconds: 40_000, at: 1), network: network)
+            try await cli.fails(
+                [
+                    "join", "--market", "\(f.publicMarket)", "--compute-per-request", "1", "--proof-cost", "5",
+                    "--proposed-time", publicTime,
+                ], 5, "shorter than the benchmark allows")
+            try cache.recordBenchmark(
+                BenchmarkRun(enclave: enclave, marketId: market, milliseconds: 20_000, at: 2), network: network)
+        }
         try await cli.sends(
             [
                 "join", "--market", "\(f.publicMarket)", "--compute-per-request", "1", "--proof-cost", "5",
@@ -214,6 +254,13 @@ import Testing
         // verify-key: the TEE market's verifier (config markets.<id>.teeVerifier); a plain verifier needs none.
         try await cli.sends(["verify-key", "--market", "\(f.teeMarket)"], count: 1)
         try await cli.fails(["verify-key", "--market", "\(f.publicMarket)"], 5, "needs no key verification")
+        // A revert the pre-flight does not foresee, decoded by name: the enclave key, now verified in the TEE
+        // verifier, cannot join another market (EnclaveKeyNotVerified()); nothing is signed.
+        try await cli.fails(
+            [
+                "join", "--market", "\(f.teeMarket)", "--compute-per-request", "1", "--proof-cost", "5",
+                "--proposed-time", time,
+            ], 5, "The contract would refuse this call (EnclaveKeyNotVerified)")
 
         // compute: increase, then reduce in two steps over the waiting period.
         try await cli.sends(["compute", "increase", "4"], count: 1)

@@ -7,6 +7,9 @@
         | fault SCOPE [--mode http500|malformed|drop] [--latency-ms N] [--count N]
         | refuse SERVICE | resume SERVICE | benchmark [--shape S] [--ms N] | program NAME STATE
 
+From the repository root, `devnet/ctl [--control URL] …` runs `ctl` with the venv's Python and, without
+--control, the running devnet's control URL (devnet/run/devnet.json).
+
 `serve` prints one line "enclave-sim listening generator=URL attestation=URL verifier=URL control=URL" and,
 with --ready-file, writes the same URLs and the enclave address as JSON once every port listens.
 """

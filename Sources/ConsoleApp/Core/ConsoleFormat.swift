@@ -1,0 +1,99 @@
+import EthereumKit
+import Foundation
+import KalypsoStore
+
+/// How the console words times and identifiers. Operators read these as facts: exact, unit-bearing.
+public enum ConsoleFormat {
+    /// An age or a duration in two units at most: `45s`, `12m`, `9h 35m`, `3d 4h`.
+    public static func duration(_ seconds: Int64) -> String {
+        let s = max(0, seconds)
+        let d = s / 86_400, h = (s % 86_400) / 3_600, m = (s % 3_600) / 60, r = s % 60
+        if d > 0 { return h > 0 ? "\(d)d \(h)h" : "\(d)d" }
+        if h > 0 { return m > 0 ? "\(h)h \(m)m" : "\(h)h" }
+        if m > 0 { return "\(m)m" }
+        return "\(r)s"
+    }
+
+    /// A duration to the second when it is under `precise` seconds (a deadline minutes away), else in
+    /// minutes: `4m 12s`, `9h 35m`.
+    public static func countdown(_ seconds: Int64, precise: Int64 = ConsoleCore.nearDeadlineSeconds) -> String {
+        let s = max(0, seconds)
+        if s < precise && s >= 60 { return "\(s / 60)m \(s % 60)s" }
+        return duration(s)
+    }
+
+    /// An address as the cache keeps it (lowercase) in its EIP-55 form, whole; text that is not an
+    /// address stays as it is.
+    public static func address(_ text: String) -> String {
+        (try? Address(text))?.checksummed ?? text
+    }
+
+    /// The UTC wall time of a chain timestamp, to the minute: `2026-12-03 08:19`.
+    public static func time(_ seconds: Int64) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    /// The market's name from its metadata: the `name` of JSON metadata, else the text itself when it
+    /// is short printable text, else "market N".
+    public static func marketName(_ market: CachedMarket) -> String {
+        if market.metadataIsJSON, let data = market.metadata.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            for key in ["name", "title", "Name"] {
+                if let n = object[key] as? String, !n.isEmpty { return n }
+            }
+        }
+        let t = market.metadata.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !t.isEmpty, !t.hasPrefix("0x"), !t.hasPrefix("{"), t.count <= 40,
+            t.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.isASCII && $0.value >= 0x20 })
+        {
+            return t
+        }
+        return "market \(market.marketId)"
+    }
+}
+
+/// Chain time for countdowns: deadlines are in blocks (Generation A) or seconds (Generation B).
+public enum ConsoleTime {
+    /// The chain's time now, estimated from the last indexed block's time plus the wall time since the
+    /// sync read it (a devnet's clock may run apart from the wall clock).
+    public static func chainNow(data: ConsoleSnapshot, now: Date) -> Int64? {
+        guard let p = data.progress, p.headTime > 0 else { return nil }
+        let since = max(0, Int64(now.timeIntervalSince1970 - p.updatedAt))
+        return p.headTime + since
+    }
+
+    /// What is left before a job's deadline (or expiry when unassigned), in its own unit.
+    public static func left(_ job: CachedJob, data: ConsoleSnapshot, now: Date) -> (value: Int64, unit: String)? {
+        if job.deadlineUnit == "block" {
+            guard let head = data.progress?.headBlock, head > 0 else { return nil }
+            return (job.dueAt - head, "block")
+        }
+        guard let t = chainNow(data: data, now: now) else { return nil }
+        return (job.dueAt - t, "second")
+    }
+
+    /// Seconds before the deadline; for block deadlines only when the network's block time is known.
+    public static func secondsLeft(_ job: CachedJob, data: ConsoleSnapshot, network: ConsoleNetwork, now: Date)
+        -> Int64?
+    {
+        guard let l = left(job, data: data, now: now) else { return nil }
+        if l.unit == "second" { return l.value }
+        return network.secondsPerBlock.map { l.value * $0 }
+    }
+
+    /// "in 9h 35m", "in 4m 12s", "overdue 3m", "in 42 blocks" — the deadline in words.
+    public static func words(_ job: CachedJob, data: ConsoleSnapshot, network: ConsoleNetwork, now: Date) -> String {
+        guard let l = left(job, data: data, now: now) else { return "unknown" }
+        if l.unit == "block" {
+            let n = abs(l.value)
+            let blocks = "\(n) block\(n == 1 ? "" : "s")"
+            return l.value >= 0 ? "in \(blocks)" : "overdue \(blocks)"
+        }
+        return l.value >= 0 ? "in \(ConsoleFormat.countdown(l.value))" : "overdue \(ConsoleFormat.duration(-l.value))"
+    }
+}

@@ -1,0 +1,303 @@
+import Basics
+import BigInt
+import EthereumKit
+import Foundation
+import KalypsoKit
+import KalypsoStore
+import Synchronization
+
+/// The console's services on a real network: the SQLite cache (read for every snapshot, written by
+/// the background sync), the transaction journal, and token facts read once from the chain.
+public final class LiveConsoleServices: ConsoleServices {
+    public let config: KalypsoConfig
+    public let cache: ChainCache
+    public let journal: TransactionJournal
+    /// Lowercase hex of the operator, as the cache stores addresses.
+    let operatorKey: String?
+    let operatorAddress: Address?
+    let chainSync: ChainSync
+    let client: JSONRPCClient
+    let tokens = Mutex<(payment: ConsoleToken, stake: ConsoleToken?)?>(nil)
+    /// How many jobs of ours and per market a snapshot reads.
+    public let ourJobsLimit = 300
+    public let marketJobsLimit = 12
+    public let journalLimit = 200
+
+    /// The operator's key (nil in read-only mode: nothing can be signed).
+    let key: PrivateKey?
+    let databasePath: String
+    /// The operator session of the writes, opened on the first write.
+    let session = Mutex<OperatorSession?>(nil)
+    /// Reviewed requests by review id: Send sends exactly what was reviewed.
+    let reviewed = Mutex<(next: Int, requests: [Int: [TransactionRequest]])>((1, [:]))
+
+    /// - Parameters:
+    ///   - databasePath: the database file (the network's default one unless `--database`).
+    ///   - key: the operator's key; nil in read-only mode.
+    public init(config: KalypsoConfig, databasePath: String, key: PrivateKey?, operatorAddress: Address?) throws {
+        guard config.chainId != nil else { throw SyncError(.notConfigured, "the configuration has no chainId") }
+        guard !config.rpcHttp.isEmpty else { throw SyncError(.notConfigured, "the configuration has no rpcHttp") }
+        self.config = config
+        self.key = key
+        self.databasePath = databasePath
+        let database = try KalypsoDatabase(path: databasePath)
+        cache = ChainCache(database: database)
+        journal = TransactionJournal(database: database)
+        self.operatorAddress = operatorAddress
+        operatorKey = operatorAddress.map { Hex.encode($0.bytes) }
+        client = JSONRPCClient(
+            urls: config.rpcHttp.map(\.url), options: JSONRPCClientOptions(expectedChainId: config.chainId),
+            revertDecoder: try? KalypsoErrors.bundled())
+        chainSync = try ChainSync.make(config: config, cache: cache, chain: RPCSyncChain(client: client))
+    }
+
+    /// What the header says about this network.
+    public var network: ConsoleNetwork {
+        let generation = config.generation?.rawValue ?? "?"
+        return ConsoleNetwork(
+            name: config.networkName ?? "custom", chainId: config.chainId, generation: generation,
+            operatorAddress: operatorAddress?.checksummed, timeUnit: config.generation == .a ? "block" : "second")
+    }
+
+    public func sync() async throws -> ConsoleSyncProgress {
+        ConsoleSyncProgress(try await chainSync.run())
+    }
+
+    public func loadSnapshot() async throws -> ConsoleSnapshot {
+        let (payment, stake) = try await tokenInfo()
+        let n = try cache.networkId(for: ChainSync.cacheKey(config: config))
+        let progress = try cache.progress(network: n).max { $0.lastBlock < $1.lastBlock }
+        let markets = try cache.marketsWithStatus(network: n, operator: operatorKey)
+        var marketJobs: [Int64: [CachedJob]] = [:]
+        for m in markets {
+            marketJobs[m.market.marketId] = try cache.jobs(
+                network: n, marketId: m.market.marketId, limit: marketJobsLimit)
+        }
+        var ourJobs: [CachedJob] = []
+        var rewardAddress: String?
+        var history: [CachedRewardEvent] = []
+        var stakes: [CachedStakeBalance] = []
+        if let me = operatorKey {
+            ourJobs = try cache.jobs(network: n, prover: me, limit: ourJobsLimit)
+            rewardAddress = try cache.rewardAddress(network: n, prover: me)
+            history = try rewardAddress.map { try cache.earnings(network: n, address: $0) } ?? []
+            stakes = try cache.stakeBalances(network: n, prover: me)
+        }
+        let entries = try journal.recent(
+            chainId: config.chainId.map { Int64($0) }, from: operatorKey, limit: journalLimit)
+        return ConsoleSnapshot(
+            progress: progress, markets: markets, ourJobs: ourJobs, marketJobs: marketJobs,
+            rewardAddress: rewardAddress, rewardBalances: try cache.rewardBalances(network: n),
+            rewardHistory: history, stakeBalances: stakes, journal: entries, paymentToken: payment, stakeToken: stake,
+            insights: try await loadInsights(network: n, stake: stake, balances: stakes))
+    }
+
+    /// The payment and (Generation A) staking tokens' symbols and decimals, read once.
+    func tokenInfo() async throws -> (ConsoleToken, ConsoleToken?) {
+        if let t = tokens.withLock({ $0 }) { return t }
+        let payment = try await readToken(config.contracts.paymentToken, fallback: "payment token")
+        var stake: ConsoleToken?
+        if config.generation == .a, let s = config.contracts.stakingToken {
+            stake = try await readToken(s, fallback: "staking token")
+        }
+        let found = (payment, stake)
+        tokens.withLock { $0 = found }
+        return found
+    }
+
+    func readToken(_ address: Address?, fallback: String) async throws -> ConsoleToken {
+        // Without an address the unit is said plainly rather than guessed.
+        guard let address, address != .zero else {
+            return ConsoleToken(symbol: "base units of the \(fallback)", decimals: 0)
+        }
+        let answers = try await client.calls([
+            RPCCallRequest(to: address, data: ABI.selector("symbol()")),
+            RPCCallRequest(to: address, data: ABI.selector("decimals()")),
+        ])
+        let symbol = try ABI.decode([.string], from: try answers[0].get())
+        let decimals = try ABI.decode([.uint(8)], from: try answers[1].get())
+        guard case .uint(let d)? = decimals.first, case .string(let s)? = symbol.first else {
+            throw SyncError(
+                .notConfigured, "the \(fallback) at \(address.checksummed) did not answer symbol()/decimals()")
+        }
+        return ConsoleToken(symbol: s, decimals: Int(d))
+    }
+
+    /// The session of the writes (opened once, with the key).
+    func writeSession() async throws -> OperatorSession {
+        if let s = session.withLock({ $0 }) { return s }
+        guard let key else { throw ConsoleWriteRefusal.readOnly }
+        let opened = try await OperatorSession.open(config: config, key: key, databasePath: databasePath)
+        session.withLock { $0 = opened }
+        return opened
+    }
+
+    /// The transactions a write sends, built by the operator API (its pre-flight checks included); a stake
+    /// may need the token's approval first.
+    func requests(for write: ConsoleWrite, _ s: OperatorSession) async throws -> [TransactionRequest] {
+        switch write {
+        case .stake, .requestWithdrawal, .withdraw:
+            return try await stakeRequests(for: write, s)
+        default:
+            return [try await request(for: write, s)]
+        }
+    }
+
+    /// The transaction a write sends, built by the operator API (its pre-flight checks included).
+    func request(for write: ConsoleWrite, _ s: OperatorSession) async throws -> TransactionRequest {
+        switch write {
+        case .claimRewards(let address):
+            return try await s.api.claimRewards(rewardAddress: try Address(address))
+        case .leave(let id):
+            let market = BigUInt(id)
+            guard let m = try await s.api.snapshot(markets: [market]).membership(market), m.isMember else {
+                throw ConsoleWriteRefusal.notMember(id)
+            }
+            if m.state == .joined { return try await s.api.requestExit(marketId: market) }
+            guard m.activeRequests == 0 else { throw ConsoleWriteRefusal.stillRunning(id, m.activeRequests) }
+            return try await s.api.leave(marketId: market)
+        case .join(let id, let compute, let cost, let time):
+            // The same inputs and checks as the headless `join`.
+            let perRequest = try AmountInput(parsing: compute, argument: "Compute per request").baseUnits(decimals: 0)
+            let amount = try AmountInput(parsing: cost, argument: "Proof cost")
+            let duration = try DurationInput(parsing: time, argument: "Proposed time")
+            let clock = try await s.api.clock()
+            let converted = try duration.converted(to: s.api.timeUnit, secondsPerBlock: clock.secondsPerBlock)
+            let payment = try await s.paymentToken()
+            let market = BigUInt(id)
+            guard try await s.api.market(market).isPublic else { throw ConsoleWriteRefusal.privateJoin(id) }
+            return try await s.api.join(
+                JoinParameters(
+                    marketId: market, computePerRequest: perRequest,
+                    proofCost: try amount.baseUnits(decimals: payment.decimals), proposedTime: converted.value,
+                    authorization: nil))
+        case .speedUp, .cancelTransaction, .stake, .requestWithdrawal, .withdraw:
+            throw ConsoleWriteRefusal.notReviewed
+        }
+    }
+
+    /// A speed-up or cancel: the sender's own replacement (same nonce, every fee bumped).
+    func replacement(_ write: ConsoleWrite) -> (hash: String, kind: TransactionSender.ReplacementKind)? {
+        switch write {
+        case .speedUp(let h): return (h, .speedUp)
+        case .cancelTransaction(let h): return (h, .cancel)
+        default: return nil
+        }
+    }
+
+    /// Reviews a replacement by running it up to its approval and declining there: nothing is signed.
+    func reviewReplacement(
+        _ write: ConsoleWrite, hash: String, kind: TransactionSender.ReplacementKind, _ s: OperatorSession
+    ) async throws -> ConsoleReview {
+        guard let key else { throw ConsoleWriteRefusal.readOnly }
+        let seen = Mutex<TransactionReview?>(nil)
+        do {
+            _ = try await s.sender.replace(hash: hash, kind: kind, signer: key) { review in
+                seen.withLock { $0 = review }
+                return false
+            }
+        } catch let e as PipelineError where e.kind == .declined {
+            // Declined at the approval, as intended: the review is what would be sent.
+        }
+        guard let review = seen.withLock({ $0 }) else { throw ConsoleWriteRefusal.notReviewed }
+        return ConsoleReview(write: write, lines: review.lines, canSend: true, id: 0)
+    }
+
+    /// Builds the request and runs the send path in dry-run mode: the review is the pipeline's own (the
+    /// call in words, simulation, gas and fee); a simulation that reverts gives a review without Send.
+    public func review(_ write: ConsoleWrite) async throws -> ConsoleReview {
+        let s = try await writeSession()
+        if let r = replacement(write) { return try await reviewReplacement(write, hash: r.hash, kind: r.kind, s) }
+        let batch = try await requests(for: write, s)
+        guard let request = batch.last else { throw ConsoleWriteRefusal.notReviewed }
+        let id = reviewed.withLock { r -> Int in
+            let id = r.next
+            r.next += 1
+            r.requests[id] = batch
+            return id
+        }
+        do {
+            let steps = try await s.sendPath(mode: .dryRun, confirm: { _ in false }).run(batch)
+            let lines = steps.flatMap { $0.review?.lines ?? [] }
+            guard !lines.isEmpty else {
+                return ConsoleReview(write: write, lines: batch.map(\.description.summary), canSend: true, id: id)
+            }
+            return ConsoleReview(write: write, lines: lines, canSend: true, id: id)
+        } catch {
+            let report = ErrorReport(error)
+            var lines = [request.description.summary, "", "Not sendable: \(report.title)"]
+            if !report.detail.isEmpty { lines.append(report.detail) }
+            if !report.hint.isEmpty { lines.append("hint: \(report.hint)") }
+            return ConsoleReview(write: write, lines: lines, canSend: false, id: id)
+        }
+    }
+
+    /// Sends the reviewed request through the one send path; the pipeline simulates and prices it again
+    /// and it goes out only if it is still the call that was reviewed.
+    public func send(_ review: ConsoleReview) async throws -> String {
+        let s = try await writeSession()
+        if let r = replacement(review.write) {
+            guard let key else { throw ConsoleWriteRefusal.readOnly }
+            let lines = review.lines
+            // Sent only while its review still reads as the one the operator accepted.
+            let outcome = try await s.sender.replace(hash: r.hash, kind: r.kind, signer: key) { again in
+                again.lines.first == lines.first
+            }
+            switch outcome {
+            case .confirmed(let hash, _): return hash
+            case .replaced(let hash, let by): return "\(hash) (replaced by \(by))"
+            }
+        }
+        guard let batch = reviewed.withLock({ $0.requests.removeValue(forKey: review.id) }) else {
+            throw ConsoleWriteRefusal.notReviewed
+        }
+        let steps = try await s.sendPath(
+            mode: .send,
+            confirm: { again in
+                batch.contains {
+                    again.to == $0.to && again.value == $0.value && again.description == $0.description
+                }
+            }
+        ).run(batch)
+        switch steps.last?.result {
+        case .confirmed(let hash, _)?: return hash
+        case .replaced(let hash, let by)?: return "\(hash) (replaced by \(by))"
+        default: return steps.last?.outcomeText ?? "nothing sent"
+        }
+    }
+}
+
+/// A write the console refuses before anything is signed, with what to do instead.
+public struct ConsoleWriteRefusal: OperatorError {
+    public let title: String
+    public let detail: String
+    public let hint: String
+    public var code: ErrorCode { "console.writeRefused" }
+    public var category: ErrorCategory { .refused }
+
+    static let readOnly = ConsoleWriteRefusal(
+        title: "Read-only: no key is loaded", detail: "the console was started with --read-only or readOnly",
+        hint: "Start the console without --read-only and with the operator key to send.")
+    static let notReviewed = ConsoleWriteRefusal(
+        title: "Nothing reviewed to send", detail: "the review was already used or closed",
+        hint: "Ask for the write again to see a fresh review.")
+    static func notMember(_ id: Int64) -> Self {
+        Self(
+            title: "Not a member of market \(id)", detail: "the registry says we have not joined it",
+            hint: "Nothing to leave.")
+    }
+    static func stillRunning(_ id: Int64, _ n: BigUInt) -> Self {
+        Self(
+            title: "Market \(id): \(n) request(s) still running",
+            detail: "the exit is requested; leaving is possible once they finish",
+            hint: "Leave again when the Jobs screen shows none of this market running.")
+    }
+    static func privateJoin(_ id: Int64) -> Self {
+        Self(
+            title: "Market \(id) is private: joining needs the enclave's attestation",
+            detail: "the console does not ask the enclave for it yet",
+            hint:
+                "Run: kalypso-console join --market \(id) --compute-per-request N --proof-cost AMOUNT --proposed-time 10m"
+        )
+    }
+}

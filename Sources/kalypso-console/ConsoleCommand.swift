@@ -1,0 +1,102 @@
+import ArgumentParser
+import Basics
+import CSystem
+import ConsoleApp
+import EthereumKit
+import Foundation
+import KalypsoKit
+import KalypsoStore
+import TerminalKit
+
+/// `kalypso-console` (no subcommand) and `kalypso-console console`: the operator console.
+struct ConsoleCommand: ParsableCommand, GlobalOptionsCommand {
+    static var globalFlags: Set<String> { OperatorOptions.flagNames.union(GlobalFlags.terminalFlags) }
+    static var globalOptions: Set<String> { OperatorOptions.optionNames.union(GlobalFlags.terminalOptions) }
+
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the operator console (the default command): markets, jobs, rewards, activity.")
+
+    @OptionGroup var options: OperatorOptions
+
+    @OptionGroup var appearance: TerminalAppearance
+
+    @Option(help: "The screen to open: \(ScreenRegistry.standard.names.joined(separator: ", ")).")
+    var screen: String?
+
+    @Option(
+        name: .customLong("keys"),
+        help: "Key remapping as action=key,key;... (e.g. \"table.down=n,Down;quit=x\"; ? in the console lists ids).")
+    var keyOverrides: String?
+
+    @Flag(help: "Ring the terminal bell when one of our job deadlines comes near.")
+    var bell = false
+
+    func run() throws {
+        let registry = ScreenRegistry.standard
+        let start: Int
+        if let screen {
+            guard let i = registry.index(named: screen) else {
+                throw ConsoleUsageError(
+                    message: "--screen: no screen named \"\(screen)\"",
+                    hint: "Screens: \(registry.names.joined(separator: ", ")).")
+            }
+            start = i
+        } else {
+            start = 0
+        }
+        var overrides: [String: [String]] = [:]
+        if let keyOverrides {
+            switch ConsoleKeys.parseOverrides(keyOverrides) {
+            case .success(let o): overrides = o
+            case .failure(let e):
+                throw ConsoleUsageError(
+                    message: "--keys: \"\(e.part)\" is not action=key,key",
+                    hint: "Write --keys \"table.down=n,Down;quit=x\"; the ids are listed under ? in the console.")
+            }
+        }
+        // Before any prompt or file: without a terminal nothing else is worth doing.
+        if isatty(0) == 0 || isatty(1) == 0 {
+            throw TerminalStartError(
+                message: "\(isatty(1) == 0 ? "stdout" : "stdin") is not a terminal, so the console cannot start",
+                hint:
+                    "run it in a terminal (over SSH: ssh -t); for scripts use the headless commands, e.g. kalypso-console markets --refresh"
+            )
+        }
+        let loaded = try options.loadConfig()
+        // The flag wins over the config; either way no key is loaded at all.
+        let readOnly = options.isReadOnly(config: loaded)
+        let keys: KeyTable
+        do {
+            keys = try ConsoleKeys.table(registry: registry, overrides: overrides, readOnly: readOnly)
+        } catch {
+            throw InvalidOptionValue(option: "--keys", command: "kalypso-console console", underlying: error)
+        }
+        // The key is loaded before the screen opens, so a password prompt or a wrong key is plain text.
+        let key = readOnly ? nil : try options.loadOperatorKey(config: loaded, action: "the console's writes")
+        if let key, let configured = loaded.operatorAddress, configured != key.address {
+            throw ConsoleUsageError(
+                message:
+                    "the key is for \(key.address.checksummed) but the config's operator is \(configured.checksummed)",
+                hint: "Use the key of the configured operator, or change \"operator\" in the config.")
+        }
+        let services = try LiveConsoleServices(
+            config: loaded, databasePath: options.databasePath(config: loaded), key: key,
+            operatorAddress: key?.address ?? loaded.operatorAddress)
+        let state = ConsoleState(
+            network: services.network, keys: keys, registry: registry, initialScreen: start, now: Date(),
+            bellOnDeadline: bell, pollInterval: loaded.refresh.chainPoll)
+        let code = try appearance.session.run { _, _ in ConsoleApplication(state: state, services: services) }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// A console option the command refused (exit 2).
+struct ConsoleUsageError: OperatorError {
+    var message: String
+    var hint: String
+    var code: ErrorCode { "usage.console" }
+    var title: String { message }
+    var detail: String { "" }
+    var category: ErrorCategory { .usage }
+}

@@ -1,0 +1,204 @@
+import Basics
+import Foundation
+import KalypsoStore
+import Testing
+
+@testable import ConsoleApp
+@testable import TerminalKit
+
+@Suite struct ConsoleCoreTests {
+    typealias F = ConsoleFixtures
+
+    @Test func startReadsTheCacheAndStartsTheSync() throws {
+        let s = try F.state()
+        #expect(ConsoleCore.start(s) == [.load, .sync(after: .zero)])
+    }
+
+    @Test func screensByNumberFollowTheRegistryOrder() throws {
+        var s = try F.state(snapshot: F.snapshot)
+        #expect(s.current == 0)
+        for (i, expected) in ScreenRegistry.standard.screens.enumerated() {
+            let effects = F.press(&s, [.character(Character(String(i + 1)))])
+            #expect(type(of: s.screens[s.current]).name == expected.name)
+            #expect(effects == (i == 0 ? [] : [.redraw]), "screen \(i + 1)")
+        }
+        // The keys come from the list: a registry with two screens binds only 1 and 2.
+        let two = ScreenRegistry([JobsScreen.self, MarketsScreen.self])
+        let keys = try ConsoleKeys.table(registry: two)
+        #expect(keys.actionID(for: .character("1")) == "screen.1")
+        #expect(keys.actionID(for: .character("2")) == "screen.2")
+        #expect(keys.actionID(for: .character("3")) == nil)
+        #expect(keys.helpEntries().contains { $0.description == "Jobs screen" && $0.keys == ["1"] })
+    }
+
+    @Test func paletteCompletesAndGoes() throws {
+        var s = try F.state(snapshot: F.snapshot)
+        _ = F.press(&s, [.character(":")] + F.chars("re") + [.tab])
+        #expect(s.palette == "rewards")
+        _ = F.press(&s, [.enter])
+        #expect(s.palette == nil)
+        #expect(type(of: s.screens[s.current]).name == RewardsScreen.name)
+        // An unknown name says which names exist and keeps the palette open.
+        _ = F.press(&s, [.character(":")] + F.chars("zz") + [.enter])
+        #expect(s.palette == "zz")
+        #expect(
+            s.status?.text
+                == "No screen named \"zz\"; screens: markets, jobs, stake, benchmarks, rewards, profitability, activity"
+        )
+        _ = F.press(&s, [.escape])
+        #expect(s.palette == nil)
+        // A unique prefix is enough.
+        _ = F.press(&s, [.character(":")] + F.chars("act") + [.enter])
+        #expect(type(of: s.screens[s.current]).name == ActivityScreen.name)
+    }
+
+    @Test func sameSnapshotDoesNotRedraw() throws {
+        var s = try F.state(snapshot: F.snapshot)
+        let (n, effects) = ConsoleCore.update(s, .loaded(.success(F.snapshot)))
+        #expect(effects.isEmpty)
+        s = n
+        var changed = F.snapshot
+        changed.markets[1].market.proverCount = 9
+        #expect(ConsoleCore.update(s, .loaded(.success(changed))).1 == [.redraw])
+    }
+
+    @Test func theClockTicksByTheMinuteUnlessADeadlineIsNear() throws {
+        var far = F.snapshot
+        far.ourJobs = far.ourJobs.filter { $0.jobId == 17 }
+        var s = try F.state(snapshot: far)
+        // 30 s later: the same minute, nothing to draw.
+        var (n, effects) = ConsoleCore.update(s, .tick(F.now.addingTimeInterval(30)))
+        #expect(effects.isEmpty)
+        s = n
+        (n, effects) = ConsoleCore.update(s, .tick(F.now.addingTimeInterval(61)))
+        #expect(effects == [.redraw])
+        // A deadline 4 minutes away: every second counts.
+        var s2 = try F.state(snapshot: F.snapshot)
+        (n, effects) = ConsoleCore.update(s2, .tick(F.now.addingTimeInterval(1)))
+        #expect(effects == [.redraw])
+        s2 = n
+        #expect(s2.now == F.now.addingTimeInterval(1))
+    }
+
+    @Test func nearDeadlineAlertsOnceAndRingsWhenAsked() throws {
+        var s = try F.state(bell: true)
+        let (n, effects) = ConsoleCore.update(s, .loaded(.success(F.snapshot)))
+        s = n
+        #expect(effects.contains(.bell))
+        #expect(s.nearDeadline == [16, 15])
+        #expect(s.statusLine.0 == "Deadline near: job 16, 15")
+        // Already known: no second bell.
+        var changed = F.snapshot
+        changed.markets[1].market.proverCount = 9
+        #expect(!ConsoleCore.update(s, .loaded(.success(changed))).1.contains(.bell))
+        // Without --bell, no bell at all.
+        let quiet = try F.state()
+        #expect(!ConsoleCore.update(quiet, .loaded(.success(F.snapshot))).1.contains(.bell))
+    }
+
+    @Test func syncLoopsAndLoadsAfterEachPass() throws {
+        let s = try F.state(snapshot: F.snapshot)
+        let p = ConsoleSyncProgress(fraction: 0.5, lastIndexed: 10, head: 20, caughtUp: false)
+        let (n, effects) = ConsoleCore.update(s, .synced(.success(p)))
+        #expect(effects == [.redraw, .load, .sync(after: .seconds(4))])
+        #expect(n.headerText(width: 200, fullOperator: true).contains("syncing 50%"))
+        let fail = ConsoleFailure(StoreError(.queryFailed, path: "/tmp/x.sqlite", reason: "disk I/O error"))
+        let (m, e2) = ConsoleCore.update(n, .synced(.failure(fail)))
+        #expect(e2 == [.redraw, .sync(after: .seconds(10))])
+        #expect(m.log.last?.text.hasPrefix("Sync failed: ") == true)
+    }
+
+    @Test func aWriteGoesThroughTheReviewWithFocusOnCancel() throws {
+        var s = try F.state(snapshot: F.snapshot)
+        _ = F.press(&s, [.character("1"), .character("j"), .enter])
+        let market = s.screens[0] as? MarketsScreen
+        #expect(market?.detail == 1)
+        // J opens the join form with what the data suggests; a bad time is refused as typed.
+        _ = F.press(&s, [.character("J")])
+        let form = try #require((s.screens[0] as? MarketsScreen)?.joinForm)
+        #expect(form.values["compute"] == "1")
+        _ = F.press(&s, [.tab, .tab] + F.chars("x") + [.enter])
+        // Market 1 has no jobs to suggest a cost from: the empty cost and the bad time.
+        #expect(s.status?.text == "2 fields need attention")
+        _ = F.press(&s, [.backspace] + F.chars("12m") + [.backTab] + F.chars("2.5"))
+        // Typing digits went to the fields, not to the screen keys.
+        #expect(s.current == 0)
+        let effects = F.press(&s, [.enter])
+        let write = ConsoleWrite.join(marketId: 1, computePerRequest: "1", proofCost: "2.5", proposedTime: "12m")
+        #expect(effects.contains(.review(write)))
+        let review = ConsoleReview(
+            write: write, lines: ["ProverManager.joinMarket(1, …)", "simulation: ok"], canSend: true, id: 7)
+        s = ConsoleCore.update(s, .reviewed(.success(review))).0
+        // Enter on the first focus closes without sending.
+        var cancelled = s
+        let e1 = F.press(&cancelled, [.enter])
+        #expect(!e1.contains { if case .send = $0 { true } else { false } })
+        #expect(cancelled.status?.text == "Join market 1: not sent")
+        // Moving to Send and pressing Enter sends the reviewed request.
+        let e2 = F.press(&s, [.right, .enter])
+        #expect(e2.contains(.send(review)))
+        // Quitting with it in flight asks first.
+        #expect(F.press(&s, [.character("q")]) == [.redraw])
+        #expect(s.dialog != nil)
+    }
+
+    @Test func readOnlyBindsNoWriteAndClosingADetailSaysNothing() throws {
+        var s = try F.state(snapshot: F.snapshot, readOnly: true)
+        _ = F.press(&s, [.enter])
+        #expect((s.screens[0] as? MarketsScreen)?.detail == 0)
+        #expect(F.press(&s, [.character("J")]).isEmpty)
+        _ = F.press(&s, [.escape])
+        #expect((s.screens[0] as? MarketsScreen)?.detail == nil)
+        #expect(s.status == nil)
+        for id in [MarketsScreen.join, MarketsScreen.leave, RewardsScreen.claim, ActivityScreen.speedUp] {
+            #expect(!s.keys.contains(id), "\(id) is bound in read-only mode")
+        }
+        // A review effect arriving another way is refused.
+        #expect(s.screenOutcome(ScreenOutcome(effects: [.review(.claimRewards(rewardAddress: F.ours))])) == [.redraw])
+        #expect(s.status?.text == "Read-only: Claim rewards of \(F.ours) is not available")
+    }
+
+    @Test func filterTakesTypedTextNotShortcuts() throws {
+        var s = try F.state(snapshot: F.snapshot)
+        _ = F.press(&s, [.character("/")] + F.chars("q2"))
+        // "q" was text, not Quit; "2" was text, not screen 2.
+        #expect(s.current == 0)
+        let m = try #require(s.screens[0] as? MarketsScreen)
+        #expect(m.table.table.filter == "q2")
+        _ = F.press(&s, [.escape])
+        #expect((s.screens[0] as? MarketsScreen)?.table.table.filter == "")
+    }
+
+    @Test func wordsAreExact() {
+        #expect(ConsoleFormat.duration(535 * 60) == "8h 55m")
+        #expect(ConsoleFormat.duration(9 * 3600 + 35 * 60) == "9h 35m")
+        #expect(ConsoleFormat.duration(59) == "59s")
+        #expect(ConsoleFormat.duration(3 * 86_400 + 4 * 3600 + 5) == "3d 4h")
+        #expect(ConsoleFormat.countdown(252) == "4m 12s")
+        #expect(ConsoleFormat.countdown(34_500) == "9h 35m")
+        #expect(F.pond.format("1500000000000000000") == "1.5 POND")
+        #expect(F.pond.format("42000000000000000") == "0.042 POND")
+        #expect(ConsoleFormat.time(F.nowSeconds) == "2026-12-03 08:00")
+    }
+}
+
+@Suite struct ConsoleKeysTests {
+    @Test func remappedKeysAreTheOnlyKeysAndShowInHelp() throws {
+        let overrides = try ConsoleKeys.parseOverrides("quit=x; table.down=n,Down").get()
+        #expect(overrides == ["quit": ["x"], "table.down": ["n", "Down"]])
+        let keys = try ConsoleKeys.table(overrides: overrides)
+        #expect(keys.keys(for: ConsoleKeys.quit) == [.character("x")])
+        #expect(keys.actionID(for: .character("q")) == nil)
+        #expect(keys.helpEntries().contains { $0.description == "Quit" && $0.keys == ["x"] })
+        #expect(throws: KeyTableError.self) { try ConsoleKeys.table(overrides: ["no.such": ["z"]]) }
+        #expect(ConsoleKeys.parseOverrides("quit") == .failure(KeyOverrideSyntaxError(part: "quit")))
+    }
+
+    @Test func theDefaultTableIsValidAndReadOnlyDropsEveryDangerousAction() throws {
+        let all = ConsoleKeys.actions()
+        let ro = try ConsoleKeys.table(readOnly: true)
+        for a in all where a.dangerous { #expect(!ro.contains(a.id), "\(a.id) stays in read-only") }
+        #expect(all.contains { $0.dangerous })
+        _ = try ConsoleKeys.table()
+    }
+}
