@@ -116,11 +116,12 @@ struct CacheBenchmark: ParsableCommand {
 
     /// A cache shaped like a busy network: 10 markets, 50 provers, `jobs` jobs (a fifth open), stake and
     /// reward history.
-    static func fill(path: String, jobs: Int, now: Int64) throws {
+    /// - Parameter network: the cache's network key (the console bench fills the one of a real config).
+    static func fill(path: String, jobs: Int, now: Int64, network: CacheNetworkKey = key) throws {
         try? FileManager.default.removeItem(atPath: path)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let cache = ChainCache(database: try KalypsoDatabase(path: path))
-        let n = try cache.networkId(for: key)
+        let n = try cache.networkId(for: network)
         var rng = SplitMix(seed: 42)
         let provers = [op] + (1..<50).map { String(format: "0x%040x", 0xb000 + $0) }
         let progress = SyncProgress(
