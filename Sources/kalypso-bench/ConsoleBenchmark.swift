@@ -179,14 +179,20 @@ struct ConsoleBenchmark: ParsableCommand {
         guard runtime.app.state.current == 1 else { throw ValidationError("the key 2 did not open the Jobs screen") }
         naive("Jobs")
         try idle("Jobs: idle minute, no deadline near", at: far)
+        try idle("Jobs: idle minute, a deadline 9.5 min away", at: near)
+        let shown = runtime.renderFrame().text()
+        let nearJob =
+            data.ourJobs.first { $0.outcome == nil && $0.deadline == earliest }.map { String($0.jobId) } ?? "?"
+        print(
+            "job \(nearJob), deadline 570 s after the clock: its id \(shown.contains(nearJob) ? "is" : "is NOT") on the screen"
+        )
+        try idle("Jobs: idle minute, open jobs of ours overdue", at: now)
         try key("Jobs: down arrow", "\u{1b}[B")
         try key("Jobs: down arrow", "\u{1b}[B")
         try key("Jobs: sort change (s)", "s")
         try key("Jobs: open filter (/)", "/")
         try key("Jobs: filter keystroke (1)", "1")
         try key("Jobs: keep filter (Enter)", "\r")
-        try idle("Jobs: idle minute, a deadline 9.5 min away", at: near)
-        try idle("Jobs: idle minute, open jobs of ours overdue", at: now)
         try key("switch to Markets (1)", "1")
 
         print("bytes to the terminal, console at 120×40 (CursesTerminal on a pty, TERM=xterm-256color):")
@@ -194,7 +200,7 @@ struct ConsoleBenchmark: ParsableCommand {
             "  naive full redraw (clear + every cell): Markets \(fullRedraw["Markets"] ?? 0), Jobs \(fullRedraw["Jobs"] ?? 0)"
         )
         print(
-            "  step                                              bytes  frames  naive-on-change  ratio  naive-every-second  ratio"
+            "  step                                              bytes renders  naive-per-render  ratio  naive-every-second  ratio"
         )
         for r in rows {
             let full = fullRedraw[r.name.hasPrefix("Jobs") || r.name.hasSuffix("(2)") ? "Jobs" : "Markets"] ?? 0
@@ -341,7 +347,7 @@ final class SilentListener {
     let port: UInt16
 
     init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ValidationError("socket: errno \(errno)") }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -353,7 +359,11 @@ final class SilentListener {
                 bind(fd, p, len) == 0 && listen(fd, 64) == 0 && getsockname(fd, p, &len) == 0
             }
         }
-        guard bound else { throw ValidationError("cannot listen on 127.0.0.1: errno \(errno)") }
+        guard bound else {
+            Glibc.close(fd)
+            throw ValidationError("cannot listen on 127.0.0.1: errno \(errno)")
+        }
+        self.fd = fd
         port = UInt16(bigEndian: addr.sin_port)
     }
 
