@@ -249,10 +249,10 @@ struct ConsoleBenchmark: ParsableCommand {
         }
     }
 
-    static let frameTimeout: Double = 20
+    static let frameTimeout: Double = 10
 
     /// Spawns the console on a fresh pty and returns ms to the end of the first frame (header drawn) and of the
-    /// first frame with the cache's markets (the table's "app1" names), each taken at its last byte.
+    /// first frame with the cache's markets (the last row, "market 10"), each taken at its last byte.
     func startToFrame(config: String, database: String) throws -> (loading: Double?, full: Double?) {
         let pty = try PseudoTerminal(size: Self.size, keepBytes: true)
         defer { pty.close() }
@@ -279,7 +279,7 @@ struct ConsoleBenchmark: ParsableCommand {
             waitpid(pid, &status, 0)
         }
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
-        let header = Array("Kalypso devnet".utf8), market = Array("app1".utf8)
+        let header = Array("Kalypso devnet".utf8), market = Array("market 10".utf8)
         var loading: Double?, full: Double?
         var count = 0, lastChange = 0.0
         while elapsed() < Self.frameTimeout * 1000 {
