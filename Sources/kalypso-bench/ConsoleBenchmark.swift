@@ -26,6 +26,8 @@ struct ConsoleBenchmark: ParsableCommand {
     @Flag(help: "Only the bytes part (no process starts).") var bytesOnly = false
 
     static let size = Size(width: 120, height: 40)
+    /// Moves the filler's deadlines (last one about 20 min before the head time) to an hour after it and later.
+    static let dueShift: Int64 = 86_400 * 7 + 3_600
 
     func run() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kalypso-bench-console-\(getpid())")
@@ -46,7 +48,8 @@ struct ConsoleBenchmark: ParsableCommand {
         let stamp = Int64(Date().timeIntervalSince1970)
         let fillStart = Date()
         try CacheBenchmark.fill(
-            path: database, jobs: jobs, now: stamp, network: try ChainSync.cacheKey(config: config))
+            path: database, jobs: jobs, now: stamp, network: try ChainSync.cacheKey(config: config),
+            dueShift: Self.dueShift)
         print(
             "filled \(database) with \(jobs) jobs in \(String(format: "%.1f", Date().timeIntervalSince(fillStart))) s")
         try measureBytes(config: config, database: database, stamp: stamp)
@@ -123,12 +126,17 @@ struct ConsoleBenchmark: ParsableCommand {
         var mark = pty.settle()
         print("first frame with data: \(mark) bytes; our jobs in the snapshot: \(data.ourJobs.count)")
 
-        // The filler's deadlines all lie before the cache's head time, so every open job of ours is overdue and
-        // the console ticks by the second; wall times before the sync's `updatedAt` count as the head time
-        // itself, so only times from the fill on move the chain clock.
-        let overdue = data.ourJobs.filter { $0.outcome == nil && $0.deadline > 0 }.count
-        print("open jobs of ours in the snapshot (all overdue at the cache's head time): \(overdue)")
+        // Every deadline is at least an hour after the cache's head time (`dueShift`), so at the head time no
+        // deadline is near. The chain clock moves with the wall clock from the sync's `updatedAt` on.
+        let open = data.ourJobs.filter { $0.outcome == nil && $0.deadline > 0 }.map(\.deadline).sorted()
+        guard let earliest = open.first, earliest > stamp + 660 else {
+            throw ValidationError("expected open jobs of ours due more than 11 minutes after the head time")
+        }
+        print(
+            "open jobs of ours in the snapshot: \(open.count), the first due \(earliest - stamp) s after the head time")
         let now = Date(timeIntervalSince1970: TimeInterval(stamp))
+        let near = Date(timeIntervalSince1970: TimeInterval(earliest - 570))
+        let overdue = Date(timeIntervalSince1970: TimeInterval(earliest + 120))
 
         var rows: [Row] = []
         var fullRedraw: [String: Int] = [:]
@@ -166,7 +174,7 @@ struct ConsoleBenchmark: ParsableCommand {
             mark = now
         }
 
-        try idle("Markets: idle minute (overdue jobs of ours)", at: now)
+        try idle("Markets: idle minute, no deadline near", at: now)
         try key("Markets: down arrow", "\u{1b}[B")
         try key("Markets: down arrow", "\u{1b}[B")
         try key("Markets: sort change (s)", "s")
@@ -177,7 +185,9 @@ struct ConsoleBenchmark: ParsableCommand {
         try key("switch to Jobs (2)", "2")
         guard runtime.app.state.current == 1 else { throw ValidationError("the key 2 did not open the Jobs screen") }
         naive("Jobs")
-        try idle("Jobs: idle minute (overdue jobs of ours)", at: now.addingTimeInterval(120))
+        try idle("Jobs: idle minute, no deadline near", at: now.addingTimeInterval(120))
+        try idle("Jobs: idle minute, a deadline 9.5 min away", at: near)
+        try idle("Jobs: idle minute, a job of ours overdue", at: overdue)
         try key("Jobs: down arrow", "\u{1b}[B")
         try key("Jobs: down arrow", "\u{1b}[B")
         try key("Jobs: sort change (s)", "s")
