@@ -364,8 +364,7 @@ def run_console(config_path: Path, key_file: Path, stop: threading.Event) -> int
         print(config_path.read_text(), flush=True)
         return 0
     console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path), "--key-file", str(key_file)],
-                               cwd=REPO_DIR,
-                               preexec_fn=_child_setup)
+                               cwd=REPO_DIR, preexec_fn=_child_setup)
     while console.poll() is None and not stop.is_set():
         time.sleep(0.2)
     if console.poll() is None:
