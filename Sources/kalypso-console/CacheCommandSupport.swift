@@ -35,10 +35,7 @@ struct CacheOptions: ParsableArguments {
 
 extension CacheOptions {
     /// The configuration and the cache file it uses (`--database`, else the network's default path).
-    func location() throws -> (KalypsoConfig, String) {
-        let loaded = try operatorOptions.loadConfig()
-        return (loaded, operatorOptions.databasePath(config: loaded))
-    }
+    func location() throws -> (KalypsoConfig, String) { try operatorOptions.location() }
 }
 
 /// An open cache and how fresh it is.
