@@ -1,3 +1,4 @@
+import Basics
 import EthereumKit
 import Foundation
 import KalypsoStore
@@ -5,14 +6,7 @@ import KalypsoStore
 /// How the console words times and identifiers. Operators read these as facts: exact, unit-bearing.
 public enum ConsoleFormat {
     /// An age or a duration in two units at most: `45s`, `12m`, `9h 35m`, `3d 4h`.
-    public static func duration(_ seconds: Int64) -> String {
-        let s = max(0, seconds)
-        let d = s / 86_400, h = (s % 86_400) / 3_600, m = (s % 3_600) / 60, r = s % 60
-        if d > 0 { return h > 0 ? "\(d)d \(h)h" : "\(d)d" }
-        if h > 0 { return m > 0 ? "\(h)h \(m)m" : "\(h)h" }
-        if m > 0 { return "\(m)m" }
-        return "\(r)s"
-    }
+    public static func duration(_ seconds: Int64) -> String { HumanDuration.toTheMinute(seconds) }
 
     /// A duration to the second when it is under `precise` seconds (a deadline minutes away), else in
     /// minutes: `4m 12s`, `9h 35m`.

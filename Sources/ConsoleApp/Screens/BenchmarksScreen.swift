@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 import KalypsoKit
 import KalypsoStore
@@ -164,11 +165,11 @@ public struct BenchmarksScreen: ConsoleScreen {
         let inner = Box(title: "Proposed time supported").render(into: &frame, area: area, context: context)
         var lines: [(String, Role)] = []
         for (market, since) in env.benchmarksRunning.sorted(by: { $0.key < $1.key }) {
-            let minutes = max(0, Int64(env.now.timeIntervalSince(since)) / 60)
+            let elapsed = max(0, Int64(env.now.timeIntervalSince(since)) / 60 * 60)
             lines.append(
                 (
                     "Benchmark of market \(market) running since \(ConsoleFormat.time(Int64(since.timeIntervalSince1970)))"
-                        + " (\(minutes) min so far; it generates a whole proof)", .pending
+                        + " (\(HumanDuration.text(elapsed)) so far; it generates a whole proof)", .pending
                 ))
         }
         if let s = selected {

@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 import EthereumKit
 import KalypsoKit
@@ -186,7 +187,7 @@ public struct ProfitabilityScreen: ConsoleScreen {
         let k = env.keyName(Self.open)
         InsightLines(lines: [
             (
-                "Per hour over the last \(Int(Self.windowHours)) h of asks; — where there is not enough data. "
+                "Per hour over the last \(Int(Self.windowHours))h of asks; — where there is not enough data. "
                     + (k.isEmpty ? "" : "\(k): the inputs and assumptions behind a row."), .muted
             )
         ]).render(into: &frame, area: parts[1], context: context)
