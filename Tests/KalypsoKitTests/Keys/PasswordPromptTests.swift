@@ -51,17 +51,24 @@ struct PasswordPromptTests {
         #expect(screen.contains(key.address.checksummed))
     }
 
-    @Test("Ctrl-C cancels: exit 3, nothing written, the terminal mode restored")
-    func ctrlC() async throws {
-        let dir = try ScratchDirectory()
-        let screen = try await offThePool {
+    /// Half a password typed at the prompt, then `interrupt`; the screen once the shell reports the exit.
+    func interrupted(_ dir: ScratchDirectory, _ interrupt: @escaping @Sendable (Tmux) throws -> Void) async throws
+        -> String
+    {
+        try await offThePool {
             let tm = try session(dir)
             defer { tm.close() }
             _ = try tm.waitFor(text: "Password for the new keystore")
             try tm.type("half-typed")
-            try tm.send("C-c")
+            try interrupt(tm)
             return try tm.waitFor(text: "EXIT=")
         }
+    }
+
+    @Test("Ctrl-C cancels: exit 3, nothing written, the terminal mode restored")
+    func ctrlC() async throws {
+        let dir = try ScratchDirectory()
+        let screen = try await interrupted(dir) { tm in try tm.send("C-c") }
         #expect(screen.contains("KEY_STATUS=3"))
         #expect(screen.contains("No password entered"))
         #expect(!screen.contains("half-typed"))
@@ -93,14 +100,9 @@ struct PasswordPromptTests {
         arguments: [(SIGTERM, 143), (SIGINT, 130)])
     func signalFromOutside(signal: Int32, status: Int) async throws {
         let dir = try ScratchDirectory()
-        let screen = try await offThePool {
-            let tm = try session(dir)
-            defer { tm.close() }
-            _ = try tm.waitFor(text: "Password for the new keystore")
-            try tm.type("half-typed")
+        let screen = try await interrupted(dir) { tm in
             let pid = try Self.consolePID(tm)
             #expect(kill(pid, signal) == 0)
-            return try tm.waitFor(text: "EXIT=")
         }
         // 128 + the signal: the shell saw the process end by the signal itself, as without the guard.
         #expect(screen.contains("KEY_STATUS=\(status)"), "\(screen)")
