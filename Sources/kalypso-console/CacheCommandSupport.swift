@@ -19,17 +19,10 @@ struct CacheOptions: ParsableArguments {
     /// Opens the cache (syncing first with `--refresh`) and finds the configured network's rows.
     func open() async throws -> CacheView {
         let (loaded, path) = try location()
-        // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
-        let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
-        if refresh {
-            try await ChainSync.make(config: loaded, cache: cache).run()
-        }
-        guard let id = try cache.existingNetworkId(for: try ChainSync.cacheKey(config: loaded)),
-            let progress = try cache.progress(network: id).first
-        else {
+        guard let view = try await CacheView.open(config: loaded, path: path, refresh: refresh) else {
             throw CacheEmptyError(path: path)
         }
-        return CacheView(cache: cache, network: id, config: loaded, progress: progress)
+        return view
     }
 }
 
@@ -38,6 +31,24 @@ extension CacheOptions {
     func location() throws -> (KalypsoConfig, String) {
         let loaded = try operatorOptions.loadConfig()
         return (loaded, operatorOptions.databasePath(config: loaded))
+    }
+}
+
+extension CacheView {
+    /// The cache at `path` with the configured network's rows, synced first when `refresh`; nil when it has
+    /// nothing for this network yet (no file, or never synced).
+    static func open(config loaded: KalypsoConfig, path: String, refresh: Bool) async throws -> CacheView? {
+        // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
+        let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
+        if refresh {
+            try await ChainSync.make(config: loaded, cache: cache).run()
+        }
+        guard let id = try cache.existingNetworkId(for: try ChainSync.cacheKey(config: loaded)),
+            let progress = try cache.progress(network: id).first
+        else {
+            return nil
+        }
+        return CacheView(cache: cache, network: id, config: loaded, progress: progress)
     }
 }
 
