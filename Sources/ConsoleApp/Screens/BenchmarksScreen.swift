@@ -8,6 +8,7 @@ import TerminalKit
 public struct BenchmarksScreen: ConsoleScreen {
     public static let name = "benchmarks"
     public static let title = "Benchmarks"
+    public static let shortTitle = "Bench"
     public static let run = "benchmarks.run"
 
     public static func actions() -> [KeyAction] {

@@ -10,6 +10,7 @@ import TerminalKit
 public struct ProfitabilityScreen: ConsoleScreen {
     public static let name = "profitability"
     public static let title = "Profitability"
+    public static let shortTitle = "Profit"
     public static let open = "profitability.open", close = "profitability.close"
     static let detailScope = "profitability.detail"
     /// How far back the recent asks reach.

@@ -95,10 +95,13 @@ public struct StakeView: Sendable, Hashable {
     ///     `withdrawalDuration`, Generation B seconds).
     ///   - withdrawalDuration: `NativeStaking.withdrawalDuration()`; nil shows no ready time.
     ///   - lockedPerJob: per token, `amountToLock` (Generation B).
+    ///   - reductions: per token, Generation A's unstake waiting for its second step (the registry's
+    ///     getters: the events say nothing of the utilisation it leaves).
     public init(
         generation: Generation, balances: [CachedStakeBalance], events: [CachedStakeEvent],
         tokens: [String: TokenInfo], clock: ChainClock, withdrawalDuration: ChainTime? = nil,
-        lockedPerJob: [String: BigUInt] = [:], scale: ContractTimeScale? = nil
+        lockedPerJob: [String: BigUInt] = [:], reductions: [String: PendingReduction] = [:],
+        scale: ContractTimeScale? = nil
     ) {
         var requested: [String: [BigUInt: CachedStakeEvent]] = [:]
         for e in events.sorted(by: { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }) {
@@ -110,11 +113,15 @@ public struct StakeView: Sendable, Hashable {
             guard let token = tokens[b.token] else { return nil }
             let total = BigUInt(b.total) ?? 0
             let locked = BigUInt(b.locked) ?? 0
-            let pending = (requested[b.token] ?? [:]).sorted { $0.key < $1.key }.map { index, e in
+            var pending = (requested[b.token] ?? [:]).sorted { $0.key < $1.key }.map { index, e in
                 Self.withdrawal(
                     index: index, amount: BigUInt(e.amount) ?? 0,
                     readyAt: withdrawalDuration.map { ChainTime(BigUInt(e.timestamp) + $0.value, $0.unit) },
                     clock: clock, scale: scale)
+            }
+            if let r = reductions[b.token] {
+                pending.append(
+                    Self.withdrawal(index: nil, amount: r.releases, readyAt: r.dueAt, clock: clock, scale: scale))
             }
             return StakeLine(
                 token: token, staked: total, locked: locked, free: total > locked ? total - locked : 0,
