@@ -39,6 +39,19 @@ import Testing
         }
     }
 
+    /// Stake, Benchmarks and Profitability with the insight suite's data (stake history, benchmark runs,
+    /// asks), where the shared fixtures have none.
+    @Test func insightScreensPopulatedInAsciiAndMonochromeAt200x60() throws {
+        typealias I = InsightsScreenTests
+        for screen in I.screens {
+            let s = try I.state(screen, Self.big)
+            try I.check(s, Self.big, S.ascii, "\(screen)-ascii-200x60")
+            let dump = StyleDump.dump(s.frame(size: Self.big, context: S.monochrome))
+            #expect(!dump.contains("fg="), "\(screen) uses a colour in monochrome")
+            try Snapshot.check(dump, named: "\(screen)-monochrome-200x60", suite: I.suite)
+        }
+    }
+
     // MARK: Overlays
 
     /// A join that needs the token's approval first: two transactions, each with its arguments, more lines
