@@ -283,6 +283,9 @@ import Testing
             let text = s.frame(size: size, context: S.unicode).text()
             #expect(text.contains("30 POND: in 9 blocks (≈ 18 s), at block 4330"), "\(text)")
             #expect(text.contains("1, 0 ready"))
+            // Free is what new jobs can lock once the unstake is done: 90 after it, 20 locked.
+            let row = text.split(separator: "\n").first { $0.contains("› POND") }.map(String.init) ?? ""
+            #expect(row.split(separator: " ").contains("70"), "\(row)")
             try S.check(s, size, S.unicode, "stake-generation-a-\(size.width)x\(size.height)")
         }
         // Read-only sees it too (it is read from getters, with no key).

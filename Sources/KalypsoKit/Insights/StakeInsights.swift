@@ -119,12 +119,16 @@ public struct StakeView: Sendable, Hashable {
                     readyAt: withdrawalDuration.map { ChainTime(BigUInt(e.timestamp) + $0.value, $0.unit) },
                     clock: clock, scale: scale)
             }
+            // Generation A: a pending unstake already lowers what new jobs can lock to the total after it
+            // (`total × intendedStakeUtilization`), as the registry's free stake does.
+            var usable = total
             if let r = reductions[b.token] {
                 pending.append(
                     Self.withdrawal(index: nil, amount: r.releases, readyAt: r.dueAt, clock: clock, scale: scale))
+                usable = Swift.min(total, r.newTotal)
             }
             return StakeLine(
-                token: token, staked: total, locked: locked, free: total > locked ? total - locked : 0,
+                token: token, staked: total, locked: locked, free: usable > locked ? usable - locked : 0,
                 lockedPerJob: lockedPerJob[b.token], walletBalance: nil, pending: pending)
         }
         let refreshed = balances.map(\.refreshedBlock).max() ?? 0
