@@ -147,6 +147,44 @@ import Testing
         #expect(s.status?.text == "Join market 2: not sent")
     }
 
+    @Test func aReviewListsEveryTransactionOfTheWrite() throws {
+        let approve = CallDescription(
+            summary: "Allow GeneratorRegistry to take 5 POND", contract: "ERC20 0x5FbD…0aa3",
+            function: "approve(address,uint256)", arguments: [.init(name: "amount", value: "5 POND")])
+        let stake = CallDescription(
+            summary: "Stake 5 POND", contract: "GeneratorRegistry 0xa852…338f", function: "stake(address,uint256)",
+            arguments: [.init(name: "amount", value: "5 POND")])
+        let lines = ConsoleReviewText.lines([
+            SentStep(description: approve, review: nil, result: .simulated),
+            SentStep(
+                description: stake, review: nil,
+                result: .notSimulated(reason: "needs the transaction before it to be mined first")),
+        ])
+        #expect(
+            lines == [
+                "[1/2] Allow GeneratorRegistry to take 5 POND", "  contract   ERC20 0x5FbD…0aa3",
+                "  function   approve(address,uint256)", "    amount = 5 POND", "",
+                "[2/2] Stake 5 POND", "  contract   GeneratorRegistry 0xa852…338f",
+                "  function   stake(address,uint256)", "    amount = 5 POND",
+                "  not simulated yet: needs the transaction before it to be mined first; it is simulated and "
+                    + "priced again before it is signed",
+            ])
+        // One transaction: no numbering.
+        #expect(
+            ConsoleReviewText.lines([SentStep(description: stake, review: nil, result: .simulated)]).first
+                == "Stake 5 POND")
+    }
+
+    @Test func theReviewReplacesThePreparingMessage() throws {
+        var s = try F.state(Self.small, snapshot: F.snapshot, screen: try Self.index("markets"))
+        _ = F.press(&s, [.enter, .character("L")])
+        #expect(s.status?.text == "Leave market 0: preparing the review…")
+        let review = ConsoleReview(write: .leave(marketId: 0), lines: ["Leave market 0"], canSend: true, id: 1)
+        s = ConsoleCore.update(s, .reviewed(.success(review))).0
+        #expect(s.status == nil)
+        #expect(s.dialog != nil)
+    }
+
     @Test func aShortReviewDoesNotScroll() throws {
         var s = try F.state(Self.small, snapshot: F.snapshot)
         let review = ConsoleReview(

@@ -182,6 +182,38 @@ import Testing
         try tm.waitFor(text: "EXIT=0")
     }
 
+    @Test func aLongReviewScrollsAt80x24AndCancelSendsNothing() async throws {
+        let net = try await Self.devnet.get()
+        let before = try await Self.stake(net)
+        let tm = try Self.start(net, Self.writable(net) + " --screen stake", cols: 80, rows: 24)
+        defer { tm.close() }
+        try tm.waitForAll(["Stake]", "POND"], timeout: .seconds(60))
+        try tm.send("a")
+        try tm.waitFor(text: "Stake how many POND?")
+        try tm.type("5")
+        try tm.send("Enter")
+        // Two transactions (the token's approval, then the stake): more than 24 rows hold.
+        var screen = try tm.waitFor(text: "Send", timeout: .seconds(60))
+        #expect(screen.contains("▼ lines 1-"))
+        #expect(screen.contains("[1/2] "))
+        #expect(screen.contains("j/k Scroll"))
+        #expect(!screen.contains("preparing the review"))
+        try tm.send("j")
+        try tm.waitFor(text: "▲▼ lines 2-")
+        for _ in 0..<5 { try tm.send("PageDown") }
+        screen = try tm.waitFor("the end of the review") { $0.contains("▲ lines") && !$0.contains("▼") }
+        // The stake itself, after the approval, is in the review too.
+        #expect(screen.contains("[2/2] Stake 5 POND"))
+        #expect(screen.contains("stake(address,uint256)"))
+        // The focus never left Cancel: Enter closes it unsent.
+        try tm.send("Enter")
+        try tm.waitFor(text: "Stake 5 POND: not sent")
+        let after = try await Self.stake(net)
+        #expect(after.total == before.total)
+        try tm.send("q")
+        try tm.waitFor(text: "EXIT=0")
+    }
+
     /// Creates an ask in our market and has the matching engine assign it to our operator (the devnet's own
     /// Python); returns its id and its deadline block.
     static func assignAJobToUs(_ net: DevnetNetwork) throws -> (id: Int, deadline: Int) {

@@ -13,6 +13,10 @@ public enum ConsoleCore {
     static let syncingStatus = ConsoleStatus("Syncing with the chain…", .info)
     /// The widest a review dialog grows (a labelled 66-character hash fits on one line).
     public static let reviewWidth = 100
+    /// The status line while a write's review is prepared.
+    static func preparing(_ write: ConsoleWrite) -> ConsoleStatus {
+        ConsoleStatus("\(write.summary): preparing the review…", .info)
+    }
     /// How many lines of the console's own log are kept.
     public static let logCapacity = 500
 
@@ -88,6 +92,8 @@ extension ConsoleState {
             // review taller than the screen scrolls (the focus stays on Cancel).
             modal.maxWidth = ConsoleCore.reviewWidth
             dialog = ConsoleDialog(purpose: .review(review), modal: modal)
+            // "Preparing the review…" is over: the dialog is the answer.
+            if status == ConsoleCore.preparing(review.write) { status = nil }
             return [.redraw]
         case .reviewed(.failure(let failure)):
             inFlight.removeAll()
@@ -208,7 +214,7 @@ extension ConsoleState {
                     continue
                 }
                 inFlight.append(write)
-                status = ConsoleStatus("\(write.summary): preparing the review…", .info)
+                status = ConsoleCore.preparing(write)
                 record("\(write.summary): review requested", .info)
                 effects += [.redraw, e]
             case .send:
