@@ -80,6 +80,12 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v4-cache-l1-block") { db in
             try CacheSchema.addL1Block(db)
         }
+        migrator.registerMigration("v5-cache-recent-job-indexes") { db in
+            try CacheSchema.addRecentJobIndexes(db)
+        }
+        migrator.registerMigration("v6-cache-stake-terms") { db in
+            try CacheSchema.addStakeTerms(db)
+        }
         return migrator
     }
 

@@ -5,6 +5,7 @@ import KalypsoKit
 import KalypsoStore
 import TerminalKit
 import TerminalKitTesting
+import TestSupport
 
 /// `kalypso-bench console`: bytes the real console writes to a pseudo-terminal (CursesTerminal,
 /// TERM=xterm-256color, 120×40) per idle minute and per key on the Markets and Jobs screens, beside the
@@ -339,34 +340,4 @@ struct ConsoleBenchmark: ParsableCommand {
             to: URL(fileURLWithPath: path))
         return path
     }
-}
-
-/// A TCP port on 127.0.0.1 that accepts connections (the kernel's backlog) and never answers: an RPC node
-/// that hangs.
-final class SilentListener {
-    let fd: Int32
-    let port: UInt16
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ValidationError("socket: errno \(errno)") }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in
-                bind(fd, p, len) == 0 && listen(fd, 64) == 0 && getsockname(fd, p, &len) == 0
-            }
-        }
-        guard bound else {
-            Glibc.close(fd)
-            throw ValidationError("cannot listen on 127.0.0.1: errno \(errno)")
-        }
-        self.fd = fd
-        port = UInt16(bigEndian: addr.sin_port)
-    }
-
-    func close() { Glibc.close(fd) }
 }

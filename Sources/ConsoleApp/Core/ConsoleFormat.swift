@@ -70,7 +70,8 @@ public enum ConsoleTime {
     /// What is left before a job's deadline (or expiry when unassigned), in its own unit.
     public static func left(_ job: CachedJob, data: ConsoleSnapshot, now: Date) -> (value: Int64, unit: String)? {
         if job.deadlineUnit == "block" {
-            guard let head = data.progress?.headBlock, head > 0 else { return nil }
+            // On Arbitrum Generation A counts L1 blocks (spec §6.3): the progress carries the L1 number.
+            guard let head = data.progress.map({ $0.headL1Block ?? $0.headBlock }), head > 0 else { return nil }
             return (job.dueAt - head, "block")
         }
         guard let t = chainNow(data: data, now: now) else { return nil }
