@@ -50,7 +50,10 @@ public struct KalypsoDatabase: Sendable {
             throw StoreError(.migrationFailed, path: path, reason: "the file has migrations newer than this build")
         }
         do {
-            try Self.migrator.migrate(pool)
+            // Migrating takes the write lock even when nothing is pending, and so waits behind another
+            // process's sync: a current file is only read (what the console's start needs).
+            let current = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+            if !current { try Self.migrator.migrate(pool) }
         } catch {
             throw StoreError(.migrationFailed, path: path, underlying: error)
         }

@@ -25,6 +25,8 @@ import Testing
         var next = F.snapshot
         next.ourJobs.removeLast()
         #expect(ConsoleCore.update(loaded, .loaded(.success(next))).1.allSatisfy { $0 == .redraw })
+        // A state whose first snapshot was read before the terminal opened starts the chain work at once.
+        #expect(ConsoleCore.start(loaded) == [.sync(after: .zero), .readDetails(after: .zero)])
     }
 
     @Test func chainDetailsStillLoadingAreSaidAndReadAgainAfterAFailure() throws {

@@ -17,9 +17,15 @@ public enum ConsoleCore {
     /// How long a failed read of the chain details waits before the next try (at least).
     public static let detailsRetry: Duration = .seconds(30)
 
-    /// What the console does first: read the cache. Nothing reaches the chain before that first snapshot
-    /// came back: then the background sync and the read of the chain details start (see `.loaded`).
-    public static func start(_ state: ConsoleState) -> [ConsoleEffect] { [.load] }
+    /// The chain work that waits for the first snapshot: the background sync and the chain details' read.
+    static let chainStart: [ConsoleEffect] = [.sync(after: .zero), .readDetails(after: .zero)]
+
+    /// What the console does first: read the cache, unless the state has its first snapshot already (read
+    /// before the terminal opened). Nothing reaches the chain before that first snapshot: then the background
+    /// sync and the read of the chain details start (here, or at `.loaded`).
+    public static func start(_ state: ConsoleState) -> [ConsoleEffect] {
+        state.data == nil && state.loadError == nil ? [.load] : chainStart
+    }
 
     public static func update(_ state: ConsoleState, _ action: ConsoleAction) -> (ConsoleState, [ConsoleEffect]) {
         var s = state
@@ -141,7 +147,7 @@ extension ConsoleState {
     /// The chain work that waits for the first snapshot (the background sync, the chain details); nothing
     /// after it.
     func afterFirstLoad() -> [ConsoleEffect] {
-        data == nil && loadError == nil ? [.sync(after: .zero), .readDetails(after: .zero)] : []
+        data == nil && loadError == nil ? ConsoleCore.chainStart : []
     }
 
     /// Appends to the console's log (the Activity screen shows it).

@@ -113,7 +113,11 @@ public final class LiveConsoleServices: ConsoleServices {
         return max(1, Int64(pace.rounded()))
     }
 
-    public func loadSnapshot() async throws -> ConsoleSnapshot {
+    public func loadSnapshot() async throws -> ConsoleSnapshot { try cachedSnapshot() }
+
+    /// The snapshot, read synchronously: cache, journal and token directory only (the console reads its first
+    /// one before the terminal opens, so its first frame has the data).
+    public func cachedSnapshot() throws -> ConsoleSnapshot {
         let n = try networkId()
         let progress = try cache.progress(network: n)
         let markets = try cache.marketsWithStatus(network: n, operator: operatorKey)
@@ -198,13 +202,12 @@ public final class LiveConsoleServices: ConsoleServices {
         let wanted = tokensWanted(balances: stakes, events: events)
         let known = tokenDirectory.known(wanted)
         var changed = false
+        var unanswered: [Address] = []
         let missing = wanted.filter { known[$0] == nil }
         if !missing.isEmpty {
             let learned = try await tokenDirectory.learn(missing, client: detailsClient)
             changed = !learned.tokens.isEmpty
-            if !learned.unanswered.isEmpty {
-                throw ChainDetailsRefusal(tokens: learned.unanswered)
-            }
+            unanswered = learned.unanswered
         }
         if config.generation == .b, let pool = config.contracts.nativeStaking, pool != .zero {
             let tokens = Set(stakes.map(\.token) + events.map(\.token)).sorted().compactMap { try? Address($0) }
@@ -217,6 +220,8 @@ public final class LiveConsoleServices: ConsoleServices {
                 changed = true
             }
         }
+        // The terms are kept all the same; the tokens that did not answer are said (and asked again later).
+        guard unanswered.isEmpty else { throw ChainDetailsRefusal(tokens: unanswered) }
         return changed
     }
 
