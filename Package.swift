@@ -69,7 +69,7 @@ let package = Package(
             name: "kalypso-bench",
             dependencies: [
                 "EthereumKit", "TerminalKit", "TerminalKitTesting", "CSystem", "KalypsoStore", "KalypsoKit", "ConsoleApp",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests
@@ -110,7 +110,9 @@ let package = Package(
             exclude: ["__Snapshots__"]),
         .testTarget(
             name: "ConsoleEndToEndTests",
-            dependencies: ["ConsoleApp", "TerminalKit", "TerminalKitTesting", "TestSupport"],
+            dependencies: [
+                "ConsoleApp", "TerminalKit", "TerminalKitTesting", "TestSupport", "KalypsoKit", "KalypsoStore",
+            ],
             exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]

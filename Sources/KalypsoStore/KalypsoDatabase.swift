@@ -50,7 +50,10 @@ public struct KalypsoDatabase: Sendable {
             throw StoreError(.migrationFailed, path: path, reason: "the file has migrations newer than this build")
         }
         do {
-            try Self.migrator.migrate(pool)
+            // Migrating takes the write lock even when nothing is pending, and so waits behind another
+            // process's sync: a current file is only read (what the console's start needs).
+            let current = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+            if !current { try Self.migrator.migrate(pool) }
         } catch {
             throw StoreError(.migrationFailed, path: path, underlying: error)
         }
@@ -79,6 +82,12 @@ public struct KalypsoDatabase: Sendable {
         }
         migrator.registerMigration("v4-cache-l1-block") { db in
             try CacheSchema.addL1Block(db)
+        }
+        migrator.registerMigration("v5-cache-recent-job-indexes") { db in
+            try CacheSchema.addRecentJobIndexes(db)
+        }
+        migrator.registerMigration("v6-cache-stake-terms") { db in
+            try CacheSchema.addStakeTerms(db)
         }
         return migrator
     }

@@ -83,9 +83,17 @@ struct ConsoleCommand: ParsableCommand, GlobalOptionsCommand {
         let services = try LiveConsoleServices(
             config: loaded, databasePath: options.databasePath(config: loaded), key: key,
             operatorAddress: key?.address ?? loaded.operatorAddress)
-        let state = ConsoleState(
+        var state = ConsoleState(
             network: services.network, keys: keys, registry: registry, initialScreen: start, now: Date(),
             bellOnDeadline: bell, pollInterval: loaded.refresh.chainPoll)
+        // The first snapshot before the terminal opens (the cache only: milliseconds), so the first frame shows
+        // the operator's world rather than "loading". The effects it asks for (the sync, the chain details)
+        // are asked for again by the application's start, which sees the snapshot.
+        do {
+            state = ConsoleCore.update(state, .loaded(.success(try services.cachedSnapshot()))).0
+        } catch {
+            // Left to the application's own first load, which shows the failure on the screen.
+        }
         let code = try appearance.session.run { _, _ in ConsoleApplication(state: state, services: services) }
         if code != 0 { throw ExitCode(code) }
     }

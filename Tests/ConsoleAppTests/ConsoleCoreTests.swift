@@ -9,9 +9,78 @@ import Testing
 @Suite struct ConsoleCoreTests {
     typealias F = ConsoleFixtures
 
-    @Test func startReadsTheCacheAndStartsTheSync() throws {
+    @Test func startReadsTheCacheAndTouchesTheChainOnlyAfterTheFirstSnapshot() throws {
         let s = try F.state()
-        #expect(ConsoleCore.start(s) == [.load, .sync(after: .zero)])
+        #expect(ConsoleCore.start(s) == [.load])
+        // The first snapshot (or the failure to read one) starts the sync and the chain details' read.
+        let (loaded, effects) = ConsoleCore.update(s, .loaded(.success(F.snapshot)))
+        #expect(effects.filter { $0 != .redraw } == [.sync(after: .zero), .readDetails(after: .zero)])
+        #expect(
+            ConsoleCore.update(
+                s,
+                .loaded(
+                    .failure(ConsoleFailure(StoreError(.queryFailed, path: "/tmp/x.sqlite", reason: "disk I/O error"))))
+            ).1.contains(.sync(after: .zero)))
+        // Later snapshots start nothing on the chain.
+        var next = F.snapshot
+        next.ourJobs.removeLast()
+        #expect(ConsoleCore.update(loaded, .loaded(.success(next))).1.allSatisfy { $0 == .redraw })
+        // A state whose first snapshot was read before the terminal opened starts the chain work at once.
+        #expect(ConsoleCore.start(loaded) == [.sync(after: .zero), .readDetails(after: .zero)])
+    }
+
+    @Test func chainDetailsStillLoadingAreSaidAndReadAgainAfterAFailure() throws {
+        // No deadline near (its alert would take the status line).
+        var settled = F.snapshot
+        settled.ourJobs = settled.ourJobs.filter { $0.jobId == 17 || $0.outcome != nil }
+        var loading = settled
+        loading.paymentToken = ConsoleToken(symbol: "base units", decimals: 0)
+        loading.loading = ["the payment token's symbol"]
+        var s = try F.state(snapshot: loading)
+        #expect(s.statusLine.0 == "Reading the payment token's symbol from the chain; amounts in base units until then")
+        // A failure is logged once, shown by the next snapshot, and tried again later.
+        var effects: [ConsoleEffect]
+        (s, effects) = ConsoleCore.update(
+            s,
+            .detailsRead(
+                .failure(ConsoleFailure(StoreError(.queryFailed, path: "/tmp/x.sqlite", reason: "disk I/O error")))))
+        #expect(effects == [.load, .readDetails(after: ConsoleCore.detailsRetry)])
+        (s, effects) = ConsoleCore.update(
+            s,
+            .detailsRead(
+                .failure(ConsoleFailure(StoreError(.queryFailed, path: "/tmp/x.sqlite", reason: "disk I/O error")))))
+        #expect(s.log.filter { $0.text.hasPrefix("Reading token details") }.count == 1)
+        loading.loadingProblem = "the RPC timed out"
+        (s, _) = ConsoleCore.update(s, .loaded(.success(loading)))
+        #expect(
+            s.statusLine.0
+                == "Could not read the payment token's symbol from the chain: the RPC timed out (retrying); amounts in base units"
+        )
+        // Read at last: the snapshot is read again and says nothing more.
+        (s, effects) = ConsoleCore.update(s, .detailsRead(.success(true)))
+        #expect(effects == [.load])
+        (s, _) = ConsoleCore.update(s, .loaded(.success(settled)))
+        #expect(!s.statusLine.0.contains("base units"))
+        // A token newly needed (a first stake in it) is read at once.
+        var more = settled
+        more.loading = ["the stake tokens' symbols"]
+        #expect(ConsoleCore.update(s, .loaded(.success(more))).1.contains(.readDetails(after: .zero)))
+    }
+
+    @Test func headerAgeIsTheLastIndexedBlocksAndThePaceFollowsTheSnapshot() throws {
+        var old = F.snapshot
+        // Synced a minute ago up to a block mined three hours ago: the data shows the chain of three hours ago.
+        old.progress?.headTime = F.nowSeconds - 3 * 3_600
+        old.progress?.updatedAt = F.now.timeIntervalSince1970 - 60
+        old.secondsPerBlock = 12
+        var s = try F.state(snapshot: old)
+        #expect(s.headerText(width: 200, fullOperator: true).contains("block 4321 · cache 3h old"))
+        #expect(s.network.secondsPerBlock == 12)
+        var caughtUp = old
+        caughtUp.progress?.lastBlock = 4400
+        caughtUp.progress?.headTime = F.nowSeconds - 20
+        (s, _) = ConsoleCore.update(s, .loaded(.success(caughtUp)))
+        #expect(s.headerText(width: 200, fullOperator: true).contains("block 4400 · cache <1m old"))
     }
 
     @Test func screensByNumberFollowTheRegistryOrder() throws {

@@ -28,6 +28,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
             ])
         let mode = try db.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -47,6 +48,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try again.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
             ])
         let row = try TransactionJournal(database: again).entry(hash: "0x01")
         #expect(row?.nonce == 7)
@@ -69,6 +71,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
             ])
         #expect(try db.pool.read { try String.fetchOne($0, sql: "SELECT x FROM notes") } == "kept")
     }

@@ -81,6 +81,17 @@ public struct ConsoleApplication: TerminalApplication, Sendable {
                     return .benchmarked(marketId: market, .failure(ConsoleFailure(error)))
                 }
             }
+        case .readDetails(let delay):
+            return .run("details") {
+                if delay > .zero {
+                    do { try await Task.sleep(for: delay) } catch {
+                        return .detailsRead(.failure(ConsoleFailure(error)))
+                    }
+                }
+                do { return .detailsRead(.success(try await services.readChainDetails())) } catch {
+                    return .detailsRead(.failure(ConsoleFailure(error)))
+                }
+            }
         case .send(let review):
             return .run("send") {
                 do { return .sent(review.write, .success(try await services.send(review))) } catch {

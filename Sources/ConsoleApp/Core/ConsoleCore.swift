@@ -20,8 +20,18 @@ public enum ConsoleCore {
     /// How many lines of the console's own log are kept.
     public static let logCapacity = 500
 
-    /// What the console does first: read the cache and start the background sync.
-    public static func start(_ state: ConsoleState) -> [ConsoleEffect] { [.load, .sync(after: .zero)] }
+    /// How long a failed read of the chain details waits before the next try (at least).
+    public static let detailsRetry: Duration = .seconds(30)
+
+    /// The chain work that waits for the first snapshot: the background sync and the chain details' read.
+    static let chainStart: [ConsoleEffect] = [.sync(after: .zero), .readDetails(after: .zero)]
+
+    /// What the console does first: read the cache, unless the state has its first snapshot already (read
+    /// before the terminal opened). Nothing reaches the chain before that first snapshot: then the background
+    /// sync and the read of the chain details start (here, or at `.loaded`).
+    public static func start(_ state: ConsoleState) -> [ConsoleEffect] {
+        state.data == nil && state.loadError == nil ? [.load] : chainStart
+    }
 
     public static func update(_ state: ConsoleState, _ action: ConsoleAction) -> (ConsoleState, [ConsoleEffect]) {
         var s = state
@@ -49,18 +59,36 @@ extension ConsoleState {
         case .key(let key):
             return handleKey(key)
         case .loaded(.success(let snapshot)):
+            let chain = afterFirstLoad()
             let hadError = loadError != nil
             loadError = nil
-            guard snapshot != data else { return hadError ? [.redraw] : [] }
+            guard snapshot != data else { return (hadError ? [.redraw] : []) + chain }
+            // Details the cache newly lacks (a first stake in a new token) are read at once.
+            let newlyLoading = !snapshot.loading.isEmpty && snapshot.loading != data?.loading && chain.isEmpty
             data = snapshot
+            if let pace = snapshot.secondsPerBlock { network.secondsPerBlock = pace }
             _ = refreshScreens()
-            return [.redraw] + checkDeadlines()
+            return [.redraw] + checkDeadlines() + chain + (newlyLoading ? [.readDetails(after: .zero)] : [])
         case .loaded(.failure(let failure)):
+            let chain = afterFirstLoad()
             let changed = loadError != failure.report
             loadError = failure.report
             if changed { record("Reading the cache failed: \(failure.report.title)", .error) }
             _ = refreshScreens()
-            return changed ? [.redraw] : []
+            return (changed ? [.redraw] : []) + chain
+        case .detailsRead(.success(let changed)):
+            if detailsError != nil { record("Chain details read again", .ok) }
+            detailsError = nil
+            return changed ? [.load] : []
+        case .detailsRead(.failure(let failure)):
+            if detailsError != failure.report {
+                record(
+                    "Reading token details from the chain failed: \(failure.report.title). \(failure.report.detail)",
+                    .warn)
+            }
+            detailsError = failure.report
+            // The snapshot says why its amounts are still in base units.
+            return [.load, .readDetails(after: max(pollInterval, ConsoleCore.detailsRetry))]
         case .synced(.success(let status)):
             let before = sync
             sync.status = status
@@ -124,6 +152,12 @@ extension ConsoleState {
             _ = refreshScreens()
             return [.redraw, .load]
         }
+    }
+
+    /// The chain work that waits for the first snapshot (the background sync, the chain details); nothing
+    /// after it.
+    func afterFirstLoad() -> [ConsoleEffect] {
+        data == nil && loadError == nil ? ConsoleCore.chainStart : []
     }
 
     /// Appends to the console's log (the Activity screen shows it).

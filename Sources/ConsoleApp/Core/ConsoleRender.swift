@@ -54,7 +54,8 @@ extension ConsoleState {
         if let id = network.chainId { parts.append(compact ? "\(id)" : "chain \(id)") }
         if let p = data?.progress {
             parts.append("block \(p.lastBlock)")
-            let age = Int64(now.timeIntervalSince1970 - p.updatedAt)
+            // The age of the last indexed block, as `--json`'s ageSeconds: what the chain looked like then.
+            let age = Int64(now.timeIntervalSince1970 - (p.headTime > 0 ? Double(p.headTime) : p.updatedAt))
             let ageText = age < 60 ? "<1m" : ConsoleFormat.duration(age)
             parts.append(compact ? "\(ageText) old" : "cache \(ageText) old")
         } else if data == nil && loadError == nil {
@@ -139,6 +140,13 @@ extension ConsoleState {
         }
         if let e = sync.error { return ("Sync failing: \(e.title) (retrying)", .error) }
         if let e = loadError { return ("\(e.title): \(e.detail)", .error) }
+        if let d = data, !d.loading.isEmpty {
+            let what = d.loading.joined(separator: ", ")
+            if let p = d.loadingProblem {
+                return ("Could not read \(what) from the chain: \(p) (retrying); amounts in base units", .warn)
+            }
+            return ("Reading \(what) from the chain; amounts in base units until then", .info)
+        }
         var idle: [String] = []
         if !keyName(ConsoleKeys.help).isEmpty { idle.append("\(keyName(ConsoleKeys.help)) keys") }
         if !keyName(ConsoleKeys.palette).isEmpty { idle.append("\(keyName(ConsoleKeys.palette))name go to a screen") }

@@ -16,6 +16,14 @@ public protocol ConsoleServices: Sendable {
     func send(_ review: ConsoleReview) async throws -> String
     /// Runs the enclave's benchmark for a market, records it in the cache and returns its time in ms.
     func benchmark(marketId: Int64) async throws -> Int64
+    /// Reads from the chain what the cache lacks for the screens (token symbols, staking terms) and keeps it
+    /// in the cache; true when the cache changed (the next snapshot shows more).
+    func readChainDetails() async throws -> Bool
+}
+
+extension ConsoleServices {
+    /// Services without a chain (fixed data) have no details to read: their snapshot is all there is.
+    public func readChainDetails() async throws -> Bool { false }
 }
 
 /// Services that answer from fixed values: a snapshot (or a failure), a sync status, no writes.

@@ -78,6 +78,14 @@ public struct ConsoleSnapshot: Sendable, Hashable {
     public var stakeToken: ConsoleToken?
     /// What the Stake, Benchmarks and Profitability screens read besides the above.
     public var insights: InsightsData
+    /// Seconds per block of Generation A's deadline clock as the cache tells it (12 on Arbitrum, where the
+    /// contracts count L1 blocks; else the pace of the cached blocks); nil when unknown.
+    public var secondsPerBlock: Int64?
+    /// Chain details the cache does not have yet, in words ("the payment token's symbol"): they are being
+    /// read in the background, and amounts in those tokens are in base units until they come.
+    public var loading: [String] = []
+    /// Why the last read of those details failed (nil when it did not).
+    public var loadingProblem: String?
 
     public init(
         progress: SyncProgress? = nil, markets: [MarketSummary] = [], ourJobs: [CachedJob] = [],

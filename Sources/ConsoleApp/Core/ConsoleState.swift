@@ -125,6 +125,8 @@ public enum ConsoleAction: Sendable {
     case sent(ConsoleWrite, Result<String, ConsoleFailure>)
     /// A benchmark finished: its time in milliseconds, or why it failed.
     case benchmarked(marketId: Int64, Result<Int64, ConsoleFailure>)
+    /// The chain details (token symbols, staking terms) were read: whether the cache changed, or why not.
+    case detailsRead(Result<Bool, ConsoleFailure>)
 }
 
 /// Work the core asks for; the application runs each as a task whose result comes back as an action.
@@ -141,6 +143,8 @@ public enum ConsoleEffect: Sendable, Hashable {
     case send(ConsoleReview)
     /// Run the enclave's benchmark for a market (it generates a whole proof: minutes).
     case benchmark(marketId: Int64)
+    /// Read the chain details the cache lacks (token symbols, staking terms) after waiting `after`.
+    case readDetails(after: Duration)
     case bell
     case copy(String)
     case quit
@@ -149,7 +153,9 @@ public enum ConsoleEffect: Sendable, Hashable {
 /// The console's whole state: pure data, changed only by ``ConsoleCore/update(_:_:)``.
 public struct ConsoleState: Sendable {
     public let registry: ScreenRegistry
-    public let network: ConsoleNetwork
+    /// The network; its deadline-clock pace follows the snapshots (a first sync may bring the blocks it is
+    /// measured from).
+    public internal(set) var network: ConsoleNetwork
     public let keys: KeyTable
     /// Ring the bell when one of our deadlines comes near (`--bell`).
     public let bellOnDeadline: Bool
@@ -160,6 +166,8 @@ public struct ConsoleState: Sendable {
     public internal(set) var data: ConsoleSnapshot?
     public internal(set) var loadError: ErrorReport?
     public internal(set) var sync = ConsoleSyncState()
+    /// Why the last read of the chain details failed (nil when it worked or has not run).
+    public internal(set) var detailsError: ErrorReport?
     /// The coarse time screens draw from (see ``ScreenEnvironment/now``).
     public internal(set) var now: Date
     public internal(set) var size = Size(width: 80, height: 24)

@@ -7,7 +7,11 @@ import KalypsoStore
 import Synchronization
 
 /// The console's services on a real network: the SQLite cache (read for every snapshot, written by
-/// the background sync), the transaction journal, and token facts read once from the chain.
+/// the background sync), the transaction journal, and the chain details the cache keeps (token symbols and
+/// decimals, the staking pool's terms), read in the background with short deadlines.
+///
+/// A snapshot reads the cache and the journal only: no chain call stands between the start and the first
+/// frame of data, however slow or dead the RPC is.
 public final class LiveConsoleServices: ConsoleServices {
     public let config: KalypsoConfig
     public let cache: ChainCache
@@ -17,11 +21,22 @@ public final class LiveConsoleServices: ConsoleServices {
     let operatorAddress: Address?
     let chainSync: ChainSync
     let client: JSONRPCClient
-    let tokens = Mutex<(payment: ConsoleToken, stake: ConsoleToken?)?>(nil)
+    /// The chain details' reads: short deadlines, so a dead RPC says so in seconds.
+    let detailsClient: JSONRPCClient
+    /// Token symbols and decimals, kept beside the cache (shared with the headless commands).
+    let tokenDirectory: TokenDirectory
+    /// The cache's row of this network, looked up once (the lookup writes when the row is missing).
+    let networkRow = Mutex<Int64?>(nil)
+    /// Why the last read of the chain details failed, in words (nil when it worked or never ran).
+    let detailsProblem = Mutex<String?>(nil)
+    /// Generation A's pending unstake per token as the last sync read it, and why the last read failed.
+    let pendingUnstake = Mutex<(found: [String: PendingReduction], problem: String?)?>(nil)
     /// How many jobs of ours and per market a snapshot reads.
     public let ourJobsLimit = 300
     public let marketJobsLimit = 12
     public let journalLimit = 200
+    /// The deadline of one chain-details read (whole seconds: URLSession truncates the rest).
+    public static let detailsTimeout: Duration = .seconds(5)
 
     /// The operator's key (nil in read-only mode: nothing can be signed).
     let key: PrivateKey?
@@ -35,7 +50,7 @@ public final class LiveConsoleServices: ConsoleServices {
     ///   - databasePath: the database file (the network's default one unless `--database`).
     ///   - key: the operator's key; nil in read-only mode.
     public init(config: KalypsoConfig, databasePath: String, key: PrivateKey?, operatorAddress: Address?) throws {
-        guard config.chainId != nil else { throw SyncError(.notConfigured, "the configuration has no chainId") }
+        guard let chainId = config.chainId else { throw SyncError(.notConfigured, "the configuration has no chainId") }
         guard !config.rpcHttp.isEmpty else { throw SyncError(.notConfigured, "the configuration has no rpcHttp") }
         self.config = config
         self.key = key
@@ -45,28 +60,70 @@ public final class LiveConsoleServices: ConsoleServices {
         journal = TransactionJournal(database: database)
         self.operatorAddress = operatorAddress
         operatorKey = operatorAddress.map { Hex.encode($0.bytes) }
+        // One HTTP session per endpoint, shared by both clients.
+        let transports: [any RPCTransport] = config.rpcHttp.map { HTTPRPCTransport(url: $0.url) }
         client = JSONRPCClient(
-            urls: config.rpcHttp.map(\.url), options: JSONRPCClientOptions(expectedChainId: config.chainId),
+            transports: transports, options: JSONRPCClientOptions(expectedChainId: config.chainId),
             revertDecoder: try? KalypsoErrors.bundled())
+        detailsClient = JSONRPCClient(
+            transports: transports,
+            options: JSONRPCClientOptions(
+                expectedChainId: chainId, attemptTimeout: Self.detailsTimeout, totalTimeout: Self.detailsTimeout))
+        tokenDirectory = TokenDirectory(databasePath: databasePath, chainId: chainId)
         chainSync = try ChainSync.make(config: config, cache: cache, chain: RPCSyncChain(client: client))
     }
 
-    /// What the header says about this network.
+    /// What the header says about this network; the pace of Generation A's deadline clock comes from the cache
+    /// as it is at start (each snapshot brings it up to date).
     public var network: ConsoleNetwork {
         let generation = config.generation?.rawValue ?? "?"
+        var pace: Int64?
+        if let n = try? cache.existingNetworkId(for: ChainSync.cacheKey(config: config)) {
+            pace = try? secondsPerBlock(network: n)
+        }
         return ConsoleNetwork(
             name: config.networkName ?? "custom", chainId: config.chainId, generation: generation,
-            operatorAddress: operatorAddress?.checksummed, timeUnit: config.generation == .a ? "block" : "second")
+            operatorAddress: operatorAddress?.checksummed, timeUnit: config.generation == .a ? "block" : "second",
+            secondsPerBlock: pace)
     }
 
     public func sync() async throws -> ConsoleSyncProgress {
-        ConsoleSyncProgress(try await chainSync.run())
+        let progress = ConsoleSyncProgress(try await chainSync.run())
+        await readPendingUnstake()
+        return progress
     }
 
-    public func loadSnapshot() async throws -> ConsoleSnapshot {
-        let (payment, stake) = try await tokenInfo()
+    /// The cache's row of this network.
+    func networkId() throws -> Int64 {
+        if let n = networkRow.withLock({ $0 }) { return n }
         let n = try cache.networkId(for: ChainSync.cacheKey(config: config))
-        let progress = try cache.progress(network: n).max { $0.lastBlock < $1.lastBlock }
+        networkRow.withLock { $0 = n }
+        return n
+    }
+
+    /// Seconds per block of the deadline clock (spec §6.3): on Arbitrum, where the cache's progress carries
+    /// the L1 block number Generation A counts in, an L1 block (12 s) as `jobs` and `monitor` count it;
+    /// elsewhere the pace of the blocks the cache remembers; nil when neither is known.
+    func secondsPerBlock(network n: Int64) throws -> Int64? {
+        let progress = try cache.progress(network: n)
+        return Self.secondsPerBlock(progress: progress, recentBlocks: try cache.recentBlocks(network: n))
+    }
+
+    static func secondsPerBlock(progress: [SyncProgress], recentBlocks: [CachedBlock]) -> Int64? {
+        if progress.contains(where: { $0.headL1Block != nil }) { return Int64(DueTime.l1SecondsPerBlock) }
+        guard let pace = ContractTimeScale.blocks(clock: nil, recentBlocks: recentBlocks)?.secondsPerBlock else {
+            return nil
+        }
+        return max(1, Int64(pace.rounded()))
+    }
+
+    public func loadSnapshot() async throws -> ConsoleSnapshot { try cachedSnapshot() }
+
+    /// The snapshot, read synchronously: cache, journal and token directory only (the console reads its first
+    /// one before the terminal opens, so its first frame has the data).
+    public func cachedSnapshot() throws -> ConsoleSnapshot {
+        let n = try networkId()
+        let progress = try cache.progress(network: n)
         let markets = try cache.marketsWithStatus(network: n, operator: operatorKey)
         var marketJobs: [Int64: [CachedJob]] = [:]
         for m in markets {
@@ -77,50 +134,128 @@ public final class LiveConsoleServices: ConsoleServices {
         var rewardAddress: String?
         var history: [CachedRewardEvent] = []
         var stakes: [CachedStakeBalance] = []
+        var stakeEvents: [CachedStakeEvent] = []
         if let me = operatorKey {
             ourJobs = try cache.jobs(network: n, prover: me, limit: ourJobsLimit)
             rewardAddress = try cache.rewardAddress(network: n, prover: me)
             history = try rewardAddress.map { try cache.earnings(network: n, address: $0) } ?? []
             stakes = try cache.stakeBalances(network: n, prover: me)
+            stakeEvents = try cache.stakeSeries(network: n, prover: me)
         }
         let entries = try journal.recent(
             chainId: config.chainId.map { Int64($0) }, from: operatorKey, limit: journalLimit)
-        return ConsoleSnapshot(
-            progress: progress, markets: markets, ourJobs: ourJobs, marketJobs: marketJobs,
-            rewardAddress: rewardAddress, rewardBalances: try cache.rewardBalances(network: n),
-            rewardHistory: history, stakeBalances: stakes, journal: entries, paymentToken: payment, stakeToken: stake,
-            insights: try await loadInsights(network: n, stake: stake, balances: stakes))
-    }
-
-    /// The payment and (Generation A) staking tokens' symbols and decimals, read once.
-    func tokenInfo() async throws -> (ConsoleToken, ConsoleToken?) {
-        if let t = tokens.withLock({ $0 }) { return t }
-        let payment = try await readToken(config.contracts.paymentToken, fallback: "payment token")
+        var details = ChainDetails(
+            known: tokenDirectory.known(tokensWanted(balances: stakes, events: stakeEvents)),
+            terms: try cache.stakeTerms(network: n))
+        let payment = details.token(config.contracts.paymentToken, role: "payment token")
         var stake: ConsoleToken?
         if config.generation == .a, let s = config.contracts.stakingToken {
-            stake = try await readToken(s, fallback: "staking token")
+            stake = details.token(s, role: "staking token")
         }
-        let found = (payment, stake)
-        tokens.withLock { $0 = found }
-        return found
+        var insights = try loadInsights(network: n, markets: markets, stake: stake, stakeEvents: stakeEvents)
+        addPendingUnstake(to: &insights)
+        if config.generation == .b {
+            details.addStakeTerms(
+                to: &insights, balances: stakes, pool: config.contracts.nativeStaking,
+                failure: detailsProblem.withLock { $0 })
+        }
+        var snapshot = ConsoleSnapshot(
+            progress: progress.max { $0.lastBlock < $1.lastBlock }, markets: markets, ourJobs: ourJobs,
+            marketJobs: marketJobs, rewardAddress: rewardAddress, rewardBalances: try cache.rewardBalances(network: n),
+            rewardHistory: history, stakeBalances: stakes, journal: entries, paymentToken: payment, stakeToken: stake,
+            insights: insights)
+        snapshot.secondsPerBlock = Self.secondsPerBlock(progress: progress, recentBlocks: insights.recentBlocks)
+        snapshot.loading = details.loading
+        snapshot.loadingProblem = details.loading.isEmpty ? nil : detailsProblem.withLock { $0 }
+        return snapshot
     }
 
-    func readToken(_ address: Address?, fallback: String) async throws -> ConsoleToken {
-        // Without an address the unit is said plainly rather than guessed.
-        guard let address, address != .zero else {
-            return ConsoleToken(symbol: "base units of the \(fallback)", decimals: 0)
+    /// The tokens whose symbol and decimals label amounts: the payment token, Generation A's staking token and
+    /// Generation B's stake tokens (ours, from the cache).
+    func tokensWanted(balances: [CachedStakeBalance], events: [CachedStakeEvent]) -> [Address] {
+        var wanted = [config.contracts.paymentToken].compactMap { $0 }.filter { $0 != .zero }
+        if config.generation == .a, let s = config.contracts.stakingToken, s != .zero { wanted.append(s) }
+        if config.generation == .b {
+            wanted += Set(balances.map(\.token) + events.map(\.token)).sorted().compactMap { try? Address($0) }
         }
-        let answers = try await client.calls([
-            RPCCallRequest(to: address, data: ABI.selector("symbol()")),
-            RPCCallRequest(to: address, data: ABI.selector("decimals()")),
-        ])
-        let symbol = try ABI.decode([.string], from: try answers[0].get())
-        let decimals = try ABI.decode([.uint(8)], from: try answers[1].get())
-        guard case .uint(let d)? = decimals.first, case .string(let s)? = symbol.first else {
+        return wanted
+    }
+
+    /// Reads from the chain the details the cache lacks (token symbols and decimals) and the staking pool's
+    /// terms (Generation B, read again each start: they can change), and keeps them in the cache. True when
+    /// the cache changed, so the next snapshot shows more.
+    public func readChainDetails() async throws -> Bool {
+        do {
+            let changed = try await readDetails()
+            detailsProblem.withLock { $0 = nil }
+            return changed
+        } catch {
+            let report = ErrorReport(error)
+            detailsProblem.withLock { $0 = report.title }
+            throw error
+        }
+    }
+
+    func readDetails() async throws -> Bool {
+        let n = try networkId()
+        var stakes: [CachedStakeBalance] = []
+        var events: [CachedStakeEvent] = []
+        if let me = operatorKey {
+            stakes = try cache.stakeBalances(network: n, prover: me)
+            events = try cache.stakeSeries(network: n, prover: me)
+        }
+        let wanted = tokensWanted(balances: stakes, events: events)
+        let known = tokenDirectory.known(wanted)
+        var changed = false
+        var unanswered: [Address] = []
+        let missing = wanted.filter { known[$0] == nil }
+        if !missing.isEmpty {
+            let learned = try await tokenDirectory.learn(missing, client: detailsClient)
+            changed = !learned.tokens.isEmpty
+            unanswered = learned.unanswered
+        }
+        if config.generation == .b, let pool = config.contracts.nativeStaking, pool != .zero {
+            let tokens = Set(stakes.map(\.token) + events.map(\.token)).sorted().compactMap { try? Address($0) }
+            let terms = try await readStakeTerms(pool: pool, tokens: tokens)
+            let before = try cache.stakeTerms(network: n)
+            try cache.recordStakeTerms(terms, network: n, readAt: Date().timeIntervalSince1970)
+            if before.readAt == nil || before.amountToLock.merging(terms.amountToLock) { $1 } != before.amountToLock
+                || terms.withdrawalDuration != before.withdrawalDuration
+            {
+                changed = true
+            }
+        }
+        // The terms are kept all the same; the tokens that did not answer are said (and asked again later).
+        guard unanswered.isEmpty else { throw ChainDetailsRefusal(tokens: unanswered) }
+        return changed
+    }
+
+    /// Generation B `NativeStaking.amountToLock(token)` of each token and `withdrawalDuration()`, in one batch.
+    func readStakeTerms(pool: Address, tokens: [Address]) async throws -> CachedStakeTerms {
+        var requests = [RPCCallRequest(to: pool, data: ABI.selector("withdrawalDuration()"))]
+        for t in tokens {
+            requests.append(
+                RPCCallRequest(
+                    to: pool,
+                    data: try ABI.encodeCall(
+                        selector: ABI.selector("amountToLock(address)"), types: [.address], values: [.address(t)])))
+        }
+        let answers = try await detailsClient.calls(requests)
+        var terms = CachedStakeTerms()
+        guard case .uint(let d)? = try ABI.decode([.uint(256)], from: try answers[0].get()).first else {
             throw SyncError(
-                .notConfigured, "the \(fallback) at \(address.checksummed) did not answer symbol()/decimals()")
+                .notConfigured, "NativeStaking at \(pool.checksummed) answered withdrawalDuration() with no number")
         }
-        return ConsoleToken(symbol: s, decimals: Int(d))
+        terms.withdrawalDuration = String(d)
+        for (i, t) in tokens.enumerated() {
+            guard case .uint(let v)? = try ABI.decode([.uint(256)], from: try answers[i + 1].get()).first else {
+                throw SyncError(
+                    .notConfigured,
+                    "NativeStaking at \(pool.checksummed) answered amountToLock(\(t.checksummed)) with no number")
+            }
+            terms.amountToLock[Hex.encode(t.bytes)] = String(v)
+        }
+        return terms
     }
 
     /// The session of the writes (opened once, with the key).

@@ -76,71 +76,51 @@ extension LiveConsoleServices {
     /// How many recent jobs per market the profitability figures read.
     static let recentAskLimit = 500
 
-    /// The insight screens' part of a snapshot.
-    func loadInsights(network n: Int64, stake: ConsoleToken?, balances: [CachedStakeBalance]) async throws
-        -> InsightsData
+    /// The insight screens' part of a snapshot, from the cache only (the staking pool's terms are added by
+    /// ``ChainDetails``).
+    func loadInsights(network n: Int64, markets: [MarketSummary], stake: ConsoleToken?, stakeEvents: [CachedStakeEvent])
+        throws -> InsightsData
     {
         var data = InsightsData()
         data.benchmarkRuns = try cache.benchmarkRuns(network: n)
         data.recentBlocks = try cache.recentBlocks(network: n)
-        for m in try cache.marketsWithStatus(network: n, operator: nil) {
+        for m in markets {
             data.recentAsks[m.market.marketId] = try cache.jobs(
                 network: n, marketId: m.market.marketId, limit: Self.recentAskLimit)
         }
-        if let me = operatorKey { data.stakeEvents = try cache.stakeSeries(network: n, prover: me) }
-        if config.generation == .a {
-            if let s = config.contracts.stakingToken, let stake {
-                data.stakeTokens[Hex.encode(s.bytes)] = TokenInfo(
-                    address: s, symbol: stake.symbol, decimals: stake.decimals)
-            }
-            await loadPendingUnstake(into: &data)
-            return data
-        }
-        // Generation B: each stake token's name, its lock per job and the withdrawal wait (spec §3.3).
-        guard let pool = config.contracts.nativeStaking else {
-            data.problem = "the configuration names no nativeStaking contract: no lock per job or withdrawal wait"
-            return data
-        }
-        do {
-            for token in Set(balances.map(\.token) + data.stakeEvents.map(\.token)) {
-                guard let address = try? Address(token) else { continue }
-                if data.stakeTokens[token] == nil {
-                    let t = try await readToken(address, fallback: "stake token")
-                    data.stakeTokens[token] = TokenInfo(address: address, symbol: t.symbol, decimals: t.decimals)
-                }
-                let call = try ABI.encodeCall(
-                    selector: ABI.selector("amountToLock(address)"), types: [.address], values: [.address(address)])
-                let answer = try await client.calls([RPCCallRequest(to: pool, data: call)])
-                if case .uint(let v)? = try ABI.decode([.uint(256)], from: try answer[0].get()).first {
-                    data.amountToLock[token] = v
-                }
-            }
-            let answer = try await client.calls([
-                RPCCallRequest(to: pool, data: ABI.selector("withdrawalDuration()"))
-            ])
-            if case .uint(let v)? = try ABI.decode([.uint(256)], from: try answer[0].get()).first {
-                data.withdrawalDuration = .seconds(v)
-            }
-        } catch {
-            data.problem = "reading the staking pool's terms failed: \(ErrorReport(error).title)"
+        data.stakeEvents = stakeEvents
+        if config.generation == .a, let s = config.contracts.stakingToken, let stake {
+            data.stakeTokens[Hex.encode(s.bytes)] = TokenInfo(
+                address: s, symbol: stake.symbol, decimals: stake.decimals)
         }
         return data
     }
 
     /// Generation A's pending unstake: the registry keeps it as a utilisation below 1e18 and the request's
     /// block in a log, which the operator API reads as the headless `unstake`/`withdraw` do (no key
-    /// needed: read-only sessions see it too). A failed read is said on the screen, never taken as none.
-    func loadPendingUnstake(into data: inout InsightsData) async {
-        guard let me = operatorAddress else { return }
+    /// needed: read-only sessions see it too). Read after each sync (never before the first frame) and kept
+    /// for the snapshots; a failed read is said on the screen, never taken as none.
+    func readPendingUnstake() async {
+        guard config.generation == .a, let me = operatorAddress else { return }
         do {
             let api = try GenAOperator(config: config, operator: me, chain: RPCOperatorChain(client: client))
+            var found: [String: PendingReduction] = [:]
             for position in try await api.snapshot(markets: []).stakes {
                 guard let r = position.pendingReduction else { continue }
-                data.pendingReductions[Hex.encode(position.token.address.bytes)] = r
+                found[Hex.encode(position.token.address.bytes)] = r
             }
+            pendingUnstake.withLock { $0 = (found, nil) }
         } catch {
-            data.problem = "reading a pending unstake from the registry failed: \(ErrorReport(error).title)"
+            let problem = "reading a pending unstake from the registry failed: \(ErrorReport(error).title)"
+            pendingUnstake.withLock { $0 = ($0?.found ?? [:], problem) }
         }
+    }
+
+    /// What the last ``readPendingUnstake()`` found, into the insights (nothing before the first read).
+    func addPendingUnstake(to data: inout InsightsData) {
+        guard let last = pendingUnstake.withLock({ $0 }) else { return }
+        data.pendingReductions = last.found
+        if let problem = last.problem { data.problem = problem }
     }
 
     /// Runs the enclave's benchmark for a market (spec §2.3) and records it in the cache under the

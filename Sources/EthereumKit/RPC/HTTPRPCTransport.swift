@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -17,10 +18,13 @@ import Foundation
 /// server waits for it. The attempt then ends at the client's deadline and is retried (reads) or
 /// reported as an unknown outcome (writes); `httpBodyStream` with a rewinding delegate is refused
 /// (URLError -1002) by the async API on Linux, so the deadline is the defence.
+///
+/// The session is made on the first request: making one starts libcurl and OpenSSL (0.1-0.6 s on a loaded
+/// machine), which a program that may never call, or must draw first (the console), should not wait for.
 public final class HTTPRPCTransport: RPCTransport {
     public let displayName: String
     private let url: URL
-    private let session: URLSession
+    private let made = Mutex<URLSession?>(nil)
     private let headers: [String: String]
 
     /// - Parameters:
@@ -30,13 +34,22 @@ public final class HTTPRPCTransport: RPCTransport {
         self.url = url
         self.displayName = Redaction.url(url.absoluteString)
         self.headers = headers
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = 8
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        self.session = URLSession(configuration: configuration)
+    }
+
+    /// The endpoint's session, made once.
+    private var session: URLSession {
+        made.withLock { made in
+            if let s = made { return s }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.httpMaximumConnectionsPerHost = 8
+            configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            configuration.urlCache = nil
+            configuration.httpCookieStorage = nil
+            configuration.httpShouldSetCookies = false
+            let s = URLSession(configuration: configuration)
+            made = s
+            return s
+        }
     }
 
     /// Parses `text` as an http(s) URL; nil for anything else.
@@ -47,7 +60,7 @@ public final class HTTPRPCTransport: RPCTransport {
         self.init(url: url, headers: headers)
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit { made.withLock { $0?.finishTasksAndInvalidate() } }
 
     public func post(_ body: [UInt8], timeout: Duration) async throws -> RPCHTTPReply {
         var request = URLRequest(url: url)

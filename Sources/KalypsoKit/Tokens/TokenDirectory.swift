@@ -21,30 +21,54 @@ public struct TokenDirectory: Sendable {
     /// What is known of `tokens`; the unknown ones are asked of the chain (when `client` is given) and kept.
     /// A token that does not answer stays unknown: its amounts are shown in base units, said so.
     public func info(for tokens: [Address], client: JSONRPCClient?) async -> [Address: TokenInfo] {
-        var stored = load()
+        let found = known(tokens)
+        guard let client else { return found }
+        let missing = Set(tokens).filter { found[$0] == nil }
+        guard let learned = try? await learn(Array(missing), client: client) else { return found }
+        return found.merging(learned.tokens) { kept, _ in kept }
+    }
+
+    /// What the file already has of `tokens` (no chain call).
+    public func known(_ tokens: [Address]) -> [Address: TokenInfo] {
+        let stored = load()
         var found: [Address: TokenInfo] = [:]
-        var missing: [Address] = []
-        for t in Set(tokens) {
-            if let i = stored[key(t)] { found[t] = i } else { missing.append(t) }
-        }
-        guard let client, !missing.isEmpty else { return found }
+        for t in Set(tokens) { if let i = stored[key(t)] { found[t] = i } }
+        return found
+    }
+
+    /// What the chain said of `tokens` (one batch of `symbol()` and `decimals()`).
+    public struct Learned: Sendable {
+        /// The tokens that answered, now kept in the file.
+        public var tokens: [Address: TokenInfo]
+        /// The tokens whose answer was an error or not a symbol and decimals.
+        public var unanswered: [Address]
+    }
+
+    /// Asks the chain for `tokens` and keeps those that answer; the RPC's own failure (unreachable, timed out)
+    /// is thrown as it came.
+    public func learn(_ tokens: [Address], client: JSONRPCClient) async throws(RPCError) -> Learned {
+        let missing = Array(Set(tokens)).sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        guard !missing.isEmpty else { return Learned(tokens: [:], unanswered: []) }
         let symbol = ABI.selector("symbol()")
         let decimals = ABI.selector("decimals()")
         let requests = missing.flatMap {
             [RPCCallRequest(to: $0, data: symbol), RPCCallRequest(to: $0, data: decimals)]
         }
-        guard let answers = try? await client.calls(requests) else { return found }
-        var learned = false
+        let answers = try await client.calls(requests)
+        var stored = load()
+        var learned = Learned(tokens: [:], unanswered: [])
         for (i, token) in missing.enumerated() {
             guard case .success(let s) = answers[2 * i], case .success(let d) = answers[2 * i + 1],
                 let info = Self.decode(token, symbol: s, decimals: d)
-            else { continue }
-            found[token] = info
+            else {
+                learned.unanswered.append(token)
+                continue
+            }
+            learned.tokens[token] = info
             stored[key(token)] = info
-            learned = true
         }
-        if learned { save(stored) }
-        return found
+        if !learned.tokens.isEmpty { save(stored) }
+        return learned
     }
 
     static func decode(_ token: Address, symbol: [UInt8], decimals: [UInt8]) -> TokenInfo? {

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// Reads of the console's Jobs screen and market detail view (each one indexed query).
+/// Reads of the console's Jobs screen and market detail view (each one indexed query that reads only the
+/// rows it returns: no sort).
 extension ChainCache {
     /// One prover's jobs, newest first, open or finished (the Jobs screen's history with outcomes).
     public func jobs(network n: Int64, prover: String, limit: Int) throws(StoreError) -> [CachedJob] {
@@ -10,7 +11,7 @@ extension ChainCache {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM cache_job INDEXED BY cache_job_prover_due
+                    SELECT * FROM cache_job INDEXED BY cache_job_prover_recent
                     WHERE networkId = ? AND prover = ? ORDER BY jobId DESC LIMIT ?
                     """, arguments: [n, p, Int64(clamping: limit)]
             ).map(Self.job)
@@ -23,7 +24,7 @@ extension ChainCache {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM cache_job INDEXED BY cache_job_market
+                    SELECT * FROM cache_job INDEXED BY cache_job_market_recent
                     WHERE networkId = ? AND marketId = ? ORDER BY jobId DESC LIMIT ?
                     """, arguments: [n, marketId, Int64(clamping: limit)]
             ).map(Self.job)
