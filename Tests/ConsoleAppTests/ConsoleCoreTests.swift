@@ -16,11 +16,12 @@ import Testing
 
     @Test func screensByNumberFollowTheRegistryOrder() throws {
         var s = try F.state(snapshot: F.snapshot)
-        #expect(s.current == 0)
+        #expect(s.current == 1)
         for (i, expected) in ScreenRegistry.standard.screens.enumerated() {
             let effects = F.press(&s, [.character(Character(String(i + 1)))])
             #expect(type(of: s.screens[s.current]).name == expected.name)
-            #expect(effects == (i == 0 ? [] : [.redraw]), "screen \(i + 1)")
+            // It opens on Markets (2), so every press from 1 on moves to another screen.
+            #expect(effects == [.redraw], "screen \(i + 1)")
         }
         // The keys come from the list: a registry with two screens binds only 1 and 2.
         let two = ScreenRegistry([JobsScreen.self, MarketsScreen.self])
@@ -43,7 +44,7 @@ import Testing
         #expect(s.palette == "zz")
         #expect(
             s.status?.text
-                == "No screen named \"zz\"; screens: markets, jobs, stake, benchmarks, rewards, profitability, activity"
+                == "No screen named \"zz\"; screens: onboard, markets, jobs, stake, benchmarks, rewards, profitability, activity"
         )
         _ = F.press(&s, [.escape])
         #expect(s.palette == nil)
@@ -110,19 +111,19 @@ import Testing
 
     @Test func aWriteGoesThroughTheReviewWithFocusOnCancel() throws {
         var s = try F.state(snapshot: F.snapshot)
-        _ = F.press(&s, [.character("1"), .character("j"), .enter])
-        let market = s.screens[0] as? MarketsScreen
+        _ = F.press(&s, [.character("2"), .character("j"), .enter])
+        let market = s.screens[1] as? MarketsScreen
         #expect(market?.detail == 1)
         // J opens the join form with what the data suggests; a bad time is refused as typed.
         _ = F.press(&s, [.character("J")])
-        let form = try #require((s.screens[0] as? MarketsScreen)?.joinForm)
+        let form = try #require((s.screens[1] as? MarketsScreen)?.joinForm)
         #expect(form.values["compute"] == "1")
         _ = F.press(&s, [.tab, .tab] + F.chars("x") + [.enter])
         // Market 1 has no jobs to suggest a cost from: the empty cost and the bad time.
         #expect(s.status?.text == "2 fields need attention")
         _ = F.press(&s, [.backspace] + F.chars("12m") + [.backTab] + F.chars("2.5"))
         // Typing digits went to the fields, not to the screen keys.
-        #expect(s.current == 0)
+        #expect(s.current == 1)
         let effects = F.press(&s, [.enter])
         let write = ConsoleWrite.join(marketId: 1, computePerRequest: "1", proofCost: "2.5", proposedTime: "12m")
         #expect(effects.contains(.review(write)))
@@ -145,10 +146,10 @@ import Testing
     @Test func readOnlyBindsNoWriteAndClosingADetailSaysNothing() throws {
         var s = try F.state(snapshot: F.snapshot, readOnly: true)
         _ = F.press(&s, [.enter])
-        #expect((s.screens[0] as? MarketsScreen)?.detail == 0)
+        #expect((s.screens[1] as? MarketsScreen)?.detail == 0)
         #expect(F.press(&s, [.character("J")]).isEmpty)
         _ = F.press(&s, [.escape])
-        #expect((s.screens[0] as? MarketsScreen)?.detail == nil)
+        #expect((s.screens[1] as? MarketsScreen)?.detail == nil)
         #expect(s.status == nil)
         for id in [MarketsScreen.join, MarketsScreen.leave, RewardsScreen.claim, ActivityScreen.speedUp] {
             #expect(!s.keys.contains(id), "\(id) is bound in read-only mode")
@@ -162,11 +163,11 @@ import Testing
         var s = try F.state(snapshot: F.snapshot)
         _ = F.press(&s, [.character("/")] + F.chars("q2"))
         // "q" was text, not Quit; "2" was text, not screen 2.
-        #expect(s.current == 0)
-        let m = try #require(s.screens[0] as? MarketsScreen)
+        #expect(s.current == 1)
+        let m = try #require(s.screens[1] as? MarketsScreen)
         #expect(m.table.table.filter == "q2")
         _ = F.press(&s, [.escape])
-        #expect((s.screens[0] as? MarketsScreen)?.table.table.filter == "")
+        #expect((s.screens[1] as? MarketsScreen)?.table.table.filter == "")
     }
 
     @Test func wordsAreExact() {

@@ -121,8 +121,8 @@ public struct ScreenRegistry: Sendable {
 
     /// The console's screens.
     public static let standard = ScreenRegistry([
-        MarketsScreen.self, JobsScreen.self, StakeScreen.self, BenchmarksScreen.self, RewardsScreen.self,
-        ProfitabilityScreen.self, ActivityScreen.self,
+        OnboardingScreen.self, MarketsScreen.self, JobsScreen.self, StakeScreen.self, BenchmarksScreen.self,
+        RewardsScreen.self, ProfitabilityScreen.self, ActivityScreen.self,
     ])
 
     public var names: [String] { screens.map { $0.name } }
