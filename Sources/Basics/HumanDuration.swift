@@ -14,4 +14,29 @@ public enum HumanDuration {
     static func pair(_ major: Int64, _ majorUnit: String, _ minor: Int64, _ minorUnit: String) -> String {
         minor == 0 ? "\(major)\(majorUnit)" : "\(major)\(majorUnit) \(minor)\(minorUnit)"
     }
+
+    /// Seconds from what ``text(_:)`` writes (`9h 35m`, `45s`, `2d 3h`; any of d/h/m/s, space-separated); nil
+    /// for anything else. Tables sort such columns by it.
+    public static func seconds(_ text: String) -> Int64? {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard !parts.isEmpty else { return nil }
+        var total: Int64 = 0
+        for part in parts {
+            guard let unit = part.last, let value = Int64(part.dropLast()), value >= 0 else { return nil }
+            let scale: Int64
+            switch unit {
+            case "d": scale = 86_400
+            case "h": scale = 3600
+            case "m": scale = 60
+            case "s": scale = 1
+            default: return nil
+            }
+            let (product, overflow) = value.multipliedReportingOverflow(by: scale)
+            guard !overflow else { return nil }
+            let (sum, overflow2) = total.addingReportingOverflow(product)
+            guard !overflow2 else { return nil }
+            total = sum
+        }
+        return total
+    }
 }

@@ -23,9 +23,8 @@ struct JobsCommand: AsyncParsableCommand, OperatorOptionsCommand {
             throw TxUsageError(message: "--mine needs an operator address in the configuration")
         }
         let jobs = try view.cache.jobsDueSoonest(network: view.network, prover: prover, limit: max(0, limit))
-        let due = DueTime(
-            referenceBlock: view.progress.lastBlock, referenceTime: view.progress.headTime, secondsPerBlock: 1,
-            chainId: Int64(view.config.chainId ?? 0))
+        // On Arbitrum the progress carries the L1 block number that Gen A deadlines count in (spec §6.3).
+        let due = DueTime(progress: view.progress, secondsPerBlock: 1, chainId: Int64(view.config.chainId ?? 0))
         if cacheOptions.json {
             let rows: [[String: Any]] = jobs.map { j in
                 var o: [String: Any] = [

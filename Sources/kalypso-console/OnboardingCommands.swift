@@ -444,6 +444,15 @@ struct EnclaveConfigCommand: AsyncParsableCommand {
         let marketId = try parseMarket(market)
         let context = try await OnboardingContext.open(options: options, action: "enclave-config", write: true)
         let runner = try context.runner(marketId: marketId, flags: flags)
+        if options.dryRun {
+            // Built and checked against the enclave's rules and the gas key's balance; not sent.
+            let config = try await runner.enclaveConfig(marketId)
+            try ActionReport(
+                action: "enclave-config",
+                facts: [("Enclave", "configuration checked, not sent (dry run): \(config)")]
+            ).print(json: options.json, dryRun: true)
+            return
+        }
         let line = try await runner.configure(marketId)
         try ActionReport(action: "enclave-config", facts: [("Enclave", line)])
             .print(json: options.json, dryRun: false)
@@ -514,6 +523,11 @@ struct UpdateKeyCommand: AsyncParsableCommand {
                 .operatorNotJoined, "The operator is not in market \(marketId)",
                 detail: "update-key replaces the key of a joined market",
                 hint: "Join first: kalypso-console onboard --market \(marketId) …")
+        }
+        if options.dryRun {
+            let plan = OnboardingEngine.evaluate(goal: goal, observation: before.observation)
+            try printReport("update-key", plan: plan, did: [:], dryRun: true, json: options.json)
+            return
         }
         let after = try await runOnboarding(
             runner: runner, goal: goal, only: [.updateKey, .configureEnclave, .verifyKey, .startPrograms])

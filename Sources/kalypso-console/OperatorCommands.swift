@@ -4,6 +4,7 @@ import BigInt
 import EthereumKit
 import Foundation
 import KalypsoKit
+import KalypsoStore
 
 // The operator's write commands of issue 9: each parses its arguments (exit 2 on a bad one), opens the
 // session (refused under --read-only), asks the operator API for the reviewed transactions (a pre-flight
@@ -63,14 +64,15 @@ struct JoinCommand: AsyncParsableCommand, OperatorOptionsCommand {
         let converted = try duration.converted(to: api.timeUnit, secondsPerBlock: clock.secondsPerBlock)
         let payment = try await session.paymentToken()
         let costUnits = try cost.baseUnits(decimals: payment.decimals)
-        if let benchmark = try session.latestBenchmark(market: marketId) {
-            try BenchmarkMargin.check(
-                proposed: converted.value, benchmark: benchmark, marketId: marketId, clock: clock)
-        }
         let info = try await api.market(marketId)
         var authorization: EnclaveAuthorization?
+        var attested: Address?
         if !info.isPublic {
-            authorization = try await enclaveAuthorization(session: session, clock: clock)
+            (authorization, attested) = try await enclaveAuthorization(session: session, clock: clock)
+        }
+        if let benchmark = try await latestBenchmark(session: session, market: marketId, attested: attested) {
+            try BenchmarkMargin.check(
+                proposed: converted.value, benchmark: benchmark, marketId: marketId, clock: clock)
         }
         let request = try await api.join(
             JoinParameters(
@@ -101,7 +103,7 @@ struct VerifyKeyCommand: AsyncParsableCommand, OperatorOptionsCommand {
                 hint: "Nothing to do; join the market directly.")
         }
         let clock = try await session.api.clock()
-        let authorization = try await enclaveAuthorization(session: session, clock: clock)
+        let authorization = try await enclaveAuthorization(session: session, clock: clock).authorization
         let request = try await session.api.verifyKey(teeVerifier: verifier, authorization: authorization)
         try await sendAndReport(
             [request], action: "verify-key", facts: [("TEE verifier", verifier.checksummed)], session: session,
@@ -109,23 +111,56 @@ struct VerifyKeyCommand: AsyncParsableCommand, OperatorOptionsCommand {
     }
 }
 
-/// The enclave's attestation and signature for this operator, from the configured generator enclave.
-func enclaveAuthorization(session: OperatorSession, clock: ChainClock) async throws -> EnclaveAuthorization {
-    let config = session.config
+/// The configured generator enclave's client; nil when the configuration names none.
+func enclaveClient(_ config: KalypsoConfig) -> EnclaveClient? {
     guard let generator = config.generatorEnclave?.url?.url, let attestation = config.generatorEnclave?.utilityUrl?.url
-    else {
+    else { return nil }
+    let verifier = config.attestationVerifierEndPoint?.url ?? attestation
+    return EnclaveClient(
+        endpoints: EnclaveServiceURLs(generator: generator, attestation: attestation, verifier: verifier),
+        transport: URLSessionEnclaveTransport())
+}
+
+/// The enclave's attestation and signature for this operator, from the configured generator enclave, and
+/// the address of the attested enclave key.
+func enclaveAuthorization(session: OperatorSession, clock: ChainClock) async throws -> (
+    authorization: EnclaveAuthorization, enclave: Address
+) {
+    guard let client = enclaveClient(session.config) else {
         throw OptionsError(
             title: "No enclave configured",
             detail: "a market with an enclave needs generatorEnclave.url and generatorEnclave.utilityUrl",
             hint: "Set generatorEnclave in kalypso-config.json (`kalypso-console config check` lists it).")
     }
-    let verifier = config.attestationVerifierEndPoint?.url ?? attestation
-    let client = EnclaveClient(
-        endpoints: EnclaveServiceURLs(generator: generator, attestation: attestation, verifier: verifier),
-        transport: URLSessionEnclaveTransport())
     let result = try await client.joinAuthorization(
         operator: session.operatorAddress, now: Date(timeIntervalSince1970: TimeInterval(clock.timestamp)))
-    return EnclaveAuthorization(attestationBlob: result.blob, signature: result.signature)
+    let key = try PublicKey(bytes: result.attestation.enclavePublicKey)
+    return (EnclaveAuthorization(attestationBlob: result.blob, signature: result.signature), key.address)
+}
+
+/// The latest benchmark of the configured enclave for `marketId` (`benchmark` keeps them under the enclave
+/// key's address): the key from the configuration's `enclavePubkey`, the attestation just fetched, or the
+/// enclave itself. Nil when no enclave is configured or none was recorded; an enclave that cannot be asked is
+/// said on stderr and the check skipped (a public market needs no enclave to join).
+func latestBenchmark(session: OperatorSession, market marketId: BigUInt, attested: Address?)
+    async throws -> BenchmarkRun?
+{
+    let address: Address
+    if let key = session.config.generatorEnclave?.enclavePubkey, key.count == 64,
+        let configured = Address(bytes: Array(Keccak256.hash(key)[12...]))
+    {
+        address = configured
+    } else if let attested {
+        address = attested
+    } else if let client = enclaveClient(session.config) {
+        do { address = try await client.enclaveKey().address } catch {
+            writeError("warning: the proposed time is not checked against a benchmark: \(ErrorReport(error).title)\n")
+            return nil
+        }
+    } else {
+        return nil
+    }
+    return try session.latestBenchmark(market: marketId, enclave: address)
 }
 
 /// `leave --market ID`: requests the exit, then leaves once no request of the market is running.

@@ -31,8 +31,10 @@ import Testing
         let terminal = VirtualTerminal(size: Size(width: 120, height: 40))
         let clock = ManualClock()
         let runtime = TerminalRuntime(app: app, terminal: terminal, clock: clock)
-        // Until the load and the first sync came back as actions.
-        for _ in 0..<200 where !(runtime.app.state.data != nil && runtime.app.state.sync.status != nil) {
+        // Until the load and the first sync came back as actions (their tasks may wait on a loaded CI pool:
+        // the outcome is what is tested, so the wait is generous).
+        let giveUp = Date().addingTimeInterval(60)
+        while !(runtime.app.state.data != nil && runtime.app.state.sync.status != nil), Date() < giveUp {
             try runtime.step()
             Thread.sleep(forTimeInterval: 0.005)
         }

@@ -1,3 +1,4 @@
+import Basics
 import ConsoleApp
 import TerminalKitTesting
 import TestSupport
@@ -88,6 +89,14 @@ import Testing
         #expect(rewards == rewards.sorted { TableOrder.compare($0, $1, .numeric) < 0 })
         f = Self.render(g, 80, 24)
         #expect(f.text().contains("sorted by Reward"))
+        // Ages read `8h 55m` (never `535m`) and sort by their length, not their first number.
+        Self.press(&g, Self.chars("s"))
+        #expect(g.table.sortColumn == 5)
+        let ages = g.table.view.map { g.table.rows[$0][5] }
+        let minutesOnly = ages.filter { !$0.contains(" ") && $0.hasSuffix("m") }
+        #expect(minutesOnly.allSatisfy { (Int($0.dropLast()) ?? 60) < 60 }, "an age in minutes over an hour")
+        let seconds = ages.compactMap(HumanDuration.seconds)
+        #expect(seconds.count == ages.count && seconds == seconds.sorted())
         // Enter opens a detail dialog with the whole job id; Esc closes it, and nothing says "cancelled" (a view
         // with only Close cancels nothing).
         let toastsBefore = g.toasts.toasts.count

@@ -56,12 +56,6 @@ import Testing
         }
     }
 
-    /// Commands the operator-command work (issue 9, branch opcmds) adds; hints may name them before they land.
-    static let arriving: Set<String> = [
-        "register", "stake", "unstake", "withdraw", "join", "leave", "compute", "update-key", "enclave-config",
-        "onboard",
-    ]
-
     @Test func everyCommandNamedInTheSourcesExists() throws {
         let sources = RepoPaths.path("Sources")
         guard let files = FileManager.default.enumerator(atPath: sources) else {
@@ -91,14 +85,7 @@ import Testing
                     break
                 }
             }
-            if Self.arriving.contains(parts[0]) {
-                withKnownIssue("`kalypso-console \(parts[0])` arrives with the operator commands", isIntermittent: true)
-                {
-                    #expect(ok, "kalypso-console \(words)")
-                }
-            } else {
-                #expect(ok, "a hint names `kalypso-console \(words)`, which this build does not have")
-            }
+            #expect(ok, "a hint names `kalypso-console \(words)`, which this build does not have")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import TerminalKit
 
 /// The widget gallery shown by `kalypso-console ui-demo`: every TerminalKit widget with live data.
@@ -76,7 +77,7 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         TableColumn("Job", width: .min(12), sort: .text),
         TableColumn("Status", width: .fixed(9)),
         TableColumn("Reward", width: .fixed(14), alignment: .right, sort: .numeric),
-        TableColumn("Age", width: .fixed(6), alignment: .right, sort: .numeric),
+        TableColumn("Age", width: .fixed(6), alignment: .right, sort: .duration),
     ]
 
     static let markets = ["zkEVM proofs", "tx-batch", "RISC Zero", "SP1 rollup", "Plonky2 agg", "Groth16 wrap"]
@@ -90,7 +91,8 @@ public struct WidgetGallery: TerminalApplication, Sendable {
         // Rewards as exact decimal text (whole part and 4 fraction digits), not floating point.
         // Kalypso pays rewards in the payment token (USDC on the networks the console knows), never in ETH.
         let reward = "\(r.below(20)).\(String(r.below(10_000)).leftPadded(4, "0")) USDC"
-        let age = "\(r.below(600))m"
+        // Ages as operators read them (`8h 55m`, never `535m`).
+        let age = HumanDuration.text(Int64(r.below(600)) * 60)
         return [String(i + 1), market, job, status, reward, age]
     }
 

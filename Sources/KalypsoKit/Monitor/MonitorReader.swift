@@ -30,9 +30,7 @@ public struct MonitorReader: Sendable {
             return nil
         }
         let since = previous?.block ?? progress.lastBlock
-        let due = DueTime(
-            referenceBlock: progress.lastBlock, referenceTime: progress.headTime, secondsPerBlock: secondsPerBlock,
-            chainId: chainId)
+        let due = DueTime(progress: progress, secondsPerBlock: secondsPerBlock, chainId: chainId)
         var jobs: [Int64: MonitorJob] = [:]
         for j in try cache.monitorJobs(network: network, prover: prover, since: since) {
             jobs[j.jobId] = MonitorJob(j, due: due)

@@ -1,5 +1,6 @@
 import Basics
 import BigInt
+import EthereumKit
 import Foundation
 import KalypsoStore
 
@@ -31,17 +32,16 @@ public enum BenchmarkMargin {
 }
 
 extension OperatorSession {
-    /// The name benchmarks of this configuration's enclave are kept under in the cache: the generator
-    /// client's URL (redacted).
-    public var benchmarkEnclave: String? { config.generatorEnclave?.url?.redacted }
-
-    /// The latest benchmark of this configuration's enclave for `marketId` in the session's database, if any.
-    public func latestBenchmark(market marketId: BigUInt) throws -> BenchmarkRun? {
-        guard let enclave = benchmarkEnclave, let market = Int64(exactly: marketId) else { return nil }
+    /// The latest benchmark of the enclave whose key has `enclave` as its address, for `marketId`, in the
+    /// session's database (benchmarks are kept under the enclave key's lowercase address), if any.
+    public func latestBenchmark(market marketId: BigUInt, enclave: Address) throws -> BenchmarkRun? {
+        guard let market = Int64(exactly: marketId) else { return nil }
         let cache = ChainCache(database: sender.journal.database)
         guard let network = try cache.existingNetworkId(for: try ChainSync.cacheKey(config: config)) else {
             return nil
         }
-        return try cache.benchmarkHistory(network: network, enclave: enclave, marketId: market).last
+        return try cache.benchmarkHistory(
+            network: network, enclave: enclave.checksummed.lowercased(), marketId: market
+        ).last
     }
 }

@@ -1,9 +1,13 @@
+import Basics
+
 /// How a table column compares values when sorting.
 public enum SortMode: Sendable, Hashable {
     /// Case-insensitive text order.
     case text
     /// Decimal numbers compared exactly (leading sign, digits, one decimal point; trailing units ignored).
     case numeric
+    /// Ages and time left as `HumanDuration` writes them (`45s`, `9h 35m`, `2d 3h`), by their length in seconds.
+    case duration
 }
 
 /// One column of a `Table`.
@@ -126,6 +130,17 @@ public struct Table: Sendable {
                 order = { a, b in
                     let ka = keys[a], kb = keys[b]
                     return ka < kb ? -1 : (ka > kb ? 1 : 0)
+                }
+            case .duration:
+                var keys = [Int64?](repeating: nil, count: rows.count)
+                for i in indices { keys[i] = HumanDuration.seconds(cell(i)) }
+                order = { a, b in
+                    switch (keys[a], keys[b]) {
+                    case (nil, nil): return TableOrder.compare(cell(a), cell(b), .text)
+                    case (nil, _): return 1  // non-durations last
+                    case (_, nil): return -1
+                    case (let x?, let y?): return x < y ? -1 : (x > y ? 1 : 0)
+                    }
                 }
             case .numeric:
                 var keys = [DecimalText?](repeating: nil, count: rows.count)
@@ -414,6 +429,13 @@ enum TableOrder {
             case (nil, _): return 1  // non-numbers last
             case (_, nil): return -1
             case (let x?, let y?): return x.compare(y)
+            }
+        case .duration:
+            switch (HumanDuration.seconds(a), HumanDuration.seconds(b)) {
+            case (nil, nil): return compare(a, b, .text)
+            case (nil, _): return 1
+            case (_, nil): return -1
+            case (let x?, let y?): return x < y ? -1 : (x > y ? 1 : 0)
             }
         }
     }

@@ -156,5 +156,14 @@ import Testing
         #expect(HumanDuration.text(7200) == "2h")
         #expect(HumanDuration.text(86_400 * 2 + 3 * 3600 + 5) == "2d 3h")
         #expect(HumanDuration.text(-5) == "0s")
+        // What text writes, seconds reads back (to the shown precision).
+        for s in [Int64(0), 59, 60, 61, 3599, 3600, 34_500, 86_399, 86_400, 200_000] {
+            let shown = HumanDuration.text(s)
+            let back = HumanDuration.seconds(shown)
+            #expect(back.map { $0 <= s && s - $0 < (s < 3600 ? 1 : s < 86_400 ? 60 : 3600) } == true, "\(s) \(shown)")
+        }
+        for bad in ["", "535", "m", "5x", "9h  35m", "-5m", "99999999999999999d"] {
+            #expect(HumanDuration.seconds(bad) == nil, "\(bad)")
+        }
     }
 }

@@ -152,6 +152,9 @@ import Testing
             let poor = try cli.dir.file("poor.hex", String(repeating: "1f", count: 32), mode: 0o600)
             try await cli.fails(["enclave-config", "--market", m, "--gas-key-file", poor], 3, "0.05 ETH")
             #expect(try await control.state()["runtime_config"] is NSNull)
+            let dry = try await cli.run(["enclave-config", "--market", m, "--gas-key-file", gasFile, "--dry-run"])
+            #expect(dry.status == 0 && dry.output.contains("not sent (dry run)"), "\(dry.output)")
+            #expect(try await control.state()["runtime_config"] is NSNull)
             let configured = try await cli.run([
                 "enclave-config", "--market", m, "--gas-key-file", gasFile, "--prover-port", "4000",
             ])
@@ -188,6 +191,10 @@ import Testing
 
             try await control.call("POST", "_sim/restart")
             #expect(try await !verified())
+            let oldKey = try await chainKey(f, market)
+            let dryUpdate = try await cli.run(["update-key", "--market", m, "--gas-key-file", gasFile, "--dry-run"])
+            #expect(dryUpdate.status == 0 && dryUpdate.output.contains("[to do] update key"), "\(dryUpdate.output)")
+            #expect(try await chainKey(f, market) == oldKey)
             let updated = try await cli.run(["update-key", "--market", m, "--gas-key-file", gasFile])
             #expect(updated.status == 0, "\(updated.output)")
             let key = try Hex.decode(try #require(try await control.state()["enclave_public_key"] as? String))

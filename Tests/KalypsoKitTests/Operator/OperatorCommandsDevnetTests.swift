@@ -219,7 +219,8 @@ import Testing
             // The latest benchmark in the cache bounds the proposed time from below (twice the benchmark).
             let cache = ChainCache(database: try KalypsoDatabase(path: cli.dir.path + "/k.sqlite"))
             let network = try cache.networkId(for: try ChainSync.cacheKey(config: f.config))
-            let enclave = try #require(f.config.generatorEnclave?.url?.redacted)
+            // Kept under the enclave key's lowercase address, as `benchmark` records it.
+            let enclave = try #require(f.network.enclaveURLs["enclaveAddress"]).lowercased()
             let market = Int64(f.publicMarket)
             try cache.recordBenchmark(
                 BenchmarkRun(enclave: enclave, marketId: market, milliseconds: 40_000, at: 1), network: network)
@@ -261,6 +262,13 @@ import Testing
                 "join", "--market", "\(f.teeMarket)", "--compute-per-request", "1", "--proof-cost", "5",
                 "--proposed-time", time,
             ], 5, "The contract would refuse this call (EnclaveKeyNotVerified)")
+
+        // Without --yes and without a terminal to ask on, nothing is sent.
+        let unasked = try await cli.run(["compute", "increase", "4"], yes: false)
+        #expect(unasked.status == 5, "\(unasked.output)")
+        #expect(unasked.output.contains("not a terminal and no --yes: nothing sent"))
+        #expect(unasked.output.contains("Increase declared compute by 4 to 15"), "the review is shown first")
+        #expect(try await declared(f) == 11)
 
         // compute: increase, then reduce in two steps over the waiting period.
         try await cli.sends(["compute", "increase", "4"], count: 1)
