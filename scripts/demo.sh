@@ -146,11 +146,8 @@ if ((!console)); then
     exit 0
 fi
 [ -x "$CONSOLE" ] || die "$CONSOLE is not built (run scripts/setup.sh)"
-# The console's default command (no subcommand) opens the screens on a configuration: its usage line then
-# shows the command's own --config (a build without it shows `kalypso-console <subcommand>` only).
-if "$CONSOLE" --help 2>/dev/null | grep '^USAGE:' | grep -q -- '--config'; then
-    exec "$CONSOLE" --config "$CONFIG"
-fi
-say "this build of the console has no screens yet; what works on the demo network now:"
-say "  $CONSOLE markets --config $CONFIG --refresh"
-say "  $CONSOLE monitor --config $CONFIG --refresh --plain"
+# The console's default command opens the screens on the network with the demo operator's test key (written
+# by devnet/up, 0600): it opens on Onboarding, so a newcomer can onboard the operator from there.
+KEY_FILE=$(field operator.keyFile)
+[ -n "$KEY_FILE" ] && [ -f "$KEY_FILE" ] || die "the network record $INFO names no operator key file"
+exec "$CONSOLE" --config "$CONFIG" --key-file "$KEY_FILE"

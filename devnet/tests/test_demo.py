@@ -39,10 +39,8 @@ def _demo(env, *args, timeout=400):
 def demo_env(tmp_path):
     env = {**os.environ, "KALYPSO_DEVNET_RUN": str(tmp_path / "run")}
     console = tmp_path / "fake-console"
-    # A console with the default command (its usage line shows --config); a run records its arguments.
-    console.write_text("#!/bin/sh\nif [ \"$1\" = --help ]; then echo 'USAGE: kalypso-console [--config <config>]'; "
-                       "exit 0; fi\n"
-                       f"echo \"$@\" > {tmp_path / 'console-args'}\n")
+    # Stands in for the console binary: a run records its arguments.
+    console.write_text(f"#!/bin/sh\necho \"$@\" > {tmp_path / 'console-args'}\n")
     console.chmod(0o755)
     env["KALYPSO_CONSOLE_BINARY"] = str(console)
     yield env, tmp_path
@@ -91,7 +89,9 @@ def test_demo_starts_with_progress_reuses_opens_the_console_and_stops(demo_env):
     assert f"reusing the running Generation B network (devnet/up pid {pid}" in second.stdout
     assert "starting the local Kalypso network" not in second.stdout
     assert time.monotonic() - t < 30
-    assert (tmp / "console-args").read_text().split() == ["--config", str(run / "kalypso-config.json")]
+    # With the demo operator's key, so the newcomer can onboard from the console's first screen.
+    assert (tmp / "console-args").read_text().split() == [
+        "--config", str(run / "kalypso-config.json"), "--key-file", str(run / "operator.key")]
     assert json.loads((run / "devnet.json").read_text())["pid"] == pid
 
     stopped = _demo(env, "--stop")
