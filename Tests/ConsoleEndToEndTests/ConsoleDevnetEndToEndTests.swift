@@ -163,13 +163,13 @@ import Testing
         let net = try await Self.devnet.get()
         let tm = try Self.start(net, "--read-only --screen jobs", cols: 80, rows: 24)
         defer { tm.close() }
-        try tm.waitFor(text: "[2 Jobs]")
+        try tm.waitFor(text: "[3 Jobs]")
         try tm.resize(cols: 30, rows: 8)
         try tm.waitFor(text: "needs 60×12")
         try tm.resize(cols: 1, rows: 1)
         try tm.waitFor("the 1x1 screen") { $0.trimmingCharacters(in: .whitespacesAndNewlines).count <= 1 }
         try tm.resize(cols: 200, rows: 60)
-        try tm.waitForAll(["[2 Jobs]", "[RO]", "Our jobs"])
+        try tm.waitForAll(["[3 Jobs]", "[RO]", "Our jobs"])
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
     }
