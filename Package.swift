@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "kalypso-bench",
             dependencies: [
-                "EthereumKit", "TerminalKit", "TerminalKitTesting", "CSystem", "KalypsoStore", "KalypsoKit",
+                "EthereumKit", "TerminalKit", "TerminalKitTesting", "CSystem", "KalypsoStore", "KalypsoKit", "ConsoleApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -116,11 +116,15 @@ struct CacheBenchmark: ParsableCommand {
 
     /// A cache shaped like a busy network: 10 markets, 50 provers, `jobs` jobs (a fifth open), stake and
     /// reward history.
-    static func fill(path: String, jobs: Int, now: Int64) throws {
+    /// - Parameter network: the cache's network key (the console bench fills the one of a real config).
+    /// - Parameter dueShift: seconds added to every job's deadline (the console bench moves them all ahead).
+    static func fill(path: String, jobs: Int, now: Int64, network: CacheNetworkKey = key, dueShift: Int64 = 0)
+        throws
+    {
         try? FileManager.default.removeItem(atPath: path)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let cache = ChainCache(database: try KalypsoDatabase(path: path))
-        let n = try cache.networkId(for: key)
+        let n = try cache.networkId(for: network)
         var rng = SplitMix(seed: 42)
         let provers = [op] + (1..<50).map { String(format: "0x%040x", 0xb000 + $0) }
         let progress = SyncProgress(
@@ -162,7 +166,7 @@ struct CacheBenchmark: ParsableCommand {
                 let assigned = rng.next() % 4 != 0
                 let prover = assigned ? provers[Int(rng.next() % UInt64(provers.count))] : nil
                 let created = block + Int64(id % chunk)
-                let due = now - 86_400 * 7 + Int64(id) * 6 + Int64(rng.next() % 3600)
+                let due = now - 86_400 * 7 + Int64(id) * 6 + Int64(rng.next() % 3600) + dueShift
                 let outcome: CachedJob.Outcome? = open ? nil : (rng.next() % 10 == 0 ? .notGenerated : .proved)
                 w.jobs.append(
                     CachedJob(

@@ -7,7 +7,7 @@ struct KalypsoBench: ParsableCommand {
         abstract: "Benchmarks for kalypso-console (build with -c release).",
         subcommands: [
             EthereumBenchmark.self, ABIBenchmark.self, TerminalBenchmark.self, RPCBenchmark.self, CacheBenchmark.self,
-            CacheIndexBenchmark.self,
+            CacheIndexBenchmark.self, ConsoleBenchmark.self,
         ]
     )
 }

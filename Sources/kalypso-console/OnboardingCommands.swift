@@ -189,16 +189,12 @@ final class SendCounter: @unchecked Sendable {
 
 /// The enclave client of the configuration's generator enclave.
 func enclaveClient(config: KalypsoConfig) throws -> EnclaveClient {
-    guard let generator = config.generatorEnclave?.url?.url, let attestation = config.generatorEnclave?.utilityUrl?.url
-    else {
+    guard let client = enclaveClient(config) else {
         throw OptionsError(
             title: "No enclave configured", detail: "generatorEnclave.url and generatorEnclave.utilityUrl are missing",
             hint: "Set generatorEnclave in kalypso-config.json (`kalypso-console config check` lists it).")
     }
-    let verifier = config.attestationVerifierEndPoint?.url ?? attestation
-    return EnclaveClient(
-        endpoints: EnclaveServiceURLs(generator: generator, attestation: attestation, verifier: verifier),
-        transport: URLSessionEnclaveTransport())
+    return client
 }
 
 // MARK: - Plans for people and scripts

@@ -355,30 +355,16 @@ def render(info: dict, show_dev_keys: bool = False) -> str:
     return "\n".join(lines)
 
 
-def run_console(config_path: Path, stop: threading.Event) -> int:
-    """Runs the console on the network if it has a command for a config; otherwise says so (the network keeps
-    serving either way until Ctrl-C)."""
+def run_console(config_path: Path, key_file: Path, stop: threading.Event) -> int:
+    """Runs the console (its default command) on the network with the demo operator's test key; closing it ends
+    the demo. Without a built binary it says so and serves the network only (until Ctrl-C)."""
     if not CONSOLE_BINARY.exists():
         print(f"devnet/up: {CONSOLE_BINARY} is not built (run scripts/setup.sh); serving the network only. "
               f"The generated {config_path}:", flush=True)
         print(config_path.read_text(), flush=True)
         return 0
-    try:
-        helptext = subprocess.run([str(CONSOLE_BINARY), "--help"], capture_output=True, text=True, timeout=20,
-                                  preexec_fn=_child_setup).stdout
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        print(f"devnet/up: cannot run {CONSOLE_BINARY} --help: {exc}; serving the network only.", flush=True)
-        return 0
-    # The default command (no subcommand) takes --config: its usage line shows it (the rest of the help names
-    # --config as every subcommand's option, which does not open a network).
-    usage = next((line for line in helptext.splitlines() if line.startswith("USAGE:")), "")
-    if "--config" not in usage:
-        print("devnet/up: the console has no command to open a network yet (the usage line of "
-              f"kalypso-console --help shows no --config). The generated {config_path}:", flush=True)
-        print(config_path.read_text(), flush=True)
-        return 0
-    console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path)], cwd=REPO_DIR,
-                               preexec_fn=_child_setup)
+    console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path), "--key-file", str(key_file)],
+                               cwd=REPO_DIR, preexec_fn=_child_setup)
     while console.poll() is None and not stop.is_set():
         time.sleep(0.2)
     if console.poll() is None:
@@ -498,7 +484,7 @@ def main(argv=None) -> int:
         for path in [deployment_file] + ([Path(args.ready_file)] if args.ready_file else []):
             write_json_atomically(path, info)
         if args.console:
-            status = run_console(config_path, stop)
+            status = run_console(config_path, key_file, stop)
         if not stop.is_set():
             print("Serving until Ctrl-C.", flush=True)
         while not stop.is_set():

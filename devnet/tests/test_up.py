@@ -197,47 +197,26 @@ def test_up_interrupted_during_deploy_stops_children(tmp_path):
             _kill_group(proc)
 
 
-def _fake_console(tmp_path, opens_config: bool) -> Path:
-    """A console whose default command takes --config (its usage line shows it), or one with subcommands only (whose
-    help still names --config elsewhere, as the real one's does)."""
-    usage = "USAGE: kalypso-console [--config <config>] <subcommand>" if opens_config else \
-        "USAGE: kalypso-console <subcommand>\nEvery operator command accepts --config"
+def _fake_console(tmp_path) -> Path:
+    """A console that records the arguments devnet/up runs it with, then exits (closing the demo)."""
     script = tmp_path / "fake-console"
-    script.write_text("#!/bin/sh\nif [ \"$1\" = --help ]; then printf '" + usage.replace("\n", "\\n") + "\\n'; exit 0; fi\n"
-                      f"echo \"$@\" > {tmp_path / 'console-args'}\n")
+    script.write_text(f"#!/bin/sh\necho \"$@\" > {tmp_path / 'console-args'}\n")
     script.chmod(0o755)
     return script
-
-
-def test_up_console_without_config_command_prints_config_and_serves(tmp_path, monkeypatch):
-    if "B" not in GENERATIONS:
-        pytest.skip("Generation B deploy is not in this checkout")
-    monkeypatch.setenv("KALYPSO_CONSOLE_BINARY", str(_fake_console(tmp_path, opens_config=False)))
-    proc, info, config_path, log = _start(tmp_path, "--no-seed", "--console")
-    try:
-        deadline = time.monotonic() + 20
-        while "Serving until Ctrl-C." not in (tmp_path / "up.log").read_text():
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.1)
-        out = (tmp_path / "up.log").read_text()
-        assert "the console has no command to open a network yet" in out
-        assert json.dumps(json.loads(config_path.read_text()), indent=2) in out  # the generated config, printed
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(15) == 0
 
 
 def test_up_console_with_config_command_runs_it_and_stops_after(tmp_path, monkeypatch):
     if "B" not in GENERATIONS:
         pytest.skip("Generation B deploy is not in this checkout")
-    monkeypatch.setenv("KALYPSO_CONSOLE_BINARY", str(_fake_console(tmp_path, opens_config=True)))
+    monkeypatch.setenv("KALYPSO_CONSOLE_BINARY", str(_fake_console(tmp_path)))
     proc, info, config_path, _ = _start(tmp_path, "--no-seed", "--console")
     try:
         assert proc.wait(30) == 0  # the console exited: the demo ends
     finally:
         if proc.poll() is None:
             _kill_group(proc)
-    assert (tmp_path / "console-args").read_text().split() == ["--config", str(config_path)]
+    assert (tmp_path / "console-args").read_text().split() == [
+        "--config", str(config_path), "--key-file", info["operator"]["keyFile"]]
     assert _wait_gone(list(info["children"].values()), 5)
 
 

@@ -29,12 +29,22 @@ import Testing
         ).path
     }
 
+    /// The last block the sync committed into `database`, if it has committed any.
+    static func indexedBlock(_ database: String, _ net: DevnetNetwork) throws -> Int64? {
+        guard FileManager.default.fileExists(atPath: database) else { return nil }
+        let cache = ChainCache(database: try KalypsoDatabase(path: database))
+        let key = try ChainSync.cacheKey(config: try SyncDevnet.config(net))
+        guard let id = try cache.existingNetworkId(for: key) else { return nil }
+        return try cache.progress(network: id).first?.lastBlock
+    }
+
     @Test func killedMidRangeThenRestartedLeavesNoDuplicatesAndNoGaps() async throws {
         let net = try await Self.devnet.get()
         let proxy = try await DevnetFaultProxy.start(upstream: net.rpcURL)
         defer { proxy.stop() }
-        // Slow, narrow ranges: a sync takes seconds and most of that time is inside a range.
-        try await proxy.configure(["latency_ms": 25, "max_log_range": 4])
+        // Slow, narrow ranges: a sync takes several seconds (about 40 ranges of 4 blocks, each answer 100 ms
+        // late) and most of that time is inside a range.
+        try await proxy.configure(["latency_ms": 100, "max_log_range": 4])
         let configPath = try Self.config(net, rpc: proxy.url)
         let database = Self.databasePath()
         let head = Int64(try await net.rpc.blockNumber())
@@ -46,17 +56,19 @@ import Testing
                     database,
                 ],
                 label: "sync-kill-\(round)")
-            try await Task.sleep(for: .milliseconds(Int.random(in: 400...1_200)))
+            // Kill once the sync has committed a range (a loaded machine may take seconds to start the
+            // process), a random moment later: inside a later range.
+            let started = Date()
+            while child.exited == nil, Date().timeIntervalSince(started) < 120,
+                try Self.indexedBlock(database, net) == nil
+            {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 100...600)))
             if child.exited != nil { break }
             kill(child.pid, SIGKILL)
             _ = try await child.wait(for: "killed sync", timeout: 10) { child.exited }
-            let cache = ChainCache(database: try KalypsoDatabase(path: database))
-            let key = try ChainSync.cacheKey(config: try SyncDevnet.config(net))
-            if let id = try cache.existingNetworkId(for: key), let p = try cache.progress(network: id).first,
-                p.lastBlock < head
-            {
-                killedMidway += 1
-            }
+            if let last = try Self.indexedBlock(database, net), last < head { killedMidway += 1 }
         }
         #expect(killedMidway >= 2, "the kills should land while the sync was still running")
         try await proxy.reset()
