@@ -9,9 +9,9 @@ import Testing
 @Suite struct ConsoleCoreTests {
     typealias F = ConsoleFixtures
 
-    @Test func startReadsTheCacheAndStartsTheSync() throws {
+    @Test func startReadsTheCacheStartsTheSyncAndProbesOnboarding() throws {
         let s = try F.state()
-        #expect(ConsoleCore.start(s) == [.load, .sync(after: .zero)])
+        #expect(ConsoleCore.start(s) == [.load, .sync(after: .zero), .probeOnboarding(OnboardingInputs())])
     }
 
     @Test func screensByNumberFollowTheRegistryOrder() throws {

@@ -31,11 +31,33 @@ import Testing
             programs: ["listener", "prover"], keyVerification: .needed(verifier: verifier))
     }
 
-    static func snapshot(_ observation: OnboardingObservation, problem: String? = nil) -> ConsoleSnapshot {
-        var s = F.snapshot
-        s.onboarding = ConsoleOnboarding(
+    static func probe(_ observation: OnboardingObservation, problem: String? = nil) -> ConsoleOnboarding {
+        var inputs = OnboardingInputs(marketId: 0)
+        inputs.rewardAddress = F.ourAddress
+        inputs.declaredCompute = "100"
+        inputs.metadata = #"{"name":"zk prover"}"#
+        inputs.stake = "100"
+        inputs.parallelJobs = "1"
+        inputs.computePerRequest = "1"
+        inputs.proofCost = "5"
+        inputs.proposedTime = "600s"
+        inputs.commission = "0"
+        inputs.proverPort = "3000"
+        inputs.ivsURL = "http://not_available"
+        return ConsoleOnboarding(
             plan: OnboardingEngine.evaluate(goal: goal, observation: observation), marketName: "zkEVM blocks",
-            probeProblem: problem)
+            probeProblem: problem, resolved: inputs,
+            notes: [.stake: "lock 100 POND per job × 1 parallel job", .proposedTime: "benchmark 6.2 min + 50 %"],
+            stakeSymbol: "POND", paymentSymbol: "USDC",
+            markets: [OnboardingMarketChoice(id: 0, isPublic: false, joined: false)])
+    }
+
+    /// The console on screen 1 with `probe` delivered as the services' answer.
+    static func state(
+        _ probe: ConsoleOnboarding?, _ size: Size = Size(width: 80, height: 24), readOnly: Bool = false
+    ) throws -> ConsoleState {
+        var s = try F.state(size, snapshot: F.snapshot, readOnly: readOnly, screen: 0)
+        if let probe { s = ConsoleCore.update(s, .onboardingProbed(s.onboarding.inputs, .success(probe))).0 }
         return s
     }
 
@@ -65,9 +87,8 @@ import Testing
             teeVerifiedKey: key)
     }
 
-    func text(_ snapshot: ConsoleSnapshot, _ size: Size, readOnly: Bool = false) throws -> String {
-        let s = try F.state(size, snapshot: snapshot, readOnly: readOnly, screen: 0)
-        return s.frame(size: size, context: Self.unicode).text()
+    func text(_ probe: ConsoleOnboarding, _ size: Size, readOnly: Bool = false) throws -> String {
+        try Self.state(probe, size, readOnly: readOnly).frame(size: size, context: Self.unicode).text()
     }
 
     @Test func isScreenOneAndReachedByName() throws {
@@ -79,7 +100,7 @@ import Testing
     }
 
     @Test func freshOperatorSeesTheWholeChecklistWithRegisterNext() throws {
-        let t = try text(Self.snapshot(Self.fresh), Size(width: 200, height: 60))
+        let t = try text(Self.probe(Self.fresh), Size(width: 200, height: 60))
         #expect(t.contains("Onboarding: market 0 (zkEVM blocks)"))
         #expect(t.contains("0 of 7 steps done"))
         for kind in ["register", "stake", "configure enclave", "benchmark", "join", "verify key", "start programs"] {
@@ -92,15 +113,15 @@ import Testing
     }
 
     @Test func aStepWaitingForConfirmationsSaysHowMany() throws {
-        let t = try text(Self.snapshot(Self.halfWay), Size(width: 200, height: 60))
+        let t = try text(Self.probe(Self.halfWay), Size(width: 200, height: 60))
         #expect(t.contains("waiting"))
         #expect(t.contains("1 of 3 confirmations"))
         #expect(t.contains("done"))
     }
 
     @Test func anEnclaveRestartOffersTheUpdateKeySequence() throws {
-        let snap = Self.snapshot(Self.restarted)
-        #expect(snap.onboarding?.updateKey != nil)
+        let snap = Self.probe(Self.restarted)
+        #expect(snap.updateKey != nil)
         let t = try text(snap, Size(width: 200, height: 60))
         #expect(t.contains("The enclave restarted"))
         #expect(t.contains("update key"))
@@ -108,7 +129,7 @@ import Testing
 
     @Test func aProbeProblemIsShownBesideTheChecklist() throws {
         let t = try text(
-            Self.snapshot(Self.fresh, problem: "the enclave at 127.0.0.1:1300 did not answer"),
+            Self.probe(Self.fresh, problem: "the enclave at 127.0.0.1:1300 did not answer"),
             Size(width: 200, height: 60))
         #expect(t.contains("Probe: the enclave at 127.0.0.1:1300 did not answer"))
     }
@@ -123,13 +144,13 @@ import Testing
         ]
         for (name, observation) in cases {
             for readOnly in [false, true] {
-                let s = try F.state(size, snapshot: Self.snapshot(observation), readOnly: readOnly, screen: 0)
+                let s = try Self.state(Self.probe(observation), size, readOnly: readOnly)
                 let mode = readOnly ? "-read-only" : ""
                 try Snapshot.check(
                     s.frame(size: size, context: Self.unicode).text() + "\n",
                     named: "onboard-\(name)\(mode)-\(size.width)x\(size.height)", suite: "Onboarding")
             }
-            let s = try F.state(size, snapshot: Self.snapshot(observation), screen: 0)
+            let s = try Self.state(Self.probe(observation), size)
             let text = s.frame(size: size, context: ascii).text()
             #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(name) is not ASCII-only")
             try Snapshot.check(
@@ -138,17 +159,18 @@ import Testing
     }
 
     @Test func notProbedYetSaysSo() throws {
-        let t = try text(F.snapshot, Size(width: 80, height: 24))
-        #expect(t.contains("has not been read from the chain"))
+        let size = Size(width: 80, height: 24)
+        let t = try Self.state(nil, size).frame(size: size, context: Self.unicode).text()
+        #expect(t.contains("Reading the onboarding state"))
     }
 
     @Test func redrawsOnlyWhenThePlanChanges() throws {
         var screen = OnboardingScreen()
-        let s = try F.state(snapshot: Self.snapshot(Self.fresh), screen: 0)
+        let s = try Self.state(Self.probe(Self.fresh))
         var env = s.environment
         let first = screen.refresh(env)
         let same = screen.refresh(env)
-        env.data = Self.snapshot(Self.halfWay)
+        env.onboarding.probe = Self.probe(Self.halfWay)
         let changed = screen.refresh(env)
         #expect(first && !same && changed)
     }

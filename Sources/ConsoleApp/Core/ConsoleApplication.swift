@@ -81,6 +81,18 @@ public struct ConsoleApplication: TerminalApplication, Sendable {
                     return .benchmarked(marketId: market, .failure(ConsoleFailure(error)))
                 }
             }
+        case .probeOnboarding(let inputs):
+            return .run("onboarding.probe") {
+                do { return .onboardingProbed(inputs, .success(try await services.probeOnboarding(inputs))) } catch {
+                    return .onboardingProbed(inputs, .failure(ConsoleFailure(error)))
+                }
+            }
+        case .onboard(let request):
+            return .run("onboarding.step") {
+                do { return .onboarded(request, .success(try await services.runOnboardingStep(request))) } catch {
+                    return .onboarded(request, .failure(ConsoleFailure(error)))
+                }
+            }
         case .send(let review):
             return .run("send") {
                 do { return .sent(review.write, .success(try await services.send(review))) } catch {

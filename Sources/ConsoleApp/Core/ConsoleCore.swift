@@ -15,7 +15,9 @@ public enum ConsoleCore {
     public static let logCapacity = 500
 
     /// What the console does first: read the cache and start the background sync.
-    public static func start(_ state: ConsoleState) -> [ConsoleEffect] { [.load, .sync(after: .zero)] }
+    public static func start(_ state: ConsoleState) -> [ConsoleEffect] {
+        [.load, .sync(after: .zero), .probeOnboarding(state.onboarding.inputs)]
+    }
 
     public static func update(_ state: ConsoleState, _ action: ConsoleAction) -> (ConsoleState, [ConsoleEffect]) {
         var s = state
@@ -61,13 +63,17 @@ extension ConsoleState {
             sync.error = nil
             sync.running = false
             if before.error != nil { record("Sync works again", .ok) }
+            // The wizard on screen follows the chain and the enclave (an enclave restart shows up by itself).
+            let probe =
+                current == registry.index(named: OnboardingScreen.name) && onboarding.running == nil
+                ? probeOnboarding() : []
             var redraw = sync != before
             if self.status == ConsoleCore.syncingStatus {
                 // The answer to a sync asked for by hand (the header shows where it got).
                 self.status = nil
                 redraw = true
             }
-            return (redraw ? [.redraw] : []) + [.load, .sync(after: pollInterval)]
+            return (redraw ? [.redraw] : []) + [.load, .sync(after: pollInterval)] + probe
         case .synced(.failure(let failure)):
             let changed = sync.error != failure.report
             sync.error = failure.report
@@ -86,20 +92,23 @@ extension ConsoleState {
                     dangerous: true))
             return [.redraw]
         case .reviewed(.failure(let failure)):
+            let writes = inFlight
             inFlight.removeAll()
+            var steps: [ConsoleEffect] = []
+            for write in writes { steps += endReviewedStep(write, failure: failure) }
             status = ConsoleStatus("\(failure.report.title): \(failure.report.detail)", .error)
             record("Review failed: \(failure.report.title). \(failure.report.detail)", .error)
-            return [.redraw]
+            return [.redraw] + steps
         case .sent(let write, .success(let hash)):
             inFlight.removeAll { $0 == write }
             status = ConsoleStatus("\(write.summary): sent \(hash)", .ok)
             record("\(write.summary): sent \(hash)", .ok)
-            return [.redraw, .load]
+            return [.redraw, .load] + endReviewedStep(write, failure: nil)
         case .sent(let write, .failure(let failure)):
             inFlight.removeAll { $0 == write }
             status = ConsoleStatus("\(write.summary) failed: \(failure.report.title)", .error)
             record("\(write.summary) failed: \(failure.report.title). \(failure.report.detail)", .error)
-            return [.redraw, .load]
+            return [.redraw, .load] + endReviewedStep(write, failure: failure)
         case .benchmarked(let market, let result):
             benchmarksRunning[market] = nil
             switch result {
@@ -113,6 +122,8 @@ extension ConsoleState {
             }
             _ = refreshScreens()
             return [.redraw, .load]
+        case .onboardingProbed, .onboarded:
+            return applyOnboarding(action)
         }
     }
 
@@ -195,6 +206,11 @@ extension ConsoleState {
         }
         for e in outcome.effects {
             switch e {
+            case .review(.onboarding(let request)), .onboard(let request):
+                effects += startStep(request)
+            case .probeOnboarding(let inputs):
+                onboarding.inputs = inputs
+                effects += probeOnboarding()
             case .review(let write):
                 // Read-only binds no write action; this refuses one that came another way all the same.
                 guard !readOnly else {
@@ -252,7 +268,7 @@ extension ConsoleState {
             return show((current + screens.count - 1) % screens.count)
         case ConsoleKeys.refresh:
             status = ConsoleCore.syncingStatus
-            return [.redraw, .sync(after: .zero)]
+            return [.redraw, .sync(after: .zero)] + probeOnboarding()
         case ConsoleKeys.dismiss:
             guard status != nil else { return [] }
             status = nil
@@ -362,9 +378,10 @@ extension ConsoleState {
             return [.redraw, .send(review)]
         case (.review(let review), .cancelled):
             inFlight.removeAll { $0 == review.write }
+            let step = endReviewedStep(review.write, failure: nil)
             status = ConsoleStatus("\(review.write.summary): not sent", .info)
             record("\(review.write.summary): not sent (closed at review)", .info)
-            return [.redraw]
+            return [.redraw] + step
         case (.quitWithWriteInFlight, .activated):
             return [.quit]
         case (.quitWithWriteInFlight, .cancelled), (.message, _):

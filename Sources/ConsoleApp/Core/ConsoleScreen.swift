@@ -25,12 +25,15 @@ public struct ScreenEnvironment: Sendable {
     public var log: [ConsoleLogLine]
     /// Markets whose benchmark is running, with when it started.
     public var benchmarksRunning: [Int64: Date]
+    /// The onboarding wizard's inputs, probe and running step.
+    public var onboarding: OnboardingProgress
 
     public init(
         network: ConsoleNetwork, data: ConsoleSnapshot?, loadError: ErrorReport?, now: Date, readOnly: Bool,
         keys: KeyTable, bodySize: Size, sync: ConsoleSyncState = ConsoleSyncState(), log: [ConsoleLogLine] = [],
-        benchmarksRunning: [Int64: Date] = [:]
+        benchmarksRunning: [Int64: Date] = [:], onboarding: OnboardingProgress = OnboardingProgress()
     ) {
+        self.onboarding = onboarding
         self.benchmarksRunning = benchmarksRunning
         self.sync = sync
         self.log = log

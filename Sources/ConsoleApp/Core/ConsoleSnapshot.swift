@@ -78,17 +78,14 @@ public struct ConsoleSnapshot: Sendable, Hashable {
     public var stakeToken: ConsoleToken?
     /// What the Stake, Benchmarks and Profitability screens read besides the above.
     public var insights: InsightsData
-    /// The onboarding engine's plan for our operator, nil until it was probed from chain and enclave.
-    public var onboarding: ConsoleOnboarding?
 
     public init(
         progress: SyncProgress? = nil, markets: [MarketSummary] = [], ourJobs: [CachedJob] = [],
         marketJobs: [Int64: [CachedJob]] = [:], rewardAddress: String? = nil,
         rewardBalances: [CachedRewardBalance] = [], rewardHistory: [CachedRewardEvent] = [],
         stakeBalances: [CachedStakeBalance] = [], journal: [JournalEntry] = [], paymentToken: ConsoleToken,
-        stakeToken: ConsoleToken? = nil, insights: InsightsData = InsightsData(), onboarding: ConsoleOnboarding? = nil
+        stakeToken: ConsoleToken? = nil, insights: InsightsData = InsightsData()
     ) {
-        self.onboarding = onboarding
         self.stakeToken = stakeToken
         self.insights = insights
         self.progress = progress
