@@ -111,21 +111,22 @@ import Testing
 
     @Test func aWriteGoesThroughTheReviewWithFocusOnCancel() throws {
         var s = try F.state(snapshot: F.snapshot)
-        _ = F.press(&s, [.character("2"), .character("j"), .enter])
+        // Market 2 (public: joined without the enclave; a private one goes to the onboarding wizard).
+        _ = F.press(&s, [.character("2"), .character("j"), .character("j"), .enter])
         let market = s.screens[1] as? MarketsScreen
-        #expect(market?.detail == 1)
+        #expect(market?.detail == 2)
         // J opens the join form with what the data suggests; a bad time is refused as typed.
         _ = F.press(&s, [.character("J")])
         let form = try #require((s.screens[1] as? MarketsScreen)?.joinForm)
         #expect(form.values["compute"] == "1")
         _ = F.press(&s, [.tab, .tab] + F.chars("x") + [.enter])
-        // Market 1 has no jobs to suggest a cost from: the empty cost and the bad time.
+        // Market 2 has no jobs to suggest a cost from: the empty cost and the bad time.
         #expect(s.status?.text == "2 fields need attention")
         _ = F.press(&s, [.backspace] + F.chars("12m") + [.backTab] + F.chars("2.5"))
         // Typing digits went to the fields, not to the screen keys.
         #expect(s.current == 1)
         let effects = F.press(&s, [.enter])
-        let write = ConsoleWrite.join(marketId: 1, computePerRequest: "1", proofCost: "2.5", proposedTime: "12m")
+        let write = ConsoleWrite.join(marketId: 2, computePerRequest: "1", proofCost: "2.5", proposedTime: "12m")
         #expect(effects.contains(.review(write)))
         let review = ConsoleReview(
             write: write, lines: ["ProverManager.joinMarket(1, …)", "simulation: ok"], canSend: true, id: 7)
@@ -134,7 +135,7 @@ import Testing
         var cancelled = s
         let e1 = F.press(&cancelled, [.enter])
         #expect(!e1.contains { if case .send = $0 { true } else { false } })
-        #expect(cancelled.status?.text == "Join market 1: not sent")
+        #expect(cancelled.status?.text == "Join market 2: not sent")
         // Moving to Send and pressing Enter sends the reviewed request.
         let e2 = F.press(&s, [.right, .enter])
         #expect(e2.contains(.send(review)))

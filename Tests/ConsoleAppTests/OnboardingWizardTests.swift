@@ -187,3 +187,17 @@ import Testing
             text(failed) + "\n", named: "onboard-failed-\(size.width)x\(size.height)", suite: "Onboarding")
     }
 }
+
+extension OnboardingWizardTests {
+    /// Markets' join of a private market hands over to the wizard for that market (its join needs the
+    /// enclave's attestation), instead of a refusal with a headless hint.
+    @Test func joiningAPrivateMarketFromMarketsOpensTheWizardForIt() throws {
+        var s = try F.state(Size(width: 120, height: 40), snapshot: F.snapshot, screen: 1)
+        // Market 1 ("tx-batch", private) is the second row.
+        _ = F.press(&s, [.character("j"), .enter])
+        let effects = F.press(&s, [.character("J")])
+        #expect(effects.contains(.probeOnboarding(OnboardingInputs(marketId: 1))))
+        #expect(s.current == 0)
+        #expect(s.onboarding.inputs.marketId == 1)
+    }
+}

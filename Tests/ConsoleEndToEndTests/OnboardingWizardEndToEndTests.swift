@@ -115,17 +115,18 @@ import Testing
         try tm.waitFor(text: "Onboarding: market \(Self.market)", timeout: .seconds(60))
         try Self.doStep(tm, "register", form: true, signs: true)
         try Self.doStep(tm, "stake", form: true, signs: true)
-        // Quit half-way; the console opened again resumes from what the chain and the enclave say.
+        try Self.doStep(tm, "configure enclave", form: true, signs: false)
+        // Quit half-way; the console opened again resumes from what the chain and the enclave say (the market
+        // is the one whose enclave configuration was sent).
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
         tm.close()
         tm = try Self.open(net, db: db, gas: gas)
         defer { tm.close() }
         var screen = try tm.waitFor("the market chosen before", timeout: .seconds(60)) {
-            Self.stepIs($0, "register", "done") && Self.stepIs($0, "stake", "done")
+            Self.stepIs($0, "register", "done") && Self.stepIs($0, "configure enclave", "done")
         }
         #expect(screen.contains("Onboarding: market \(Self.market)"))
-        try Self.doStep(tm, "configure enclave", form: true, signs: false)
         try Self.doStep(tm, "benchmark", form: false, signs: false, timeout: .seconds(300))
         try Self.doStep(tm, "join", form: true, signs: true)
         try Self.doStep(tm, "verify key", form: false, signs: true)

@@ -49,6 +49,7 @@ public struct ConsoleApplication: TerminalApplication, Sendable {
         let services = self.services
         switch effect {
         case .redraw: return .redraw
+        case .showScreen: return .none
         case .quit: return .quit
         case .bell: return .bell
         case .copy(let text): return .copyToClipboard(text)

@@ -210,7 +210,10 @@ extension ConsoleState {
                 effects += startStep(request)
             case .probeOnboarding(let inputs):
                 onboarding.inputs = inputs
+                onboarding.probing = false
                 effects += probeOnboarding()
+            case .showScreen(let name):
+                if let index = registry.index(named: name) { effects += show(index) }
             case .review(let write):
                 // Read-only binds no write action; this refuses one that came another way all the same.
                 guard !readOnly else {

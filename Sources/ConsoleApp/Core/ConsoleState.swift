@@ -152,6 +152,8 @@ public enum ConsoleEffect: Sendable, Hashable {
     case probeOnboarding(OnboardingInputs)
     /// Run an onboarding step that signs nothing (configure the enclave, benchmark, start programs).
     case onboard(OnboardingStepRequest)
+    /// Show the screen of this name (a screen handing over to another: Markets' join of a private market).
+    case showScreen(String)
     case bell
     case copy(String)
     case quit

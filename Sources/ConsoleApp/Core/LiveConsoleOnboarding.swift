@@ -117,9 +117,16 @@ extension LiveConsoleServices {
                     hint: "Choose one of the markets listed.")
             }
             marketId = BigUInt(chosen)
+        } else if let joined = choices.first(where: { $0.joined }) {
+            marketId = BigUInt(joined.id)
         } else {
-            // The market joined, else the first that can be joined.
-            marketId = BigUInt((choices.first { $0.joined } ?? choices[0]).id)
+            // The market whose enclave configuration was sent last (an onboarding under way), else the first.
+            var latest: (id: Int64, at: Double)?
+            for choice in choices {
+                guard let stored = try setup.storedSettings(marketId: BigUInt(choice.id)) else { continue }
+                if stored.updatedAt > latest?.at ?? -1 { latest = (choice.id, stored.updatedAt) }
+            }
+            marketId = BigUInt(latest?.id ?? choices[0].id)
         }
         let info = try await marketInfo(marketId, api)
         let membership = snapshot.membership(marketId).flatMap { $0.isMember ? $0 : nil }
