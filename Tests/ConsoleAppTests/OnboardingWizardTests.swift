@@ -201,3 +201,18 @@ extension OnboardingWizardTests {
         #expect(s.onboarding.inputs.marketId == 1)
     }
 }
+
+extension OnboardingWizardTests {
+    /// The wizard follows each sync while it is shown, but never while a write is under way (its probe brings
+    /// the journal up to the chain, which must not run beside a send).
+    @Test func syncsProbeAgainOnlyWithNothingInFlight() throws {
+        var s = try O.state(O.probe(O.fresh))
+        let synced = ConsoleAction.synced(
+            .success(ConsoleSyncProgress(fraction: 1, lastIndexed: 9, head: 9, caughtUp: true)))
+        #expect(send(&s, synced).contains(.probeOnboarding(s.onboarding.inputs)))
+        _ = send(&s, .onboardingProbed(s.onboarding.inputs, .success(O.probe(O.fresh))))
+        _ = F.press(&s, [.enter, .enter])
+        #expect(s.onboarding.running == .register)
+        #expect(!send(&s, synced).contains { if case .probeOnboarding = $0 { true } else { false } })
+    }
+}

@@ -64,9 +64,7 @@ extension ConsoleState {
             sync.running = false
             if before.error != nil { record("Sync works again", .ok) }
             // The wizard on screen follows the chain and the enclave (an enclave restart shows up by itself).
-            let probe =
-                current == registry.index(named: OnboardingScreen.name) && onboarding.running == nil
-                ? probeOnboarding() : []
+            let probe = current == registry.index(named: OnboardingScreen.name) ? pollOnboarding() : []
             var redraw = sync != before
             if self.status == ConsoleCore.syncingStatus {
                 // The answer to a sync asked for by hand (the header shows where it got).
@@ -271,7 +269,7 @@ extension ConsoleState {
             return show((current + screens.count - 1) % screens.count)
         case ConsoleKeys.refresh:
             status = ConsoleCore.syncingStatus
-            return [.redraw, .sync(after: .zero)] + probeOnboarding()
+            return [.redraw, .sync(after: .zero)] + pollOnboarding()
         case ConsoleKeys.dismiss:
             guard status != nil else { return [] }
             status = nil

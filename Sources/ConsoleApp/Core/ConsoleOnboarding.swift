@@ -205,6 +205,13 @@ extension ConsoleState {
         return [.probeOnboarding(onboarding.inputs)]
     }
 
+    /// A probe to follow the chain and the enclave, unless a write is under way: the probe brings the journal
+    /// up to the chain first, which must not run beside a send.
+    mutating func pollOnboarding() -> [ConsoleEffect] {
+        guard onboarding.running == nil, inFlight.isEmpty else { return [] }
+        return probeOnboarding()
+    }
+
     /// The onboarding actions' part of ``apply(_:)``.
     mutating func applyOnboarding(_ action: ConsoleAction) -> [ConsoleEffect] {
         switch action {
