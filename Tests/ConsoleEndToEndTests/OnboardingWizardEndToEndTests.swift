@@ -3,13 +3,43 @@ import TerminalKitTesting
 import TestSupport
 import Testing
 
-/// The onboarding wizard of the real console under tmux, driven only by keystrokes, against a Generation B
-/// devnet started WITHOUT `--onboard` (our operator starts unregistered) and its enclave simulator. Each test
-/// reads the chain back with its own eth_calls and the enclave through the simulator's control API.
+/// The onboarding wizard of the real console under tmux, driven only by keystrokes, against a devnet of each
+/// generation started WITHOUT `--onboard` (our operator starts unregistered) and its enclave simulator. Each
+/// test reads the chain back with its own eth_calls and the enclave through the simulator's control API.
 @Suite(.serialized) struct OnboardingWizardEndToEndTests {
-    static let devnet = SharedDevnet { try await DevnetNetwork.start(generation: "B", seed: false) }
-    /// The market with a TEE verifier (Generation B: 3): every step of spec §2.8, verify key included.
-    static let market = 3
+    static let a = SharedDevnet { try await DevnetNetwork.start(generation: "A", seed: false) }
+    static let b = SharedDevnet { try await DevnetNetwork.start(generation: "B", seed: false) }
+
+    /// The market with a TEE verifier (Generation A: 2, B: 3): every step of spec §2.8, verify key included.
+    static func market(_ net: DevnetNetwork) -> Int { net.generation == "A" ? 2 : 3 }
+
+    /// Whether our operator is a member of the market (Gen A `generatorInfoPerMarket` 0x9a7fca8e, Gen B
+    /// `proverInfoPerMarket` 0xbe51f4ef: the state word is 1).
+    static func joined(_ net: DevnetNetwork) async throws -> Bool {
+        guard net.generation == "A" else {
+            return try await ConsoleDevnetEndToEndTests.memberState(net, market: market(net)) == 1
+        }
+        let data = "0x9a7fca8e" + word(net.operatorAddress) + word(String(market(net), radix: 16))
+        let result = try await net.rpc.callString(
+            "eth_call", [["to": try net.contract("generatorRegistry"), "data": data], "latest"])
+        return Int(result.dropFirst(2).prefix(64), radix: 16) == 1
+    }
+
+    /// Our operator's stake in base units (Gen A `generatorRegistry(address).totalStake` 0x8cfc56d8, Gen B the
+    /// staking pool's getter).
+    static func staked(_ net: DevnetNetwork) async throws -> Decimal {
+        guard net.generation == "A" else {
+            return try await ConsoleDevnetEndToEndTests.proverStake(net, token: try net.contract("stakingToken")) ?? 0
+        }
+        let result = try await net.rpc.callString(
+            "eth_call",
+            [
+                ["to": try net.contract("generatorRegistry"), "data": "0x8cfc56d8" + word(net.operatorAddress)],
+                "latest",
+            ])
+        let total = result.dropFirst(2).dropFirst(64).prefix(64)
+        return total.reduce(Decimal(0)) { acc, c in c.hexDigitValue.map { acc * 16 + Decimal($0) } ?? acc }
+    }
 
     /// The devnet's gas key (dev account 2 of the devnet mnemonic), from the devnet's own Python, in a file.
     static func gasKeyFile(_ net: DevnetNetwork) throws -> String {
@@ -50,7 +80,7 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: net.configPath)))
                 as? [String: Any])
         let markets = try #require(config["markets"] as? [String: Any])
-        let verifier = try #require((markets[String(market)] as? [String: Any])?["teeVerifier"] as? String)
+        let verifier = try #require((markets[String(market(net))] as? [String: Any])?["teeVerifier"] as? String)
         let result = try await net.rpc.callString(
             "eth_call", [["to": verifier, "data": "0x01d58fa3" + word(enclave)], "latest"])
         return result.dropFirst(2).contains { $0 != "0" }
@@ -58,7 +88,7 @@ import Testing
 
     /// `pub_key(operator, market)` of the entity key registry (0xe1a63130), as hex.
     static func chainKey(_ net: DevnetNetwork) async throws -> String {
-        let data = "0xe1a63130" + word(net.operatorAddress) + word(String(market, radix: 16))
+        let data = "0xe1a63130" + word(net.operatorAddress) + word(String(market(net), radix: 16))
         return try await net.rpc.callString(
             "eth_call", [["to": try net.contract("entityKeyRegistry"), "data": data], "latest"])
     }
@@ -100,19 +130,21 @@ import Testing
         try tm.waitFor("'\(step)' done", timeout: timeout) { stepIs($0, step, "done") }
     }
 
-    @Test func firstTimeOnboardingByKeystrokesQuitMidWayAndResume() async throws {
-        let net = try await Self.devnet.get()
+    @Test(arguments: ["B", "A"])
+    func firstTimeOnboardingByKeystrokesQuitMidWayAndResume(generation: String) async throws {
+        let net = generation == "A" ? try await Self.a.get() : try await Self.b.get()
+        let market = Self.market(net)
         let gas = try Self.gasKeyFile(net)
         let db = FileManager.default.temporaryDirectory.path + "/wizard-e2e-\(UUID().uuidString.prefix(8)).sqlite"
-        #expect(try await ConsoleDevnetEndToEndTests.memberState(net, market: Self.market) == 0)
+        #expect(try await !Self.joined(net))
         var tm = try Self.open(net, db: db, gas: gas)
         // The market with the TEE verifier, chosen by its id.
         try tm.send("m")
         try tm.waitFor(text: "Onboard into which market?")
         for _ in 0..<4 { try tm.send("BSpace") }
-        try tm.type(String(Self.market))
+        try tm.type(String(market))
         try tm.send("Enter")
-        try tm.waitFor(text: "Onboarding: market \(Self.market)", timeout: .seconds(60))
+        try tm.waitFor(text: "Onboarding: market \(market)", timeout: .seconds(60))
         try Self.doStep(tm, "register", form: true, signs: true)
         try Self.doStep(tm, "stake", form: true, signs: true)
         try Self.doStep(tm, "configure enclave", form: true, signs: false)
@@ -126,7 +158,7 @@ import Testing
         var screen = try tm.waitFor("the market chosen before", timeout: .seconds(60)) {
             Self.stepIs($0, "register", "done") && Self.stepIs($0, "configure enclave", "done")
         }
-        #expect(screen.contains("Onboarding: market \(Self.market)"))
+        #expect(screen.contains("Onboarding: market \(market)"))
         try Self.doStep(tm, "benchmark", form: false, signs: false, timeout: .seconds(300))
         try Self.doStep(tm, "join", form: true, signs: true)
         try Self.doStep(tm, "verify key", form: false, signs: true)
@@ -134,9 +166,8 @@ import Testing
         screen = try tm.waitFor(text: "onboarded", timeout: .seconds(60))
         #expect(screen.contains("nothing left to do"))
         // The chain and the enclave, read by the test itself.
-        #expect(try await ConsoleDevnetEndToEndTests.memberState(net, market: Self.market) == 1)
-        let staked = try await ConsoleDevnetEndToEndTests.proverStake(net, token: try net.contract("stakingToken"))
-        #expect((staked ?? 0) > 0)
+        #expect(try await Self.joined(net))
+        #expect(try await Self.staked(net) > 0)
         let state = try Self.simulator(net, "GET", "/_sim/state")
         let programs = state["programs"] as? [String: String] ?? [:]
         #expect(programs["listener"] == "Running" && programs["prover"] == "Running", "\(programs)")
