@@ -216,3 +216,19 @@ extension OnboardingWizardTests {
         #expect(!send(&s, synced).contains { if case .probeOnboarding = $0 { true } else { false } })
     }
 }
+
+extension OnboardingWizardTests {
+    /// The chain stops answering after a first reading: the checklist stays, with the failure in words.
+    @Test func aFailedProbeAfterAReadingKeepsTheChecklistAndSaysWhy() throws {
+        var s = try O.state(O.probe(O.fresh), Size(width: 120, height: 40))
+        let failure = ConsoleFailure(
+            OperatorRefusal(
+                .operatorNothingToDo, "The chain did not answer", detail: "http://127.0.0.1:8545: connection refused",
+                hint: "Check the node."))
+        _ = send(&s, .onboardingProbed(s.onboarding.inputs, .failure(failure)))
+        let t = text(s)
+        #expect(t.contains("register"))
+        #expect(t.contains("Reading the state again failed: The chain did not answer"))
+        #expect(t.contains("connection refused"))
+    }
+}

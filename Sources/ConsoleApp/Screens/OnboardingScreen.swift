@@ -365,6 +365,11 @@ public struct OnboardingScreen: ConsoleScreen {
         -> [(String, Role)]
     {
         var lines: [(String, Role)] = []
+        if let error = progress.probeError {
+            // The chain (or the database) stopped answering: the checklist is the last reading.
+            lines.append(("Reading the state again failed: \(error.title); the checklist is the last reading", .error))
+            if !error.detail.isEmpty { lines.append((error.detail, .muted)) }
+        }
         if let running = progress.running {
             let since = progress.runningSince.map {
                 ", started \(ConsoleFormat.time(Int64($0.timeIntervalSince1970))) UTC"
