@@ -88,6 +88,9 @@ enum CommandRunner {
                 try command.run()
             }
             return CommandOutcome()
+        } catch var error as TxUsageError where error.command == nil {
+            error.command = commandPath(to: type(of: command), from: root).joined(separator: " ")
+            return outcome(for: error, root: root, format: format)
         } catch let error as ValidationError {
             // Thrown by run(), where the parser no longer knows the subcommand: give its own usage.
             let path = commandPath(to: type(of: command), from: root).joined(separator: " ")

@@ -15,6 +15,21 @@ extension OperatorOptionsCommand {
     static var globalOptions: Set<String> { OperatorOptions.optionNames }
 }
 
+// The onboarding commands take ``OperatorOptions`` too (declared in OnboardingCommands.swift): without these,
+// `kalypso-console --config F status --json` was refused as console arguments.
+extension StatusCommand: OperatorOptionsCommand {}
+extension EnclaveConfigCommand: OperatorOptionsCommand {}
+extension BenchmarkCommand: OperatorOptionsCommand {}
+extension StartCommand: OperatorOptionsCommand {}
+extension UpdateKeyCommand: OperatorOptionsCommand {}
+extension OnboardCommand: OperatorOptionsCommand {}
+
+/// `config check` takes the location options and `--json` of its own.
+extension ConfigCheck: GlobalOptionsCommand {
+    static let globalFlags: Set<String> = ["--json"]
+    static let globalOptions: Set<String> = ["--config", "--network"]
+}
+
 /// Lets global options come before the subcommand (`kalypso-console --config F status --json` is
 /// `kalypso-console status --config F --json`; `kalypso-console --no-color ui-demo`): ArgumentParser only
 /// parses a subcommand's options after its name, so they are moved there.
@@ -26,7 +41,9 @@ enum GlobalFlags {
     /// Walks `args` down the subcommand tree of `root`, collecting the global options met on the way (before
     /// the first subcommand name, between group names), and puts them right after the last command name.
     /// Unchanged when nothing was collected or the command reached does not accept every option collected
-    /// (the parser then reports the unknown option as usual).
+    /// (the parser then reports the unknown option as usual) — except when help is asked for (`--help`, `-h`,
+    /// `help`): help needs none of them, so they are left out and the help of the command named is shown
+    /// (`kalypso-console --config F --help` is `kalypso-console --help`, not the default command's help).
     static func reorder(_ args: [String], root: any ParsableCommand.Type = KalypsoConsole.self) -> [String] {
         let (flags, options) = allGlobalNames(root)
         var globals: [(name: String, tokens: [String])] = []
@@ -49,12 +66,21 @@ enum GlobalFlags {
                 break scan
             }
         }
-        guard !globals.isEmpty, let accepting = command as? any GlobalOptionsCommand.Type else { return args }
-        let accepted = globals.allSatisfy {
-            accepting.globalFlags.contains($0.name) || accepting.globalOptions.contains($0.name)
-        }
-        guard accepted else { return args }
-        return names + globals.flatMap(\.tokens) + Array(args[i...])
+        guard !globals.isEmpty else { return args }
+        let rest = Array(args[i...])
+        let accepted =
+            (command as? any GlobalOptionsCommand.Type).map { accepting in
+                globals.allSatisfy {
+                    accepting.globalFlags.contains($0.name) || accepting.globalOptions.contains($0.name)
+                }
+            } ?? false
+        if accepted { return names + globals.flatMap(\.tokens) + rest }
+        return asksForHelp(rest) ? names + rest : args
+    }
+
+    /// Whether the arguments after the command names ask for help: `help` first, or `--help`/`-h` before a `--`.
+    private static func asksForHelp(_ rest: [String]) -> Bool {
+        rest.first == "help" || rest.prefix { $0 != "--" }.contains { $0 == "--help" || $0 == "-h" }
     }
 
     /// `--config=F` → `--config`.

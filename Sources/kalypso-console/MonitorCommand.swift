@@ -7,7 +7,10 @@ import KalypsoStore
 
 /// `monitor`: polls the chain cache and reports what changed, as lines (`--plain`), JSON lines (`--json`)
 /// and a Prometheus text file (`--metrics-file`), for days, holding only open jobs and the last poll.
-struct MonitorCommand: AsyncParsableCommand {
+struct MonitorCommand: AsyncParsableCommand, GlobalOptionsCommand {
+    static let globalFlags: Set<String> = ["--json", "--read-only"]
+    static let globalOptions: Set<String> = ["--config", "--network", "--database"]
+
     static let configuration = CommandConfiguration(
         commandName: "monitor",
         abstract: "Watch jobs, deadlines, proofs, slashes, stake and the enclave; print events and keep metrics.",
@@ -16,10 +19,10 @@ struct MonitorCommand: AsyncParsableCommand {
             (one process may do that); without it, it reads a cache another process (the console, or another \
             monitor --refresh) keeps current. Events: new job, deadline near, proof done, deadline missed, slashed, job ended, \
             stake change, enclave down/up. With neither --plain, --json (one object per line) nor --metrics-file, --plain \
-            is implied. It loads no key: the key and sending options every command accepts are ignored.
+            is implied. It loads no key and sends nothing, so it takes none of the key or sending options.
             """)
 
-    @OptionGroup var cacheOptions: CacheOptions
+    @OptionGroup var options: MonitorOptions
 
     @Flag(help: "Print one line per event, with a UTC timestamp (for logs and screen readers).")
     var plain = false
@@ -51,10 +54,10 @@ struct MonitorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (config, path) = try cacheOptions.location()
+        let (config, path) = try options.location()
         let cache: ChainCache
         let sync: ChainSync?
-        if cacheOptions.refresh {
+        if options.refresh {
             cache = ChainCache(database: try KalypsoDatabase(path: path))
             sync = try ChainSync.make(config: config, cache: cache)
         } else {
@@ -73,8 +76,8 @@ struct MonitorCommand: AsyncParsableCommand {
         }
         let probe = noEnclave ? nil : config.generatorEnclave?.url.map { EnclaveProbe(url: $0.url) }
         let metrics = metricsFile.map { MonitorMetrics(path: $0) }
-        let printLines = plain || cacheOptions.json == false && metricsFile == nil
-        let out = MonitorOutput(json: cacheOptions.json, lines: printLines)
+        let printLines = plain || options.json == false && metricsFile == nil
+        let out = MonitorOutput(json: options.json, lines: printLines)
         out.note(
             "monitoring "
                 + (watched.flatMap { try? Address($0) }.map { "prover \($0.checksummed)" }
@@ -143,6 +146,29 @@ struct MonitorCommand: AsyncParsableCommand {
         guard let e = error as? StoreError else { return false }
         return e.reason.contains("database is locked") || e.reason.contains("SQLITE_BUSY")
     }
+}
+
+/// The options `monitor` uses: where the configuration and the cache are, `--json`, `--refresh`, and
+/// `--read-only` (accepted so a read-only teammate's command lines work; the monitor never loads a key).
+struct MonitorOptions: ParsableArguments, ConfigLocation {
+    @Option(help: OperatorOptions.configHelp) var config: String?
+
+    @Option(help: OperatorOptions.networkHelp) var network: String?
+
+    @Option(help: OperatorOptions.databaseHelp) var database: String?
+
+    @Flag(help: "Print one JSON object per event, one per line.")
+    var json = false
+
+    @Flag(
+        help: "Sync the cache from the chain each poll (from logStartBlock the first time, then from where it stopped)."
+    )
+    var refresh = false
+
+    @Flag(
+        name: .customLong("read-only"),
+        help: "Accepted for the same command lines as the console: the monitor never loads a key.")
+    var readOnly = false
 }
 
 /// Where the monitor's lines go: stdout unbuffered (a log pipe sees each event as it happens).

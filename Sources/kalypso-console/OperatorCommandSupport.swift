@@ -23,6 +23,25 @@ extension OperatorOptions {
     }
 }
 
+extension OperatorOptions {
+    /// The shape of the one-transaction write commands: opens the write session (refused under
+    /// `--read-only`), has `build` ask the operator API for the reviewed request (a pre-flight refusal is
+    /// exit 5), sends it through the one send path and prints the report. Arguments are parsed before, so a
+    /// bad one is exit 2 with nothing loaded.
+    func sendOne(_ action: String, build: (OperatorSession) async throws -> TransactionRequest) async throws {
+        try await sendOne(action) { session in (try await build(session), facts: []) }
+    }
+
+    /// ``sendOne(_:build:)`` for a request that comes with facts for the report (label → value).
+    func sendOne(
+        _ action: String, build: (OperatorSession) async throws -> (TransactionRequest, facts: [(String, String)])
+    ) async throws {
+        let session = try await writeSession(action: action)
+        let (request, facts) = try await build(session)
+        try await sendAndReport([request], action: action, facts: facts, session: session, options: self)
+    }
+}
+
 /// The headless confirmation: prints the review on stderr (stdout carries the result), then asks on the
 /// terminal unless `yes`; without a terminal and without `--yes` nothing is sent.
 func headlessApproval(yes: Bool, showReview: Bool = true) -> TransactionSender.Approval {

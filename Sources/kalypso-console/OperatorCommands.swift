@@ -25,9 +25,9 @@ struct RegisterCommand: AsyncParsableCommand, OperatorOptionsCommand {
         let reward = try parseAddress(rewardAddress, argument: "--reward-address")
         let declared = try parseCount(compute, argument: "--compute")
         let bytes = try metadata.map { try MetadataInput.bytes($0, argument: "--metadata") } ?? []
-        let session = try await options.writeSession(action: "register")
-        let request = try await session.api.register(rewardAddress: reward, declaredCompute: declared, metadata: bytes)
-        try await sendAndReport([request], action: "register", session: session, options: options)
+        try await options.sendOne("register") {
+            try await $0.api.register(rewardAddress: reward, declaredCompute: declared, metadata: bytes)
+        }
     }
 }
 
@@ -58,7 +58,19 @@ struct JoinCommand: AsyncParsableCommand, OperatorOptionsCommand {
         let cost = try AmountInput(parsing: proofCost, argument: "--proof-cost")
         let duration = try DurationInput(parsing: proposedTime, argument: "--proposed-time")
         let fraction = try commission.map { try FractionInput(parsing: $0, argument: "--commission").scaled } ?? 0
-        let session = try await options.writeSession(action: "join")
+        try await options.sendOne("join") { session in
+            try await Self.request(
+                session: session, marketId: marketId, perRequest: perRequest, cost: cost, duration: duration,
+                fraction: fraction)
+        }
+    }
+
+    /// The join request with its facts (the proposed time as converted): the enclave's authorization for a
+    /// private market, the benchmark margin checked.
+    static func request(
+        session: OperatorSession, marketId: BigUInt, perRequest: BigUInt, cost: AmountInput,
+        duration: DurationInput, fraction: BigUInt
+    ) async throws -> (TransactionRequest, facts: [(String, String)]) {
         let api = session.api
         let clock = try await api.clock()
         let converted = try duration.converted(to: api.timeUnit, secondsPerBlock: clock.secondsPerBlock)
@@ -80,7 +92,7 @@ struct JoinCommand: AsyncParsableCommand, OperatorOptionsCommand {
                 proposedTime: converted.value, commission: fraction, authorization: authorization))
         var facts = [("Proposed time", clock.display(converted.value))]
         if let note = converted.roundingNote { facts.append(("Note", note)) }
-        try await sendAndReport([request], action: "join", facts: facts, session: session, options: options)
+        return (request, facts)
     }
 }
 
@@ -94,7 +106,16 @@ struct VerifyKeyCommand: AsyncParsableCommand, OperatorOptionsCommand {
 
     func run() async throws {
         let marketId = try parseCount(market, argument: "--market")
-        let session = try await options.writeSession(action: "verify-key")
+        try await options.sendOne("verify-key") { session in
+            try await Self.request(session: session, marketId: marketId)
+        }
+    }
+
+    /// The TEE verifier's `verifyKey` request with the verifier's address as a fact; refused when the market
+    /// needs no key verification.
+    static func request(session: OperatorSession, marketId: BigUInt) async throws -> (
+        TransactionRequest, facts: [(String, String)]
+    ) {
         guard let verifier = try await session.teeVerifier(market: marketId) else {
             throw OperatorRefusal(
                 .operatorNothingToDo, "Market \(marketId) needs no key verification",
@@ -105,9 +126,7 @@ struct VerifyKeyCommand: AsyncParsableCommand, OperatorOptionsCommand {
         let clock = try await session.api.clock()
         let authorization = try await enclaveAuthorization(session: session, clock: clock).authorization
         let request = try await session.api.verifyKey(teeVerifier: verifier, authorization: authorization)
-        try await sendAndReport(
-            [request], action: "verify-key", facts: [("TEE verifier", verifier.checksummed)], session: session,
-            options: options)
+        return (request, [("TEE verifier", verifier.checksummed)])
     }
 }
 
@@ -225,9 +244,7 @@ struct ComputeIncrease: AsyncParsableCommand, OperatorOptionsCommand {
 
     func run() async throws {
         let n = try parseCount(amount, argument: "N")
-        let session = try await options.writeSession(action: "compute increase")
-        let request = try await session.api.increaseCompute(by: n)
-        try await sendAndReport([request], action: "compute increase", session: session, options: options)
+        try await options.sendOne("compute increase") { try await $0.api.increaseCompute(by: n) }
     }
 }
 
@@ -296,13 +313,11 @@ struct WithdrawCommand: AsyncParsableCommand, OperatorOptionsCommand {
     @OptionGroup var options: OperatorOptions
 
     func run() async throws {
-        let session = try await options.writeSession(action: "withdraw")
-        let again = rerunCommand(["withdraw"], options: options)
         do {
-            let request = try await session.api.completeStakeReduction()
-            try await sendAndReport([request], action: "withdraw", session: session, options: options)
+            try await options.sendOne("withdraw") { try await $0.api.completeStakeReduction() }
         } catch let refusal as OperatorRefusal where refusal.code == .operatorReductionNotDue {
-            try waitingReport("withdraw", refusal, again: again, options: options)
+            try waitingReport(
+                "withdraw", refusal, again: rerunCommand(["withdraw"], options: options), options: options)
         }
     }
 }
@@ -363,9 +378,7 @@ struct ClaimCommand: AsyncParsableCommand, OperatorOptionsCommand {
     @OptionGroup var options: OperatorOptions
 
     func run() async throws {
-        let session = try await options.writeSession(action: "claim")
-        let request = try await session.api.claimRewards(rewardAddress: nil)
-        try await sendAndReport([request], action: "claim", session: session, options: options)
+        try await options.sendOne("claim") { try await $0.api.claimRewards(rewardAddress: nil) }
     }
 }
 
@@ -379,9 +392,7 @@ struct SetRewardAddressCommand: AsyncParsableCommand, OperatorOptionsCommand {
 
     func run() async throws {
         let new = try parseAddress(address, argument: "ADDR")
-        let session = try await options.writeSession(action: "set-reward-address")
-        let request = try await session.api.changeRewardAddress(new)
-        try await sendAndReport([request], action: "set-reward-address", session: session, options: options)
+        try await options.sendOne("set-reward-address") { try await $0.api.changeRewardAddress(new) }
     }
 }
 
@@ -395,9 +406,7 @@ struct SetMetadataCommand: AsyncParsableCommand, OperatorOptionsCommand {
 
     func run() async throws {
         let bytes = try MetadataInput.bytes(text, argument: "TEXT")
-        let session = try await options.writeSession(action: "set-metadata")
-        let request = try await session.api.updateMetadata(bytes)
-        try await sendAndReport([request], action: "set-metadata", session: session, options: options)
+        try await options.sendOne("set-metadata") { try await $0.api.updateMetadata(bytes) }
     }
 }
 
@@ -411,9 +420,7 @@ struct DiscardCommand: AsyncParsableCommand, OperatorOptionsCommand {
 
     func run() async throws {
         let id = try parseCount(job, argument: "JOB")
-        let session = try await options.writeSession(action: "discard")
-        let request = try await session.api.discard(jobId: id)
-        try await sendAndReport([request], action: "discard", session: session, options: options)
+        try await options.sendOne("discard") { try await $0.api.discard(jobId: id) }
     }
 }
 
@@ -425,8 +432,6 @@ struct DeregisterCommand: AsyncParsableCommand, OperatorOptionsCommand {
     @OptionGroup var options: OperatorOptions
 
     func run() async throws {
-        let session = try await options.writeSession(action: "deregister")
-        let request = try await session.api.deregister()
-        try await sendAndReport([request], action: "deregister", session: session, options: options)
+        try await options.sendOne("deregister") { try await $0.api.deregister() }
     }
 }

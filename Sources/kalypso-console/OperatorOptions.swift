@@ -10,12 +10,10 @@ import KalypsoStore
 ///
 /// A command that sends nothing ignores `--yes`, `--dry-run` and the gas key. ``GlobalFlags`` moves these
 /// options after the command name, so they work before and after it.
-struct OperatorOptions: ParsableArguments {
-    @Option(help: "kalypso-config.json to use (else $KALYPSO_CONFIG, ./kalypso-config.json, the XDG folder).")
-    var config: String?
+struct OperatorOptions: ParsableArguments, ConfigLocation {
+    @Option(help: configHelp) var config: String?
 
-    @Option(help: "A built-in network profile (arbitrum-one, arbitrum-sepolia-a, arbitrum-sepolia-b).")
-    var network: String?
+    @Option(help: networkHelp) var network: String?
 
     @Option(name: .customLong("key-file"), help: "The operator key: a file holding it as hex (mode 600).")
     var keyFile: String?
@@ -33,8 +31,7 @@ struct OperatorOptions: ParsableArguments {
 
     @OptionGroup var password: PasswordOptions
 
-    @Option(help: "The database file (cache and transaction journal) instead of the network's default.")
-    var database: String?
+    @Option(help: databaseHelp) var database: String?
 
     @Flag(help: "Print one JSON object for scripts.")
     var json = false
@@ -66,15 +63,12 @@ struct OperatorOptions: ParsableArguments {
 
     // MARK: - Configuration and database
 
-    /// The configuration (`--config`, `--network`, then the usual places).
-    func loadConfig() throws -> KalypsoConfig {
-        try ConfigLoader().load(flag: config, network: network).config
-    }
-
-    /// The database file: `--database`, or one per network (name and chain id) under the XDG state folder.
-    func databasePath(config loaded: KalypsoConfig) -> String {
-        database ?? Self.defaultDatabasePath(config: loaded, network: network)
-    }
+    static let configHelp = ArgumentHelp(
+        "kalypso-config.json to use (else $KALYPSO_CONFIG, ./kalypso-config.json, the XDG folder).")
+    static let networkHelp = ArgumentHelp(
+        "A built-in network profile (arbitrum-one, arbitrum-sepolia-a, arbitrum-sepolia-b).")
+    static let databaseHelp = ArgumentHelp(
+        "The database file (cache and transaction journal) instead of the network's default.")
 
     /// The network's database file under the XDG state folder, named by network and chain id: two networks
     /// that share a name (a devnet restarted on another chain) never mix.
@@ -147,6 +141,32 @@ struct OperatorOptions: ParsableArguments {
         throw OptionsError(
             title: "No \(role) to sign with", detail: "no flag, no entry in the configuration and no $\(variable)",
             hint: hint)
+    }
+}
+
+/// Where the configuration and the database are (`--config`, `--network`, `--database`): what a command
+/// needs to read the chain or the cache, with or without a key.
+protocol ConfigLocation {
+    var config: String? { get }
+    var network: String? { get }
+    var database: String? { get }
+}
+
+extension ConfigLocation {
+    /// The configuration (`--config`, `--network`, then the usual places).
+    func loadConfig() throws -> KalypsoConfig {
+        try ConfigLoader().load(flag: config, network: network).config
+    }
+
+    /// The database file: `--database`, or one per network (name and chain id) under the XDG state folder.
+    func databasePath(config loaded: KalypsoConfig) -> String {
+        database ?? OperatorOptions.defaultDatabasePath(config: loaded, network: network)
+    }
+
+    /// The configuration and the database file it uses.
+    func location() throws -> (KalypsoConfig, String) {
+        let loaded = try loadConfig()
+        return (loaded, databasePath(config: loaded))
     }
 }
 

@@ -48,10 +48,15 @@ struct JournalOptions: ParsableArguments {
     }
 }
 
-/// A command line value the command itself refused (exit 2).
+/// A command line value the command itself refused (exit 2), with a hint to the `--help` of that command.
+///
+/// Thrown from option groups shared by several commands (`SendingOptions`), so the thrower need not know
+/// which command it serves: ``CommandRunner`` names the running command (`command`) when the thrower did not.
 struct TxUsageError: OperatorError {
     var message: String
-    var hint: String = "Run 'kalypso-console tx --help' to see the commands and options."
+    /// The command at fault as typed (`kalypso-console tx speed-up`); nil until ``CommandRunner`` sets it.
+    var command: String?
+    var hint: String { "Run '\(command ?? "kalypso-console") --help' to see the commands and options." }
     var code: ErrorCode { "usage.tx" }
     var title: String { message }
     var detail: String { "" }

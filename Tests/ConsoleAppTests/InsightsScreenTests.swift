@@ -98,10 +98,10 @@ import Testing
         // 120 staked, 20 locked, 100 free, 10 per job: 10 more jobs; the withdrawal of 30 waits an hour
         // from its request 1200 s ago.
         #expect(stake.contains("120"))
-        #expect(stake.contains("#0 30 POND: in 2400 s (40 min), at 2026-12-03 08:40 UTC"))
+        #expect(stake.contains("#0 30 POND: in 2400 s (40m), at 2026-12-03 08:40 UTC"))
         let bench = try Self.state(BenchmarksScreen.name, size).frame(size: size, context: S.unicode).text()
         // p90 of five runs is 500 s; +50 % is 750 s, longer than the 600 s the market's asks give.
-        #expect(bench.contains("supports a proposed time of 750 s (12 min 30 s)"))
+        #expect(bench.contains("supports a proposed time of 750 s (12m 30s)"))
         #expect(bench.contains("too slow for this market: all 5 recent asks give less time"))
         var s = try Self.state(ProfitabilityScreen.name, size)
         _ = F.press(&s, [.enter])
@@ -136,7 +136,7 @@ import Testing
         #expect(s.frame(size: size, context: S.unicode).text().contains("Benchmark of market 0 running since"))
         let (done, more) = ConsoleCore.update(s, .benchmarked(marketId: 0, .success(312_000)))
         #expect(more.contains(.load))
-        #expect(done.status?.text == "Benchmark of market 0: 5 min 12 s")
+        #expect(done.status?.text == "Benchmark of market 0: 5m 12s")
         #expect(!done.frame(size: size, context: S.unicode).text().contains("running since"))
         let ro = try Self.state(BenchmarksScreen.name, size, readOnly: true)
         var r = ro

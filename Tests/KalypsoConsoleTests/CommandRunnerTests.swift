@@ -152,4 +152,35 @@ import Testing
         #expect(keys.status == 2)
         #expect(keys.output.hasPrefix("error: Invalid value for --keys\n"))
     }
+
+    /// A value refused by an option group several commands share: the hint names the command that ran,
+    /// not always `tx`.
+    @Test func sharedOptionRefusalsNameTheirCommandsHelp() async {
+        let cases: [([String], String)] = [
+            (
+                ["tx", "speed-up", "0xab", "--rpc", "http://127.0.0.1:9", "--fee-cap", "lots"],
+                "kalypso-console tx speed-up"
+            ),
+            (
+                ["tx", "cancel", "0xab", "--rpc", "http://127.0.0.1:9", "--fee-cap", "lots"],
+                "kalypso-console tx cancel"
+            ),
+            (
+                [
+                    "tx", "cancel", "0xab", "--rpc", "http://127.0.0.1:9", "--database", "/nonexistent/k.sqlite",
+                    "--key-file", "/nonexistent/k", "--from-env",
+                ], "kalypso-console tx cancel"
+            ),
+        ]
+        for (arguments, command) in cases {
+            let outcome = await CommandRunner.run(KalypsoConsole.self, arguments: arguments)
+            #expect(outcome.exitCode == 2, "\(arguments)")
+            #expect(
+                outcome.standardError.hasSuffix("  hint: Run '\(command) --help' to see the commands and options.\n"),
+                "\(outcome.standardError)")
+        }
+        // Thrown with the command already named, the error keeps it.
+        let named = TxUsageError(message: "m", command: "kalypso-console jobs")
+        #expect(named.hint == "Run 'kalypso-console jobs --help' to see the commands and options.")
+    }
 }

@@ -29,6 +29,20 @@ import Testing
                 ["compute", "reduce", "--config", "F", "--to", "3"]
             ),
             (["--read-only", "register", "--compute", "1"], ["register", "--read-only", "--compute", "1"]),
+            // The onboarding commands, config check and monitor take them too.
+            (["--config", "F", "status", "--json"], ["status", "--config", "F", "--json"]),
+            (["--yes", "onboard", "--market", "1"], ["onboard", "--yes", "--market", "1"]),
+            (["--json", "config", "check"], ["config", "check", "--json"]),
+            (
+                ["--config", "F", "--read-only", "monitor", "--plain"],
+                ["monitor", "--config", "F", "--read-only", "--plain"]
+            ),
+            // Help needs none of them: the help of the command named (the root's when none is).
+            (["--config", "F", "--help"], ["--help"]),
+            (["--json", "-h"], ["-h"]),
+            (["--config", "F", "help"], ["help"]),
+            (["--no-color", "markets", "--help"], ["markets", "--help"]),
+            (["--yes", "monitor", "--help"], ["monitor", "--help"]),
             // The terminal flags still go to ui-demo.
             (
                 ["--no-color", "--theme", "dark", "ui-demo", "--ascii"],
@@ -193,5 +207,48 @@ import Testing
         #expect((parsed["waiting"] as? [String: String])?["command"] == "kalypso-console compute reduce --to 4")
         #expect((parsed["facts"] as? [String: String])?["Will end with"] == "4")
         #expect(parsed["dryRun"] as? Bool == false)
+    }
+
+    /// Help after global options is the help of the command named, exit 0, as without them.
+    @Test(arguments: [
+        (["--config", "x.json", "--help"], ["--help"]),
+        (["--json", "--yes", "-h"], ["--help"]),
+        (["--config", "x.json", "status", "--help"], ["status", "--help"]),
+        (["--gas-key-file", "g", "monitor", "--help"], ["monitor", "--help"]),
+    ])
+    func helpAfterGlobalOptions(_ args: [String], _ plain: [String]) async {
+        let withGlobals = await CommandRunner.run(
+            KalypsoConsole.self, arguments: GlobalFlags.reorder(args, root: KalypsoConsole.self))
+        let alone = await CommandRunner.run(KalypsoConsole.self, arguments: plain)
+        #expect(withGlobals.exitCode == 0)
+        #expect(withGlobals.standardError.isEmpty)
+        #expect(withGlobals == alone)
+    }
+
+    /// `monitor` takes only what it uses: the key, gas key, password and sending options are unknown there.
+    @Test(arguments: [
+        ["--yes"], ["--dry-run"], ["--key-file", "k"], ["--keystore", "k"], ["--gas-key-file", "g"],
+        ["--gas-keystore", "g"], ["--password-file", "p"],
+    ])
+    func monitorRefusesOptionsItDoesNotUse(_ option: [String]) async {
+        let outcome = await CommandRunner.run(KalypsoConsole.self, arguments: ["monitor"] + option)
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardError.hasPrefix("error: Unknown option '\(option[0])'"), "\(outcome.standardError)")
+    }
+
+    /// What it uses parses, before or after its name: the run gets as far as reading the configuration.
+    @Test func monitorTakesTheLocationOptionsBeforeOrAfterItsName() async {
+        let located = [
+            "--config", "/nonexistent/k.json", "--network", "n", "--database", "/nonexistent/d", "--read-only",
+        ]
+        for args in [
+            located + ["monitor", "--json", "--polls", "1"], ["monitor", "--json", "--polls", "1"] + located,
+        ] {
+            let outcome = await CommandRunner.run(
+                KalypsoConsole.self, arguments: GlobalFlags.reorder(args, root: KalypsoConsole.self))
+            #expect(outcome.exitCode == 3, "\(args): \(outcome)")
+            // --network reached the loader (it is checked before the file): the options parsed.
+            #expect(outcome.standardOutput.contains("Unknown network \\\"n\\\""), "\(outcome)")
+        }
     }
 }

@@ -25,4 +25,12 @@ int ks_get_winsize(int fd, unsigned short *rows, unsigned short *cols);
 
 /* Bytes waiting to be read on fd (FIONREAD), or -1. */
 int ks_pending_bytes(int fd);
+
+/* While a prompt has a terminal in no-echo mode: SIGINT, SIGTERM, SIGHUP and SIGQUIT (sent by another
+   process; the prompt turns the keyboard's signal keys off) first put `saved` back on `fd`, then end the
+   process as the signal would have. ks_tty_guard_begin returns 0, or -1 with errno set (nothing installed);
+   ks_tty_guard_end puts the earlier handlers back. One guard at a time per process. */
+struct termios;
+int ks_tty_guard_begin(int fd, const struct termios *saved);
+void ks_tty_guard_end(void);
 #endif

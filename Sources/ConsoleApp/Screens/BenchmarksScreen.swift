@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 import KalypsoKit
 import KalypsoStore
@@ -8,6 +9,7 @@ import TerminalKit
 public struct BenchmarksScreen: ConsoleScreen {
     public static let name = "benchmarks"
     public static let title = "Benchmarks"
+    public static let shortTitle = "Bench"
     public static let run = "benchmarks.run"
 
     public static func actions() -> [KeyAction] {
@@ -104,10 +106,14 @@ public struct BenchmarksScreen: ConsoleScreen {
         return table.setRows(rows, ids: series.map(Self.id)) || paged || changed
     }
 
-    /// A run time for a narrow column: "850 ms", "12.5 s", "500 s".
+    /// A run time for a narrow column: "850 ms", "12.5 s", "90 s", "500 s" (no ".0": whole seconds read as
+    /// whole in every row).
     static func short(_ ms: Int64) -> String {
         if ms < 1000 { return "\(ms) ms" }
-        if ms < 100_000 { return ChartFormat.number(Double(ms) / 1000, decimals: 1) + " s" }
+        if ms < 100_000 {
+            let tenths = (ms + 50) / 100
+            return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+        }
         return "\((ms + 500) / 1000) s"
     }
 
@@ -164,11 +170,11 @@ public struct BenchmarksScreen: ConsoleScreen {
         let inner = Box(title: "Proposed time supported").render(into: &frame, area: area, context: context)
         var lines: [(String, Role)] = []
         for (market, since) in env.benchmarksRunning.sorted(by: { $0.key < $1.key }) {
-            let minutes = max(0, Int64(env.now.timeIntervalSince(since)) / 60)
+            let elapsed = max(0, Int64(env.now.timeIntervalSince(since)) / 60 * 60)
             lines.append(
                 (
                     "Benchmark of market \(market) running since \(ConsoleFormat.time(Int64(since.timeIntervalSince1970)))"
-                        + " (\(minutes) min so far; it generates a whole proof)", .pending
+                        + " (\(HumanDuration.text(elapsed)) so far; it generates a whole proof)", .pending
                 ))
         }
         if let s = selected {

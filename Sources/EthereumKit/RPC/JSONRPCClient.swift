@@ -399,35 +399,50 @@ public final class JSONRPCClient: Sendable {
         }
     }
 
+    /// One request of a batch on its own (with its retries) on `endpoint`, as its slot's outcome.
+    private func single(_ call: RPCCall, endpoint: Int, deadline: ContinuousClock.Instant) async
+        -> Result<RPCValue, RPCError>
+    {
+        do { return .success(try await perform(call, deadline: deadline, endpointOverride: endpoint)) } catch {
+            return .failure(error)
+        }
+    }
+
     /// The degraded path: each request alone, a few at a time, each with its own retries, all on the
     /// endpoint that refused the batch first.
+    ///
+    /// One request is sent directly, without a task group. The task group adds tasks from a loop over
+    /// `group.next()` and each task returns a plain `Result` (no typed `throws` inside a child task's
+    /// closure, no nested function that captures the group): the earlier shape (`for await` over the group
+    /// while a nested function captured and grew it, typed-throws `do` in the child closure) was
+    /// miscompiled by `-O` on Swift 6.3.1 — a one-element batch trapped in release builds and larger ones
+    /// lost results.
     private func singlesConcurrently(_ calls: [RPCCall], endpoint: Int, deadline: ContinuousClock.Instant)
         async throws(RPCError) -> [Result<RPCValue, RPCError>]
     {
-        let limit = options.singleCallConcurrency
-        let results = await withTaskGroup(of: (Int, Result<RPCValue, RPCError>).self) { group in
-            var out = [Result<RPCValue, RPCError>?](repeating: nil, count: calls.count)
-            var next = 0
-            func add() {
-                let i = next
-                next += 1
-                group.addTask {
-                    do throws(RPCError) {
-                        return (
-                            i,
-                            .success(try await self.perform(calls[i], deadline: deadline, endpointOverride: endpoint))
-                        )
-                    } catch {
-                        return (i, .failure(error))
+        let results: [Result<RPCValue, RPCError>]
+        if calls.count == 1 {
+            results = [await single(calls[0], endpoint: endpoint, deadline: deadline)]
+        } else {
+            let limit = options.singleCallConcurrency
+            results = await withTaskGroup(of: (Int, Result<RPCValue, RPCError>).self) { group in
+                var out = [Result<RPCValue, RPCError>?](repeating: nil, count: calls.count)
+                var next = 0
+                while next < min(limit, calls.count) {
+                    let i = next
+                    group.addTask { (i, await self.single(calls[i], endpoint: endpoint, deadline: deadline)) }
+                    next += 1
+                }
+                while let (i, r) = await group.next() {
+                    out[i] = r
+                    if next < calls.count {
+                        let j = next
+                        group.addTask { (j, await self.single(calls[j], endpoint: endpoint, deadline: deadline)) }
+                        next += 1
                     }
                 }
+                return out.map { $0 ?? .failure(RPCError.cancelled("batch", "")) }
             }
-            while next < min(limit, calls.count) { add() }
-            for await (i, r) in group {
-                out[i] = r
-                if next < calls.count { add() }
-            }
-            return out.map { $0 ?? .failure(RPCError.cancelled("batch", "")) }
         }
         // Nothing delivered at all: report it as the failure of the whole request, as for a batch.
         let failures = results.compactMap { r -> RPCError? in

@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 import Foundation
 import KalypsoStore
@@ -84,7 +85,7 @@ public struct ContractTimeScale: Sendable, Hashable {
         }
     }
 
-    /// "3600 s (1 h)", "480 blocks (≈ 1 h 36 min)".
+    /// "3600 s (1h)", "480 blocks (≈ 1h 36m)".
     public func display(_ time: ChainTime) -> String {
         guard time.unit == .blocks, let s = seconds(time) else {
             return time.unit == .seconds && time.value >= 60
@@ -98,12 +99,5 @@ public struct ContractTimeScale: Sendable, Hashable {
     }
 }
 
-/// "850 ms", "1.2 s", "3 min 5 s".
-public func formatMilliseconds(_ ms: Int64) -> String {
-    if ms < 1000 { return "\(ms) ms" }
-    if ms < 60_000 {
-        let tenths = (ms + 50) / 100
-        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
-    }
-    return ChainClock.words(seconds: BigUInt((ms + 500) / 1000))
-}
+/// "850ms", "1.2s", "3m 5s" (``HumanDuration/milliseconds(_:)``).
+public func formatMilliseconds(_ ms: Int64) -> String { HumanDuration.milliseconds(ms) }

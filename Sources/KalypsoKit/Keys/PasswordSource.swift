@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -36,7 +37,9 @@ public struct FixedPassword: PasswordSource {
 ///
 /// The terminal is put in a raw-ish mode (no echo, no canonical editing, no signal keys) so that Ctrl-C
 /// arrives as a byte and ends the prompt through the same path as Enter: the saved mode is restored on
-/// every exit (a `defer`), and no signal handler has to reach the saved state.
+/// every exit (a `defer`). A signal sent by another process (`kill`, a closing SSH session: SIGTERM,
+/// SIGINT, SIGHUP, SIGQUIT) would end the process with echo still off, so while the prompt waits a
+/// handler (``ks_tty_guard_begin``) restores the saved mode first and then lets the signal end the process.
 ///
 /// The prompt is written to the terminal too, never to stdout, so scripts reading stdout see only results.
 public struct TerminalPasswordPrompt: PasswordSource {
@@ -76,9 +79,15 @@ public struct TerminalPasswordPrompt: PasswordSource {
             cc[Int(VTIME)] = 0
         }
         writeAll(fd, prompt)
-        guard tcsetattr(fd, TCSAFLUSH, &raw) == 0 else { throw .passwordUnavailable(prompt) }
+        // The guard first, so no signal finds the terminal without echo and nobody to restore it.
+        guard ks_tty_guard_begin(fd, &saved) == 0 else { throw .passwordUnavailable(prompt) }
+        guard tcsetattr(fd, TCSAFLUSH, &raw) == 0 else {
+            ks_tty_guard_end()
+            throw .passwordUnavailable(prompt)
+        }
         defer {
             tcsetattr(fd, TCSAFLUSH, &saved)
+            ks_tty_guard_end()
             writeAll(fd, "\n")
         }
         var out = [UInt8]()

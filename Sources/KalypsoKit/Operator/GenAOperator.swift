@@ -123,7 +123,7 @@ public struct GenAOperator: OperatorAPI {
             stakes: [stake], rewards: rewards)
     }
 
-    static func state(_ raw: BigUInt) -> MarketMembership.State {
+    public static func state(_ raw: BigUInt) -> MarketMembership.State {
         switch raw {
         case 0: return .notJoined
         case 1: return .joined
@@ -251,6 +251,9 @@ public struct GenAOperator: OperatorAPI {
         try core.checkProposedTime(p.proposedTime, unit: .blocks, bounds: 1...BigUInt(UInt64.max))
         try checks.checkCompute(snap.record, adding: p.computePerRequest)
         let withKey = try await checks.checkKeyUse(market: market, authorization: p.authorization, clock: snap.clock)
+        if withKey, let authorization = p.authorization {
+            try await checks.checkKeyNotVerified(authorization, marketId: p.marketId)
+        }
         let call = try reg(
             "joinMarketplace(uint256,uint256,uint256,uint256,bool,bytes,bytes)",
             [
@@ -638,6 +641,29 @@ extension GenAOperator {
             _ = try await core.checkAuthorization(
                 authorization, marketId: market.marketId, keyRegistry: keyRegistry, clock: clock)
             return true
+        }
+
+        /// Refuses a join with an enclave key the key registry has verified already: `updatePubkey` verifies
+        /// the attestation's key, and a key verified once is refused (`EnclaveKeyNotVerified()`), so one enclave
+        /// key serves one operator and market (spec §2.6.3, §9 item 5). Call after ``checkKeyUse(market:authorization:clock:)``
+        /// accepted the attestation.
+        func checkKeyNotVerified(_ authorization: EnclaveAuthorization, marketId: BigUInt) async throws {
+            let attestation = try Attestation(encoded: authorization.attestationBlob)
+            let call = try Encoded(
+                core.abis.keyRegistry, "getVerifiedKey(address)", to: keyRegistry, name: "EntityKeyRegistry",
+                [.address(attestation.enclaveAddress)])
+            let image = try await core.read([call])[0].values.first?.bytesValue ?? []
+            guard image.allSatisfy({ $0 == 0 }) else {
+                throw OperatorRefusal(
+                    .operatorEnclaveKeyAlreadyVerified,
+                    "The enclave's key is already registered and cannot join market \(marketId)",
+                    detail: "EntityKeyRegistry.getVerifiedKey(\(attestation.enclaveAddress.checksummed)) = "
+                        + "\(Hex.encode(image)): the registry verified this key when it was registered (a join or "
+                        + "an update-key), and it verifies a key only once (the join would revert "
+                        + "EnclaveKeyNotVerified(), spec §2.6.3, §9 item 5)",
+                    hint: "One enclave key serves one market: run another enclave (a new key) for market "
+                        + "\(marketId), point generatorEnclave in kalypso-config.json at it, and join again.")
+            }
         }
 
         func checkReductionTarget(

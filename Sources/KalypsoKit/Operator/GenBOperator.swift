@@ -306,6 +306,9 @@ public struct GenBOperator: OperatorAPI {
         }
         try shared.checkCompute(snap.record, adding: p.computePerRequest)
         let withKey = try await checkKeyUse(market: market, authorization: p.authorization, clock: snap.clock)
+        if withKey, let authorization = p.authorization {
+            try await shared.checkKeyNotVerified(authorization, marketId: p.marketId)
+        }
         let call = try pm(
             "joinMarketplace(uint256,uint256,uint256,uint256,uint256,bool,bytes,bytes)",
             [

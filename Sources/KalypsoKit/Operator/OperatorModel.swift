@@ -1,3 +1,4 @@
+import Basics
 import BigInt
 import EthereumKit
 import Foundation
@@ -84,7 +85,7 @@ public struct ChainClock: Sendable, Hashable {
         }
     }
 
-    /// A duration for people: "480 blocks (≈ 1 h 36 min)" or "3600 s (1 h)".
+    /// A duration for people: "480 blocks (≈ 1h 36m)" or "3600 s (1h)".
     public func display(_ duration: ChainTime) -> String {
         guard let seconds = estimatedSeconds(duration) else { return duration.description }
         let words = Self.words(seconds: seconds)
@@ -94,20 +95,8 @@ public struct ChainClock: Sendable, Hashable {
         }
     }
 
-    /// "1 h 36 min", "45 s", "2 d 3 h".
-    static func words(seconds: BigUInt) -> String {
-        guard let s = UInt64(exactly: seconds) else { return "\(seconds) s" }
-        let d = s / 86_400
-        let h = (s % 86_400) / 3600
-        let m = (s % 3600) / 60
-        let r = s % 60
-        var parts: [String] = []
-        if d > 0 { parts.append("\(d) d") }
-        if h > 0 { parts.append("\(h) h") }
-        if m > 0 && d == 0 { parts.append("\(m) min") }
-        if r > 0 && d == 0 && h == 0 { parts.append("\(r) s") }
-        return parts.isEmpty ? "0 s" : parts.joined(separator: " ")
-    }
+    /// "1h 36m", "45s", "1d 9h": ``HumanDuration``, the one style of durations.
+    static func words(seconds: BigUInt) -> String { HumanDuration.text(seconds) }
 }
 
 /// An ERC-20 token as the console shows amounts of it.
@@ -158,6 +147,13 @@ public struct PendingReduction: Sendable, Hashable {
     /// From when step two is accepted; nil when the contract does not expose it (Generation A: one block
     /// after the request, `reduceComputeRequestBlock` is not public).
     public var dueAt: ChainTime?
+
+    public init(current: BigUInt, newTotal: BigUInt, releases: BigUInt, dueAt: ChainTime?) {
+        self.current = current
+        self.newTotal = newTotal
+        self.releases = releases
+        self.dueAt = dueAt
+    }
 }
 
 /// The operator's state in one market (spec §3.2).

@@ -17,6 +17,9 @@ extension ErrorCode {
     public static let operatorKeyNotWanted: ErrorCode = "operator.enclaveKeyNotWanted"
     public static let operatorBadAuthorization: ErrorCode = "operator.badAuthorization"
     public static let operatorImageNotInFamily: ErrorCode = "operator.imageNotInFamily"
+    /// The enclave key was verified by the key registry before (a join or an update-key): it cannot be
+    /// registered again, for another market or the same one (spec §2.6.3, §9 item 5).
+    public static let operatorEnclaveKeyAlreadyVerified: ErrorCode = "operator.enclaveKeyAlreadyVerified"
     public static let operatorAttestationTooOld: ErrorCode = "operator.attestationTooOld"
     public static let operatorReductionPending: ErrorCode = "operator.reductionPending"
     public static let operatorNoReductionPending: ErrorCode = "operator.noReductionPending"

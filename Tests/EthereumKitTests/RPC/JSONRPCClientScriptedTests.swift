@@ -84,6 +84,69 @@ struct JSONRPCClientScriptedTests {
         #expect(transport.requests.count == 1)
     }
 
+    /// A node that takes single requests only (a batch gets 400) and answers each with its method name
+    /// and params, after a delay that makes later requests finish first.
+    static let singlesOnlyNode = ScriptedRPCTransport { body, _ in
+        let request = try RPCValue.parse(String(decoding: body, as: UTF8.self))
+        guard case .object = request else { return ScriptedRPCTransport.json("{}", status: 400) }
+        guard case .string(let method)? = request["method"] else { return ScriptedRPCTransport.json("{}", status: 400) }
+        if method == "fail" {
+            return ScriptedRPCTransport.json(
+                #"{"jsonrpc":"2.0","id":\#(id(body)),"error":{"code":-32601,"message":"no such method"}}"#)
+        }
+        let n = Int(method.dropFirst()) ?? 0
+        try await Task.sleep(for: .milliseconds(max(0, 40 - n * 2)))
+        return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":\#(id(body)),"result":"\#(method)"}"#)
+    }
+
+    /// A one-element batch goes the single-call path (once the only path that trapped in release builds):
+    /// one plain request, its answer in the one slot.
+    @Test func oneElementBatchIsOnePlainRequest() async throws {
+        let transport = ScriptedRPCTransport { body, _ in
+            // A batch array here would be a 400: the one request must come as a plain object.
+            guard case .object = try RPCValue.parse(String(decoding: body, as: UTF8.self)) else {
+                return ScriptedRPCTransport.json("{}", status: 400)
+            }
+            return ScriptedRPCTransport.json(#"{"jsonrpc":"2.0","id":\#(Self.id(body)),"result":"0x2a"}"#)
+        }
+        let client = Self.client(transport)
+        let results = try await client.batch([.blockNumber])
+        #expect(results.count == 1)
+        #expect(try results.first?.get() == .string("0x2a"))
+        #expect(transport.requests.count == 1)
+        #expect(transport.requests.first?.hasPrefix("{") == true)
+        // The same through the typed helper (one eth_call in a "batch").
+        let calls = try await client.calls([
+            RPCCallRequest(to: try Address("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"))
+        ])
+        #expect(calls.count == 1)
+        #expect(try calls.first?.get() == [0x2a])
+    }
+
+    /// A one-element batch whose request the node refuses: the refusal in its slot, not a throw.
+    @Test func oneElementBatchKeepsItsOwnError() async throws {
+        let results = try await Self.client(Self.singlesOnlyNode).batch([RPCCall("fail")])
+        guard case .failure(let error)? = results.first, results.count == 1 else {
+            Issue.record("expected one failed slot, got \(results)")
+            return
+        }
+        #expect(error.rpcCode == -32601)
+        #expect(error.method == "fail")
+    }
+
+    /// An endpoint without batches: every request answered alone, several at once, each result in its
+    /// own slot although later ones finish first (the shape of this path that -O miscompiled lost all
+    /// results but one).
+    @Test func batchlessEndpointFillsEverySlotInOrder() async throws {
+        let calls = (0..<20).map { RPCCall("m\($0)") } + [RPCCall("fail")]
+        let client = Self.client(Self.singlesOnlyNode)
+        let results = try await client.batch(calls)
+        #expect(results.count == calls.count)
+        for (i, r) in results.dropLast().enumerated() { #expect(try r.get() == .string("m\(i)")) }
+        if case .failure(let e)? = results.last { #expect(e.rpcCode == -32601) } else { Issue.record("fail succeeded") }
+        #expect(client.acceptsBatches(endpoint: 0) == false)
+    }
+
     @Test func writesAreNeverBatched() async {
         let transport = ScriptedRPCTransport { _, _ in ScriptedRPCTransport.json("[]") }
         let error = await rpcError {

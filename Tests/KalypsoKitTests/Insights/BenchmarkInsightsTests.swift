@@ -26,7 +26,7 @@ import Testing
         #expect(s.basisMilliseconds == 2000)
         #expect(s.proposed == .seconds(3))
         #expect(s.warning == nil)
-        #expect(s.inputs.contains { $0.label == "benchmark" && $0.value == "latest of 2 runs: 2 s" })
+        #expect(s.inputs.contains { $0.label == "benchmark" && $0.value == "latest of 2 runs: 2s" })
     }
 
     @Test func blocksRoundUpAtTheMeasuredPace() throws {
@@ -34,7 +34,7 @@ import Testing
         // 2 s + 50 % = 3 s = 1.5 blocks: a proposed time never undercuts the proof, so 2 blocks.
         let s = try BenchmarkInsights.suggestProposedTime(runs: Self.runs([2000]), scale: scale).get()
         #expect(s.proposed == .blocks(2))
-        #expect(s.display == "2 blocks (≈ 4 s)")
+        #expect(s.display == "2 blocks (≈ 4s)")
     }
 
     @Test func p90NeedsFiveRunsAndIsPreferredThen() throws {
@@ -97,9 +97,9 @@ import Testing
     }
 
     @Test func millisecondsForPeople() {
-        #expect(formatMilliseconds(850) == "850 ms")
-        #expect(formatMilliseconds(1250) == "1.3 s")
-        #expect(formatMilliseconds(2000) == "2 s")
-        #expect(formatMilliseconds(185_000) == "3 min 5 s")
+        #expect(formatMilliseconds(850) == "850ms")
+        #expect(formatMilliseconds(1250) == "1.3s")
+        #expect(formatMilliseconds(2000) == "2s")
+        #expect(formatMilliseconds(185_000) == "3m 5s")
     }
 }

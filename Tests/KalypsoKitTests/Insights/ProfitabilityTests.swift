@@ -62,7 +62,7 @@ import Testing
         #expect(try r.earningsPerHour.get() == 6_666_666)
         // 1 job/h × 1/3 missed × 5 POND.
         #expect(try r.slashLossPerHour.get() == [SlashLoss(token: Self.pond, perHour: 1_666_666_665_000_000_000)])
-        #expect(r.inputs.contains { $0.label == "recent asks" && $0.value == "6 in 1 h, 4 within our terms" })
+        #expect(r.inputs.contains { $0.label == "recent asks" && $0.value == "6 in 1h, 4 within our terms" })
         #expect(r.inputs.contains { $0.label == "our cost per proof" && $0.source == "assumed 0: no cost configured" })
     }
 
@@ -97,7 +97,7 @@ import Testing
         // Alone we would get 4/h, but one 30 min proof at a time makes 2.
         let r = Profitability.assess(x)
         #expect(try r.ourJobsPerHour.get() == 2)
-        #expect(r.assumptions.contains("capped at 2 proofs per hour: 1 at a time, 30 min each"))
+        #expect(r.assumptions.contains("capped at 2 proofs per hour: 1 at a time, 30m each"))
     }
 
     @Test func windowFromTheCachesBlocks() throws {
@@ -119,7 +119,7 @@ extension ProfitabilityTests {
         x.window = AskWindow(fromBlock: 0, toBlock: 100, seconds: 600, source: "test")
         let r = Profitability.assess(x)
         #expect(r.eligibleAsksPerHour == .success(24))
-        #expect(r.assumptions.contains("the cache holds only 10 min of asks: rates per hour are rough"))
+        #expect(r.assumptions.contains("the cache holds only 10m of asks: rates per hour are rough"))
         #expect(r.inputs.contains { $0.label == "our terms" && $0.value.hasSuffix("1 at once") })
     }
 }

@@ -53,7 +53,7 @@ import Testing
         #expect(line.locked == 10)
         #expect(line.free == 90)
         #expect(line.jobsCovered == 9)
-        #expect(line.pending.map(\.when) == ["in 1000 s (16 min 40 s), at 1970-01-01 00:33 UTC", "ready"])
+        #expect(line.pending.map(\.when) == ["in 1000 s (16m 40s), at 1970-01-01 00:33 UTC", "ready"])
         #expect(line.pending.map(\.isReady) == [false, true])
     }
 
@@ -117,7 +117,7 @@ extension StakeInsightsTests {
         #expect(line.walletBalance == nil)
         // Index 0 was withdrawn; index 1 was requested at time 300 and is ready at 3900.
         #expect(line.pending.map(\.index) == [1])
-        #expect(line.pending.first?.when == "in 3300 s (55 min), at 1970-01-01 01:05 UTC")
+        #expect(line.pending.first?.when == "in 3300 s (55m), at 1970-01-01 01:05 UTC")
         #expect(view.series[Self.pondAddress]?.map(\.total) == [0, 100, 90, 70, 70, 70])
         #expect(view.inputs.first?.source == "cache: the stake getters as read at block 6")
     }

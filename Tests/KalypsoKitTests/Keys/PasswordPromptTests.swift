@@ -4,8 +4,8 @@ import Testing
 
 @testable import KalypsoKit
 
-/// The password prompt on a real terminal (tmux): no echo, and the terminal mode restored after Enter
-/// and after Ctrl-C.
+/// The password prompt on a real terminal (tmux): no echo, and the terminal mode restored after Enter,
+/// after Ctrl-C and after a SIGTERM or SIGINT sent by another process.
 @Suite("Keys: password prompt on a terminal", .serialized)
 struct PasswordPromptTests {
     static let password = "Tty-Pr0mpt-Secret"
@@ -51,19 +51,61 @@ struct PasswordPromptTests {
         #expect(screen.contains(key.address.checksummed))
     }
 
-    @Test("Ctrl-C cancels: exit 3, nothing written, the terminal mode restored")
-    func ctrlC() async throws {
-        let dir = try ScratchDirectory()
-        let screen = try await offThePool {
+    /// Half a password typed at the prompt, then `interrupt`; the screen once the shell reports the exit.
+    func interrupted(_ dir: ScratchDirectory, _ interrupt: @escaping @Sendable (Tmux) throws -> Void) async throws
+        -> String
+    {
+        try await offThePool {
             let tm = try session(dir)
             defer { tm.close() }
             _ = try tm.waitFor(text: "Password for the new keystore")
             try tm.type("half-typed")
-            try tm.send("C-c")
+            try interrupt(tm)
             return try tm.waitFor(text: "EXIT=")
         }
+    }
+
+    @Test("Ctrl-C cancels: exit 3, nothing written, the terminal mode restored")
+    func ctrlC() async throws {
+        let dir = try ScratchDirectory()
+        let screen = try await interrupted(dir) { tm in try tm.send("C-c") }
         #expect(screen.contains("KEY_STATUS=3"))
         #expect(screen.contains("No password entered"))
+        #expect(!screen.contains("half-typed"))
+        #expect(Self.modeRestored(screen), "\(screen)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/t.json"))
+    }
+
+    struct NoProcess: Error, CustomStringConvertible {
+        var description: String { "no kalypso-console process under the pane" }
+    }
+
+    /// The running `kalypso-console` under the pane (the pane's shell runs `sh -c`, which runs it).
+    static func consolePID(_ tm: Tmux) throws -> Int32 {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(10) {
+            var queue = [try tm.programPID()]
+            while let pid = queue.popLast() {
+                let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+                if comm.hasPrefix("kalypso-console") { return pid }
+                queue += Tmux.children(of: pid)
+            }
+            usleep(20_000)
+        }
+        throw NoProcess()
+    }
+
+    @Test(
+        "a signal from another process while the prompt waits: the process ends by it, echo is back",
+        arguments: [(SIGTERM, 143), (SIGINT, 130)])
+    func signalFromOutside(signal: Int32, status: Int) async throws {
+        let dir = try ScratchDirectory()
+        let screen = try await interrupted(dir) { tm in
+            let pid = try Self.consolePID(tm)
+            #expect(kill(pid, signal) == 0)
+        }
+        // 128 + the signal: the shell saw the process end by the signal itself, as without the guard.
+        #expect(screen.contains("KEY_STATUS=\(status)"), "\(screen)")
         #expect(!screen.contains("half-typed"))
         #expect(Self.modeRestored(screen), "\(screen)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/t.json"))

@@ -11,11 +11,11 @@ import Testing
 
     @Test func blocksBecomeWallTimeOnlyWhereTheBlockTimeIsKnown() {
         #expect(arbitrum.estimatedSeconds(.blocks(10_000)) == 120_000)
-        #expect(arbitrum.display(.blocks(10_000)) == "10000 blocks (≈ 1 d 9 h)")
-        #expect(arbitrum.display(.blocks(480)) == "480 blocks (≈ 1 h 36 min)")
+        #expect(arbitrum.display(.blocks(10_000)) == "10000 blocks (≈ 1d 9h)")
+        #expect(arbitrum.display(.blocks(480)) == "480 blocks (≈ 1h 36m)")
         #expect(local.estimatedSeconds(.blocks(480)) == nil)
         #expect(local.display(.blocks(480)) == "480 blocks")
-        #expect(local.display(.seconds(3600)) == "3600 s (1 h)")
+        #expect(local.display(.seconds(3600)) == "3600 s (1h)")
         #expect(local.display(.seconds(45)) == "45 s")
     }
 

@@ -255,13 +255,23 @@ import Testing
         // verify-key: the TEE market's verifier (config markets.<id>.teeVerifier); a plain verifier needs none.
         try await cli.sends(["verify-key", "--market", "\(f.teeMarket)"], count: 1)
         try await cli.fails(["verify-key", "--market", "\(f.publicMarket)"], 5, "needs no key verification")
-        // A revert the pre-flight does not foresee, decoded by name: the enclave key, now verified in the TEE
-        // verifier, cannot join another market (EnclaveKeyNotVerified()); nothing is signed.
-        try await cli.fails(
-            [
-                "join", "--market", "\(f.teeMarket)", "--compute-per-request", "1", "--proof-cost", "5",
-                "--proposed-time", time,
-            ], 5, "The contract would refuse this call (EnclaveKeyNotVerified)")
+        // The enclave key, verified by the key registry when it joined the private market, cannot join another
+        // market (the contract would revert EnclaveKeyNotVerified()): refused before anything is signed.
+        let refusal = try await cli.run([
+            "join", "--market", "\(f.teeMarket)", "--compute-per-request", "1", "--proof-cost", "5",
+            "--proposed-time", time,
+        ])
+        #expect(refusal.status == 5, "\(refusal.output)")
+        #expect(
+            refusal.output.contains(
+                "error: The enclave's key is already registered and cannot join market \(f.teeMarket)"),
+            "\(refusal.output)")
+        #expect(refusal.output.contains("EnclaveKeyNotVerified()"), "\(refusal.output)")
+        #expect(refusal.output.contains("hint: One enclave key serves one market"), "\(refusal.output)")
+        #expect(
+            !refusal.output.contains("Join market \(f.teeMarket)"),
+            "nothing was reviewed for sending: \(refusal.output)")
+        #expect(try await memberState(f, f.teeMarket) == 0)
 
         // Without --yes and without a terminal to ask on, nothing is sent.
         let unasked = try await cli.run(["compute", "increase", "4"], yes: false)

@@ -30,7 +30,7 @@ import Testing
                 marketId: f.privateMarket, computePerRequest: cpr, proofCost: 5 * BigUInt(10).power(6),
                 proposedTime: f.isA ? .blocks(480) : .seconds(600), commission: e18 / 10, authorization: auth))
         let words = Dictionary(join.description.arguments.map { ($0.name, $0.value) }) { a, _ in a }
-        #expect(words[f.isA ? "proposedTime" : "_proposedTime"] == (f.isA ? "480 blocks" : "600 s (10 min)"))
+        #expect(words[f.isA ? "proposedTime" : "_proposedTime"] == (f.isA ? "480 blocks" : "600 s (10m)"))
         #expect(words[f.isA ? "proofGenerationCost" : "_proofGenerationCost"] == "5 USDC")
         try await f.send(join)
     }
