@@ -150,4 +150,13 @@ fi
 # by devnet/up, 0600): it opens on Onboarding, so a newcomer can onboard the operator from there.
 KEY_FILE=$(field operator.keyFile)
 [ -n "$KEY_FILE" ] && [ -f "$KEY_FILE" ] || die "the network record $INFO names no operator key file"
-exec "$CONSOLE" --config "$CONFIG" --key-file "$KEY_FILE"
+# The enclave's gas key (a funded dev account) for the onboarding wizard's enclave configuration.
+# A network started by an older devnet/up has none: the wizard's enclave form then asks for its path.
+GAS_KEY_FILE=$(field gasKey.keyFile)
+gas=()
+if [ -n "$GAS_KEY_FILE" ] && [ -f "$GAS_KEY_FILE" ]; then
+    gas=(--gas-key-file "$GAS_KEY_FILE")
+else
+    say "this network has no gas key file (started by an older devnet/up): restart it with scripts/demo.sh --stop"
+fi
+exec "$CONSOLE" --config "$CONFIG" --key-file "$KEY_FILE" "${gas[@]}"

@@ -86,6 +86,12 @@ struct ConsoleBenchmark: ParsableCommand {
         func benchmark(marketId: Int64) async throws -> Int64 {
             throw ValidationError("the bench runs no enclave benchmark")
         }
+        func probeOnboarding(_ inputs: OnboardingInputs) async throws -> ConsoleOnboarding {
+            throw ValidationError("the bench probes no onboarding (no enclave)")
+        }
+        func runOnboardingStep(_ request: OnboardingStepRequest) async throws -> [String] {
+            throw ValidationError("the bench runs no onboarding step (\(request.summary))")
+        }
     }
 
     final class WallClock: @unchecked Sendable {

@@ -83,9 +83,18 @@ struct ConsoleCommand: ParsableCommand, GlobalOptionsCommand {
         let services = try LiveConsoleServices(
             config: loaded, databasePath: options.databasePath(config: loaded), key: key,
             operatorAddress: key?.address ?? loaded.operatorAddress)
+        if !readOnly {
+            // The wizard's enclave form asks for the gas key only when it is used (the enclave configuration).
+            let options = self.options
+            services.onboardingHooks.withLock {
+                $0.gasKey = { try options.loadGasKey(config: loaded, action: "configuring the enclave") }
+                $0.gasKeyFile = options.gasKeyFile
+            }
+        }
+        // Without --screen: Onboarding until the first probe finds the operator onboarded, then Markets.
         var state = ConsoleState(
             network: services.network, keys: keys, registry: registry, initialScreen: start, now: Date(),
-            bellOnDeadline: bell, pollInterval: loaded.refresh.chainPoll)
+            bellOnDeadline: bell, pollInterval: loaded.refresh.chainPoll, openOnboardingUntilComplete: screen == nil)
         // The first snapshot before the terminal opens (the cache only: milliseconds), so the first frame shows
         // the operator's world rather than "loading". The effects it asks for (the sync, the chain details)
         // are asked for again by the application's start, which sees the snapshot.

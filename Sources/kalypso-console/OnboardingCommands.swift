@@ -24,156 +24,67 @@ struct EnclaveConfigFlags: ParsableArguments {
     var plainHTTP = false
 }
 
-/// What the onboarding commands open once: the session, the enclave client, the database and the network key.
+/// What the onboarding commands open once: the shared ``OnboardingSetup`` (session, enclave client, database,
+/// the command line's send path) and the options it came from.
 struct OnboardingContext {
     let options: OperatorOptions
-    let session: OperatorSession
-    let enclave: EnclaveClient
-    let database: KalypsoDatabase
-    let networkKey: String
-    let book: BenchmarkBook
+    let setup: OnboardingSetup
 
     /// `write`: loads the operator key (refused under --read-only); else only the operator address.
     static func open(options: OperatorOptions, action: String, write: Bool) async throws -> OnboardingContext {
         let config = try options.loadConfig()
-        let path = options.databasePath(config: config)
         let session: OperatorSession
         if write {
             session = try await options.writeSession(action: action)
         } else {
             session = try await OperatorSession.open(
                 config: config, key: nil, operatorAddress: try options.operatorAddress(config: config),
-                databasePath: path)
+                databasePath: options.databasePath(config: config))
         }
-        let database = try KalypsoDatabase(path: path)
-        let key = try ChainSync.cacheKey(config: config)
-        let cache = ChainCache(database: database)
-        return OnboardingContext(
-            options: options, session: session, enclave: try enclaveClient(config: config), database: database,
-            networkKey: key.text, book: BenchmarkBook(cache: cache, network: try cache.networkId(for: key)))
+        let readOnly = options.readOnly
+        var setup = try OnboardingSetup(
+            session: session, databasePath: options.databasePath(config: config),
+            sendPath: session.key == nil ? nil : try options.sendPath(session),
+            noSendPath: { ReadOnlyRefusal(action: "sending", byFlag: readOnly) },
+            gasKey: { try options.loadGasKey(config: config, action: "configuring the enclave") })
+        setup.warn = { writeError($0 + "\n") }
+        return OnboardingContext(options: options, setup: setup)
     }
 
+    var session: OperatorSession { setup.session }
+    var enclave: EnclaveClient { setup.enclave }
     var config: KalypsoConfig { session.config }
+    var book: BenchmarkBook { setup.book }
 
     /// The runner for one market; `flags` nil: the enclave configuration comes only from the store.
     func runner(
         marketId: BigUInt, flags: EnclaveConfigFlags?, benchmarkRuns: Int = 1, killAtSend: Int? = nil
     ) throws -> OnboardingRunner {
-        let session = self.session
-        let options = self.options
-        var path = session.key == nil ? nil : try options.sendPath(session)
-        if let killAtSend, let shared = path {
+        var setup = self.setup
+        if let killAtSend, let shared = setup.sendPath {
             // Test hook: SIGKILL right after the Nth transaction left (before its receipt), like `kill -9`.
             var sender = shared.sender
             let counter = SendCounter()
             sender.checkpoint = { point in
                 if point == "after-send" && counter.next() == killAtSend { kill(getpid(), SIGKILL) }
             }
-            path = OperatorSendPath(sender: sender, signer: shared.signer, mode: shared.mode, confirm: shared.confirm)
+            setup.sendPath = OperatorSendPath(
+                sender: sender, signer: shared.signer, mode: shared.mode, confirm: shared.confirm)
         }
-        let sendPath = path
-        let settingsStore = EnclaveSettingsStore(database: database)
-        let networkKey = self.networkKey
-        let stored = try settingsStore.settings(network: networkKey, marketId: String(marketId))
-        let flagValues = flags.map { (start: $0.startBlock, port: $0.proverPort, ivs: $0.ivsURL) }
-        var runner = OnboardingRunner(
-            api: session.api, enclave: enclave, chain: RPCOperatorChain(client: session.client),
-            journal: session.sender.journal, chainId: Int64(clamping: session.sender.chainId),
-            requiredConfirmations: max(1, session.config.confirmations), benchmarks: book,
-            send: { requests in
-                guard let sendPath else { throw ReadOnlyRefusal(action: "sending", byFlag: options.readOnly) }
-                return try await sendPath.run(requests).map { "\($0.description.summary): \($0.outcomeText)" }
-            },
-            enclaveConfig: { market in
-                try await Self.enclaveConfig(
-                    session: session, options: options, market: market, stored: stored, flags: flagValues)
-            })
-        runner.configured = { config in
-            try settingsStore.save(
-                EnclaveSettings(
-                    network: networkKey, marketId: String(config.marketId), operatorAddress: config.operatorAddress,
-                    startBlock: config.startBlock, proverPort: config.proverPort, ivsURL: config.ivsURL,
-                    updatedAt: Date().timeIntervalSince1970))
+        let inputs = flags.map {
+            EnclaveConfigInputs(
+                startBlock: $0.startBlock, proverPort: $0.proverPort, ivsURL: $0.ivsURL, plainHTTP: $0.plainHTTP)
         }
-        if flags?.plainHTTP == true {
-            writeError("warning: " + PlainHTTPPermission.warning + "\n")
-            runner.plainHTTP = .allowed
-        }
-        runner.benchmarkRuns = benchmarkRuns
-        if session.key != nil {
-            let sender = session.sender
-            let me = session.operatorAddress
-            runner.recover = { _ = try await sender.recover(account: me) }
-        }
-        return runner
-    }
-
-    /// The enclave configuration: flags, else the last successful one of this network and market, else defaults;
-    /// checked against the generator client's rules and the gas key's 0.05 ETH before anything is sent.
-    static func enclaveConfig(
-        session: OperatorSession, options: OperatorOptions, market: BigUInt, stored: EnclaveSettings?,
-        flags: (start: String?, port: String?, ivs: String?)?
-    ) async throws -> EnclaveConfig {
-        let config = session.config
-        let gasKey = try options.loadGasKey(config: config, action: "configuring the enclave")
-        guard let ws = config.rpcWs?.url.absoluteString else {
-            throw OptionsError(
-                title: "No WebSocket RPC URL for the enclave", detail: "the configuration has no rpcWs",
-                hint: "Set rpcWs in kalypso-config.json to a wss:// URL of the chain (spec §5.4.2).")
-        }
-        guard let http = config.rpcHttp.first?.url.absoluteString, let chainId = config.chainId else {
-            throw OptionsError(
-                title: "No RPC URL or chain id for the enclave", detail: "rpcHttp or chainId is missing",
-                hint: "Set rpcHttp and chainId in kalypso-config.json.")
-        }
-        func required(_ address: Address?, _ key: String) throws -> Address {
-            guard let address, address != .zero else { throw missingContract(key) }
-            return address
-        }
-        let c = config.contracts
-        var startBlock: Int64
-        if let text = flags?.start {
-            startBlock = Int64(try parseCount(text, argument: "--start-block")) ?? -1
-        } else if let stored {
-            startBlock = stored.startBlock
-        } else {
-            startBlock = Int64(clamping: try await session.client.blockNumber())
-        }
-        startBlock = max(startBlock, 1)
-        let enclaveConfig = EnclaveConfig(
-            operatorAddress: session.operatorAddress, marketId: market, wsURL: ws, httpURL: http, gasKey: gasKey,
-            startBlock: startBlock, chainId: Int64(clamping: chainId),
-            paymentToken: try required(c.paymentToken, "payment_token"),
-            stakingToken: try required(c.stakingToken ?? c.paymentToken, "staking_token"),
-            attestationVerifier: try required(c.attestationVerifier, "attestation_verifier"),
-            entityRegistry: try required(c.entityRegistry, "entity_registry"),
-            proofMarketplace: try required(c.proofMarketplace, "proof_market_place"),
-            generatorRegistry: try required(c.generatorRegistry, "generator_registry"),
-            proverPort: flags?.port ?? stored?.proverPort ?? "3000",
-            ivsURL: flags?.ivs ?? stored?.ivsURL ?? "http://not_available")
-        try enclaveConfig.validate()
-        try EnclaveConfig.checkGasBalance(
-            try await session.client.balance(of: gasKey.address), gasKeyAddress: gasKey.address)
-        return enclaveConfig
+        return try setup.runner(marketId: marketId, inputs: inputs, benchmarkRuns: benchmarkRuns)
     }
 
     /// The goal of the commands that only look at or act on the enclave side (status, start, update-key).
     func goal(marketId: BigUInt, programs: [String]) async throws -> OnboardingGoal {
-        let info = try await session.api.market(marketId)
-        let verification: KeyVerification =
-            info.isPublic
-            ? .notNeeded
-            : try await session.teeVerifier(market: marketId).map { .needed(verifier: $0) }
-                ?? .notNeeded
-        return OnboardingGoal(
-            marketId: marketId, rewardAddress: session.operatorAddress, declaredCompute: 0, stakeTargets: [],
-            join: OnboardingJoinTerms(computePerRequest: 0, proofCost: 0, proposedTime: .blocks(0)),
-            programs: programs.isEmpty ? Self.defaultPrograms : programs, keyVerification: verification,
-            publicMarket: info.isPublic)
+        try await setup.goal(marketId: marketId, programs: programs)
     }
 
     /// `listener`, then the prover program (spec §2.8).
-    static let defaultPrograms = ["listener", "prover"]
+    static let defaultPrograms = OnboardingSetup.defaultPrograms
 }
 
 /// Counts the transactions sent (the `--test-kill-after send-N` hook).
@@ -185,16 +96,6 @@ final class SendCounter: @unchecked Sendable {
             count += 1; return count
         }
     }
-}
-
-/// The enclave client of the configuration's generator enclave.
-func enclaveClient(config: KalypsoConfig) throws -> EnclaveClient {
-    guard let client = enclaveClient(config) else {
-        throw OptionsError(
-            title: "No enclave configured", detail: "generatorEnclave.url and generatorEnclave.utilityUrl are missing",
-            hint: "Set generatorEnclave in kalypso-config.json (`kalypso-console config check` lists it).")
-    }
-    return client
 }
 
 // MARK: - Plans for people and scripts
@@ -277,13 +178,6 @@ func unfinished(_ plan: OnboardingPlan, reading: OnboardingReading, command: Str
             hint: "Fix what the reason says, then run `\(command)` again; the steps done stay done.")
     }
     return nil
-}
-
-/// A contract address the enclave configuration needs is missing from the configuration (exit 3).
-func missingContract(_ key: String) -> OptionsError {
-    OptionsError(
-        title: "kalypso-config.json lacks a contract address", detail: "\(key) is missing or zero",
-        hint: "Add \"\(key)\" to kalypso-config.json (`kalypso-console config check` lists it).")
 }
 
 func parseMarket(_ text: String) throws -> BigUInt { try parseCount(text, argument: "--market") }
@@ -595,7 +489,7 @@ struct OnboardCommand: AsyncParsableCommand {
             stakeToken = first.token
         } else {
             guard let address = session.config.contracts.stakingToken else {
-                throw missingContract("staking_token")
+                throw OnboardingSetup.missingContract("staking_token")
             }
             stakeToken = try await session.token(address)
         }

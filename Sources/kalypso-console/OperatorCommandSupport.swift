@@ -160,16 +160,7 @@ func parseAddress(_ text: String, argument: String) throws -> Address {
 
 /// Parses a non-negative integer argument (exit 2 naming the argument).
 func parseCount(_ text: String, argument: String) throws -> BigUInt {
-    guard !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber), let value = BigUInt(text, radix: 10),
-        value.bitWidth <= 256
-    else {
-        throw OperatorInputError(
-            code: "input.invalidNumber", argument: argument, title: "\(argument) is not a whole number",
-            detail: text.count > 20
-                ? "expected decimal digits; got \(text.count) characters"
-                : "expected decimal digits, found \"\(text)\"", hint: "Give a number such as 10.")
-    }
-    return value
+    try CountInput.parse(text, argument: argument)
 }
 
 /// The command line to run again, exactly as it works: with the options that locate the configuration,

@@ -131,14 +131,7 @@ struct VerifyKeyCommand: AsyncParsableCommand, OperatorOptionsCommand {
 }
 
 /// The configured generator enclave's client; nil when the configuration names none.
-func enclaveClient(_ config: KalypsoConfig) -> EnclaveClient? {
-    guard let generator = config.generatorEnclave?.url?.url, let attestation = config.generatorEnclave?.utilityUrl?.url
-    else { return nil }
-    let verifier = config.attestationVerifierEndPoint?.url ?? attestation
-    return EnclaveClient(
-        endpoints: EnclaveServiceURLs(generator: generator, attestation: attestation, verifier: verifier),
-        transport: URLSessionEnclaveTransport())
-}
+func enclaveClient(_ config: KalypsoConfig) -> EnclaveClient? { EnclaveClient.configured(config) }
 
 /// The enclave's attestation and signature for this operator, from the configured generator enclave, and
 /// the address of the attested enclave key.

@@ -184,12 +184,3 @@ struct ReadOnlyRefusal: OperatorError {
     }
     var category: ErrorCategory { .usage }
 }
-
-/// A missing key, operator address or other setting the options should have given (exit 3).
-struct OptionsError: OperatorError {
-    var title: String
-    var detail: String
-    var hint: String
-    var code: ErrorCode { "configuration.options" }
-    var category: ErrorCategory { .configuration }
-}

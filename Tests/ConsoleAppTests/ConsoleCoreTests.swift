@@ -14,7 +14,10 @@ import Testing
         #expect(ConsoleCore.start(s) == [.load])
         // The first snapshot (or the failure to read one) starts the sync and the chain details' read.
         let (loaded, effects) = ConsoleCore.update(s, .loaded(.success(F.snapshot)))
-        #expect(effects.filter { $0 != .redraw } == [.sync(after: .zero), .readDetails(after: .zero)])
+        #expect(
+            effects.filter { $0 != .redraw } == [
+                .sync(after: .zero), .readDetails(after: .zero), .probeOnboarding(OnboardingInputs()),
+            ])
         #expect(
             ConsoleCore.update(
                 s,
@@ -26,7 +29,10 @@ import Testing
         next.ourJobs.removeLast()
         #expect(ConsoleCore.update(loaded, .loaded(.success(next))).1.allSatisfy { $0 == .redraw })
         // A state whose first snapshot was read before the terminal opened starts the chain work at once.
-        #expect(ConsoleCore.start(loaded) == [.sync(after: .zero), .readDetails(after: .zero)])
+        #expect(
+            ConsoleCore.start(loaded) == [
+                .sync(after: .zero), .readDetails(after: .zero), .probeOnboarding(OnboardingInputs()),
+            ])
     }
 
     @Test func chainDetailsStillLoadingAreSaidAndReadAgainAfterAFailure() throws {
@@ -85,11 +91,12 @@ import Testing
 
     @Test func screensByNumberFollowTheRegistryOrder() throws {
         var s = try F.state(snapshot: F.snapshot)
-        #expect(s.current == 0)
+        #expect(s.current == 1)
         for (i, expected) in ScreenRegistry.standard.screens.enumerated() {
             let effects = F.press(&s, [.character(Character(String(i + 1)))])
             #expect(type(of: s.screens[s.current]).name == expected.name)
-            #expect(effects == (i == 0 ? [] : [.redraw]), "screen \(i + 1)")
+            // It opens on Markets (2), so every press from 1 on moves to another screen.
+            #expect(effects == [.redraw], "screen \(i + 1)")
         }
         // The keys come from the list: a registry with two screens binds only 1 and 2.
         let two = ScreenRegistry([JobsScreen.self, MarketsScreen.self])
@@ -112,7 +119,7 @@ import Testing
         #expect(s.palette == "zz")
         #expect(
             s.status?.text
-                == "No screen named \"zz\"; screens: markets, jobs, stake, benchmarks, rewards, profitability, activity"
+                == "No screen named \"zz\"; screens: onboard, markets, jobs, stake, benchmarks, rewards, profitability, activity"
         )
         _ = F.press(&s, [.escape])
         #expect(s.palette == nil)
@@ -179,21 +186,22 @@ import Testing
 
     @Test func aWriteGoesThroughTheReviewWithFocusOnCancel() throws {
         var s = try F.state(snapshot: F.snapshot)
-        _ = F.press(&s, [.character("1"), .character("j"), .enter])
-        let market = s.screens[0] as? MarketsScreen
-        #expect(market?.detail == 1)
+        // Market 2 (public: joined without the enclave; a private one goes to the onboarding wizard).
+        _ = F.press(&s, [.character("2"), .character("j"), .character("j"), .enter])
+        let market = s.screens[1] as? MarketsScreen
+        #expect(market?.detail == 2)
         // J opens the join form with what the data suggests; a bad time is refused as typed.
         _ = F.press(&s, [.character("J")])
-        let form = try #require((s.screens[0] as? MarketsScreen)?.joinForm)
+        let form = try #require((s.screens[1] as? MarketsScreen)?.joinForm)
         #expect(form.values["compute"] == "1")
         _ = F.press(&s, [.tab, .tab] + F.chars("x") + [.enter])
-        // Market 1 has no jobs to suggest a cost from: the empty cost and the bad time.
+        // Market 2 has no jobs to suggest a cost from: the empty cost and the bad time.
         #expect(s.status?.text == "2 fields need attention")
         _ = F.press(&s, [.backspace] + F.chars("12m") + [.backTab] + F.chars("2.5"))
         // Typing digits went to the fields, not to the screen keys.
-        #expect(s.current == 0)
+        #expect(s.current == 1)
         let effects = F.press(&s, [.enter])
-        let write = ConsoleWrite.join(marketId: 1, computePerRequest: "1", proofCost: "2.5", proposedTime: "12m")
+        let write = ConsoleWrite.join(marketId: 2, computePerRequest: "1", proofCost: "2.5", proposedTime: "12m")
         #expect(effects.contains(.review(write)))
         let review = ConsoleReview(
             write: write, lines: ["ProverManager.joinMarket(1, …)", "simulation: ok"], canSend: true, id: 7)
@@ -202,7 +210,7 @@ import Testing
         var cancelled = s
         let e1 = F.press(&cancelled, [.enter])
         #expect(!e1.contains { if case .send = $0 { true } else { false } })
-        #expect(cancelled.status?.text == "Join market 1: not sent")
+        #expect(cancelled.status?.text == "Join market 2: not sent")
         // Moving to Send and pressing Enter sends the reviewed request.
         let e2 = F.press(&s, [.right, .enter])
         #expect(e2.contains(.send(review)))
@@ -214,10 +222,10 @@ import Testing
     @Test func readOnlyBindsNoWriteAndClosingADetailSaysNothing() throws {
         var s = try F.state(snapshot: F.snapshot, readOnly: true)
         _ = F.press(&s, [.enter])
-        #expect((s.screens[0] as? MarketsScreen)?.detail == 0)
+        #expect((s.screens[1] as? MarketsScreen)?.detail == 0)
         #expect(F.press(&s, [.character("J")]).isEmpty)
         _ = F.press(&s, [.escape])
-        #expect((s.screens[0] as? MarketsScreen)?.detail == nil)
+        #expect((s.screens[1] as? MarketsScreen)?.detail == nil)
         #expect(s.status == nil)
         for id in [MarketsScreen.join, MarketsScreen.leave, RewardsScreen.claim, ActivityScreen.speedUp] {
             #expect(!s.keys.contains(id), "\(id) is bound in read-only mode")
@@ -231,11 +239,11 @@ import Testing
         var s = try F.state(snapshot: F.snapshot)
         _ = F.press(&s, [.character("/")] + F.chars("q2"))
         // "q" was text, not Quit; "2" was text, not screen 2.
-        #expect(s.current == 0)
-        let m = try #require(s.screens[0] as? MarketsScreen)
+        #expect(s.current == 1)
+        let m = try #require(s.screens[1] as? MarketsScreen)
         #expect(m.table.table.filter == "q2")
         _ = F.press(&s, [.escape])
-        #expect((s.screens[0] as? MarketsScreen)?.table.table.filter == "")
+        #expect((s.screens[1] as? MarketsScreen)?.table.table.filter == "")
     }
 
     @Test func wordsAreExact() {

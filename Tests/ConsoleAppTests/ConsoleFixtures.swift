@@ -116,10 +116,11 @@ enum ConsoleFixtures {
             paymentToken: pond)
     }
 
-    /// A state at `size` after the given loads, with default keys (or read-only).
+    /// A state at `size` after the given loads, with default keys (or read-only), on Markets (screen 2)
+    /// unless `screen` says otherwise (0 is Onboarding).
     static func state(
         _ size: Size = Size(width: 80, height: 24), snapshot: ConsoleSnapshot? = nil, failure: ConsoleFailure? = nil,
-        readOnly: Bool = false, screen: Int = 0, bell: Bool = false
+        readOnly: Bool = false, screen: Int = 1, bell: Bool = false
     ) throws -> ConsoleState {
         let keys = try ConsoleKeys.table(readOnly: readOnly)
         var s = ConsoleState(

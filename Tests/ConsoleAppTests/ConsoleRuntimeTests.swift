@@ -25,7 +25,8 @@ import Testing
         far.ourJobs = far.ourJobs.filter { $0.jobId == 17 || $0.outcome != nil }
         let services = FixedConsoleServices(snapshot: .success(far))
         let wall = WallClock(F.now)
-        let state = ConsoleState(network: F.network, keys: try ConsoleKeys.table(), now: F.now)
+        // On Markets (screen 2; 1 is Onboarding).
+        let state = ConsoleState(network: F.network, keys: try ConsoleKeys.table(), initialScreen: 1, now: F.now)
         let app = ConsoleApplication(state: state, services: services, clock: { wall.now })
         let terminal = VirtualTerminal(size: Size(width: 120, height: 40))
         let clock = ManualClock()

@@ -77,7 +77,7 @@ import Testing
         // In EIP-55 form (Hardhat's first contract address, as block explorers print it).
         #expect(detail.contains("0x5FbDB2315678afecb367f032d93F642f64180aa3"))
         #expect(detail.contains(F.hash(40)))
-        _ = F.press(&s, [.escape, .character("2"), .character("j"), .enter])
+        _ = F.press(&s, [.escape, .character("3"), .character("j"), .enter])
         try Self.check(s, size, Self.unicode, "jobs-detail-200x60")
         _ = F.press(&s, [.escape, .character("?")])
         try Self.check(s, size, Self.unicode, "jobs-help-200x60")

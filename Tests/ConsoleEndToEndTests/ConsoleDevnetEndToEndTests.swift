@@ -13,8 +13,10 @@ import Testing
     }
     static let utf8 = ["LANG": "C.UTF-8", "TERM": "xterm-256color"]
 
-    /// Starts the console on the devnet with a database of its own and waits for the markets.
+    /// Starts the console on the devnet with a database of its own and waits for the markets (on Markets,
+    /// screen 2, unless `flags` name a screen: the console opens on Onboarding, screen 1).
     static func start(_ net: DevnetNetwork, _ flags: String, cols: Int = 120, rows: Int = 40) throws -> Tmux {
+        let flags = flags.contains("--screen") ? flags : flags + " --screen markets"
         let db = FileManager.default.temporaryDirectory.path + "/console-e2e-\(UUID().uuidString.prefix(8)).sqlite"
         let command =
             Tmux.quote(RepoPaths.consoleBinary) + " --config " + Tmux.quote(net.configPath) + " --database "
@@ -36,19 +38,19 @@ import Testing
         var screen = try tm.capture()
         #expect(screen.contains("[RW]"))
         #expect(screen.contains("chain \(net.chainId)"))
-        try tm.send("2")
-        screen = try tm.waitFor(text: "[2 Jobs]")
+        try tm.send("3")
+        screen = try tm.waitFor(text: "[3 Jobs]")
         #expect(screen.contains("Our jobs"))
         try tm.send(":")
         try tm.type("rew")
         try tm.send("Tab")
         try tm.waitFor(text: ":rewards")
         try tm.send("Enter")
-        try tm.waitForAll(["[5 Rewards]", "Claimable", "History"])
-        try tm.send("7")
-        try tm.waitForAll(["[7 Activity]", "Transactions", "Console log"])
-        try tm.send("1")
-        try tm.waitFor(text: "[1 Markets]")
+        try tm.waitForAll(["[6 Rewards]", "Claimable", "History"])
+        try tm.send("8")
+        try tm.waitForAll(["[8 Activity]", "Transactions", "Console log"])
+        try tm.send("2")
+        try tm.waitFor(text: "[2 Markets]")
         try tm.send("Enter")
         try tm.waitForAll(["Verifier", "Prover image", "J join"])
         // Esc closes the view (and says nothing); wait for it, so the next key is not read as Alt+key.
@@ -117,8 +119,8 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor(text: "Enter Market detail")
         // The Activity screen lists them from the journal.
-        try tm.send("7")
-        try tm.waitForAll(["[7 Activity]", "confirmed"], timeout: .seconds(30))
+        try tm.send("8")
+        try tm.waitForAll(["[8 Activity]", "confirmed"], timeout: .seconds(30))
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
     }
@@ -135,7 +137,7 @@ import Testing
         #expect(!screen.contains("L leave"))
         try tm.send("Escape")
         try tm.waitFor(text: "Enter Market detail")
-        for n in ["1", "2", "3", "4", "5", "6", "7"] {
+        for n in ["1", "2", "3", "4", "5", "6", "7", "8"] {
             try tm.send(n)
             try tm.send("?")
             screen = try tm.waitFor(text: "Keys:")
@@ -149,7 +151,7 @@ import Testing
             try tm.waitFor("help closed") { !$0.contains("Keys:") }
         }
         // The write keys do nothing at all.
-        try tm.send("5")
+        try tm.send("6")
         try tm.send("C")
         screen = try tm.capture()
         #expect(!screen.contains("review"))
@@ -161,13 +163,13 @@ import Testing
         let net = try await Self.devnet.get()
         let tm = try Self.start(net, "--read-only --screen jobs", cols: 80, rows: 24)
         defer { tm.close() }
-        try tm.waitFor(text: "[2 Jobs]")
+        try tm.waitFor(text: "[3 Jobs]")
         try tm.resize(cols: 30, rows: 8)
         try tm.waitFor(text: "needs 60×12")
         try tm.resize(cols: 1, rows: 1)
         try tm.waitFor("the 1x1 screen") { $0.trimmingCharacters(in: .whitespacesAndNewlines).count <= 1 }
         try tm.resize(cols: 200, rows: 60)
-        try tm.waitForAll(["[2 Jobs]", "[RO]", "Our jobs"])
+        try tm.waitForAll(["[3 Jobs]", "[RO]", "Our jobs"])
         try tm.send("q")
         try tm.waitFor(text: "EXIT=0")
     }

@@ -27,8 +27,8 @@ extension ConsoleDevnetEndToEndTests {
         let before = try #require(try await Self.proverStake(net, token: pond))
         let tm = try Self.start(net, "--key-file " + Tmux.quote(net.operatorKeyFile))
         defer { tm.close() }
-        try tm.send("3")
-        try tm.waitForAll(["[3 Stake]", "Stake per token", "POND"], timeout: .seconds(60))
+        try tm.send("4")
+        try tm.waitForAll(["[4 Stake]", "Stake per token", "POND"], timeout: .seconds(60))
         try tm.send("a")
         try tm.waitFor(text: "Stake how many POND?")
         try tm.type("2.5")

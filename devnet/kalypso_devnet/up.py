@@ -193,11 +193,21 @@ def write_operator_key(run_dir: Path) -> Path:
     """The operator's well-known dev key in a 0600 file the console can be pointed at, so it is never printed
     by default (it is public anyway: anvil/hardhat account #1)."""
     from . import constants as C
+    return _write_dev_key(run_dir / "operator.key", C.OPERATOR)
+
+
+def write_gas_key(run_dir: Path) -> Path:
+    """The enclave's gas key (a well-known dev account, funded) in a 0600 file: the console's onboarding wizard
+    sends it to the enclave with its configuration."""
+    from . import constants as C
+    return _write_dev_key(run_dir / "gas.key", C.GAS_KEY)
+
+
+def _write_dev_key(path: Path, index: int) -> Path:
     from .rpc import dev_account
-    path = run_dir / "operator.key"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
-        f.write("0x" + bytes(dev_account(C.OPERATOR).key).hex() + "\n")
+        f.write("0x" + bytes(dev_account(index).key).hex() + "\n")
     return path
 
 
@@ -287,7 +297,8 @@ def chain_clock_drift(rpc_url: str) -> int:
     return Rpc(rpc_url).timestamp() - int(time.time())
 
 
-def summary(deployment, rpc_url: str, enclave_info: dict, config_path: Path, key_file: Path, elapsed: float,
+def summary(deployment, rpc_url: str, enclave_info: dict, config_path: Path, key_file: Path, gas_key_file: Path,
+            elapsed: float,
             logs: dict) -> dict:
     from . import constants as C
     from .rpc import dev_account
@@ -306,7 +317,8 @@ def summary(deployment, rpc_url: str, enclave_info: dict, config_path: Path, key
                     "enclaveAddress": enclave_info.get("enclave_address")},
         "operator": {"address": dev_account(C.OPERATOR).address, "keyFile": str(key_file),
                      "devAccountIndex": C.OPERATOR},
-        "gasKey": {"address": dev_account(C.GAS_KEY).address, "devAccountIndex": C.GAS_KEY},
+        "gasKey": {"address": dev_account(C.GAS_KEY).address, "keyFile": str(gas_key_file),
+                   "devAccountIndex": C.GAS_KEY},
         "logs": logs,
         "startSeconds": round(elapsed, 2),
         "pid": os.getpid(),
@@ -355,7 +367,7 @@ def render(info: dict, show_dev_keys: bool = False) -> str:
     return "\n".join(lines)
 
 
-def run_console(config_path: Path, key_file: Path, stop: threading.Event) -> int:
+def run_console(config_path: Path, key_file: Path, gas_key_file: Path, stop: threading.Event) -> int:
     """Runs the console (its default command) on the network with the demo operator's test key; closing it ends
     the demo. Without a built binary it says so and serves the network only (until Ctrl-C)."""
     if not CONSOLE_BINARY.exists():
@@ -363,7 +375,8 @@ def run_console(config_path: Path, key_file: Path, stop: threading.Event) -> int
               f"The generated {config_path}:", flush=True)
         print(config_path.read_text(), flush=True)
         return 0
-    console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path), "--key-file", str(key_file)],
+    console = subprocess.Popen([str(CONSOLE_BINARY), "--config", str(config_path), "--key-file", str(key_file),
+                                "--gas-key-file", str(gas_key_file)],
                                cwd=REPO_DIR, preexec_fn=_child_setup)
     while console.poll() is None and not stop.is_set():
         time.sleep(0.2)
@@ -457,6 +470,7 @@ def main(argv=None) -> int:
         progress.step("writing kalypso-config.json and the operator's test key")
         config = write_network_config(config_path, deployment, enclave_info["urls"], rpc_url)
         key_file = write_operator_key(run_dir)
+        gas_key_file = write_gas_key(run_dir)
         seeded = False
         if not args.no_seed:
             progress.step(f"seeding markets, provers and jobs ({args.rounds} rounds)")
@@ -471,7 +485,7 @@ def main(argv=None) -> int:
                                                          enclave_info["urls"]["control"]),
                                       name="live-feeder", daemon=True)
             feeder.start()
-        info = summary(deployment, rpc_url, enclave_info, config_path, key_file, time.monotonic() - t0,
+        info = summary(deployment, rpc_url, enclave_info, config_path, key_file, gas_key_file, time.monotonic() - t0,
                        logs={c.name: str(c.log_path) for c in children})
         info["children"] = {c.name: c.proc.pid for c in children}
         info["seeded"] = seeded
@@ -484,7 +498,7 @@ def main(argv=None) -> int:
         for path in [deployment_file] + ([Path(args.ready_file)] if args.ready_file else []):
             write_json_atomically(path, info)
         if args.console:
-            status = run_console(config_path, key_file, stop)
+            status = run_console(config_path, key_file, gas_key_file, stop)
         if not stop.is_set():
             print("Serving until Ctrl-C.", flush=True)
         while not stop.is_set():

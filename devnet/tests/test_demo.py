@@ -91,7 +91,8 @@ def test_demo_starts_with_progress_reuses_opens_the_console_and_stops(demo_env):
     assert time.monotonic() - t < 30
     # With the demo operator's key, so the newcomer can onboard from the console's first screen.
     assert (tmp / "console-args").read_text().split() == [
-        "--config", str(run / "kalypso-config.json"), "--key-file", str(run / "operator.key")]
+        "--config", str(run / "kalypso-config.json"), "--key-file", str(run / "operator.key"),
+        "--gas-key-file", str(run / "gas.key")]
     assert json.loads((run / "devnet.json").read_text())["pid"] == pid
 
     stopped = _demo(env, "--stop")

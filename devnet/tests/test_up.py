@@ -216,7 +216,8 @@ def test_up_console_with_config_command_runs_it_and_stops_after(tmp_path, monkey
         if proc.poll() is None:
             _kill_group(proc)
     assert (tmp_path / "console-args").read_text().split() == [
-        "--config", str(config_path), "--key-file", info["operator"]["keyFile"]]
+        "--config", str(config_path), "--key-file", info["operator"]["keyFile"],
+        "--gas-key-file", info["gasKey"]["keyFile"]]
     assert _wait_gone(list(info["children"].values()), 5)
 
 

@@ -49,6 +49,7 @@ public struct ConsoleApplication: TerminalApplication, Sendable {
         let services = self.services
         switch effect {
         case .redraw: return .redraw
+        case .showScreen: return .none
         case .quit: return .quit
         case .bell: return .bell
         case .copy(let text): return .copyToClipboard(text)
@@ -90,6 +91,18 @@ public struct ConsoleApplication: TerminalApplication, Sendable {
                 }
                 do { return .detailsRead(.success(try await services.readChainDetails())) } catch {
                     return .detailsRead(.failure(ConsoleFailure(error)))
+                }
+            }
+        case .probeOnboarding(let inputs):
+            return .run("onboarding.probe") {
+                do { return .onboardingProbed(inputs, .success(try await services.probeOnboarding(inputs))) } catch {
+                    return .onboardingProbed(inputs, .failure(ConsoleFailure(error)))
+                }
+            }
+        case .onboard(let request):
+            return .run("onboarding.step") {
+                do { return .onboarded(request, .success(try await services.runOnboardingStep(request))) } catch {
+                    return .onboarded(request, .failure(ConsoleFailure(error)))
                 }
             }
         case .send(let review):

@@ -23,14 +23,17 @@ public enum ConsoleCore {
     /// How long a failed read of the chain details waits before the next try (at least).
     public static let detailsRetry: Duration = .seconds(30)
 
-    /// The chain work that waits for the first snapshot: the background sync and the chain details' read.
-    static let chainStart: [ConsoleEffect] = [.sync(after: .zero), .readDetails(after: .zero)]
+    /// The chain work that waits for the first snapshot: the background sync, the chain details' read and the
+    /// onboarding probe (chain and enclave).
+    static func chainStart(_ state: ConsoleState) -> [ConsoleEffect] {
+        [.sync(after: .zero), .readDetails(after: .zero), .probeOnboarding(state.onboarding.inputs)]
+    }
 
     /// What the console does first: read the cache, unless the state has its first snapshot already (read
     /// before the terminal opened). Nothing reaches the chain before that first snapshot: then the background
     /// sync and the read of the chain details start (here, or at `.loaded`).
     public static func start(_ state: ConsoleState) -> [ConsoleEffect] {
-        state.data == nil && state.loadError == nil ? [.load] : chainStart
+        state.data == nil && state.loadError == nil ? [.load] : chainStart(state)
     }
 
     public static func update(_ state: ConsoleState, _ action: ConsoleAction) -> (ConsoleState, [ConsoleEffect]) {
@@ -95,13 +98,15 @@ extension ConsoleState {
             sync.error = nil
             sync.running = false
             if before.error != nil { record("Sync works again", .ok) }
+            // The wizard on screen follows the chain and the enclave (an enclave restart shows up by itself).
+            let probe = current == registry.index(named: OnboardingScreen.name) ? pollOnboarding() : []
             var redraw = sync != before
             if self.status == ConsoleCore.syncingStatus {
                 // The answer to a sync asked for by hand (the header shows where it got).
                 self.status = nil
                 redraw = true
             }
-            return (redraw ? [.redraw] : []) + [.load, .sync(after: pollInterval)]
+            return (redraw ? [.redraw] : []) + [.load, .sync(after: pollInterval)] + probe
         case .synced(.failure(let failure)):
             let changed = sync.error != failure.report
             sync.error = failure.report
@@ -124,20 +129,23 @@ extension ConsoleState {
             if status == ConsoleCore.preparing(review.write) { status = nil }
             return [.redraw]
         case .reviewed(.failure(let failure)):
+            let writes = inFlight
             inFlight.removeAll()
+            var steps: [ConsoleEffect] = []
+            for write in writes { steps += endReviewedStep(write, failure: failure) }
             status = ConsoleStatus("\(failure.report.title): \(failure.report.detail)", .error)
             record("Review failed: \(failure.report.title). \(failure.report.detail)", .error)
-            return [.redraw]
+            return [.redraw] + steps
         case .sent(let write, .success(let hash)):
             inFlight.removeAll { $0 == write }
             status = ConsoleStatus("\(write.summary): sent \(hash)", .ok)
             record("\(write.summary): sent \(hash)", .ok)
-            return [.redraw, .load]
+            return [.redraw, .load] + endReviewedStep(write, failure: nil)
         case .sent(let write, .failure(let failure)):
             inFlight.removeAll { $0 == write }
             status = ConsoleStatus("\(write.summary) failed: \(failure.report.title)", .error)
             record("\(write.summary) failed: \(failure.report.title). \(failure.report.detail)", .error)
-            return [.redraw, .load]
+            return [.redraw, .load] + endReviewedStep(write, failure: failure)
         case .benchmarked(let market, let result):
             benchmarksRunning[market] = nil
             switch result {
@@ -151,13 +159,15 @@ extension ConsoleState {
             }
             _ = refreshScreens()
             return [.redraw, .load]
+        case .onboardingProbed, .onboarded:
+            return applyOnboarding(action)
         }
     }
 
     /// The chain work that waits for the first snapshot (the background sync, the chain details); nothing
     /// after it.
     func afterFirstLoad() -> [ConsoleEffect] {
-        data == nil && loadError == nil ? ConsoleCore.chainStart : []
+        data == nil && loadError == nil ? ConsoleCore.chainStart(self) : []
     }
 
     /// Appends to the console's log (the Activity screen shows it).
@@ -240,6 +250,14 @@ extension ConsoleState {
         }
         for e in outcome.effects {
             switch e {
+            case .review(.onboarding(let request)), .onboard(let request):
+                effects += startStep(request)
+            case .probeOnboarding(let inputs):
+                onboarding.inputs = inputs
+                onboarding.probing = false
+                effects += probeOnboarding()
+            case .showScreen(let name):
+                if let index = registry.index(named: name) { effects += show(index) }
             case .review(let write):
                 // Read-only binds no write action; this refuses one that came another way all the same.
                 guard !readOnly else {
@@ -297,7 +315,7 @@ extension ConsoleState {
             return show((current + screens.count - 1) % screens.count)
         case ConsoleKeys.refresh:
             status = ConsoleCore.syncingStatus
-            return [.redraw, .sync(after: .zero)]
+            return [.redraw, .sync(after: .zero)] + pollOnboarding()
         case ConsoleKeys.dismiss:
             guard status != nil else { return [] }
             status = nil
@@ -426,9 +444,10 @@ extension ConsoleState {
             return [.redraw, .send(review)]
         case (.review(let review), .cancelled):
             inFlight.removeAll { $0 == review.write }
+            let step = endReviewedStep(review.write, failure: nil)
             status = ConsoleStatus("\(review.write.summary): not sent", .info)
             record("\(review.write.summary): not sent (closed at review)", .info)
-            return [.redraw]
+            return [.redraw] + step
         case (.quitWithWriteInFlight, .activated):
             return [.quit]
         case (.quitWithWriteInFlight, .cancelled), (.message, _):

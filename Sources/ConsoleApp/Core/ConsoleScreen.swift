@@ -25,12 +25,15 @@ public struct ScreenEnvironment: Sendable {
     public var log: [ConsoleLogLine]
     /// Markets whose benchmark is running, with when it started.
     public var benchmarksRunning: [Int64: Date]
+    /// The onboarding wizard's inputs, probe and running step.
+    public var onboarding: OnboardingProgress
 
     public init(
         network: ConsoleNetwork, data: ConsoleSnapshot?, loadError: ErrorReport?, now: Date, readOnly: Bool,
         keys: KeyTable, bodySize: Size, sync: ConsoleSyncState = ConsoleSyncState(), log: [ConsoleLogLine] = [],
-        benchmarksRunning: [Int64: Date] = [:]
+        benchmarksRunning: [Int64: Date] = [:], onboarding: OnboardingProgress = OnboardingProgress()
     ) {
+        self.onboarding = onboarding
         self.benchmarksRunning = benchmarksRunning
         self.sync = sync
         self.log = log
@@ -126,8 +129,8 @@ public struct ScreenRegistry: Sendable {
 
     /// The console's screens.
     public static let standard = ScreenRegistry([
-        MarketsScreen.self, JobsScreen.self, StakeScreen.self, BenchmarksScreen.self, RewardsScreen.self,
-        ProfitabilityScreen.self, ActivityScreen.self,
+        OnboardingScreen.self, MarketsScreen.self, JobsScreen.self, StakeScreen.self, BenchmarksScreen.self,
+        RewardsScreen.self, ProfitabilityScreen.self, ActivityScreen.self,
     ])
 
     public var names: [String] { screens.map { $0.name } }

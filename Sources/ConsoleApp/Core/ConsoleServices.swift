@@ -19,6 +19,11 @@ public protocol ConsoleServices: Sendable {
     /// Reads from the chain what the cache lacks for the screens (token symbols, staking terms) and keeps it
     /// in the cache; true when the cache changed (the next snapshot shows more).
     func readChainDetails() async throws -> Bool
+    /// Reads the onboarding state for the wizard's inputs: the engine's plan from chain, enclave, TEE
+    /// verifier and journal, with the suggestions for every input left empty.
+    func probeOnboarding(_ inputs: OnboardingInputs) async throws -> ConsoleOnboarding
+    /// Runs an onboarding step that signs nothing (configure the enclave, benchmark, start programs).
+    func runOnboardingStep(_ request: OnboardingStepRequest) async throws -> [String]
 }
 
 extension ConsoleServices {
@@ -31,6 +36,10 @@ public struct FixedConsoleServices: ConsoleServices {
     public var snapshot: Result<ConsoleSnapshot, ConsoleFailure>
     public var syncStatus: Result<ConsoleSyncProgress, ConsoleFailure>
     public var reviews: [ConsoleWrite: Result<ConsoleReview, ConsoleFailure>]
+    /// What a probe of the onboarding state answers (nil: fixed data has no chain or enclave to probe).
+    public var onboarding: Result<ConsoleOnboarding, ConsoleFailure>?
+    /// What a step that signs nothing answers, by step (none: refused).
+    public var steps: [OnboardingStepKind: Result<[String], ConsoleFailure>] = [:]
 
     public init(
         snapshot: Result<ConsoleSnapshot, ConsoleFailure>,
@@ -50,10 +59,20 @@ public struct FixedConsoleServices: ConsoleServices {
         return try r.get()
     }
     public func send(_ review: ConsoleReview) async throws -> String { throw FixedServicesRefusal(write: review.write) }
+    public func probeOnboarding(_ inputs: OnboardingInputs) async throws -> ConsoleOnboarding {
+        guard let onboarding else { throw FixedServicesRefusal(write: nil) }
+        return try onboarding.get()
+    }
+    public func runOnboardingStep(_ request: OnboardingStepRequest) async throws -> [String] {
+        guard let r = steps[request.step] else { throw FixedServicesRefusal(write: .onboarding(request)) }
+        return try r.get()
+    }
 }
 
 /// The fixed services send nothing (they have no chain).
 public struct FixedServicesRefusal: Error, Sendable, CustomStringConvertible {
-    public let write: ConsoleWrite
-    public var description: String { "fixed test data: \(write.summary) has no chain to go to" }
+    public let write: ConsoleWrite?
+    public var description: String {
+        "fixed test data: \(write?.summary ?? "the onboarding probe") has no chain to go to"
+    }
 }

@@ -37,6 +37,8 @@ public enum ConsoleWrite: Sendable, Hashable {
     case requestWithdrawal(token: String, amount: String, display: String)
     /// Complete the withdrawals of `token` whose wait is over.
     case withdraw(token: String, display: String)
+    /// An onboarding step's transactions (register, stake, join, verify key, the update-key sequence).
+    case onboarding(OnboardingStepRequest)
 
     /// What it does, in words (the review's title and the log line).
     public var summary: String {
@@ -49,6 +51,7 @@ public enum ConsoleWrite: Sendable, Hashable {
         case .stake(_, _, let d): return "Stake \(d)"
         case .requestWithdrawal(_, _, let d): return "Request a withdrawal of \(d)"
         case .withdraw(_, let d): return "Withdraw \(d)"
+        case .onboarding(let r): return r.summary
         }
     }
 }
@@ -127,6 +130,10 @@ public enum ConsoleAction: Sendable {
     case benchmarked(marketId: Int64, Result<Int64, ConsoleFailure>)
     /// The chain details (token symbols, staking terms) were read: whether the cache changed, or why not.
     case detailsRead(Result<Bool, ConsoleFailure>)
+    /// The onboarding state probed with these inputs, or why the probe failed.
+    case onboardingProbed(OnboardingInputs, Result<ConsoleOnboarding, ConsoleFailure>)
+    /// An onboarding step that talks only to the enclave ended: what it did, or why it failed.
+    case onboarded(OnboardingStepRequest, Result<[String], ConsoleFailure>)
 }
 
 /// Work the core asks for; the application runs each as a task whose result comes back as an action.
@@ -145,6 +152,12 @@ public enum ConsoleEffect: Sendable, Hashable {
     case benchmark(marketId: Int64)
     /// Read the chain details the cache lacks (token symbols, staking terms) after waiting `after`.
     case readDetails(after: Duration)
+    /// Probe the onboarding state (chain, enclave, TEE verifier, journal) for these inputs.
+    case probeOnboarding(OnboardingInputs)
+    /// Run an onboarding step that signs nothing (configure the enclave, benchmark, start programs).
+    case onboard(OnboardingStepRequest)
+    /// Show the screen of this name (a screen handing over to another: Markets' join of a private market).
+    case showScreen(String)
     case bell
     case copy(String)
     case quit
@@ -184,13 +197,20 @@ public struct ConsoleState: Sendable {
     public internal(set) var log: [ConsoleLogLine] = []
     /// Markets whose benchmark is running, with when it started.
     public internal(set) var benchmarksRunning: [Int64: Date] = [:]
+    /// The onboarding wizard (screen 1); the console probes it from its start.
+    public internal(set) var onboarding = OnboardingProgress()
+    /// Opened on Onboarding by default: leave for Markets when the first probe finds the operator onboarded.
+    public internal(set) var openOnboardingUntilComplete: Bool
 
     public var readOnly: Bool { keys.readOnly }
 
     public init(
         network: ConsoleNetwork, keys: KeyTable, registry: ScreenRegistry = .standard, initialScreen: Int = 0,
-        now: Date, bellOnDeadline: Bool = false, pollInterval: Duration = .seconds(4)
+        now: Date, bellOnDeadline: Bool = false, pollInterval: Duration = .seconds(4),
+        openOnboardingUntilComplete: Bool = false
     ) {
+        self.openOnboardingUntilComplete = openOnboardingUntilComplete
+        onboarding.probing = true
         self.network = network
         self.keys = keys
         self.registry = registry
@@ -205,7 +225,8 @@ public struct ConsoleState: Sendable {
     public var environment: ScreenEnvironment {
         ScreenEnvironment(
             network: network, data: data, loadError: loadError, now: now, readOnly: readOnly, keys: keys,
-            bodySize: ConsoleLayout.bodySize(size), sync: sync, log: log, benchmarksRunning: benchmarksRunning)
+            bodySize: ConsoleLayout.bodySize(size), sync: sync, log: log, benchmarksRunning: benchmarksRunning,
+            onboarding: onboarding)
     }
 }
 

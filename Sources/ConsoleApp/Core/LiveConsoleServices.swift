@@ -45,6 +45,8 @@ public final class LiveConsoleServices: ConsoleServices {
     let session = Mutex<OperatorSession?>(nil)
     /// Reviewed requests by review id: Send sends exactly what was reviewed.
     let reviewed = Mutex<(next: Int, requests: [Int: [TransactionRequest]])>((1, [:]))
+    /// What the onboarding wizard gets from the command line (the gas key), and market facts read once.
+    public let onboardingHooks = Mutex<ConsoleOnboardingHooks>(ConsoleOnboardingHooks())
 
     /// - Parameters:
     ///   - databasePath: the database file (the network's default one unless `--database`).
@@ -273,6 +275,8 @@ public final class LiveConsoleServices: ConsoleServices {
         switch write {
         case .stake, .requestWithdrawal, .withdraw:
             return try await stakeRequests(for: write, s)
+        case .onboarding(let request):
+            return try await onboardingTransactions(request)
         default:
             return [try await request(for: write, s)]
         }
@@ -306,7 +310,7 @@ public final class LiveConsoleServices: ConsoleServices {
                     marketId: market, computePerRequest: perRequest,
                     proofCost: try amount.baseUnits(decimals: payment.decimals), proposedTime: converted.value,
                     authorization: nil))
-        case .speedUp, .cancelTransaction, .stake, .requestWithdrawal, .withdraw:
+        case .speedUp, .cancelTransaction, .stake, .requestWithdrawal, .withdraw, .onboarding:
             throw ConsoleWriteRefusal.notReviewed
         }
     }
@@ -386,14 +390,10 @@ public final class LiveConsoleServices: ConsoleServices {
         guard let batch = reviewed.withLock({ $0.requests.removeValue(forKey: review.id) }) else {
             throw ConsoleWriteRefusal.notReviewed
         }
-        let steps = try await s.sendPath(
-            mode: .send,
-            confirm: { again in
-                batch.contains {
-                    again.to == $0.to && again.value == $0.value && again.description == $0.description
-                }
-            }
-        ).run(batch)
+        if case .onboarding(let request) = review.write {
+            return try await sendOnboarding(request, batch: batch, s)
+        }
+        let steps = try await s.sendPath(mode: .send, confirm: Self.sameAsReviewed(batch)).run(batch)
         switch steps.last?.result {
         case .confirmed(let hash, _)?: return hash
         case .replaced(let hash, let by)?: return "\(hash) (replaced by \(by))"

@@ -98,6 +98,14 @@ public struct MarketsScreen: ConsoleScreen {
             if ours(id, env) != nil {
                 return ScreenOutcome(status: ConsoleStatus("Market \(id): already joined", .info))
             }
+            if env.data?.markets.first(where: { $0.market.marketId == id })?.market.isPrivate == true {
+                // A private market is joined with the enclave's attestation: the onboarding wizard does it.
+                var inputs = OnboardingInputs(marketId: id)
+                inputs.gasKeyFile = env.onboarding.inputs.gasKeyFile
+                return ScreenOutcome(
+                    redraw: true, effects: [.probeOnboarding(inputs), .showScreen(OnboardingScreen.name)],
+                    status: ConsoleStatus("Market \(id) is private: the onboarding wizard joins it", .info))
+            }
             joinForm = Self.makeJoinForm(id, env)
             return .redraw
         case Self.formCancel:

@@ -178,36 +178,77 @@ package struct OnboardingRunner: Sendable {
 
     // MARK: - Executing
 
-    /// Executes one step's effect; returns what was done, one line each.
-    package func execute(_ effect: OnboardingEffect, goal: OnboardingGoal) async throws -> [String] {
+    /// The transactions a step sends, built (with a fresh attestation and enclave signature where the step needs
+    /// them) but not sent: what a review shows before ``execute(_:goal:prepared:)`` sends exactly these. Empty
+    /// for the steps that only talk to the enclave; for the update-key sequence, its key update and TEE
+    /// verification (both under one attestation).
+    package func transactions(_ effect: OnboardingEffect, goal: OnboardingGoal) async throws -> [TransactionRequest] {
         switch effect {
         case .register(let reward, let compute, let metadata):
-            return try await send([
-                try await api.register(rewardAddress: reward, declaredCompute: compute, metadata: metadata)
-            ])
+            return [try await api.register(rewardAddress: reward, declaredCompute: compute, metadata: metadata)]
         case .stake(let targets):
             var requests: [TransactionRequest] = []
             for target in targets { requests += try await api.stake(target.amount, token: target.token.address) }
-            return try await send(requests)
-        case .configureEnclave(let marketId):
-            return [try await configure(marketId)]
-        case .benchmark(let marketId):
-            return try await benchmark(marketId)
+            return requests
         case .join(let marketId, let terms):
             let authorization = goal.publicMarket ? nil : try await authorization()
-            return try await send([
+            return [
                 try await api.join(
                     JoinParameters(
                         marketId: marketId, computePerRequest: terms.computePerRequest, proofCost: terms.proofCost,
                         proposedTime: terms.proposedTime, commission: terms.commission ?? 0,
                         authorization: authorization))
-            ])
+            ]
         case .verifyKey(_, let verifier):
-            return try await send([try await api.verifyKey(teeVerifier: verifier, authorization: authorization())])
+            return [try await api.verifyKey(teeVerifier: verifier, authorization: authorization())]
+        case .updateKey(let action):
+            var requests: [TransactionRequest] = []
+            var auth: EnclaveAuthorization?
+            for part in action.parts {
+                switch part {
+                case .updateEncryptionKey(let marketId):
+                    let authorization = try await authorizationOnce(&auth)
+                    requests.append(try await api.updateEnclaveKey(marketId: marketId, authorization: authorization))
+                case .verifyKey(let verifier):
+                    let authorization = try await authorizationOnce(&auth)
+                    requests.append(try await api.verifyKey(teeVerifier: verifier, authorization: authorization))
+                case .attestation, .enclaveSignature, .configureEnclave, .startPrograms:
+                    continue
+                }
+            }
+            return requests
+        case .configureEnclave, .benchmark, .startPrograms:
+            return []
+        }
+    }
+
+    /// Executes one step's effect; returns what was done, one line each. `prepared`: the step's transactions
+    /// as ``transactions(_:goal:)`` built them for a review, sent instead of building them again.
+    package func execute(_ effect: OnboardingEffect, goal: OnboardingGoal, prepared: [TransactionRequest]? = nil)
+        async throws -> [String]
+    {
+        switch effect {
+        case .register, .stake, .join, .verifyKey:
+            return try await send(try await requests(effect, goal: goal, prepared: prepared))
+        case .configureEnclave(let marketId):
+            return [try await configure(marketId)]
+        case .benchmark(let marketId):
+            return try await benchmark(marketId)
         case .startPrograms(let programs):
             return try await start(programs)
         case .updateKey(let action):
-            return try await updateKey(action)
+            // The §2.9 parts in order: the transactions (one attestation and signature for both), then the
+            // enclave's configuration and programs.
+            let requests = try await requests(effect, goal: goal, prepared: prepared)
+            var lines = requests.isEmpty ? [] : try await send(requests)
+            for part in action.parts {
+                switch part {
+                case .configureEnclave: lines.append(try await configure(action.marketId))
+                case .startPrograms(let programs): lines += try await start(programs)
+                case .attestation, .enclaveSignature, .updateEncryptionKey, .verifyKey: continue
+                }
+            }
+            return lines
         }
     }
 
@@ -254,35 +295,17 @@ package struct OnboardingRunner: Sendable {
         return EnclaveAuthorization(attestationBlob: result.blob, signature: result.signature)
     }
 
+    private func requests(_ effect: OnboardingEffect, goal: OnboardingGoal, prepared: [TransactionRequest]?)
+        async throws -> [TransactionRequest]
+    {
+        if let prepared { return prepared }
+        return try await transactions(effect, goal: goal)
+    }
+
     private func authorizationOnce(_ auth: inout EnclaveAuthorization?) async throws -> EnclaveAuthorization {
         if let auth { return auth }
         let fresh = try await authorization()
         auth = fresh
         return fresh
-    }
-
-    /// The §2.9 parts in order, with one attestation and signature for the key update and the TEE verification.
-    private func updateKey(_ action: UpdateKeyAction) async throws -> [String] {
-        var lines: [String] = []
-        var auth: EnclaveAuthorization?
-        for part in action.parts {
-            switch part {
-            case .attestation, .enclaveSignature:
-                if auth == nil { auth = try await authorization() }
-            case .updateEncryptionKey(let marketId):
-                let authorization = try await authorizationOnce(&auth)
-                lines += try await send([
-                    try await api.updateEnclaveKey(marketId: marketId, authorization: authorization)
-                ])
-            case .verifyKey(let verifier):
-                let authorization = try await authorizationOnce(&auth)
-                lines += try await send([try await api.verifyKey(teeVerifier: verifier, authorization: authorization)])
-            case .configureEnclave:
-                lines.append(try await configure(action.marketId))
-            case .startPrograms(let programs):
-                lines += try await start(programs)
-            }
-        }
-        return lines
     }
 }
