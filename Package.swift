@@ -39,7 +39,11 @@ let package = Package(
         // KalypsoStore: the SQLite database (GRDB): migrations, the transaction journal, the cache tables.
         .target(
             name: "KalypsoStore",
-            dependencies: ["Basics", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Basics", .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API GRDB links, for binding the sync's bulk inserts without boxing every value.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // KalypsoKit: config, keys, the transaction pipeline, operator API, enclave client, sync.
         .target(
             name: "KalypsoKit",

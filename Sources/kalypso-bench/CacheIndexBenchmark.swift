@@ -16,6 +16,12 @@ struct CacheIndexBenchmark: ParsableCommand {
     @Option(help: "Python of the project venv.") var python = ".venv/bin/python"
     @Option(help: "The helper and baseline script.") var reference = "Benchmarks/cache_index_reference.py"
     @Option(help: "A running devnet node (default: start one).") var rpc: String?
+    @Option(
+        help: ArgumentHelp(
+            "Logs already emitted on --rpc, as ADDRESS:FROM:TO (skips emitting; for profiling runs).",
+            valueName: "address:from:to"))
+    var emitted: String?
+    @Flag(help: "Measure the Swift side only (no Python baseline; for profiling runs).") var swiftOnly = false
 
     struct Prepared: Decodable {
         let address: String
@@ -39,13 +45,27 @@ struct CacheIndexBenchmark: ParsableCommand {
             url = started
         }
         defer { node?.terminate() }
-        print("node \(url); emitting \(events) events (node time, not measured)…")
-        let prepared = try JSONDecoder().decode(
-            Prepared.self, from: Data(try Self.capture([python, reference, "prepare", url, String(events)]).utf8))
+        let prepared: Prepared
+        if let emitted {
+            let parts = emitted.split(separator: ":").map(String.init)
+            guard parts.count == 3, let from = UInt64(parts[1]), let to = UInt64(parts[2]), from <= to else {
+                throw ValidationError("--emitted wants ADDRESS:FROM:TO (blocks in decimal), got \(emitted)")
+            }
+            prepared = Prepared(address: parts[0], fromBlock: from, toBlock: to)
+        } else {
+            print("node \(url); emitting \(events) events (node time, not measured)…")
+            prepared = try JSONDecoder().decode(
+                Prepared.self, from: Data(try Self.capture([python, reference, "prepare", url, String(events)]).utf8))
+        }
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kalypso-bench-index-\(getpid())").path
         try? FileManager.default.removeItem(atPath: dir)
         let ours = try Self.measureSwift(url: url, prepared: prepared, path: dir + "/swift.sqlite")
+        if swiftOnly {
+            guard ours.events == events else { throw ValidationError("indexed \(ours.events), expected \(events)") }
+            print(String(format: "client CPU (user + sys) to index \(events) events: swift %6.2f s", ours.cpu))
+            return
+        }
         let baseline = try JSONDecoder().decode(
             Baseline.self,
             from: Data(

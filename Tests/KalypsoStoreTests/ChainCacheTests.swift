@@ -265,6 +265,55 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         #expect(try cache.progress(network: n).first?.lastBlock == 199)
     }
 
+    /// The events' values are bound with the C API: what lands in the file is what GRDB's own binding stores
+    /// (types included), for empty and non-ASCII text, NULLs and the extremes of 64-bit integers.
+    @Test func eventsBoundWithTheCAPIMatchGRDBsBinding() throws {
+        let path = temporaryDatabasePath()
+        let cache = ChainCache(database: try KalypsoDatabase(path: path))
+        let n = try cache.networkId(for: key())
+        let events = [
+            CachedEvent(
+                blockNumber: Int64.max, logIndex: 0, blockHash: "", txHash: "0xAB", contract: "proofMarketplace",
+                name: "Ünïcødé ✓", jobId: Int64.min, marketId: nil, account: nil),
+            CachedEvent(
+                blockNumber: 1, logIndex: -1, blockHash: "0x" + String(repeating: "f", count: 64), txHash: "",
+                contract: "", name: "TaskCreated", jobId: nil, marketId: 0, account: me),
+        ]
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 2, progress: progress(2), confirmationsWindow: 64)
+        w.events = events
+        try cache.apply(w, network: n)
+        let reference = try DatabaseQueue()
+        try reference.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE e (networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId, marketId,
+                    account)
+                    """)
+            for e in events {
+                try db.execute(
+                    sql: "INSERT INTO e VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        n, e.blockNumber, e.logIndex, e.blockHash, e.txHash, e.contract, e.name, e.jobId, e.marketId,
+                        e.account,
+                    ])
+            }
+        }
+        let columns = "networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId, marketId, account"
+        let typed = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map {
+            "\($0), typeof(\($0))"
+        }.joined(separator: ", ")
+        let stored = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT \(typed) FROM cache_event ORDER BY logIndex")
+        }
+        let expected = try reference.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(typed) FROM e ORDER BY logIndex")
+        }
+        #expect(stored == expected)
+        #expect(stored.count == 2)
+        #expect(stored.first?["blockHash"] == "0x" + String(repeating: "f", count: 64))
+        #expect(stored.last?["typeof(blockHash)"] == "text")
+    }
+
     @Test func confirmationsWindowKeepsOnlyRecentHashes() throws {
         let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
         let n = try cache.networkId(for: key())

@@ -26,6 +26,10 @@ public final class HTTPRPCTransport: RPCTransport {
     private let url: URL
     private let made = Mutex<URLSession?>(nil)
     private let headers: [String: String]
+    /// The socket client for `eth_getLogs` answers on http:// URLs (nil when the URL is not one it serves).
+    private let plain: PlainHTTPClient?
+    /// Set once the server answered in a way the plain client does not read: URLSession from then on.
+    private let plainRefused = PlainRefusal()
 
     /// - Parameters:
     ///   - url: the endpoint; credentials in it are used but never shown.
@@ -34,6 +38,7 @@ public final class HTTPRPCTransport: RPCTransport {
         self.url = url
         self.displayName = Redaction.url(url.absoluteString)
         self.headers = headers
+        self.plain = PlainHTTPClient(url: url, headers: headers)
     }
 
     /// The endpoint's session, made once.
@@ -84,6 +89,31 @@ public final class HTTPRPCTransport: RPCTransport {
         return RPCHTTPReply(
             status: http.statusCode, body: [UInt8](data),
             retryAfter: (http.value(forHTTPHeaderField: "Retry-After")).flatMap { Self.retryAfter($0) })
+    }
+
+    /// Like ``post(_:timeout:)`` for an answer that may run to many megabytes: on an http:// URL it goes through
+    /// ``PlainHTTPClient`` (the body received into one buffer), and through URLSession when that client does not
+    /// serve the URL or did not get a plain answer (so every failure is reported exactly as URLSession reports it).
+    public func postLarge(_ body: [UInt8], timeout: Duration) async throws -> RPCHTTPReply {
+        if let plain, !plainRefused.isSet {
+            do {
+                return try await plain.post(body, timeout: timeout)
+            } catch let unsupported as PlainHTTPClient.Unsupported {
+                if unsupported.permanent { plainRefused.set() }
+            }
+        }
+        return try await post(body, timeout: timeout)
+    }
+
+    /// Whether the plain client is in use for large answers (false: URLSession only), for tests.
+    var usesPlainClient: Bool { plain != nil && !plainRefused.isSet }
+
+    /// A flag set once, read from any thread.
+    final class PlainRefusal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
     }
 
     /// Maps URLSession's codes to what a client can conclude; the text names the code, not the URL.

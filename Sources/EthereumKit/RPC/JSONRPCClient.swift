@@ -13,6 +13,9 @@ public struct RPCCall: Sendable, Hashable {
 
     /// Whether the request changes the chain; writes are never retried once they may have been sent.
     public var isWrite: Bool { method == "eth_sendRawTransaction" || method == "eth_sendTransaction" }
+
+    /// Whether the answer may run to many megabytes (sent with ``RPCTransport/postLarge(_:timeout:)``).
+    var expectsLargeAnswer: Bool { method == "eth_getLogs" }
 }
 
 /// Settings of a ``JSONRPCClient``.
@@ -177,7 +180,8 @@ public final class JSONRPCClient: Sendable {
         let body = RPCEnvelope.request(id: id, request)
         let reply: RPCHTTPReply
         switch await exchange(
-            body: Array(body.jsonText.utf8), endpoint: endpoint, label: request.method, deadline: deadline)
+            body: Array(body.jsonText.utf8), endpoint: endpoint, label: request.method, deadline: deadline,
+            large: request.expectsLargeAnswer)
         {
         case .success(let r): reply = r
         case .failure(let f): return .failure(f)
@@ -195,9 +199,9 @@ public final class JSONRPCClient: Sendable {
     }
 
     /// Posts `body` to an endpoint under the attempt's deadline (our own: URLSession's is whole seconds).
-    private func exchange(body: [UInt8], endpoint: Int, label: String, deadline: ContinuousClock.Instant) async
-        -> Result<RPCHTTPReply, AttemptFailure>
-    {
+    private func exchange(
+        body: [UInt8], endpoint: Int, label: String, deadline: ContinuousClock.Instant, large: Bool = false
+    ) async -> Result<RPCHTTPReply, AttemptFailure> {
         let transport = transports[endpoint]
         let remaining = deadline - .now
         let limit = min(options.attemptTimeout, remaining)
@@ -209,7 +213,9 @@ public final class JSONRPCClient: Sendable {
                         message: "no time left before the deadline"), requestSent: false))
         }
         state.withLock { $0.roundTrips += 1 }
-        let result = await Deadline.run(limit) { try await transport.post(body, timeout: limit) }
+        let result = await Deadline.run(limit) {
+            large ? try await transport.postLarge(body, timeout: limit) : try await transport.post(body, timeout: limit)
+        }
         switch result {
         case .success(let reply): return .success(reply)
         case .timedOut:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A byte-level reader of `eth_getLogs` answers: the logs straight from the response bytes, with no JSON tree
 /// and no ``RPCValue`` in between (the generic path spent most of the indexing CPU building and walking them).
 ///
@@ -39,6 +41,17 @@ private struct Scanner {
     let bytes: UnsafeBufferPointer<UInt8>
     let expectedId: [UInt8]
     var i = 0
+    /// The last value read per field: the logs of one block or transaction repeat their hashes (and of one
+    /// contract or event, the address and topics), which then share one array instead of one allocation each.
+    var lastAddress: (digits: Range<Int>, value: Address)?
+    var lastBlockHash: Memo?
+    var lastTransactionHash: Memo?
+    var lastTopics: [Memo?] = [nil, nil, nil, nil]
+
+    struct Memo {
+        var digits: Range<Int>
+        var value: [UInt8]
+    }
 
     init(bytes: UnsafeBufferPointer<UInt8>, expectedId: [UInt8]) {
         self.bytes = bytes
@@ -136,9 +149,17 @@ private struct Scanner {
             switch bytes[key.lowerBound] {
             case UInt8(ascii: "a") where equals(key, Key.address):
                 bit = 1
-                guard let b = hexString(exactBytes: 20) else { return nil }
-                address = Address(bytes: b)
-                if address == nil { return nil }
+                if let last = lastAddress, let end = repeated(last.digits) {
+                    i = end
+                    address = last.value
+                } else {
+                    var memo: Memo?
+                    guard let b = hexString(exactBytes: 20, memo: &memo), let a = Address(bytes: b), let memo else {
+                        return nil
+                    }
+                    address = a
+                    lastAddress = (memo.digits, a)
+                }
             case UInt8(ascii: "t") where equals(key, Key.topics):
                 bit = 2
                 guard let t = topicArray() else { return nil }
@@ -153,11 +174,15 @@ private struct Scanner {
                 blockNumber = v
             case UInt8(ascii: "b") where equals(key, Key.blockHash):
                 bit = 16
-                guard let v = optionalHash() else { return nil }
+                var memo = lastBlockHash
+                guard let v = optionalHash(memo: &memo) else { return nil }
+                lastBlockHash = memo
                 blockHash = v
             case UInt8(ascii: "t") where equals(key, Key.transactionHash):
                 bit = 32
-                guard let v = optionalHash() else { return nil }
+                var memo = lastTransactionHash
+                guard let v = optionalHash(memo: &memo) else { return nil }
+                lastTransactionHash = memo
                 transactionHash = v
             case UInt8(ascii: "t") where equals(key, Key.transactionIndex):
                 bit = 64
@@ -206,7 +231,15 @@ private struct Scanner {
         if take(UInt8(ascii: "]")) { return out }
         while true {
             skipSpace()
-            guard let t = hexString(exactBytes: 32) else { return nil }
+            let t: [UInt8]?
+            if out.count < lastTopics.count {
+                var memo = lastTopics[out.count]
+                t = hexString(exactBytes: 32, memo: &memo)
+                lastTopics[out.count] = memo
+            } else {
+                t = hexString(exactBytes: 32)
+            }
+            guard let t else { return nil }
             out.append(t)
             skipSpace()
             if take(UInt8(ascii: ",")) { continue }
@@ -216,9 +249,9 @@ private struct Scanner {
     }
 
     /// `null` → .some(nil); a 32-byte hex string → its bytes; anything else → nil.
-    mutating func optionalHash() -> [UInt8]?? {
+    mutating func optionalHash(memo: inout Memo?) -> [UInt8]?? {
         if literal("null") { return .some(nil) }
-        guard let h = hexString(exactBytes: 32) else { return nil }
+        guard let h = hexString(exactBytes: 32, memo: &memo) else { return nil }
         return .some(h)
     }
 
@@ -256,6 +289,31 @@ private struct Scanner {
         guard k < bytes.count else { return nil }
         i = k + 1
         return start..<k
+    }
+
+    /// ``hexString(exactBytes:)``, giving the memo's array when the digits are the memo's (same text, same
+    /// bytes), and remembering the new value otherwise.
+    mutating func hexString(exactBytes: Int?, memo: inout Memo?) -> [UInt8]? {
+        if let last = memo, let end = repeated(last.digits) {
+            i = end
+            return last.value
+        }
+        let before = i
+        guard let value = hexString(exactBytes: exactBytes) else { return nil }
+        // `"0x`, the digits, `"`.
+        memo = Memo(digits: (before + 3)..<(i - 1), value: value)
+        return value
+    }
+
+    /// When the string at `i` is `"0x` + the same text as `digits` (already checked there) + `"`: the index after it.
+    func repeated(_ digits: Range<Int>) -> Int? {
+        let n = digits.count
+        let start = i + 3
+        guard start + n < bytes.count, bytes[i] == UInt8(ascii: "\""), bytes[i + 1] == UInt8(ascii: "0"),
+            bytes[i + 2] | 0x20 == UInt8(ascii: "x"), bytes[start + n] == UInt8(ascii: "\""),
+            let base = bytes.baseAddress, memcmp(base + start, base + digits.lowerBound, n) == 0
+        else { return nil }
+        return start + n + 1
     }
 
     /// DATA: hex of an even number of digits, of `exactBytes` bytes when given.

@@ -87,6 +87,16 @@ public protocol RPCTransport: Sendable {
     /// itself by cancelling the task. Throws ``RPCTransportFailure`` when no HTTP answer arrived and
     /// `CancellationError` when cancelled.
     func post(_ body: [UInt8], timeout: Duration) async throws -> RPCHTTPReply
+
+    /// Like ``post(_:timeout:)``, for an answer that may run to many megabytes (`eth_getLogs`): a transport may
+    /// receive it with fewer copies. The default is ``post(_:timeout:)``.
+    func postLarge(_ body: [UInt8], timeout: Duration) async throws -> RPCHTTPReply
+}
+
+extension RPCTransport {
+    public func postLarge(_ body: [UInt8], timeout: Duration) async throws -> RPCHTTPReply {
+        try await post(body, timeout: timeout)
+    }
 }
 
 extension Duration {

@@ -66,7 +66,14 @@ struct RangeIndexer: Sendable {
         logs unsorted: [RPCLog], from: UInt64, to: UInt64, knownMarkets: [UInt64], stale: Stale,
         progress: SyncProgress, window: Int64
     ) async throws -> CacheRangeWrite {
-        let logs = unsorted.sorted { ($0.blockNumber ?? 0, $0.logIndex ?? 0) < ($1.blockNumber ?? 0, $1.logIndex ?? 0) }
+        // Nodes answer in chain order: check that before paying for a sort (and a copy) of every log.
+        let inOrder = zip(unsorted, unsorted.dropFirst()).allSatisfy {
+            ($0.blockNumber ?? 0, $0.logIndex ?? 0) <= ($1.blockNumber ?? 0, $1.logIndex ?? 0)
+        }
+        let logs =
+            inOrder
+            ? unsorted
+            : unsorted.sorted { ($0.blockNumber ?? 0, $0.logIndex ?? 0) < ($1.blockNumber ?? 0, $1.logIndex ?? 0) }
         // Every block number below is within [from, to] (checked per log), so it fits once `to` does.
         let lastBlock = try Storable.int64(to, "block number \(to) (the range's last block)")
         var write = CacheRangeWrite(
@@ -88,16 +95,34 @@ struct RangeIndexer: Sendable {
             )] = []
         var pendingReward: [(RPCLog, Address, BigUInt)] = []
 
+        write.events.reserveCapacity(logs.count)
+        // Consecutive logs mostly share their block and transaction (and often their prover): their hex is built once.
+        var blockHashes = HexMemo()
+        var txHashes = HexMemo()
+        var accounts = HexMemo()
+        touched.jobs.reserveCapacity(touched.jobs.count + logs.count)
+        // The event of the previous log: runs of one event from one contract skip both table lookups.
+        var last: (topic0: [UInt8], address: Address, role: SyncContracts.Role, event: ABIEvent, layout: EventLayout?)?
         for log in logs {
-            guard let (role, event) = contracts.event(of: log), let block = log.blockNumber else { continue }
+            guard let block = log.blockNumber, let topic0 = log.topics.first else { continue }
+            let role: SyncContracts.Role
+            let event: ABIEvent
+            let layout: EventLayout?
+            if let last, last.topic0 == topic0, last.address == log.address {
+                (role, event, layout) = (last.role, last.event, last.layout)
+            } else {
+                guard let found = contracts.event(of: log) else { continue }
+                (role, event, layout) = (found.0, found.1, layouts[found.1.topic0])
+                last = (topic0, log.address, role, event, layout)
+            }
             guard block >= from, block <= to else {
                 throw SyncError(
                     .internalInconsistency, "the node returned a log of block \(block) for the range \(from)…\(to)")
             }
-            let tx = log.transactionHash.map { Hex.encode($0) } ?? ""
+            let tx = txHashes.encode(log.transactionHash)
             func place() -> String { "\(event.name) in block \(block), transaction \(tx.isEmpty ? "?" : tx)" }
             let args: LogArguments
-            if let layout = layouts[event.topic0], let words = layout.words(topics: log.topics, data: log.data) {
+            if let layout, let words = layout.words(topics: log.topics, data: log.data) {
                 args = .words(words, layout)
             } else {
                 args = .values(try event.decodeLog(topics: log.topics, data: log.data).arguments.map(\.value))
@@ -106,7 +131,7 @@ struct RangeIndexer: Sendable {
             func addr(_ i: Int) -> Address? { args.address(i) }
             var row = CachedEvent(
                 blockNumber: Int64(block), logIndex: try Self.logIndex(log),
-                blockHash: log.blockHash.map { Hex.encode($0) } ?? "", txHash: tx, contract: role.rawValue,
+                blockHash: blockHashes.encode(log.blockHash), txHash: tx, contract: role.rawValue,
                 name: event.name)
             let b = Int64(block)
             switch event.name {
@@ -126,12 +151,13 @@ struct RangeIndexer: Sendable {
             case "TaskCreated":
                 let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
-                row.account = addr(1).map { Hex.encode($0.bytes) }
+                let prover = addr(1)
+                row.account = prover.map { accounts.encode($0.bytes) }
                 var hint = touched.jobs[id] ?? JobHint()
                 hint.assignedBlock = b
                 hint.assignedTx = tx
                 touched.jobs[id] = hint
-                if let p = addr(1) { touched.provers.insert(p) }
+                if let p = prover { touched.provers.insert(p) }
             case "ProofCreated", "ProofNotGenerated", "InvalidInputsDetected", "AskCancelled", "BidCancelled":
                 let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
@@ -427,6 +453,22 @@ struct RangeIndexer: Sendable {
     static func isPublicImage(_ image: [UInt8]) -> Bool {
         image.allSatisfy { $0 == 0 }
             || Hex.encode(image) == "0xcd2e66bf0b91eeedc6c648ae9335a78d7c9a4ab0ef33612a824d91cdc68a4f21"
+    }
+}
+
+/// The hex of the last bytes encoded: a run of equal hashes (the logs of one block or transaction) gives one string.
+struct HexMemo {
+    private var bytes: [UInt8]?
+    private var text = ""
+
+    /// `Hex.encode(bytes)`, or "" for nil.
+    mutating func encode(_ value: [UInt8]?) -> String {
+        guard let value else { return "" }
+        if value != bytes {
+            bytes = value
+            text = Hex.encode(value)
+        }
+        return text
     }
 }
 

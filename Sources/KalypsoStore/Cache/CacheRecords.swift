@@ -12,7 +12,7 @@ public struct CacheNetworkKey: Sendable, Hashable {
     public init(chainId: Int64, generation: String, addresses: [String: String]) {
         self.chainId = chainId
         self.generation = generation
-        self.addresses = addresses.mapValues { $0.lowercased() }
+        self.addresses = addresses.mapValues { $0.lowercasedIfNeeded }
     }
 
     /// The text stored in `cache_network.key`: stable under dictionary order.
@@ -29,7 +29,7 @@ public struct CachedBlock: Sendable, Hashable {
     public var timestamp: Int64
     public init(number: Int64, hash: String, timestamp: Int64) {
         self.number = number
-        self.hash = hash.lowercased()
+        self.hash = hash.lowercasedIfNeeded
         self.timestamp = timestamp
     }
 }
@@ -55,13 +55,13 @@ public struct CachedEvent: Sendable, Hashable {
     ) {
         self.blockNumber = blockNumber
         self.logIndex = logIndex
-        self.blockHash = blockHash.lowercased()
-        self.txHash = txHash.lowercased()
+        self.blockHash = blockHash.lowercasedIfNeeded
+        self.txHash = txHash.lowercasedIfNeeded
         self.contract = contract
         self.name = name
         self.jobId = jobId
         self.marketId = marketId
-        self.account = account?.lowercased()
+        self.account = account?.lowercasedIfNeeded
     }
 }
 
@@ -91,10 +91,10 @@ public struct CachedMarket: Sendable, Hashable {
         createdBlock: Int64
     ) {
         self.marketId = marketId
-        self.verifier = verifier.lowercased()
-        self.proverImageId = proverImageId.lowercased()
-        self.ivsImageId = ivsImageId.lowercased()
-        self.creator = creator.lowercased()
+        self.verifier = verifier.lowercasedIfNeeded
+        self.proverImageId = proverImageId.lowercasedIfNeeded
+        self.ivsImageId = ivsImageId.lowercasedIfNeeded
+        self.creator = creator.lowercasedIfNeeded
         self.metadata = metadata
         self.metadataIsJSON = metadataIsJSON
         self.isPrivate = isPrivate
@@ -125,7 +125,7 @@ public struct CachedMarketProver: Sendable, Hashable {
         proposedTime: Int64, commission: String?, activeRequests: Int64, joinedBlock: Int64, refreshedBlock: Int64
     ) {
         self.marketId = marketId
-        self.prover = prover.lowercased()
+        self.prover = prover.lowercasedIfNeeded
         self.state = state
         self.computePerRequest = computePerRequest
         self.proofGenerationCost = proofGenerationCost
@@ -184,16 +184,16 @@ public struct CachedJob: Sendable, Hashable {
         self.timeForProof = timeForProof
         self.deadline = deadline
         self.deadlineUnit = deadlineUnit
-        self.requester = requester.lowercased()
-        self.prover = prover?.lowercased()
+        self.requester = requester.lowercasedIfNeeded
+        self.prover = prover?.lowercasedIfNeeded
         self.hasPrivateInputs = hasPrivateInputs
         self.outcome = outcome
         self.createdBlock = createdBlock
-        self.createdTx = createdTx.lowercased()
+        self.createdTx = createdTx.lowercasedIfNeeded
         self.assignedBlock = assignedBlock
-        self.assignedTx = assignedTx?.lowercased()
+        self.assignedTx = assignedTx?.lowercasedIfNeeded
         self.outcomeBlock = outcomeBlock
-        self.outcomeTx = outcomeTx?.lowercased()
+        self.outcomeTx = outcomeTx?.lowercasedIfNeeded
         self.refreshedBlock = refreshedBlock
     }
 }
@@ -222,14 +222,14 @@ public struct CachedStakeEvent: Sendable, Hashable {
         self.blockNumber = blockNumber
         self.logIndex = logIndex
         self.timestamp = timestamp
-        self.token = token.lowercased()
-        self.prover = prover.lowercased()
-        self.account = account?.lowercased()
+        self.token = token.lowercasedIfNeeded
+        self.prover = prover.lowercasedIfNeeded
+        self.account = account?.lowercasedIfNeeded
         self.kind = kind
         self.amount = amount
         self.jobId = jobId
         self.withdrawalIndex = withdrawalIndex
-        self.txHash = txHash.lowercased()
+        self.txHash = txHash.lowercasedIfNeeded
     }
 }
 
@@ -241,8 +241,8 @@ public struct CachedStakeBalance: Sendable, Hashable {
     public var locked: String
     public var refreshedBlock: Int64
     public init(token: String, prover: String, total: String, locked: String, refreshedBlock: Int64) {
-        self.token = token.lowercased()
-        self.prover = prover.lowercased()
+        self.token = token.lowercasedIfNeeded
+        self.prover = prover.lowercasedIfNeeded
         self.total = total
         self.locked = locked
         self.refreshedBlock = refreshedBlock
@@ -267,11 +267,11 @@ public struct CachedRewardEvent: Sendable, Hashable {
         self.blockNumber = blockNumber
         self.logIndex = logIndex
         self.timestamp = timestamp
-        self.address = address.lowercased()
+        self.address = address.lowercasedIfNeeded
         self.kind = kind
         self.amount = amount
         self.jobId = jobId
-        self.txHash = txHash.lowercased()
+        self.txHash = txHash.lowercasedIfNeeded
     }
 }
 
@@ -281,7 +281,7 @@ public struct CachedRewardBalance: Sendable, Hashable {
     public var claimable: String
     public var refreshedBlock: Int64
     public init(address: String, claimable: String, refreshedBlock: Int64) {
-        self.address = address.lowercased()
+        self.address = address.lowercasedIfNeeded
         self.claimable = claimable
         self.refreshedBlock = refreshedBlock
     }
@@ -293,8 +293,8 @@ public struct CachedProver: Sendable, Hashable {
     public var rewardAddress: String
     public var refreshedBlock: Int64
     public init(prover: String, rewardAddress: String, refreshedBlock: Int64) {
-        self.prover = prover.lowercased()
-        self.rewardAddress = rewardAddress.lowercased()
+        self.prover = prover.lowercasedIfNeeded
+        self.rewardAddress = rewardAddress.lowercasedIfNeeded
         self.refreshedBlock = refreshedBlock
     }
 }
@@ -335,7 +335,7 @@ public struct SyncProgress: Sendable, Hashable {
         self.contract = contract
         self.startBlock = startBlock
         self.lastBlock = lastBlock
-        self.lastHash = lastHash.lowercased()
+        self.lastHash = lastHash.lowercasedIfNeeded
         self.headBlock = headBlock
         self.headTime = headTime
         self.updatedAt = updatedAt
@@ -384,5 +384,20 @@ public struct CacheRangeWrite: Sendable {
         self.toBlock = toBlock
         self.progress = progress
         self.confirmationsWindow = confirmationsWindow
+    }
+}
+
+extension String {
+    /// `lowercased()`, without the new string when there is nothing to lower: the sync builds its hex
+    /// already in lower case, and a copy of every hash of every indexed log was a measurable part of a sync.
+    var lowercasedIfNeeded: String {
+        let utf8 = self.utf8
+        // Only ASCII without A–Z is certainly unchanged; anything else goes through the full mapping.
+        let unchanged = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 >= 0x80 || ($0 &- 0x41) < 26 }
+        }
+        if unchanged == true { return self }
+        if unchanged == nil, !utf8.contains(where: { $0 >= 0x80 || ($0 &- 0x41) < 26 }) { return self }
+        return lowercased()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The chain cache's named writes and reads. A sync writes one ``CacheRangeWrite`` per SQLite
 /// transaction, so a process killed at any moment leaves either the whole range or none of it; readers
@@ -236,32 +237,92 @@ public struct ChainCache: Sendable {
     static let eventBatch = 50
 
     /// Inserts a range's events in batches of ``eventBatch`` rows (a repeated log still fails the whole range).
+    ///
+    /// The values are bound with the SQLite C API on GRDB's cached statement: GRDB's `StatementArguments` box
+    /// every value (ten per event) before binding it, which was a visible share of a first sync's CPU.
     static func insertEvents(_ events: [CachedEvent], network n: Int64, db: Database) throws {
         var start = 0
         while start < events.count {
             let count = min(eventBatch, events.count - start)
-            let rows = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId,
-                    marketId, account) VALUES \(rows)
-                    """)
-            var values: [(any DatabaseValueConvertible)?] = []
-            values.reserveCapacity(count * 10)
+            let sql = count == eventBatch ? fullEventBatchSQL : eventInsertSQL(rows: count)
+            let statement = try db.cachedStatement(sql: sql)
+            var binder = RawBinder(statement.sqliteStatement)
             for e in events[start..<start + count] {
-                values.append(n)
-                values.append(e.blockNumber)
-                values.append(e.logIndex)
-                values.append(e.blockHash)
-                values.append(e.txHash)
-                values.append(e.contract)
-                values.append(e.name)
-                values.append(e.jobId)
-                values.append(e.marketId)
-                values.append(e.account)
+                binder.bind(n)
+                binder.bind(e.blockNumber)
+                binder.bind(e.logIndex)
+                binder.bind(e.blockHash)
+                binder.bind(e.txHash)
+                binder.bind(e.contract)
+                binder.bind(e.name)
+                binder.bind(e.jobId)
+                binder.bind(e.marketId)
+                binder.bind(e.account)
             }
-            try statement.execute(arguments: StatementArguments(values))
+            // Not `statement.sql`: GRDB rebuilds and trims that text (Foundation) on every call.
+            try binder.execute(db: db, sql: sql)
             start += count
+        }
+    }
+
+    static let fullEventBatchSQL = eventInsertSQL(rows: eventBatch)
+
+    static func eventInsertSQL(rows: Int) -> String {
+        let values = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        return """
+            INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId,
+            marketId, account) VALUES \(values)
+            """
+    }
+
+    /// Binds values in order to a prepared statement with the C API, then runs it once.
+    struct RawBinder {
+        /// SQLite copies the bytes before `sqlite3_bind_text` returns (`SQLITE_TRANSIENT`).
+        private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+        private let handle: OpaquePointer
+        private var index: Int32 = 0
+        private var failure: Int32 = SQLITE_OK
+
+        init(_ handle: OpaquePointer) {
+            self.handle = handle
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+
+        mutating func bind(_ value: Int64?) {
+            index += 1
+            let code = value.map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
+            if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
+        }
+
+        mutating func bind(_ value: String?) {
+            index += 1
+            guard var text = value else {
+                let code = sqlite3_bind_null(handle, index)
+                if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
+                return
+            }
+            let code = text.withUTF8 { bytes in
+                // An empty buffer may have no address, and a null pointer would bind NULL instead of ''.
+                bytes.baseAddress.map { base in
+                    base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text64(
+                            handle, index, $0, sqlite3_uint64(bytes.count), Self.transient, UInt8(SQLITE_UTF8))
+                    }
+                } ?? sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            }
+            if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
+        }
+
+        /// Steps the statement to its end; the SQLite error (as GRDB reports it) when binding or stepping failed.
+        func execute(db: Database, sql: String) throws {
+            let code = failure == SQLITE_OK ? sqlite3_step(handle) : failure
+            let message = code == SQLITE_DONE ? nil : db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+            }
         }
     }
 

@@ -211,6 +211,57 @@ struct RPCLogReaderTests {
         #expect(declined > 1000, "most mutations break the plain shape")
     }
 
+    /// Logs of one block and transaction repeat their hashes, address and topic0: the reader shares the decoded
+    /// value when the text repeats exactly, and every variant of a repeat (other case, `0X`, a digit more or
+    /// less, an escape, a cut) is still read or declined exactly as the generic parser reads it.
+    @Test func repeatedValuesAreSharedAndStillChecked() throws {
+        let h2 = "0x" + String(repeating: "cd", count: 32)
+        let logs = (0..<5).map { k in
+            Self.log(topics: [Self.t0, k % 2 == 0 ? Self.h32 : h2], logIndex: "\"0x\(k)\"")
+        }
+        let body = Self.answer(logs)
+        let fast = try #require(Self.fast(body))
+        #expect(fast == (try Self.generic(body).get()))
+        #expect(fast.count == 5 && fast[4].topics[1] == fast[0].topics[1] && fast[3].topics[1] != fast[0].topics[1])
+        // Each later occurrence of a repeated text, altered.
+        let repeated = [String(Self.h32.dropFirst(2)), String(Self.t0.dropFirst(2)), String(Self.addr.dropFirst(2))]
+        let variants: [(String) -> String] = [
+            { $0.uppercased() }, { String($0.dropLast()) }, { $0 + "0" }, { $0 + "00" },
+            { "\\u0030" + $0.dropFirst() }, { String($0.dropFirst(2)) },
+            { $0.replacingOccurrences(of: "a", with: "g") },
+        ]
+        var checked = 0
+        for text in repeated {
+            let occurrences = body.ranges(of: text)
+            for occurrence in occurrences.dropFirst() {
+                for variant in variants {
+                    var altered = body
+                    altered.replaceSubrange(occurrence, with: variant(text))
+                    Self.agree(bytes: Array(altered.utf8), "variant of \(text.prefix(8)) at \(occurrence)")
+                    checked += 1
+                }
+                var capital = body
+                let prefix = body.index(occurrence.lowerBound, offsetBy: -1)
+                capital.replaceSubrange(prefix..<occurrence.lowerBound, with: "X")
+                let read = try #require(Self.fast(capital))
+                #expect(read == (try Self.generic(capital).get()))
+            }
+        }
+        #expect(checked > 100)
+        var rng = SeededRandom(state: 0x7265_7065_6174)
+        let alphabet = Array("\"\\0x1fFX-.e abcdef".utf8)
+        for round in 0..<1000 {
+            var bytes = Array(body.utf8)
+            let at = Int(rng.next() % UInt64(bytes.count))
+            if rng.next() % 2 == 0 {
+                bytes[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+            } else {
+                bytes.remove(at: at)
+            }
+            Self.agree(bytes: bytes, "repeat mutation round \(round)")
+        }
+    }
+
     /// Through the client: plain answers and answers the reader declines give the same logs; a bad field is a
     /// clear error naming it.
     @Test func theClientReadsLogsEitherWay() async throws {
