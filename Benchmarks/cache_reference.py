@@ -13,8 +13,10 @@ markets = c.execute("SELECT marketId, proverCount, openJobCount FROM cache_marke
                     (n,)).fetchall()
 ours = c.execute("SELECT marketId FROM cache_market_prover WHERE networkId = ? AND prover = ?", (n, op)).fetchall()
 ours_ids = {m for (m,) in ours}
-due = c.execute("SELECT jobId FROM cache_job WHERE networkId = ? AND outcome IS NULL ORDER BY dueAt LIMIT 50",
-                (n,)).fetchall()
+# Open, not expired (an unassigned job past its expiry): the clock is NOW in seconds, unknown in blocks.
+due = c.execute("""SELECT jobId FROM cache_job WHERE networkId = ? AND outcome IS NULL
+                   AND NOT (prover IS NULL AND expiry <= CASE deadlineUnit WHEN 'second' THEN ? ELSE ? END)
+                   ORDER BY dueAt LIMIT 50""", (n, now, -(2**63))).fetchall()
 stake = c.execute("SELECT total, locked FROM cache_stake_balance WHERE networkId = ? AND prover = ? ORDER BY token",
                   (n, op)).fetchall()
 row = c.execute("SELECT rewardAddress FROM cache_prover WHERE networkId = ? AND prover = ?", (n, op)).fetchone()

@@ -102,7 +102,7 @@ struct CacheBenchmark: ParsableCommand {
         let cache = try ChainCache(readerPath: path)
         guard let n = try cache.existingNetworkId(for: key) else { throw ValidationError("no network in \(path)") }
         let markets = try cache.marketsWithStatus(network: n, operator: op)
-        let due = try cache.jobsDueSoonest(network: n, limit: 50)
+        let due = try cache.jobsDueSoonest(network: n, limit: 50, openAt: JobClock(seconds: now, blocks: nil))
         let stake = try cache.stakeBalances(network: n, prover: op)
         let reward = try cache.rewardAddress(network: n, prover: op) ?? op
         let earned = try cache.earnings(network: n, address: reward, since: now - 86_400)

@@ -79,7 +79,7 @@ struct CacheIndexBenchmark: ParsableCommand {
         var options = SyncOptions()
         options.readGetters = false
         options.initialRange = 10_000
-        let sync = ChainSync(
+        let sync = try ChainSync(
             // A 10,000-block window of this emitter holds tens of thousands of logs: the devnet node (Python) takes
             // many seconds to answer it on a loaded machine, which is node time, not the client's.
             chain: RPCSyncChain(

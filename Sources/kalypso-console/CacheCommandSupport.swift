@@ -19,6 +19,22 @@ struct CacheOptions: ParsableArguments {
     /// Opens the cache (syncing first with `--refresh`) and finds the configured network's rows.
     func open() async throws -> CacheView {
         let (loaded, path) = try location()
+        guard let view = try await CacheView.open(config: loaded, path: path, refresh: refresh) else {
+            throw CacheEmptyError(path: path)
+        }
+        return view
+    }
+}
+
+extension CacheOptions {
+    /// The configuration and the cache file it uses (`--database`, else the network's default path).
+    func location() throws -> (KalypsoConfig, String) { try operatorOptions.location() }
+}
+
+extension CacheView {
+    /// The cache at `path` with the configured network's rows, synced first when `refresh`; nil when it has
+    /// nothing for this network yet (no file, or never synced).
+    static func open(config loaded: KalypsoConfig, path: String, refresh: Bool) async throws -> CacheView? {
         // Only a refresh writes; a plain read never takes the write lock (see ChainCache(readerPath:)).
         let cache = refresh ? ChainCache(database: try KalypsoDatabase(path: path)) : try ChainCache(readerPath: path)
         if refresh {
@@ -27,15 +43,10 @@ struct CacheOptions: ParsableArguments {
         guard let id = try cache.existingNetworkId(for: try ChainSync.cacheKey(config: loaded)),
             let progress = try cache.progress(network: id).first
         else {
-            throw CacheEmptyError(path: path)
+            return nil
         }
         return CacheView(cache: cache, network: id, config: loaded, progress: progress)
     }
-}
-
-extension CacheOptions {
-    /// The configuration and the cache file it uses (`--database`, else the network's default path).
-    func location() throws -> (KalypsoConfig, String) { try operatorOptions.location() }
 }
 
 /// An open cache and how fresh it is.

@@ -22,16 +22,23 @@ struct JobsCommand: AsyncParsableCommand, OperatorOptionsCommand {
         if mine && prover == nil {
             throw TxUsageError(message: "--mine needs an operator address in the configuration")
         }
-        let jobs = try view.cache.jobsDueSoonest(network: view.network, prover: prover, limit: max(0, limit))
         // On Arbitrum the progress carries the L1 block number that Gen A deadlines count in (spec §6.3).
-        let due = DueTime(progress: view.progress, secondsPerBlock: 1, chainId: Int64(view.config.chainId ?? 0))
+        let due = DueTime(
+            progress: view.progress, secondsPerBlock: 1, chainId: Int64(clamping: view.config.chainId ?? 0))
+        // Open as the contracts would say at the cached block: an ask past its expiry unassigned is expired.
+        let jobs = try view.cache.jobsDueSoonest(
+            network: view.network, prover: prover, limit: max(0, limit), openAt: due.clock)
         if cacheOptions.json {
             let rows: [[String: Any]] = jobs.map { j in
                 var o: [String: Any] = [
-                    "id": j.jobId, "marketId": j.marketId, "state": j.state, "reward": j.reward, "expiry": j.expiry,
+                    "id": j.jobId, "marketId": j.marketId, "reward": j.reward, "expiry": j.expiry,
                     "deadline": j.deadline, "timeUnit": j.deadlineUnit, "dueAt": j.dueAt, "requester": j.requester,
                     "createdBlock": j.createdBlock, "createdTx": j.createdTx,
                 ]
+                // The state getBidState/getAskState would answer at the cached block (stored state otherwise).
+                let state = JobState.of(j, at: due.clock)
+                o["state"] = state?.rawValue ?? j.state
+                o["stateName"] = state?.name ?? NSNull()
                 o["prover"] = j.prover ?? NSNull()
                 o["dueWallTime"] =
                     due.wallTime(j).map { TxJSON.iso(Date(timeIntervalSince1970: Double($0))) } ?? NSNull()

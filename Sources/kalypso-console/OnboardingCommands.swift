@@ -298,12 +298,20 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var options: OperatorOptions
     @Option(help: "The market whose onboarding steps to probe (default: every market joined).") var market: String?
+    @Flag(help: "Sync the cache from the chain before reading stake, markets and rewards from it.")
+    var refresh = false
 
     func run() async throws {
         let context = try await OnboardingContext.open(options: options, action: "status", write: false)
         let api = context.session.api
-        let snapshot = try await api.snapshot(markets: nil)
-        let marketIds = try market.map { [try parseMarket($0)] } ?? snapshot.markets.filter(\.isMember).map(\.marketId)
+        let live = try await api.snapshot(markets: nil)
+        // The onboarding probes are live: they decide what the next command sends.
+        let marketIds = try market.map { [try parseMarket($0)] } ?? live.markets.filter(\.isMember).map(\.marketId)
+        // Stake, memberships and rewards as the cache has them (see StatusCacheParts), else as read now.
+        let cached = try await StatusCacheParts.read(
+            config: context.config, path: options.databasePath(config: context.config), refresh: refresh,
+            operatorAddress: context.session.operatorAddress)
+        let snapshot = cached?.overlay(live) ?? live
         let runner = try context.runner(marketId: marketIds.first ?? 0, flags: nil)
         var markets: [[String: Any]] = []
         var human: [String] = []
@@ -348,6 +356,8 @@ struct StatusCommand: AsyncParsableCommand {
                 "enclave": enclaveObject, "onboarding": markets,
             ]
             o["cache"] = freshness.map { ["updatedAt": $0] } ?? NSNull()
+            o["data"] = cached?.view.freshness() ?? NSNull()
+            o["sources"] = StatusCacheParts.sources(cached: cached != nil, generation: snapshot.generation)
             print(try TxJSON.text(o))
             return
         }
@@ -383,8 +393,12 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("  gas key \(gasBalance.0.checksummed): \(Units.format(gasBalance.1, decimals: 18)) ETH")
         }
         lines += human
-        if let freshness {
+        if let cached {
+            lines.append("Cache: stake, markets and rewards above are the cache's. " + cached.view.freshnessLine)
+        } else if let freshness {
             lines.append("Cache: last synced \(Int(Date().timeIntervalSince1970 - freshness)) s ago")
+        } else {
+            lines.append("Cache: no data for this network yet; stake, markets and rewards were read from the chain.")
         }
         print(lines.joined(separator: "\n"))
     }

@@ -86,6 +86,41 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         #expect(try cache.marketsWithStatus(network: n, operator: me)[0].market.proverCount == 1)
     }
 
+    /// An unassigned job is expired once `expiry <= now` in its unit (the contracts' UNASSIGNED): not open.
+    /// Assigned jobs past their deadline stay listed (they are overdue, the prover's business).
+    @Test func expiredAsksAreNotOpenAtTheClock() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.markets = [market(1, created: 2)]
+        var blockAsk = job(5, market: 1, due: 20, prover: nil, created: 6)  // expiry block 120
+        blockAsk.deadlineUnit = "block"
+        w.jobs = [
+            job(1, market: 1, due: 400, prover: nil, created: 5),  // expiry 500
+            job(2, market: 1, due: 450, prover: nil, created: 6),  // expiry 550
+            job(3, market: 1, due: 300, prover: me, created: 6),  // deadline 300, assigned
+            job(4, market: 1, due: 100, prover: nil, created: 7, outcome: .cancelled),
+            blockAsk,
+        ]
+        try cache.apply(w, network: n)
+        func open(_ seconds: Int64, _ blocks: Int64?) throws -> [Int64] {
+            try cache.jobsDueSoonest(network: n, limit: 10, openAt: JobClock(seconds: seconds, blocks: blocks))
+                .map(\.jobId)
+        }
+        // Before every expiry: all open ones, by due time (job 5 is due at block 120 in its own unit).
+        #expect(try open(499, 119) == [5, 3, 1, 2])
+        // At job 1's expiry (`expiry <= block.timestamp`): job 1 is expired; the assigned job 3 stays.
+        #expect(try open(500, 119) == [5, 3, 2])
+        #expect(try open(10_000, 119) == [5, 3])
+        // Block-timed asks expire by the block clock only, and never when it is unknown.
+        #expect(try open(10_000, 120) == [3])
+        #expect(try open(10_000, nil) == [5, 3])
+        // A prover's own jobs are never expired asks.
+        #expect(
+            try cache.jobsDueSoonest(network: n, prover: me, limit: 10, openAt: JobClock(seconds: 10_000, blocks: 500))
+                .map(\.jobId) == [3])
+    }
+
     @Test func jobsDueSoonestAreOpenJobsByDueTime() throws {
         let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
         let n = try cache.networkId(for: key())
@@ -98,9 +133,9 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
             job(4, market: 1, due: 200, prover: me, created: 7),
         ]
         try cache.apply(w, network: n)
-        #expect(try cache.jobsDueSoonest(network: n, limit: 10).map(\.jobId) == [4, 1, 2])
-        #expect(try cache.jobsDueSoonest(network: n, prover: me, limit: 10).map(\.jobId) == [4, 1])
-        #expect(try cache.jobsDueSoonest(network: n, limit: 1).map(\.jobId) == [4])
+        #expect(try cache.jobsDueSoonest(network: n, limit: 10, openAt: nil).map(\.jobId) == [4, 1, 2])
+        #expect(try cache.jobsDueSoonest(network: n, prover: me, limit: 10, openAt: nil).map(\.jobId) == [4, 1])
+        #expect(try cache.jobsDueSoonest(network: n, limit: 1, openAt: nil).map(\.jobId) == [4])
         // The query plan uses the partial index, not a scan of the jobs table.
         let plan = try cache.pool.read { db in
             try Row.fetchAll(

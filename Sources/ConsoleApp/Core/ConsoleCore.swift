@@ -11,6 +11,12 @@ public enum ConsoleCore {
     public static let retryAfterFailure: Duration = .seconds(10)
     /// The status line while a sync asked for by hand runs.
     static let syncingStatus = ConsoleStatus("Syncing with the chain…", .info)
+    /// The widest a review dialog grows (a labelled 66-character hash fits on one line).
+    public static let reviewWidth = 100
+    /// The status line while a write's review is prepared.
+    static func preparing(_ write: ConsoleWrite) -> ConsoleStatus {
+        ConsoleStatus("\(write.summary): preparing the review…", .info)
+    }
     /// How many lines of the console's own log are kept.
     public static let logCapacity = 500
 
@@ -79,11 +85,15 @@ extension ConsoleState {
                 review.canSend
                 ? [ModalButton("Cancel", kind: .cancel), ModalButton("Send", kind: .destructive)]
                 : [ModalButton("Close", kind: .cancel)]
-            dialog = ConsoleDialog(
-                purpose: .review(review),
-                modal: Modal(
-                    title: review.write.summary, message: review.lines.joined(separator: "\n"), buttons: buttons,
-                    dangerous: true))
+            var modal = Modal(
+                title: review.write.summary, message: review.lines.joined(separator: "\n"), buttons: buttons,
+                dangerous: true)
+            // Wide enough for an address or a hash with its label on one line where the screen has room; a
+            // review taller than the screen scrolls (the focus stays on Cancel).
+            modal.maxWidth = ConsoleCore.reviewWidth
+            dialog = ConsoleDialog(purpose: .review(review), modal: modal)
+            // "Preparing the review…" is over: the dialog is the answer.
+            if status == ConsoleCore.preparing(review.write) { status = nil }
             return [.redraw]
         case .reviewed(.failure(let failure)):
             inFlight.removeAll()
@@ -170,8 +180,9 @@ extension ConsoleState {
     // MARK: Keys
 
     mutating func handleKey(_ key: Key) -> [ConsoleEffect] {
-        if dialog != nil { return dialogKey(key) }
+        // Help first: it may be open over a dialog (the dialog's own keys).
         if help != nil { return helpKey(key) }
+        if dialog != nil { return dialogKey(key) }
         if palette != nil { return paletteKey(key) }
         let env = environment
         let screen = screens[current]
@@ -203,7 +214,7 @@ extension ConsoleState {
                     continue
                 }
                 inFlight.append(write)
-                status = ConsoleStatus("\(write.summary): preparing the review…", .info)
+                status = ConsoleCore.preparing(write)
                 record("\(write.summary): review requested", .info)
                 effects += [.redraw, e]
             case .send:
@@ -321,7 +332,7 @@ extension ConsoleState {
         guard var h = help else { return [] }
         let scope = ConsoleKeys.helpScope
         let area = Rect(size: size)
-        let context = RenderContext(capabilities: Capabilities(colorDepth: .ansi16, unicode: true))
+        let context = ConsoleState.layoutContext
         let moved: Bool
         switch keys.action(for: key, in: scope).flatMap({ $0.scope == scope ? $0.id : nil }) {
         case ConsoleKeys.helpClose?:
@@ -337,11 +348,30 @@ extension ConsoleState {
         return moved ? [.redraw] : []
     }
 
+    /// Scrolls the dialog's text (the focus stays where it was); a redraw only when it moved.
+    mutating func scrollDialog(_ d: inout ConsoleDialog, _ move: (inout Modal) -> Bool) -> [ConsoleEffect] {
+        let moved = move(&d.modal)
+        dialog = d
+        return moved ? [.redraw] : []
+    }
+
     mutating func dialogKey(_ key: Key) -> [ConsoleEffect] {
         guard var d = dialog else { return [] }
         let scope = ConsoleKeys.dialogScope
+        let area = ConsoleLayout.dialogArea(Rect(size: size))
+        let context = ConsoleState.layoutContext
         let outcome: ModalOutcome
         switch keys.action(for: key, in: scope).flatMap({ $0.scope == scope ? $0.id : nil }) {
+        case ConsoleKeys.dialogDown?: return scrollDialog(&d) { $0.scroll(by: 1, screen: area, context: context) }
+        case ConsoleKeys.dialogUp?: return scrollDialog(&d) { $0.scroll(by: -1, screen: area, context: context) }
+        case ConsoleKeys.dialogPageDown?:
+            return scrollDialog(&d) { $0.scrollPage(by: 1, screen: area, context: context) }
+        case ConsoleKeys.dialogPageUp?:
+            return scrollDialog(&d) { $0.scrollPage(by: -1, screen: area, context: context) }
+        case ConsoleKeys.dialogHelp?:
+            help = HelpOverlay(
+                hints: keys.helpEntries(scopes: [ConsoleKeys.dialogScope]), title: "Keys: \(d.modal.title)")
+            return [.redraw]
         case ConsoleKeys.dialogPrevious?:
             d.modal.focusPrevious()
             dialog = d

@@ -1,6 +1,7 @@
 import Basics
 import EthereumKit
 import Foundation
+import KalypsoKit
 import KalypsoStore
 
 /// How the console words times and identifiers. Operators read these as facts: exact, unit-bearing.
@@ -61,32 +62,57 @@ public enum ConsoleTime {
         return p.headTime + since
     }
 
-    /// What is left before a job's deadline (or expiry when unassigned), in its own unit.
+    /// What is left before a job's deadline (or expiry when unassigned), in its own unit. Block deadlines
+    /// count from the cache's head block, on Arbitrum from its L1 block (Generation A's `block.number`,
+    /// spec §6.3).
     public static func left(_ job: CachedJob, data: ConsoleSnapshot, now: Date) -> (value: Int64, unit: String)? {
         if job.deadlineUnit == "block" {
-            guard let head = data.progress?.headBlock, head > 0 else { return nil }
-            return (job.dueAt - head, "block")
+            guard let p = data.progress, p.headBlock > 0 else { return nil }
+            return (job.dueAt - (p.headL1Block ?? p.headBlock), "block")
         }
         guard let t = chainNow(data: data, now: now) else { return nil }
         return (job.dueAt - t, "second")
     }
 
-    /// Seconds before the deadline; for block deadlines only when the network's block time is known.
+    /// Seconds per block of the deadline clock: the network's when it is set, Ethereum's 12 s on Arbitrum
+    /// (its blocks carry the L1 number the contracts count), else the pace of the blocks the cache
+    /// remembers; nil when none is known.
+    public static func secondsPerBlock(data: ConsoleSnapshot, network: ConsoleNetwork) -> Double? {
+        if let s = network.secondsPerBlock { return Double(s) }
+        if data.progress?.headL1Block != nil { return DueTime.l1SecondsPerBlock }
+        return ContractTimeScale.blocks(clock: nil, recentBlocks: data.insights.recentBlocks)?.secondsPerBlock
+    }
+
+    /// Seconds before the deadline; for block deadlines only when the pace of blocks is known.
     public static func secondsLeft(_ job: CachedJob, data: ConsoleSnapshot, network: ConsoleNetwork, now: Date)
         -> Int64?
     {
         guard let l = left(job, data: data, now: now) else { return nil }
         if l.unit == "second" { return l.value }
-        return network.secondsPerBlock.map { l.value * $0 }
+        return secondsPerBlock(data: data, network: network).map { Int64((Double(l.value) * $0).rounded()) }
     }
 
-    /// "in 9h 35m", "in 4m 12s", "overdue 3m", "in 42 blocks" — the deadline in words.
+    /// The UTC wall time of a job's deadline: its timestamp, or for a block deadline the cache's head time
+    /// plus the blocks left at the known pace (an estimate); nil when it cannot be told.
+    public static func wallTime(_ job: CachedJob, data: ConsoleSnapshot, network: ConsoleNetwork) -> Int64? {
+        if job.deadlineUnit != "block" { return job.dueAt }
+        guard let p = data.progress, p.headTime > 0, let pace = secondsPerBlock(data: data, network: network),
+            let l = left(job, data: data, now: Date(timeIntervalSince1970: p.updatedAt))
+        else { return nil }
+        return p.headTime + Int64((Double(l.value) * pace).rounded())
+    }
+
+    /// "in 9h 35m", "in 4m 12s", "overdue 3m", "in 42 blocks ≈ 8m 24s" — the deadline in words; block
+    /// counts say their wall time where the pace of blocks is known.
     public static func words(_ job: CachedJob, data: ConsoleSnapshot, network: ConsoleNetwork, now: Date) -> String {
         guard let l = left(job, data: data, now: now) else { return "unknown" }
         if l.unit == "block" {
             let n = abs(l.value)
             let blocks = "\(n) block\(n == 1 ? "" : "s")"
-            return l.value >= 0 ? "in \(blocks)" : "overdue \(blocks)"
+            let time = secondsLeft(job, data: data, network: network, now: now).map {
+                " ≈ \(ConsoleFormat.countdown(abs($0)))"
+            }
+            return l.value >= 0 ? "in \(blocks)\(time ?? "")" : "overdue \(blocks)\(time ?? "")"
         }
         return l.value >= 0 ? "in \(ConsoleFormat.countdown(l.value))" : "overdue \(ConsoleFormat.duration(-l.value))"
     }

@@ -20,6 +20,8 @@ public enum ConsoleKeys {
     public static let paletteClose = "palette.close", paletteDeleteBack = "palette.deleteBack"
     public static let dialogPrevious = "dialog.previous", dialogNext = "dialog.next"
     public static let dialogActivate = "dialog.activate", dialogCancel = "dialog.cancel"
+    public static let dialogDown = "dialog.down", dialogUp = "dialog.up", dialogPageDown = "dialog.pageDown"
+    public static let dialogPageUp = "dialog.pageUp", dialogHelp = "dialog.help"
     public static let helpDown = "help.down", helpUp = "help.up", helpPageDown = "help.pageDown"
     public static let helpPageUp = "help.pageUp", helpClose = "help.close"
 
@@ -70,6 +72,21 @@ public enum ConsoleKeys {
                 scope: d),
             KeyAction(id: dialogActivate, description: "Choose", keys: [.enter], group: "Dialog", scope: d),
             KeyAction(id: dialogCancel, description: "Close", keys: [.escape], group: "Dialog", scope: d),
+            // A long review scrolls; the buttons keep Left/Right and Tab.
+            KeyAction(
+                id: dialogDown, description: "Scroll the text down", keys: [.character("j"), .down], group: "Dialog",
+                scope: d, footerLabel: "Scroll"),
+            KeyAction(
+                id: dialogUp, description: "Scroll the text up", keys: [.character("k"), .up], group: "Dialog",
+                scope: d, footerLabel: "Scroll"),
+            KeyAction(
+                id: dialogPageDown, description: "Page down", keys: [.pageDown, .character(" ")], group: "Dialog",
+                scope: d, inFooter: false),
+            KeyAction(
+                id: dialogPageUp, description: "Page up", keys: [.pageUp], group: "Dialog", scope: d, inFooter: false),
+            KeyAction(
+                id: dialogHelp, description: "Keys of the dialog", keys: [.character("?")], group: "Dialog", scope: d,
+                footerLabel: "Help"),
         ]
         let h = helpScope
         list += [

@@ -10,6 +10,10 @@ public enum ConsoleLayout {
         Layout.rows(area, [.fixed(1), .fixed(1), .proportional(1), .fixed(1), .fixed(1)])
     }
 
+    /// Where dialogs go: all but the header and the footer, which stay readable (the footer has the
+    /// dialog's keys).
+    public static func dialogArea(_ screen: Rect) -> Rect { screen.inset(top: 1, bottom: 1) }
+
     public static func bodySize(_ screen: Size) -> Size {
         Size(width: screen.width, height: max(0, screen.height - 4))
     }
@@ -27,9 +31,14 @@ extension ConsoleState {
         screens[current].render(into: &frame, area: parts[2], env, context: context)
         renderStatus(into: &frame, area: parts[3], context: context)
         KeyHintBar(hints: footerHints).render(into: &frame, area: parts[4], context: context)
+        // Help over a dialog is the dialog's keys: drawn last.
+        if let d = dialog { d.modal.render(into: &frame, screen: ConsoleLayout.dialogArea(all), context: context) }
         if let h = help { h.render(into: &frame, screen: all, context: context) }
-        if let d = dialog { d.modal.render(into: &frame, screen: all, context: context) }
     }
+
+    /// The context key handling measures overlays with (help and dialog scroll by lines of this layout; the
+    /// glyphs' widths are the same in every context, so the lines are too).
+    static let layoutContext = RenderContext(capabilities: Capabilities(colorDepth: .ansi16, unicode: true))
 
     /// Renders a whole frame of `size` (tests and benchmarks).
     public func frame(size: Size, context: RenderContext) -> Frame {
@@ -86,25 +95,30 @@ extension ConsoleState {
     func renderScreenBar(into frame: inout Frame, area: Rect, context: RenderContext) {
         guard !area.isEmpty else { return }
         var x = area.x
-        let labels = registry.screens.enumerated().map { i, screen in
-            i < 9 ? "\(i + 1) \(screen.title)" : screen.title
-        }
-        // Roomy when it fits; else one space apart; else only the current screen keeps its title (the
-        // numbers still say which key goes where).
-        let roomy = labels.reduce(0) { $0 + $1.count + 3 }
-        let compact = labels.reduce(0) { $0 + $1.count + 1 } + 1
-        for (i, label) in labels.enumerated() {
+        for (i, text) in screenBarLabels(width: area.width).enumerated() {
             let active = i == current
-            let text: String
-            if roomy <= area.width {
-                text = active ? "[\(label)]" : " \(label) "
-            } else if compact <= area.width {
-                text = active ? "[\(label)]" : label
-            } else {
-                text = active ? "[\(label)]" : (i < 9 ? "\(i + 1)" : label)
-            }
             x += frame.write(text, x: x, y: area.y, style: context.style(active ? .selection : .muted), clip: area) + 1
         }
+    }
+
+    /// The screen bar's labels for `width` columns: roomy when it fits; else one space apart; else short
+    /// titles (eight screens at 80 columns); else numbers only. The current screen keeps its whole title.
+    func screenBarLabels(width: Int) -> [String] {
+        func numbered(_ i: Int, _ title: String) -> String { i < 9 ? "\(i + 1) \(title)" : title }
+        let full = registry.screens.enumerated().map { numbered($0, $1.title) }
+        let short = registry.screens.enumerated().map { numbered($0, $1.shortTitle) }
+        let numbers = registry.screens.enumerated().map { i, s in i < 9 ? "\(i + 1)" : s.shortTitle }
+        func labels(_ others: [String], roomy: Bool) -> [String] {
+            full.indices.map { i in
+                i == current ? "[\(full[i])]" : roomy ? " \(others[i]) " : others[i]
+            }
+        }
+        func fits(_ labels: [String]) -> Bool { labels.reduce(0) { $0 + $1.count + 1 } - 1 <= width }
+        for candidate in [labels(full, roomy: true), labels(full, roomy: false), labels(short, roomy: false)]
+        where fits(candidate) {
+            return candidate
+        }
+        return labels(numbers, roomy: false)
     }
 
     /// The status line's message: the palette while open, a message, a deadline alert, a sync failure,
@@ -146,8 +160,8 @@ extension ConsoleState {
 
     /// The footer: the keys of what takes keys now, from the key table.
     public var footerHints: [KeyHint] {
-        if dialog != nil { return keys.footerHints(scope: ConsoleKeys.dialogScope, globals: false, firstKeyOnly: true) }
         if help != nil { return keys.footerHints(scope: ConsoleKeys.helpScope, globals: false, firstKeyOnly: true) }
+        if dialog != nil { return keys.footerHints(scope: ConsoleKeys.dialogScope, globals: false, firstKeyOnly: true) }
         if palette != nil {
             return keys.footerHints(scope: ConsoleKeys.paletteScope, globals: false, firstKeyOnly: true)
         }

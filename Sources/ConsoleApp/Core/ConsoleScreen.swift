@@ -77,6 +77,9 @@ public protocol ConsoleScreen: Sendable {
     static var name: String { get }
     /// The title in the screen bar and help.
     static var title: String { get }
+    /// The title where the screen bar is short of room (80 columns with eight screens): a few letters an
+    /// operator still reads as the screen. The current screen keeps its whole title.
+    static var shortTitle: String { get }
     /// The screen's key actions (scopes `name` or `name.something`); ids are `name.action`. Actions
     /// that sign are `dangerous: true`, so read-only mode removes them from keys, footer and help.
     static func actions() -> [KeyAction]
@@ -105,6 +108,8 @@ public protocol ConsoleScreen: Sendable {
 
 extension ConsoleScreen {
     public static var helpScopes: [String] { [name] }
+    /// Short titles stay whole; longer ones keep their first seven letters ("Onboarding" → "Onboard").
+    public static var shortTitle: String { title.count <= 8 ? title : String(title.prefix(7)) }
     public var capturesText: Bool { false }
     public mutating func type(_ key: Key, _ env: ScreenEnvironment) -> ScreenOutcome { .none }
 }

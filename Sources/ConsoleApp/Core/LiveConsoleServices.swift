@@ -218,7 +218,7 @@ public final class LiveConsoleServices: ConsoleServices {
         }
         do {
             let steps = try await s.sendPath(mode: .dryRun, confirm: { _ in false }).run(batch)
-            let lines = steps.flatMap { $0.review?.lines ?? [] }
+            let lines = ConsoleReviewText.lines(steps)
             guard !lines.isEmpty else {
                 return ConsoleReview(write: write, lines: batch.map(\.description.summary), canSend: true, id: id)
             }

@@ -9,6 +9,7 @@ import TerminalKit
 public struct BenchmarksScreen: ConsoleScreen {
     public static let name = "benchmarks"
     public static let title = "Benchmarks"
+    public static let shortTitle = "Bench"
     public static let run = "benchmarks.run"
 
     public static func actions() -> [KeyAction] {
@@ -105,10 +106,14 @@ public struct BenchmarksScreen: ConsoleScreen {
         return table.setRows(rows, ids: series.map(Self.id)) || paged || changed
     }
 
-    /// A run time for a narrow column: "850 ms", "12.5 s", "500 s".
+    /// A run time for a narrow column: "850 ms", "12.5 s", "90 s", "500 s" (no ".0": whole seconds read as
+    /// whole in every row).
     static func short(_ ms: Int64) -> String {
         if ms < 1000 { return "\(ms) ms" }
-        if ms < 100_000 { return ChartFormat.number(Double(ms) / 1000, decimals: 1) + " s" }
+        if ms < 100_000 {
+            let tenths = (ms + 50) / 100
+            return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+        }
         return "\((ms + 500) / 1000) s"
     }
 

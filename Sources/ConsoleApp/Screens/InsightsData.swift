@@ -24,6 +24,9 @@ public struct InsightsData: Sendable, Hashable {
     public var recentBlocks: [CachedBlock]
     /// Each market's recent jobs (asks), newest first.
     public var recentAsks: [Int64: [CachedJob]]
+    /// Generation A: our unstake waiting for its second step, per stake token (lowercase 0x address), read
+    /// from the registry's getters at load (the cache's events do not carry it).
+    public var pendingReductions: [String: PendingReduction]
     /// A chain read that failed (the staking terms), in words; the screens show it beside what they have.
     public var problem: String?
 
@@ -31,8 +34,9 @@ public struct InsightsData: Sendable, Hashable {
         stakeEvents: [CachedStakeEvent] = [], stakeTokens: [String: TokenInfo] = [:],
         amountToLock: [String: BigUInt] = [:], withdrawalDuration: ChainTime? = nil,
         benchmarkRuns: [BenchmarkRun] = [], recentBlocks: [CachedBlock] = [], recentAsks: [Int64: [CachedJob]] = [:],
-        problem: String? = nil
+        pendingReductions: [String: PendingReduction] = [:], problem: String? = nil
     ) {
+        self.pendingReductions = pendingReductions
         self.stakeEvents = stakeEvents
         self.stakeTokens = stakeTokens
         self.amountToLock = amountToLock
@@ -89,6 +93,7 @@ extension LiveConsoleServices {
                 data.stakeTokens[Hex.encode(s.bytes)] = TokenInfo(
                     address: s, symbol: stake.symbol, decimals: stake.decimals)
             }
+            await loadPendingUnstake(into: &data)
             return data
         }
         // Generation B: each stake token's name, its lock per job and the withdrawal wait (spec §3.3).
@@ -120,6 +125,22 @@ extension LiveConsoleServices {
             data.problem = "reading the staking pool's terms failed: \(ErrorReport(error).title)"
         }
         return data
+    }
+
+    /// Generation A's pending unstake: the registry keeps it as a utilisation below 1e18 and the request's
+    /// block in a log, which the operator API reads as the headless `unstake`/`withdraw` do (no key
+    /// needed: read-only sessions see it too). A failed read is said on the screen, never taken as none.
+    func loadPendingUnstake(into data: inout InsightsData) async {
+        guard let me = operatorAddress else { return }
+        do {
+            let api = try GenAOperator(config: config, operator: me, chain: RPCOperatorChain(client: client))
+            for position in try await api.snapshot(markets: []).stakes {
+                guard let r = position.pendingReduction else { continue }
+                data.pendingReductions[Hex.encode(position.token.address.bytes)] = r
+            }
+        } catch {
+            data.problem = "reading a pending unstake from the registry failed: \(ErrorReport(error).title)"
+        }
     }
 
     /// Runs the enclave's benchmark for a market (spec §2.3) and records it in the cache under the

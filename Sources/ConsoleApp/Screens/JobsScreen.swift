@@ -23,9 +23,10 @@ public struct JobsScreen: ConsoleScreen {
         TableColumn("Job", width: .fixed(7), alignment: .right, sort: .numeric),
         TableColumn("Market", width: .fixed(6), alignment: .right, sort: .numeric),
         TableColumn("Status", width: .fixed(16)),
-        TableColumn("Deadline", width: .min(16)),
-        TableColumn("Reward", width: .fixed(13), alignment: .right, sort: .numeric),
-        TableColumn("Earned", width: .fixed(13), alignment: .right, sort: .numeric),
+        // Wide enough at 80 columns for a block countdown with its time ("in 120 blocks ≈ 4m 0s").
+        TableColumn("Deadline", width: .min(21)),
+        TableColumn("Reward", width: .min(10), alignment: .right, sort: .numeric),
+        TableColumn("Earned", width: .min(10), alignment: .right, sort: .numeric),
     ]
 
     public private(set) var table = ScreenTable(columns: JobsScreen.columns)
@@ -164,7 +165,12 @@ public struct JobsScreen: ConsoleScreen {
         ]
         var rows = rows0
         if j.deadline > 0 {
-            rows.append(("Deadline", "\(Self.moment(j.deadline, j.deadlineUnit)) · \(v.deadlineWords)"))
+            var deadline = "\(Self.moment(j.deadline, j.deadlineUnit)) · \(v.deadlineWords)"
+            // A block deadline's wall time is an estimate from the pace of blocks; say it is one.
+            if j.deadlineUnit == "block", let t = ConsoleTime.wallTime(j, data: data, network: env.network) {
+                deadline += " · ≈ \(Self.moment(t, "second"))"
+            }
+            rows.append(("Deadline", deadline))
         }
         rows += [
             ("Expiry", Self.moment(j.expiry, j.deadlineUnit)), ("Requester", ConsoleFormat.address(j.requester)),

@@ -11,6 +11,7 @@ import TerminalKit
 public struct MarketsScreen: ConsoleScreen {
     public static let name = "markets"
     public static let title = "Markets"
+    public static let shortTitle = "Mkts"
     public static let detailScope = "markets.detail"
     public static let open = "markets.open", close = "markets.close", join = "markets.join", leave = "markets.leave"
     /// The join form's scope and actions (typed text goes into the focused field).
@@ -273,7 +274,6 @@ public struct MarketsScreen: ConsoleScreen {
             return
         }
         let market = m.market
-        let unit = env.network.timeUnit == "block" ? "blocks" : "s"
         var rows: [(String, String)] = [
             ("Name", ConsoleFormat.marketName(market)), ("Kind", market.isPrivate ? "private (enclave)" : "public"),
             ("Verifier", ConsoleFormat.address(market.verifier)), ("Creator", ConsoleFormat.address(market.creator)),
@@ -287,17 +287,21 @@ public struct MarketsScreen: ConsoleScreen {
         if let o = m.ours {
             rows += [
                 ("Our status", Self.ourStatus(o)), ("Our proof cost", data.paymentToken.format(o.proofGenerationCost)),
-                ("Our proposed time", "\(o.proposedTime) \(unit)"), ("Our compute/request", o.computePerRequest),
+                ("Our proposed time", JobsScreen.span(o.proposedTime, env.network.timeUnit)),
+                ("Our compute/request", o.computePerRequest),
             ]
         } else {
             rows.append(("Our status", "not joined"))
         }
         let jobs = data.marketJobs[id] ?? []
-        let tail = jobs.map { j -> String in
-            let view = CachedJobView(j, env)
-            let who = j.prover.map(ConsoleFormat.address) ?? "unassigned"
-            return "\(j.jobId)  \(JobWords.status(view))  \(data.paymentToken.format(j.reward))  \(who)"
-        }
+        let tail = Self.columns(
+            jobs.map { j -> [String] in
+                let view = CachedJobView(j, env)
+                return [
+                    String(j.jobId), JobWords.status(view), j.outcome == nil ? view.deadlineWords : "",
+                    data.paymentToken.format(j.reward), j.prover.map(ConsoleFormat.address) ?? "unassigned",
+                ]
+            }, rightAligned: [0, 3])
         var keysText: [String] = []
         for (action, word) in [(Self.join, "join"), (Self.leave, "leave"), (Self.close, "back")] {
             let k = env.keyName(action)
@@ -307,5 +311,21 @@ public struct MarketsScreen: ConsoleScreen {
             title: "Market \(id)", info: keysText.joined(separator: " · "), rows: rows, tail: tail,
             tailTitle: jobs.isEmpty ? "No jobs yet" : "Recent jobs (newest first)"
         ).render(into: &frame, area: area, context: context)
+    }
+
+    /// Lines of cells padded into columns two spaces apart (numbers right-aligned), so the recent jobs read
+    /// as a table; empty trailing cells add no space.
+    static func columns(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+        let count = rows.map(\.count).max() ?? 0
+        let widths = (0..<count).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            let cells = row.enumerated().filter { widths[$0.offset] > 0 }.map { c, text -> String in
+                let pad = String(repeating: " ", count: max(0, widths[c] - text.count))
+                return rightAligned.contains(c) ? pad + text : text + pad
+            }
+            var line = cells.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
     }
 }

@@ -11,6 +11,7 @@ import TerminalKit
 public struct ProfitabilityScreen: ConsoleScreen {
     public static let name = "profitability"
     public static let title = "Profitability"
+    public static let shortTitle = "Profit"
     public static let open = "profitability.open", close = "profitability.close"
     static let detailScope = "profitability.detail"
     /// How far back the recent asks reach.
@@ -32,10 +33,11 @@ public struct ProfitabilityScreen: ConsoleScreen {
     static let columns = [
         TableColumn("Market", width: .fixed(6), alignment: .right, sort: .numeric),
         TableColumn("Name", width: .min(8)),
-        TableColumn("Asks/h", width: .fixed(7), alignment: .right, sort: .numeric),
-        TableColumn("Ours/h", width: .fixed(7), alignment: .right, sort: .numeric),
+        // Narrow enough that both amounts keep their unit at 80 columns.
+        TableColumn("Asks/h", width: .fixed(6), alignment: .right, sort: .numeric),
+        TableColumn("Ours/h", width: .fixed(6), alignment: .right, sort: .numeric),
         TableColumn("Reward/proof", width: .min(12), alignment: .right),
-        TableColumn("Miss", width: .fixed(6), alignment: .right),
+        TableColumn("Miss", width: .fixed(5), alignment: .right),
         TableColumn("Earnings/h", width: .min(13), alignment: .right),
         TableColumn("Slash loss/h", width: .min(13), alignment: .right),
     ]
@@ -129,9 +131,11 @@ public struct ProfitabilityScreen: ConsoleScreen {
         (v < 0 ? "-" : "") + t.format(v.magnitude)
     }
 
-    /// An amount for a narrow column: at most four fraction digits, cut (the inputs view is exact).
+    /// An amount for a narrow column: at most four fraction digits, rounded to the nearest (a cut 4.16666…
+    /// read "4.1666", understating a loss); the inputs view is exact.
     static func short(_ v: BigUInt, symbol: String, decimals: Int) -> String {
-        Units.format(v, decimals: decimals, groupThousands: true, maxFractionDigits: 4) + " " + symbol
+        let half = decimals > 4 ? BigUInt(10).power(decimals - 4) / 2 : 0
+        return Units.format(v + half, decimals: decimals, groupThousands: true, maxFractionDigits: 4) + " " + symbol
     }
 
     public mutating func refresh(_ env: ScreenEnvironment) -> Bool {

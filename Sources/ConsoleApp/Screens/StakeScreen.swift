@@ -28,11 +28,12 @@ public struct StakeScreen: ConsoleScreen {
     public static var helpScopes: [String] { [name, AmountPrompt.scope] }
 
     static let columns = [
+        // Every header and "per market" whole at 80 columns; amounts take the room left.
         TableColumn("Token", width: .min(6)),
-        TableColumn("Staked", width: .min(12), alignment: .right, sort: .numeric),
-        TableColumn("Locked by jobs", width: .min(12), alignment: .right, sort: .numeric),
-        TableColumn("Free", width: .min(12), alignment: .right, sort: .numeric),
-        TableColumn("Per job", width: .min(8), alignment: .right, sort: .numeric),
+        TableColumn("Staked", width: .min(10), alignment: .right, sort: .numeric),
+        TableColumn("Locked by jobs", width: .min(14), alignment: .right, sort: .numeric),
+        TableColumn("Free", width: .min(10), alignment: .right, sort: .numeric),
+        TableColumn("Per job", width: .min(10), alignment: .right, sort: .numeric),
         TableColumn("Jobs", width: .fixed(5), alignment: .right, sort: .numeric),
         TableColumn("Withdrawals", width: .min(11)),
     ]
@@ -113,7 +114,7 @@ public struct StakeScreen: ConsoleScreen {
             generation: InsightsClock.generation(network), balances: data.stakeBalances,
             events: data.insights.stakeEvents, tokens: data.insights.stakeTokens,
             clock: InsightsClock.clock(data, network), withdrawalDuration: data.insights.withdrawalDuration,
-            lockedPerJob: data.insights.amountToLock, scale: scale)
+            lockedPerJob: data.insights.amountToLock, reductions: data.insights.pendingReductions, scale: scale)
     }
 
     public mutating func refresh(_ env: ScreenEnvironment) -> Bool {

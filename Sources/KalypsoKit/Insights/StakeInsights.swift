@@ -95,10 +95,13 @@ public struct StakeView: Sendable, Hashable {
     ///     `withdrawalDuration`, Generation B seconds).
     ///   - withdrawalDuration: `NativeStaking.withdrawalDuration()`; nil shows no ready time.
     ///   - lockedPerJob: per token, `amountToLock` (Generation B).
+    ///   - reductions: per token, Generation A's unstake waiting for its second step (the registry's
+    ///     getters: the events say nothing of the utilisation it leaves).
     public init(
         generation: Generation, balances: [CachedStakeBalance], events: [CachedStakeEvent],
         tokens: [String: TokenInfo], clock: ChainClock, withdrawalDuration: ChainTime? = nil,
-        lockedPerJob: [String: BigUInt] = [:], scale: ContractTimeScale? = nil
+        lockedPerJob: [String: BigUInt] = [:], reductions: [String: PendingReduction] = [:],
+        scale: ContractTimeScale? = nil
     ) {
         var requested: [String: [BigUInt: CachedStakeEvent]] = [:]
         for e in events.sorted(by: { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }) {
@@ -110,14 +113,22 @@ public struct StakeView: Sendable, Hashable {
             guard let token = tokens[b.token] else { return nil }
             let total = BigUInt(b.total) ?? 0
             let locked = BigUInt(b.locked) ?? 0
-            let pending = (requested[b.token] ?? [:]).sorted { $0.key < $1.key }.map { index, e in
+            var pending = (requested[b.token] ?? [:]).sorted { $0.key < $1.key }.map { index, e in
                 Self.withdrawal(
                     index: index, amount: BigUInt(e.amount) ?? 0,
                     readyAt: withdrawalDuration.map { ChainTime(BigUInt(e.timestamp) + $0.value, $0.unit) },
                     clock: clock, scale: scale)
             }
+            // Generation A: a pending unstake already lowers what new jobs can lock to the total after it
+            // (`total × intendedStakeUtilization`), as the registry's free stake does.
+            var usable = total
+            if let r = reductions[b.token] {
+                pending.append(
+                    Self.withdrawal(index: nil, amount: r.releases, readyAt: r.dueAt, clock: clock, scale: scale))
+                usable = Swift.min(total, r.newTotal)
+            }
             return StakeLine(
-                token: token, staked: total, locked: locked, free: total > locked ? total - locked : 0,
+                token: token, staked: total, locked: locked, free: usable > locked ? usable - locked : 0,
                 lockedPerJob: lockedPerJob[b.token], walletBalance: nil, pending: pending)
         }
         let refreshed = balances.map(\.refreshedBlock).max() ?? 0

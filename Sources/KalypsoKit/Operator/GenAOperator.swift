@@ -123,7 +123,7 @@ public struct GenAOperator: OperatorAPI {
             stakes: [stake], rewards: rewards)
     }
 
-    static func state(_ raw: BigUInt) -> MarketMembership.State {
+    public static func state(_ raw: BigUInt) -> MarketMembership.State {
         switch raw {
         case 0: return .notJoined
         case 1: return .joined

@@ -147,6 +147,13 @@ public struct PendingReduction: Sendable, Hashable {
     /// From when step two is accepted; nil when the contract does not expose it (Generation A: one block
     /// after the request, `reduceComputeRequestBlock` is not public).
     public var dueAt: ChainTime?
+
+    public init(current: BigUInt, newTotal: BigUInt, releases: BigUInt, dueAt: ChainTime?) {
+        self.current = current
+        self.newTotal = newTotal
+        self.releases = releases
+        self.dueAt = dueAt
+    }
 }
 
 /// The operator's state in one market (spec §3.2).

@@ -41,13 +41,13 @@ extension ChainSync {
                 revertDecoder: try? KalypsoErrors.bundled())
             reach = RPCSyncChain(client: client)
         }
-        return ChainSync(
+        return try ChainSync(
             chain: reach, cache: cache, contracts: try SyncContracts(config: config), chainId: chainId,
             startBlock: config.logStartBlock ?? 0, operatorAddress: config.operatorAddress, options: options)
     }
 
     /// The cache key of a configuration without building a sync (readers look rows up by it).
     public static func cacheKey(config: KalypsoConfig) throws -> CacheNetworkKey {
-        key(contracts: try SyncContracts(config: config), chainId: config.chainId ?? 0)
+        try key(contracts: try SyncContracts(config: config), chainId: config.chainId ?? 0)
     }
 }

@@ -48,26 +48,28 @@ public final class ChainSync: Sendable {
     public let operatorAddress: Address?
     public let options: SyncOptions
 
+    /// Throws when the chain id or the start block is past what the cache holds (2^63 − 1).
     public init(
         chain: any SyncChain, cache: ChainCache, contracts: SyncContracts, chainId: UInt64, startBlock: UInt64,
         operatorAddress: Address?, options: SyncOptions = SyncOptions()
-    ) {
+    ) throws(SyncError) {
         self.chain = chain
         self.cache = cache
         self.contracts = contracts
         self.startBlock = startBlock
         self.operatorAddress = operatorAddress
         self.options = options
-        var addresses: [String: String] = [:]
-        for (role, address) in contracts.addresses { addresses[role.rawValue] = Hex.encode(address.bytes) }
-        self.key = CacheNetworkKey(
-            chainId: Int64(chainId), generation: contracts.generation.rawValue, addresses: addresses)
+        self.key = try Self.key(contracts: contracts, chainId: chainId)
+        _ = try Storable.int64(startBlock, "logStartBlock")
     }
 
-    static func key(contracts: SyncContracts, chainId: UInt64) -> CacheNetworkKey {
+    static func key(contracts: SyncContracts, chainId: UInt64) throws(SyncError) -> CacheNetworkKey {
+        guard let id = Int64(exactly: chainId) else {
+            throw SyncError(.notConfigured, "chainId \(chainId) is past 2^63 − 1, the largest the cache holds")
+        }
         var addresses: [String: String] = [:]
         for (role, address) in contracts.addresses { addresses[role.rawValue] = Hex.encode(address.bytes) }
-        return CacheNetworkKey(chainId: Int64(chainId), generation: contracts.generation.rawValue, addresses: addresses)
+        return CacheNetworkKey(chainId: id, generation: contracts.generation.rawValue, addresses: addresses)
     }
 
     /// Syncs from the last indexed block (or `startBlock`) to the head, then follows it when
@@ -120,7 +122,7 @@ public final class ChainSync: Sendable {
                 }
                 status.reorgs += 1
             case .fetchLogs(let from, let to):
-                event = await fetchAndStore(
+                event = try await fetchAndStore(
                     from: from, to: to, network: network, indexer: indexer, head: machine.head ?? to, status: &status)
             case .wait(let duration):
                 try? await Task.sleep(for: duration)
@@ -162,24 +164,32 @@ public final class ChainSync: Sendable {
         }
     }
 
+    /// Indexes and stores one range; a value the cache cannot hold is thrown (retrying reads it again),
+    /// anything else becomes the machine's event.
     private func fetchAndStore(
         from: UInt64, to: UInt64, network: Int64, indexer: RangeIndexer, head: UInt64, status: inout SyncStatus
-    ) async -> SyncMachine.Event {
+    ) async throws(SyncError) -> SyncMachine.Event {
         do {
             let logs = try await chain.logs(
                 from: from, to: to, addresses: contracts.logAddresses, topic0s: contracts.topic0s)
             let staleJobs = try cache.staleJobIds(network: network)
             let staleAccounts = try cache.staleAccounts(network: network)
             var stale = RangeIndexer.Stale()
-            stale.jobs = staleJobs.map { UInt64($0) }
+            // Ids read back from the cache were checked when stored; a negative one (a damaged file) is skipped.
+            stale.jobs = staleJobs.compactMap { UInt64(exactly: $0) }
             for (m, p) in staleAccounts.memberships {
-                if let a = try? Address(p) { stale.memberships.append(.init(market: UInt64(m), prover: a)) }
+                if let a = try? Address(p), let market = UInt64(exactly: m) {
+                    stale.memberships.append(.init(market: market, prover: a))
+                }
             }
             stale.provers = staleAccounts.provers.compactMap { try? Address($0) }
-            let known = try cache.marketsWithStatus(network: network, operator: nil).map { UInt64($0.market.marketId) }
+            let known = try cache.marketsWithStatus(network: network, operator: nil).compactMap {
+                UInt64(exactly: $0.market.marketId)
+            }
             let progress = SyncProgress(
                 contract: SyncContracts.Role.proofMarketplace.rawValue, startBlock: Int64(startBlock),
-                lastBlock: Int64(to), lastHash: "", headBlock: Int64(head), headTime: 0,
+                lastBlock: try Storable.int64(to, "block number \(to)"), lastHash: "",
+                headBlock: try Storable.int64(head, "the head block number \(head)"), headTime: 0,
                 updatedAt: Date().timeIntervalSince1970)
             let write = try await indexer.index(
                 logs: logs, from: from, to: to, knownMarkets: known, stale: stale, progress: progress,
@@ -191,6 +201,8 @@ public final class ChainSync: Sendable {
             return Self.event(for: error)
         } catch let reorg as ReorgDuringRange {
             return .failed("block \(reorg.block) changed while its range was read")
+        } catch let error as SyncError where error.kind == .unstorable {
+            throw error
         } catch {
             return .failed(String(describing: error))
         }
@@ -200,11 +212,10 @@ public final class ChainSync: Sendable {
     private func findFork(network: Int64) async throws -> UInt64? {
         let remembered = try cache.recentBlocks(network: network)
         guard !remembered.isEmpty else { return nil }
-        let onChain = try await chain.blocks(remembered.map { UInt64($0.number) })
+        let onChain = try await chain.blocks(remembered.compactMap { UInt64(exactly: $0.number) })
         for block in remembered {  // newest first
-            if let found = onChain[UInt64(block.number)], Hex.encode(found.hash) == block.hash {
-                return UInt64(block.number)
-            }
+            guard let number = UInt64(exactly: block.number) else { continue }
+            if let found = onChain[number], Hex.encode(found.hash) == block.hash { return number }
         }
         return nil
     }

@@ -203,13 +203,15 @@ enum LogArguments {
         }
     }
 
-    /// Argument `i` as a 64-bit id (ids past 2^64 trap, as `UInt64(BigUInt)` does).
-    func id(_ i: Int) -> UInt64 {
+    /// Argument `i` as an id the cache holds (0 when missing or not an integer, as ``uint(_:)``); an id past
+    /// 2^63 − 1 is a ``SyncError`` naming `what`.
+    func id(_ i: Int, _ what: @autoclosure () -> String) throws(SyncError) -> UInt64 {
         switch self {
         case .words:
             guard let w = word(i, Self.isUint) else { return 0 }
-            return w.l3 | w.l2 | w.l1 == 0 ? w.l0 : UInt64(w.bigUInt)
-        case .values: return UInt64(uint(i))
+            if w.l3 | w.l2 | w.l1 == 0, w.l0 <= UInt64(Int64.max) { return w.l0 }
+            return try Storable.id(w.bigUInt, what())
+        case .values: return try Storable.id(uint(i), what())
         }
     }
 

@@ -67,8 +67,10 @@ struct RangeIndexer: Sendable {
         progress: SyncProgress, window: Int64
     ) async throws -> CacheRangeWrite {
         let logs = unsorted.sorted { ($0.blockNumber ?? 0, $0.logIndex ?? 0) < ($1.blockNumber ?? 0, $1.logIndex ?? 0) }
+        // Every block number below is within [from, to] (checked per log), so it fits once `to` does.
+        let lastBlock = try Storable.int64(to, "block number \(to) (the range's last block)")
         var write = CacheRangeWrite(
-            fromBlock: Int64(from), toBlock: Int64(to), progress: progress, confirmationsWindow: window)
+            fromBlock: Int64(from), toBlock: lastBlock, progress: progress, confirmationsWindow: window)
         write.contracts = SyncContracts.Role.allCases.filter { contracts.addresses[$0] != nil }.map(\.rawValue)
         var touched = Touched()
         for id in stale.jobs { touched.jobs[id] = touched.jobs[id] ?? JobHint() }
@@ -88,6 +90,12 @@ struct RangeIndexer: Sendable {
 
         for log in logs {
             guard let (role, event) = contracts.event(of: log), let block = log.blockNumber else { continue }
+            guard block >= from, block <= to else {
+                throw SyncError(
+                    .internalInconsistency, "the node returned a log of block \(block) for the range \(from)…\(to)")
+            }
+            let tx = log.transactionHash.map { Hex.encode($0) } ?? ""
+            func place() -> String { "\(event.name) in block \(block), transaction \(tx.isEmpty ? "?" : tx)" }
             let args: LogArguments
             if let layout = layouts[event.topic0], let words = layout.words(topics: log.topics, data: log.data) {
                 args = .words(words, layout)
@@ -96,20 +104,19 @@ struct RangeIndexer: Sendable {
             }
             func uint(_ i: Int) -> BigUInt { args.uint(i) }
             func addr(_ i: Int) -> Address? { args.address(i) }
-            let tx = log.transactionHash.map { Hex.encode($0) } ?? ""
             var row = CachedEvent(
-                blockNumber: Int64(block), logIndex: Int64(log.logIndex ?? 0),
+                blockNumber: Int64(block), logIndex: try Self.logIndex(log),
                 blockHash: log.blockHash.map { Hex.encode($0) } ?? "", txHash: tx, contract: role.rawValue,
                 name: event.name)
             let b = Int64(block)
             switch event.name {
             case "MarketplaceCreated", "MarketMetadataUpdated", "AddExtraProverImage", "AddExtraIVSImage",
                 "RemoveExtraProverImage", "RemoveExtraIVSImage":
-                let m = args.id(0)
+                let m = try args.id(0, "the market id of \(place())")
                 row.marketId = Int64(m)
                 touched.markets[m] = min(touched.markets[m] ?? b, b)
             case "AskCreated", "BidCreated":
-                let id = args.id(0)
+                let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
                 var hint = touched.jobs[id] ?? JobHint()
                 hint.createdBlock = b
@@ -117,7 +124,7 @@ struct RangeIndexer: Sendable {
                 hint.hasPrivateInputs = args.bool(1) ?? false
                 touched.jobs[id] = hint
             case "TaskCreated":
-                let id = args.id(0)
+                let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
                 row.account = addr(1).map { Hex.encode($0.bytes) }
                 var hint = touched.jobs[id] ?? JobHint()
@@ -126,7 +133,7 @@ struct RangeIndexer: Sendable {
                 touched.jobs[id] = hint
                 if let p = addr(1) { touched.provers.insert(p) }
             case "ProofCreated", "ProofNotGenerated", "InvalidInputsDetected", "AskCancelled", "BidCancelled":
-                let id = args.id(0)
+                let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
                 var hint = touched.jobs[id] ?? JobHint()
                 hint.outcome =
@@ -150,7 +157,7 @@ struct RangeIndexer: Sendable {
             case "JoinedMarketplace", "RequestExitMarketplace", "LeftMarketplace", "ProverJoinedMarketplace",
                 "ProverRequestedMarketplaceExit", "ProverLeftMarketplace":
                 if let p = addr(0) {
-                    let m = args.id(1)
+                    let m = try args.id(1, "the market id of \(place())")
                     row.account = Hex.encode(p.bytes)
                     row.marketId = Int64(m)
                     let key = MembershipKey(market: m, prover: p)
@@ -166,12 +173,12 @@ struct RangeIndexer: Sendable {
                     event.name == "Staked"
                     ? .staked : event.name == "StakeWithdrawn" ? .withdrawn : .withdrawalRequested
                 let amount = event.name == "Staked" ? uint(3) : uint(4)
-                let index = event.name == "Staked" ? nil : args.id(3)
+                let index = event.name == "Staked" ? nil : try args.id(3, "the withdrawal index of \(place())")
                 pendingStake.append((log, kind, token, prover, account, amount, nil, index))
                 timeBlocks.insert(block)
             case "StakeLocked", "StakeUnlocked", "TaskSlashed":
                 guard let prover = addr(1), let token = addr(2) else { break }
-                let id = args.id(0)
+                let id = try args.id(0, "the job id of \(place())")
                 row.account = Hex.encode(prover.bytes)
                 row.jobId = Int64(id)
                 touched.provers.insert(prover)
@@ -207,6 +214,8 @@ struct RangeIndexer: Sendable {
         guard let last = stamps[to] else {
             throw SyncError(.internalInconsistency, "the node has no block \(to) although its head is past it")
         }
+        var times: [UInt64: Int64] = [:]
+        for (n, s) in stamps { times[n] = try Storable.int64(s.timestamp, "the timestamp of block \(n)") }
         // A log whose block hash is not the block's hash came from a branch that was replaced meanwhile.
         for log in logs {
             if let n = log.blockNumber, let s = stamps[n], let h = log.blockHash, h != s.hash {
@@ -216,20 +225,19 @@ struct RangeIndexer: Sendable {
         for n in timeBlocks.sorted() {
             if let s = stamps[n] {
                 write.blocks.append(
-                    CachedBlock(number: Int64(n), hash: Hex.encode(s.hash), timestamp: Int64(s.timestamp)))
+                    CachedBlock(number: Int64(n), hash: Hex.encode(s.hash), timestamp: times[n] ?? 0))
             }
         }
-        write.progress.lastBlock = Int64(to)
+        write.progress.lastBlock = lastBlock
         write.progress.lastHash = Hex.encode(last.hash)
-        write.progress.headTime = max(write.progress.headTime, Int64(last.timestamp))
+        write.progress.headTime = max(write.progress.headTime, times[to] ?? 0)
         write.progress.headL1Block = last.l1Number.map { Int64(clamping: $0) }
 
         for (log, kind, token, prover, account, amount, job, index) in pendingStake {
             let n = log.blockNumber ?? 0
             write.stakeEvents.append(
                 CachedStakeEvent(
-                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
-                    timestamp: Int64(stamps[n]?.timestamp ?? 0),
+                    blockNumber: Int64(n), logIndex: try Self.logIndex(log), timestamp: times[n] ?? 0,
                     token: Hex.encode(token.bytes), prover: Hex.encode(prover.bytes),
                     account: account.map { Hex.encode($0.bytes) }, kind: kind, amount: String(amount),
                     jobId: job.map(Int64.init), withdrawalIndex: index.map(Int64.init),
@@ -239,14 +247,13 @@ struct RangeIndexer: Sendable {
             let n = log.blockNumber ?? 0
             write.rewardEvents.append(
                 CachedRewardEvent(
-                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
-                    timestamp: Int64(stamps[n]?.timestamp ?? 0),
+                    blockNumber: Int64(n), logIndex: try Self.logIndex(log), timestamp: times[n] ?? 0,
                     address: Hex.encode(address.bytes), kind: .accrued, amount: String(amount), jobId: nil,
                     txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
         }
 
         if readsGetters {
-            try await readGetters(into: &write, touched: touched, knownMarkets: knownMarkets, to: to, stamps: stamps)
+            try await readGetters(into: &write, touched: touched, knownMarkets: knownMarkets, to: to, times: times)
         }
         return write
     }
@@ -255,9 +262,9 @@ struct RangeIndexer: Sendable {
 
     private func readGetters(
         into write: inout CacheRangeWrite, touched: Touched, knownMarkets: [UInt64], to: UInt64,
-        stamps: [UInt64: BlockStamp]
+        times: [UInt64: Int64]
     ) async throws {
-        let refreshed = Int64(to)
+        let refreshed = write.progress.lastBlock
         var batch = GetterBatch()
         let jobIds = touched.jobs.keys.sorted()
         for id in jobIds { batch.add("job\(id)", try contracts.jobGetter(id)) }
@@ -282,7 +289,7 @@ struct RangeIndexer: Sendable {
         for id in jobIds {
             guard let v = first["job\(id)"], v.count >= 4, let ask = v[0].elements, ask.count >= 6 else { continue }
             let hint = touched.jobs[id] ?? JobHint()
-            let marketId = UInt64(ask[0].uintValue ?? 0)
+            let marketId = try Storable.id(ask[0].uintValue ?? 0, "the market id of job \(id) (its getter)")
             let proverAddress = v[3].addressValue.flatMap { $0 == .zero ? nil : $0 }
             if let p = proverAddress {
                 memberships[MembershipKey(market: marketId, prover: p)] =
@@ -290,7 +297,8 @@ struct RangeIndexer: Sendable {
             }
             write.jobs.append(
                 CachedJob(
-                    jobId: Int64(id), marketId: Int64(marketId), state: Int64(v[1].uintValue ?? 0),
+                    jobId: Int64(id), marketId: Int64(marketId),
+                    state: try Storable.int64(v[1].uintValue ?? 0, "the state of job \(id) (its getter)"),
                     reward: String(ask[1].uintValue ?? 0), expiry: Int64(clamping: ask[2].uintValue ?? 0),
                     timeForProof: Int64(clamping: ask[3].uintValue ?? 0),
                     deadline: Int64(clamping: ask[4].uintValue ?? 0),
@@ -302,7 +310,7 @@ struct RangeIndexer: Sendable {
         }
         for id in marketIds {
             guard let v = first["market\(id)"] else { continue }
-            write.markets.append(market(id: id, values: v, createdBlock: touched.markets[id] ?? Int64(to)))
+            write.markets.append(market(id: id, values: v, createdBlock: touched.markets[id] ?? refreshed))
         }
         var rewardAddresses = touched.rewardAddresses
         for p in provers {
@@ -365,7 +373,9 @@ struct RangeIndexer: Sendable {
             let b = contracts.generation == .b
             write.marketProvers.append(
                 CachedMarketProver(
-                    marketId: Int64(k.market), prover: Hex.encode(k.prover.bytes), state: Int64(v[0].uintValue ?? 0),
+                    marketId: Int64(k.market), prover: Hex.encode(k.prover.bytes),
+                    state: try Storable.int64(
+                        v[0].uintValue ?? 0, "the state of \(k.prover.checksummed) in market \(k.market) (its getter)"),
                     computePerRequest: String(v[1].uintValue ?? 0),
                     proofGenerationCost: String((b ? v[3] : v[2]).uintValue ?? 0),
                     proposedTime: Int64(clamping: (b ? v[4] : v[3]).uintValue ?? 0),
@@ -383,8 +393,7 @@ struct RangeIndexer: Sendable {
             let n = log.blockNumber ?? 0
             write.rewardEvents.append(
                 CachedRewardEvent(
-                    blockNumber: Int64(n), logIndex: Int64(log.logIndex ?? 0),
-                    timestamp: Int64(stamps[n]?.timestamp ?? stamps[to]?.timestamp ?? 0),
+                    blockNumber: Int64(n), logIndex: try Self.logIndex(log), timestamp: times[n] ?? times[to] ?? 0,
                     address: Hex.encode(address.bytes), kind: .accrued, amount: String(v[1].uintValue ?? 0),
                     jobId: Int64(id), txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
         }
@@ -407,6 +416,11 @@ struct RangeIndexer: Sendable {
             metadata: text ?? Hex.encode(metadata), metadataIsJSON: isJSON, isPrivate: !Self.isPublicImage(image),
             slashingPenalty: a && v.count > 2 ? String(v[2].uintValue ?? 0) : nil,
             activationBlock: a && v.count > 3 ? Int64(clamping: v[3].uintValue ?? 0) : nil, createdBlock: createdBlock)
+    }
+
+    /// A log's index as the cache holds it.
+    static func logIndex(_ log: RPCLog) throws(SyncError) -> Int64 {
+        try Storable.int64(log.logIndex ?? 0, "the log index of a log in block \(log.blockNumber ?? 0)")
     }
 
     /// Public ⇔ the prover image is zero or `NO_ENCLAVE_ID` (spec §3.1).

@@ -165,6 +165,9 @@ public struct SyncContracts: Sendable {
 public struct SyncError: OperatorError {
     public enum Kind: String, Sendable {
         case internalInconsistency, notConfigured, gaveUp
+        /// A value from the chain past what the cache holds (ids, block numbers past 2^63 − 1): a hostile or
+        /// odd chain; retrying reads the same value again.
+        case unstorable
     }
     public let kind: Kind
     public let message: String
@@ -177,6 +180,7 @@ public struct SyncError: OperatorError {
         case .internalInconsistency: .syncInternal
         case .notConfigured: .syncNotConfigured
         case .gaveUp: .syncGaveUp
+        case .unstorable: .syncUnstorable
         }
     }
     public var title: String {
@@ -184,6 +188,7 @@ public struct SyncError: OperatorError {
         case .internalInconsistency: "The chain sync met data it cannot read"
         case .notConfigured: "The chain sync is missing configuration"
         case .gaveUp: "The chain sync gave up"
+        case .unstorable: "The chain reported a value the cache cannot hold"
         }
     }
     public var detail: String { message }
@@ -192,6 +197,9 @@ public struct SyncError: OperatorError {
         case .internalInconsistency: "Report this with the network's name; the cache keeps what it had."
         case .notConfigured: "Check kalypso-config.json with `\(CommandHints.configCheck)`."
         case .gaveUp: "Check the RPC endpoint (rate limits, log range limits) and run the command again."
+        case .unstorable:
+            "Check that rpcHttp and the contract addresses in kalypso-config.json are the network's "
+                + "(`\(CommandHints.configCheck)`); the cache keeps what it had up to the block before."
         }
     }
     public var isRetryable: Bool { kind == .gaveUp }
@@ -200,6 +208,7 @@ public struct SyncError: OperatorError {
         case .internalInconsistency: .internal
         case .notConfigured: .configuration
         case .gaveUp: .unreachable
+        case .unstorable: .configuration
         }
     }
 }
@@ -208,4 +217,5 @@ extension ErrorCode {
     public static let syncInternal: ErrorCode = "sync.internal"
     public static let syncNotConfigured: ErrorCode = "sync.notConfigured"
     public static let syncGaveUp: ErrorCode = "sync.gaveUp"
+    public static let syncUnstorable: ErrorCode = "sync.unstorable"
 }

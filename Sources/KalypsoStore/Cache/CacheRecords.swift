@@ -343,6 +343,20 @@ public struct SyncProgress: Sendable, Hashable {
     }
 }
 
+/// The chain's clock in both units the contracts time jobs in, at one block: for telling an expired ask
+/// from an open one (``ChainCache/jobsDueSoonest(network:prover:limit:openAt:)``).
+public struct JobClock: Sendable, Hashable {
+    /// `block.timestamp` (Generation B's unit).
+    public var seconds: Int64
+    /// `block.number` as the contracts see it (Generation A's unit; on Arbitrum the L1 number, spec §6.3);
+    /// nil when unknown, and then no job timed in blocks is taken for expired.
+    public var blocks: Int64?
+    public init(seconds: Int64, blocks: Int64?) {
+        self.seconds = seconds
+        self.blocks = blocks
+    }
+}
+
 /// Everything one indexed block range changes, written in one SQLite transaction.
 public struct CacheRangeWrite: Sendable {
     public var fromBlock: Int64

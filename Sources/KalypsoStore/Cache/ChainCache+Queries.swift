@@ -33,10 +33,20 @@ extension ChainCache {
 
     /// Open jobs ordered by what is due next (proof deadline once assigned, else expiry), optionally one
     /// prover's only. Times stay in the job's unit; the caller converts blocks to wall time.
-    public func jobsDueSoonest(network n: Int64, prover: String? = nil, limit: Int) throws(StoreError) -> [CachedJob] {
+    ///
+    /// With `clock`, an unassigned job whose expiry has passed is left out: it is expired (the contracts'
+    /// `getBidState`/`getAskState` read UNASSIGNED, no prover can take it any more, only its requester can
+    /// cancel it), not open. The comparison is the contracts' (`expiry <= block.timestamp` or `block.number`).
+    public func jobsDueSoonest(network n: Int64, prover: String? = nil, limit: Int, openAt clock: JobClock?)
+        throws(StoreError) -> [CachedJob]
+    {
         let p = prover?.lowercased()
+        // Unknown clocks expire nothing: Int64.min is below every expiry.
+        let seconds = clock?.seconds ?? Int64.min
+        let blocks = clock?.blocks ?? Int64.min
         return try read { db in
             if let p {
+                // A prover's jobs are assigned: none of them can be an expired ask.
                 return try Row.fetchAll(
                     db,
                     sql: """
@@ -47,8 +57,12 @@ extension ChainCache {
             }
             return try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM cache_job WHERE networkId = ? AND outcome IS NULL ORDER BY dueAt LIMIT ?",
-                arguments: [n, limit]
+                sql: """
+                    SELECT * FROM cache_job WHERE networkId = ? AND outcome IS NULL
+                    AND NOT (prover IS NULL AND expiry <= CASE deadlineUnit WHEN 'second' THEN ? ELSE ? END)
+                    ORDER BY dueAt LIMIT ?
+                    """,
+                arguments: [n, seconds, blocks, limit]
             ).map(Self.job)
         }
     }

@@ -115,6 +115,10 @@ public enum TextFit {
             case "…": out += "~"
             case "›", "▸": out += ">"
             case "•", "·": out += "*"
+            case "≈": out += "~"
+            case "—", "–", "−": out += "-"
+            case "×": out += "x"
+            case "▏", "│": out += "|"
             default: out += "?"
             }
         }

@@ -92,7 +92,7 @@ struct DueTimeTests {
             ])
         var options = SyncOptions()
         options.initialRange = 16
-        let sync = ChainSync(
+        let sync = try ChainSync(
             chain: RPCSyncChain(client: JSONRPCClient(transports: [transport])), cache: cache, contracts: contracts,
             chainId: 42161, startBlock: 1, operatorAddress: nil, options: options)
         let status = try await sync.run()
