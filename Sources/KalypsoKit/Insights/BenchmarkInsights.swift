@@ -59,7 +59,7 @@ public struct ProposedTimeSuggestion: Sendable, Hashable {
     public var marginPercent: Int
     /// Rounded up to whole seconds or blocks.
     public var proposed: ChainTime
-    /// "480 blocks (≈ 1 h 36 min)".
+    /// "480 blocks (≈ 1h 36m)".
     public var display: String
     /// Why this proposed time will not be assigned work, when it will not.
     public var warning: String?

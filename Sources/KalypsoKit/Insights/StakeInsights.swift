@@ -12,7 +12,7 @@ public struct StakeWithdrawalLine: Sendable, Hashable {
     /// one block after the request).
     public var readyAt: ChainTime?
     public var isReady: Bool
-    /// "ready", "in 3600 s (1 h), at 1 700 000 000", "in 12 blocks (≈ 2 min 24 s), at block 1 234".
+    /// "ready", "in 3600 s (1h), at 1 700 000 000", "in 12 blocks (≈ 2m 24s), at block 1 234".
     public var when: String
 }
 
