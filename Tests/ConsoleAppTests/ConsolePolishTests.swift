@@ -235,7 +235,9 @@ import Testing
             }
         }
         #expect(FirstScreen.shortTitle == "Onboard")
-        #expect(Self.eight.names[0] == "onboarding")
+        #expect(Self.eight.screens[0].shortTitle == "Onboard")
+        // The wizard is in the list now: its own name (`:onboard`), not the stand-in's.
+        #expect(Self.eight.names[0] == OnboardingScreen.name)
         try S.check(try Self.eightScreens(current: 6), Self.small, S.unicode, "screen-bar-eight-80x24")
         try S.check(try Self.eightScreens(current: 7), Self.small, S.ascii, "screen-bar-eight-ascii-80x24")
     }
@@ -323,7 +325,7 @@ import Testing
         for size in [Self.small, Self.big] {
             let s = try Self.genAState(size, screen: "stake")
             let text = s.frame(size: size, context: S.unicode).text()
-            #expect(text.contains("30 POND: in 9 blocks (≈ 18 s), at block 4330"), "\(text)")
+            #expect(text.contains("30 POND: in 9 blocks (≈ 18s), at block 4330"), "\(text)")
             #expect(text.contains("1, 0 ready"))
             // Free is what new jobs can lock once the unstake is done: 90 after it, 20 locked.
             let row = text.split(separator: "\n").first { $0.contains("› POND") }.map(String.init) ?? ""
