@@ -86,7 +86,9 @@ import Testing
             config: config, databasePath: path, key: nil, operatorAddress: try Address(Self.operatorHex))
 
         // The real application on TerminalKit's loop: the first frame with data needs no chain call.
-        let state = ConsoleState(network: services.network, keys: try ConsoleKeys.table(readOnly: true), now: Date())
+        let state = ConsoleState(
+            network: services.network, keys: try ConsoleKeys.table(readOnly: true),
+            initialScreen: try #require(ScreenRegistry.standard.index(named: "markets")), now: Date())
         let terminal = VirtualTerminal(size: Size(width: 120, height: 40))
         let runtime = TerminalRuntime(
             app: ConsoleApplication(state: state, services: services), terminal: terminal, clock: ManualClock())
