@@ -1,6 +1,7 @@
 import Basics
 import Foundation
 import KalypsoStore
+import TestSupport
 import Testing
 
 @testable import ConsoleApp
@@ -256,6 +257,26 @@ import Testing
         #expect(F.pond.format("1500000000000000000") == "1.5 POND")
         #expect(F.pond.format("42000000000000000") == "0.042 POND")
         #expect(ConsoleFormat.time(F.nowSeconds) == "2026-12-03 08:00")
+    }
+
+    /// The computed UTC time agrees with Foundation's (ICU's) formatter: leap days, century rules, before
+    /// 1970, and random times from 1600 to 9999 (before October 1582 ICU counts Julian dates; chain times
+    /// are Gregorian and after 2015).
+    @Test func timeAgreesWithFoundationsFormatter() {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        var random = SeededRandom(state: 11)
+        var samples: [Int64] = [
+            0, -1, -60, 59, 951_782_400, 951_868_799, -2_203_891_200, 4_107_542_399, 1_709_164_800,
+            -11_676_096_000, 253_402_300_799,
+        ]
+        for _ in 0..<2_000 { samples.append(Int64.random(in: -11_676_096_000...253_402_300_799, using: &random)) }
+        for t in samples {
+            let expected = f.string(from: Date(timeIntervalSince1970: TimeInterval(t)))
+            #expect(ConsoleFormat.time(t) == expected, "\(t)")
+        }
     }
 }
 

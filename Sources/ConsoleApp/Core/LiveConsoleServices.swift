@@ -221,7 +221,8 @@ public final class LiveConsoleServices: ConsoleServices {
             let terms = try await readStakeTerms(pool: pool, tokens: tokens)
             let before = try cache.stakeTerms(network: n)
             try cache.recordStakeTerms(terms, network: n, readAt: Date().timeIntervalSince1970)
-            if before.readAt == nil || before.amountToLock.merging(terms.amountToLock) { $1 } != before.amountToLock
+            if before.readAt == nil
+                || before.amountToLock.merging(terms.amountToLock, uniquingKeysWith: { $1 }) != before.amountToLock
                 || terms.withdrawalDuration != before.withdrawalDuration
             {
                 changed = true
