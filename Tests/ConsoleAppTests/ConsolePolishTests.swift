@@ -185,6 +185,22 @@ import Testing
         #expect(s.dialog != nil)
     }
 
+    @Test func aReviewOnTinyScreensNeverCrashes() throws {
+        for w in [1, 10, 59] {
+            for h in [1, 3, 12] {
+                let size = Size(width: w, height: h)
+                var s = try Self.reviewing(size)
+                _ = s.frame(size: size, context: S.unicode)
+                _ = F.press(&s, [.character("j"), .pageDown, .pageUp, .character("k")])
+                _ = s.frame(size: size, context: S.ascii)
+                _ = F.press(&s, [.character("?")])
+                _ = s.frame(size: size, context: S.unicode)
+                _ = F.press(&s, [.escape, .escape])
+                #expect(s.dialog == nil, "\(w)x\(h)")
+            }
+        }
+    }
+
     @Test func aShortReviewDoesNotScroll() throws {
         var s = try F.state(Self.small, snapshot: F.snapshot)
         let review = ConsoleReview(
