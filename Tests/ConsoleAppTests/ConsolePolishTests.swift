@@ -215,7 +215,7 @@ import Testing
 
     /// The onboarding wizard's place in the list (first), standing in for it here.
     struct FirstScreen: ConsoleScreen {
-        static let name = "onboarding"
+        static let name = "onboard"
         static let title = "Onboarding"
         static func actions() -> [KeyAction] { [] }
         init() {}
@@ -251,7 +251,6 @@ import Testing
             }
         }
         #expect(FirstScreen.shortTitle == "Onboard")
-        #expect(Self.eight.names[0] == "onboarding")
         try S.check(try Self.eightScreens(current: 6), Self.small, S.unicode, "screen-bar-eight-80x24")
         try S.check(try Self.eightScreens(current: 7), Self.small, S.ascii, "screen-bar-eight-ascii-80x24")
     }
