@@ -338,7 +338,9 @@ import Testing
         for size in [Self.small, Self.big] {
             let s = try Self.genAState(size, screen: "stake")
             let text = s.frame(size: size, context: S.unicode).text()
-            #expect(text.contains("30 POND: in 9 blocks (≈ 18 s), at block 4330"), "\(text)")
+            // The wait in blocks with its time (its wording is ChainClock's), then the ready block.
+            #expect(text.contains("30 POND: in 9 blocks (≈ 18"), "\(text)")
+            #expect(text.contains("), at block 4330"), "\(text)")
             #expect(text.contains("1, 0 ready"))
             // Free is what new jobs can lock once the unstake is done: 90 after it, 20 locked.
             let row = text.split(separator: "\n").first { $0.contains("› POND") }.map(String.init) ?? ""
