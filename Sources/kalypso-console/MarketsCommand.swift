@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KalypsoKit
 import KalypsoStore
 
 /// `markets`: every market with its prover and job counts and our operator's membership, from the cache.
@@ -11,7 +12,12 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
 
     func run() async throws {
         let view = try await cacheOptions.open()
-        let rows = try view.cache.marketsWithStatus(network: view.network, operator: view.operatorAddress)
+        // Open as the contracts would say at the cached block: an ask past its expiry unassigned is not counted.
+        let clock = DueTime(
+            progress: view.progress, secondsPerBlock: 1, chainId: Int64(clamping: view.config.chainId ?? 0)
+        ).clock
+        let rows = try view.cache.marketsWithStatus(
+            network: view.network, operator: view.operatorAddress, openAt: clock)
         if cacheOptions.json {
             let markets: [[String: Any]] = rows.map { r in
                 let m = r.market

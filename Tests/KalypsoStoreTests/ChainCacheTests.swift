@@ -119,6 +119,16 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         #expect(
             try cache.jobsDueSoonest(network: n, prover: me, limit: 10, openAt: JobClock(seconds: 10_000, blocks: 500))
                 .map(\.jobId) == [3])
+        // The market list counts the same open jobs at the clock (without one: the maintained count, 4).
+        func openCount(_ seconds: Int64, _ blocks: Int64?) throws -> Int64? {
+            try cache.marketsWithStatus(network: n, operator: nil, openAt: JobClock(seconds: seconds, blocks: blocks))
+                .first?.market.openJobCount
+        }
+        #expect(try cache.marketsWithStatus(network: n, operator: nil).first?.market.openJobCount == 4)
+        #expect(try openCount(499, 119) == 4)
+        #expect(try openCount(500, 119) == 3)
+        #expect(try openCount(10_000, 120) == 1)
+        #expect(try openCount(10_000, nil) == 2)
     }
 
     @Test func jobsDueSoonestAreOpenJobsByDueTime() throws {

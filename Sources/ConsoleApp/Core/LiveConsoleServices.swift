@@ -126,7 +126,11 @@ public final class LiveConsoleServices: ConsoleServices {
     public func cachedSnapshot() throws -> ConsoleSnapshot {
         let n = try networkId()
         let progress = try cache.progress(network: n)
-        let markets = try cache.marketsWithStatus(network: n, operator: operatorKey)
+        // A market's open jobs as the contracts would say at the cached block (asks expired unassigned left out).
+        let clock = progress.max { $0.lastBlock < $1.lastBlock }.map {
+            DueTime(progress: $0, secondsPerBlock: 1, chainId: Int64(clamping: config.chainId ?? 0)).clock
+        }
+        let markets = try cache.marketsWithStatus(network: n, operator: operatorKey, openAt: clock)
         var marketJobs: [Int64: [CachedJob]] = [:]
         for m in markets {
             marketJobs[m.market.marketId] = try cache.jobs(

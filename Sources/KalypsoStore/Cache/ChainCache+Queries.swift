@@ -12,12 +12,35 @@ public struct MarketSummary: Sendable, Hashable {
 /// jobs table.
 extension ChainCache {
     /// Every market with our operator's membership and the maintained counts, by id.
-    public func marketsWithStatus(network n: Int64, operator op: String?) throws(StoreError) -> [MarketSummary] {
+    ///
+    /// With `clock`, a market's open jobs leave out its asks that expired unassigned (as ``jobsDueSoonest(network:
+    /// prover:limit:openAt:)`` does): the maintained count cannot know the clock, so those are counted here,
+    /// over the open jobs only (the partial index `cache_job_open_due`).
+    public func marketsWithStatus(network n: Int64, operator op: String?, openAt clock: JobClock? = nil)
+        throws(StoreError) -> [MarketSummary]
+    {
         let me = op?.lowercased()
         return try read { db in
-            let markets = try Row.fetchAll(
+            var markets = try Row.fetchAll(
                 db, sql: "SELECT * FROM cache_market WHERE networkId = ? ORDER BY marketId", arguments: [n]
             ).map(Self.market)
+            if let clock {
+                var expired: [Int64: Int64] = [:]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT marketId, COUNT(*) AS n FROM cache_job
+                        WHERE networkId = ? AND outcome IS NULL AND prover IS NULL
+                        AND expiry <= CASE deadlineUnit WHEN 'second' THEN ? ELSE ? END
+                        GROUP BY marketId
+                        """, arguments: [n, clock.seconds, clock.blocks ?? Int64.min])
+                {
+                    expired[row["marketId"]] = row["n"]
+                }
+                for i in markets.indices {
+                    markets[i].openJobCount = max(0, markets[i].openJobCount - (expired[markets[i].marketId] ?? 0))
+                }
+            }
             var ours: [Int64: CachedMarketProver] = [:]
             if let me {
                 for row in try Row.fetchAll(

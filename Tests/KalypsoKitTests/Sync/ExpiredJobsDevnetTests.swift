@@ -59,9 +59,25 @@ extension SyncProcessTests {
                 #expect(chain[key] != 2, "job \(key) is expired on chain (UNASSIGNED) but listed as open")
             }
         }
+        // `markets` counts the open jobs `jobs` lists (read from the cache `jobs` just refreshed).
+        func expectMarketCountsAreTheListed(_ listed: [[String: Any]]) throws {
+            let r = try runProcess(
+                [RepoPaths.consoleBinary, "markets", "--json", "--config", net.configPath, "--database", database])
+            #expect(r.succeeded, "\(r.output)")
+            let start = try #require(r.output.firstIndex(of: "{"), "\(r.output)")
+            let object = try JSONSerialization.jsonObject(with: Data(r.output[start...].utf8)) as? [String: Any]
+            let markets = try #require(object?["markets"] as? [[String: Any]], "\(r.output)")
+            #expect(!markets.isEmpty)
+            for market in markets {
+                let m = (market["id"] as? NSNumber)?.int64Value
+                let listedHere = listed.filter { ($0["marketId"] as? NSNumber)?.int64Value == m }.count
+                #expect((market["openJobs"] as? NSNumber)?.intValue == listedHere, "market \(market) vs \(listedHere)")
+            }
+        }
 
         // Before the expiry: listed, CREATED (1), unassigned.
         let before = try jobs()
+        try expectMarketCountsAreTheListed(before)
         for bid in created {
             let job = before.first { id($0) == bid }
             #expect(job?["stateName"] as? String == "CREATED", "bid \(bid): \(String(describing: job))")
@@ -75,6 +91,7 @@ extension SyncProcessTests {
         let after = try jobs()
         let stillListed = created.filter { bid in after.contains { id($0) == bid } }
         #expect(stillListed.isEmpty, "expired bids listed as open: \(stillListed)")
+        try expectMarketCountsAreTheListed(after)
         let chain = try JSONDecoder().decode(
             [String: Int64].self,
             from: Data(try Self.bids(net, "states", created.map(String.init).joined(separator: ",")).utf8))
