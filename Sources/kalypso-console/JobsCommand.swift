@@ -23,8 +23,10 @@ struct JobsCommand: AsyncParsableCommand, OperatorOptionsCommand {
             throw TxUsageError(message: "--mine needs an operator address in the configuration")
         }
         // On Arbitrum the progress carries the L1 block number that Gen A deadlines count in (spec §6.3).
+        // Off Arbitrum at the pace of the cache's recent blocks (no wall time when it cannot tell).
         let due = DueTime(
-            progress: view.progress, secondsPerBlock: 1, chainId: Int64(clamping: view.config.chainId ?? 0))
+            progress: view.progress, recentBlocks: try view.cache.recentBlocks(network: view.network),
+            chainId: Int64(clamping: view.config.chainId ?? 0))
         // Open as the contracts would say at the cached block: an ask past its expiry unassigned is expired.
         let jobs = try view.cache.jobsDueSoonest(
             network: view.network, prover: prover, limit: max(0, limit), openAt: due.clock)

@@ -10,8 +10,8 @@ public struct MonitorReader: Sendable {
     /// The watched prover (lowercase hex), or nil for every job.
     public let prover: String?
     public let chainId: Int64
-    /// Block time used for Gen A block deadlines (off Arbitrum).
-    public var secondsPerBlock: Double = 1
+    /// Block time used for Gen A block deadlines (off Arbitrum); nil: the pace of the cache's recent blocks.
+    public var secondsPerBlock: Double?
 
     public init(cache: ChainCache, network: Int64, prover: String?, chainId: Int64) {
         self.cache = cache
@@ -30,7 +30,12 @@ public struct MonitorReader: Sendable {
             return nil
         }
         let since = previous?.block ?? progress.lastBlock
-        let due = DueTime(progress: progress, secondsPerBlock: secondsPerBlock, chainId: chainId)
+        let due: DueTime
+        if let secondsPerBlock {
+            due = DueTime(progress: progress, secondsPerBlock: secondsPerBlock, chainId: chainId)
+        } else {
+            due = DueTime(progress: progress, recentBlocks: try cache.recentBlocks(network: network), chainId: chainId)
+        }
         var jobs: [Int64: MonitorJob] = [:]
         for j in try cache.monitorJobs(network: network, prover: prover, since: since) {
             jobs[j.jobId] = MonitorJob(j, due: due)

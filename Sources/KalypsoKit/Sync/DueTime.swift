@@ -12,6 +12,7 @@ import KalypsoStore
 public struct DueTime: Sendable {
     public var referenceBlock: Int64
     public var referenceTime: Int64
+    /// The chain's own seconds per block (off Arbitrum); 0 when it is not known.
     public var secondsPerBlock: Double
     public var chainId: Int64
     /// Arbitrum: the L1 block number at `referenceTime` (``SyncProgress/headL1Block``).
@@ -49,7 +50,17 @@ public struct DueTime: Sendable {
         if let l1 = referenceL1Block {
             return referenceTime + Int64((Double(job.dueAt - l1) * Self.l1SecondsPerBlock).rounded())
         }
-        guard !Self.arbitrum.contains(chainId) else { return nil }
+        // Off Arbitrum a block count needs the chain's pace; 0 (unknown) gives no estimate rather than a wrong one.
+        guard !Self.arbitrum.contains(chainId), secondsPerBlock > 0, secondsPerBlock.isFinite else { return nil }
         return referenceTime + Int64((Double(job.dueAt - referenceBlock) * secondsPerBlock).rounded())
+    }
+}
+
+extension DueTime {
+    /// A cache's reference for due times: its last indexed block, at the pace the cache's recent blocks show
+    /// (0, no estimate off Arbitrum, when it keeps too few blocks to tell).
+    public init(progress: SyncProgress, recentBlocks: [CachedBlock], chainId: Int64) {
+        let pace = ContractTimeScale.blocks(clock: nil, recentBlocks: recentBlocks)?.secondsPerBlock ?? 0
+        self.init(progress: progress, secondsPerBlock: pace, chainId: chainId)
     }
 }

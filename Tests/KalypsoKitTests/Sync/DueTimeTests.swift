@@ -38,6 +38,25 @@ struct DueTimeTests {
         #expect(l1.wallTime(Self.job(due: 110, unit: "block")) == 1_120)
     }
 
+    @Test func offArbitrumTheCachesRecentBlocksGiveThePaceAndTooFewGiveNoEstimate() {
+        let progress = SyncProgress(
+            contract: "generatorRegistry", startBlock: 0, lastBlock: 1_000, lastHash: "0x", headBlock: 1_000,
+            headTime: 50_000, updatedAt: 0, headL1Block: nil)
+        // Blocks 990…1000 took 20 s: 2 s per block, so block 1 030 is due 60 s after block 1 000's time.
+        let blocks = (990...1_000).map {
+            CachedBlock(number: Int64($0), hash: "0x\($0)", timestamp: 48_000 + 2 * Int64($0))
+        }
+        let measured = DueTime(progress: progress, recentBlocks: blocks, chainId: 11_155_111)
+        #expect(measured.secondsPerBlock == 2)
+        #expect(measured.wallTime(Self.job(due: 1_030, unit: "block")) == 50_060)
+        // One block (or none) tells no pace: no wall time rather than one at a guessed pace.
+        for few in [[], Array(blocks.prefix(1))] {
+            let unknown = DueTime(progress: progress, recentBlocks: few, chainId: 11_155_111)
+            #expect(unknown.wallTime(Self.job(due: 1_030, unit: "block")) == nil)
+            #expect(unknown.wallTime(Self.job(due: 60_000, unit: "second")) == 60_000)
+        }
+    }
+
     static let head: UInt64 = 0x40
 
     /// Block `n` of the scripted chain: 1 s per L2 block, 4 L2 blocks per L1 block.
