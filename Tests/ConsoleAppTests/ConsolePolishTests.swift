@@ -340,4 +340,16 @@ import Testing
         _ = F.press(&s, [.character("w")])
         #expect(s.status?.text == "No POND withdrawal is ready yet")
     }
+
+    @Test func onArbitrumTheContractsClockIsTheL1Block() {
+        var data = F.snapshot
+        data.progress?.headBlock = 250_000_000
+        data.progress?.headL1Block = 20_000_000
+        let clock = InsightsClock.clock(data, Self.genA)
+        #expect(clock.contractBlockNumber == 20_000_000)
+        #expect(clock.nodeBlockNumber == 250_000_000)
+        // Off Arbitrum (no L1 number) both are the node's block.
+        data.progress?.headL1Block = nil
+        #expect(InsightsClock.clock(data, Self.genA).contractBlockNumber == 250_000_000)
+    }
 }

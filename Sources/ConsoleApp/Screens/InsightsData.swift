@@ -55,7 +55,8 @@ enum InsightsClock {
     static func clock(_ data: ConsoleSnapshot, _ network: ConsoleNetwork) -> ChainClock {
         let head = data.progress
         return ChainClock(
-            contractBlockNumber: UInt64(max(0, head?.headBlock ?? 0)),
+            // On Arbitrum Generation A's `block.number` is the L1 block the progress carries (spec §6.3).
+            contractBlockNumber: UInt64(max(0, head?.headL1Block ?? head?.headBlock ?? 0)),
             nodeBlockNumber: UInt64(max(0, head?.headBlock ?? 0)), timestamp: UInt64(max(0, head?.headTime ?? 0)),
             secondsPerBlock: network.secondsPerBlock.map { UInt64(max(0, $0)) })
     }
