@@ -427,7 +427,9 @@ public struct OnboardingScreen: ConsoleScreen {
         let width = min(area.width, 76)
         let wrapped = extra.reduce(0) { $0 + max(1, ($1.0.count + width - 5) / max(1, width - 4)) }
         let height = min(area.height, open.form.height + 4 + wrapped)
-        let box = Rect(x: area.x + (area.width - width) / 2, y: area.maxY - height, width: width, height: height)
+        // Above the screen's last row when there is room: that row is the bottom border of the box beneath.
+        let bottom = area.height > height ? area.maxY - 1 : area.maxY
+        let box = Rect(x: area.x + (area.width - width) / 2, y: bottom - height, width: width, height: height)
         frame.fill(box)
         let go = env.keyName(Self.formSubmit)
         let inner = Box(title: title, info: go.isEmpty ? "" : "\(go) go on", focused: true)
