@@ -34,7 +34,8 @@ struct ConsoleCommand: ParsableCommand, GlobalOptionsCommand {
 
     func run() throws {
         let registry = ScreenRegistry.standard
-        let start: Int
+        // The screen asked for; nil: the default (Onboarding until onboarded, Markets when read-only).
+        var start: Int?
         if let screen {
             guard let i = registry.index(named: screen) else {
                 throw ConsoleUsageError(
@@ -42,8 +43,6 @@ struct ConsoleCommand: ParsableCommand, GlobalOptionsCommand {
                     hint: "Screens: \(registry.names.joined(separator: ", ")).")
             }
             start = i
-        } else {
-            start = 0
         }
         var overrides: [String: [String]] = [:]
         if let keyOverrides {
@@ -91,10 +90,13 @@ struct ConsoleCommand: ParsableCommand, GlobalOptionsCommand {
                 $0.gasKeyFile = options.gasKeyFile
             }
         }
-        // Without --screen: Onboarding until the first probe finds the operator onboarded, then Markets.
+        // Without --screen: Onboarding until the first probe finds the operator onboarded, then Markets; a
+        // read-only console (a teammate watching, a shared screen) has no wizard to run and opens on Markets.
         var state = ConsoleState(
-            network: services.network, keys: keys, registry: registry, initialScreen: start, now: Date(),
-            bellOnDeadline: bell, pollInterval: loaded.refresh.chainPoll, openOnboardingUntilComplete: screen == nil)
+            network: services.network, keys: keys, registry: registry,
+            initialScreen: start ?? (readOnly ? registry.index(named: MarketsScreen.name) ?? 0 : 0), now: Date(),
+            bellOnDeadline: bell, pollInterval: loaded.refresh.chainPoll,
+            openOnboardingUntilComplete: start == nil && !readOnly)
         // The first snapshot before the terminal opens (the cache only: milliseconds), so the first frame shows
         // the operator's world rather than "loading". The effects it asks for (the sync, the chain details)
         // are asked for again by the application's start, which sees the snapshot.

@@ -57,7 +57,9 @@ struct OperatorFixture {
             chain: RPCChainAccess(client: client), journal: journal, chainId: BigUInt(network.chainId),
             policy: FeePolicy(rules: .standard), errors: errors.registry)
         sender.pollInterval = .milliseconds(50)
-        sender.waitTimeout = .seconds(30)
+        // Generous: CI runs several devnet suites at once on two cores, and a devnet node starved of CPU once took
+        // longer than 30 s to mine an automined transaction (the fresh-clone run of 2026-12-03 15:35).
+        sender.waitTimeout = .seconds(180)
         return OperatorFixture(
             network: network, config: config, key: key, api: api, sender: sender, journal: journal, client: client)
     }
