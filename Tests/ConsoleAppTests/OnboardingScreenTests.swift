@@ -155,6 +155,11 @@ import Testing
             #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(name) is not ASCII-only")
             try Snapshot.check(
                 text + "\n", named: "onboard-\(name)-ascii-\(size.width)x\(size.height)", suite: "Onboarding")
+            // Monochrome: the style runs carry no colour, only attributes.
+            let dump = StyleDump.dump(s.frame(size: size, context: ConsoleScreenSnapshotTests.monochrome))
+            #expect(!dump.contains("fg="), "\(name) uses a colour in monochrome")
+            try Snapshot.check(
+                dump, named: "onboard-\(name)-monochrome-\(size.width)x\(size.height)", suite: "Onboarding")
         }
     }
 
