@@ -260,7 +260,7 @@ struct PlainHTTPClientTests {
 
     @Test func aCancelledRequestEndsAtOnce() async throws {
         let server = try ScriptedHTTPServer([
-            ScriptedHTTPServer.Step(bytes: Array(Self.ok("{}").text.utf8), delay: .seconds(5))
+            ScriptedHTTPServer.Step(bytes: Array(Self.ok("{}").text.utf8), delay: .seconds(20))
         ])
         defer { server.stop() }
         let client = try Self.client(server)
@@ -269,7 +269,9 @@ struct PlainHTTPClientTests {
         let start = ContinuousClock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Well before the server's answer (20 s) and the request's timeout (30 s); a loaded machine can take
+        // seconds to resume the awaiting task (2.01 s was seen with the whole suite running on 2 cores).
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func servesOnlyPlainHTTPWithoutProxiesOrCredentials() throws {

@@ -125,7 +125,11 @@ import Testing
                 let control = net.enclaveURLs["control"] ?? ""
                 let down = try runProcess([ctl, "--control", control, "refuse", "generator"])
                 #expect(down.succeeded, "\(down.output)")
-                try await Task.sleep(for: .seconds(2))
+                // Down until the syncing monitor has said so (a poll can take seconds on a loaded machine: a
+                // fixed two-second outage was missed once), then up again.
+                _ = try await syncing.wait(for: "the monitor to report the enclave down", timeout: 60, poll: 0.2) {
+                    syncing.log.contains("\"enclave_down\"") ? true : nil
+                }
                 let up = try runProcess([ctl, "--control", control, "resume", "generator"])
                 #expect(up.succeeded, "\(up.output)")
             }
