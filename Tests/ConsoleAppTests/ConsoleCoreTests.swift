@@ -253,6 +253,16 @@ import Testing
         #expect(ConsoleFormat.duration(59) == "59s")
         #expect(ConsoleFormat.duration(3 * 86_400 + 4 * 3600 + 5) == "3d 4h")
         #expect(ConsoleFormat.countdown(252) == "4m 12s")
+        // Market names: the SDK's `zkAppName`, else a name or title, else short plain text; never raw JSON or hex.
+        #expect(
+            ConsoleFormat.marketName(metadata: #"{"zkAppName": "zkEVM blocks", "proverCode": "x"}"#) == "zkEVM blocks")
+        #expect(ConsoleFormat.marketName(metadata: #"{"name":"tx-batch"}"#) == "tx-batch")
+        #expect(ConsoleFormat.marketName(metadata: #"{"proverCode":"x"}"#) == nil)
+        #expect(ConsoleFormat.marketName(metadata: #"{"zkAppName":"a\u0007b"}"#) == nil)
+        #expect(ConsoleFormat.marketName(metadata: "{not json") == nil)
+        #expect(ConsoleFormat.marketName(metadata: " plain name ") == "plain name")
+        #expect(ConsoleFormat.marketName(metadata: "0x1234") == nil)
+        #expect(ConsoleFormat.marketName(metadata: "") == nil)
         #expect(ConsoleFormat.countdown(34_500) == "9h 35m")
         #expect(F.pond.format("1500000000000000000") == "1.5 POND")
         #expect(F.pond.format("42000000000000000") == "0.042 POND")

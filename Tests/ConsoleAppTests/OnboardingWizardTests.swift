@@ -64,6 +64,61 @@ import Testing
         #expect(fresh.onboarding.inputs.marketId == 0)
     }
 
+    /// A cache that shows our operator in a market opens Markets before the probe answers (through a dead RPC
+    /// it takes the whole timeout); a probe that finds a step to do brings the wizard back, unless the operator
+    /// pressed a key meanwhile, who then reads it in the status line.
+    @Test func aMembershipInTheCacheOpensMarketsAndAnIncompleteProbeBringsTheWizardBack() throws {
+        let keys = try ConsoleKeys.table()
+        let wizard = 0
+        let markets = try #require(ScreenRegistry.standard.index(named: "markets"))
+        let jobs = try #require(ScreenRegistry.standard.index(named: "jobs"))
+        var s = ConsoleState(network: F.network, keys: keys, now: F.now, openOnboardingUntilComplete: true)
+        #expect(F.snapshot.markets.contains { $0.ours != nil })
+        _ = send(&s, .loaded(.success(F.snapshot)))
+        #expect(s.current == markets)
+        _ = send(&s, .onboardingProbed(OnboardingInputs(), .success(O.probe(O.restarted))))
+        #expect(s.current == wizard)
+        #expect(s.status?.text.contains("'update key' is next") == true)
+        // Only the first probe decides: later ones leave the screen alone.
+        _ = send(&s, .key(.character("2")))
+        _ = send(&s, .onboardingProbed(s.onboarding.inputs, .success(O.probe(O.restarted))))
+        #expect(s.current != wizard)
+
+        var moved = ConsoleState(network: F.network, keys: keys, now: F.now, openOnboardingUntilComplete: true)
+        _ = send(&moved, .loaded(.success(F.snapshot)))
+        _ = send(&moved, .key(.character("j")))
+        _ = send(&moved, .key(.character(Character(String(jobs + 1)))))
+        _ = send(&moved, .key(.character(Character(String(markets + 1)))))
+        #expect(moved.current == markets)
+        _ = send(&moved, .onboardingProbed(OnboardingInputs(), .success(O.probe(O.restarted))))
+        #expect(moved.current == markets)
+        #expect(moved.status?.text.contains("(screen 1)") == true)
+        // Back on the wizard by hand before the probe: a later snapshot leaves it there.
+        var back = ConsoleState(network: F.network, keys: keys, now: F.now, openOnboardingUntilComplete: true)
+        _ = send(&back, .loaded(.success(F.snapshot)))
+        _ = send(&back, .key(.character("1")))
+        var later = F.snapshot
+        later.markets.removeLast()
+        _ = send(&back, .loaded(.success(later)))
+        #expect(back.current == wizard)
+
+        var done = ConsoleState(network: F.network, keys: keys, now: F.now, openOnboardingUntilComplete: true)
+        _ = send(&done, .loaded(.success(F.snapshot)))
+        _ = send(&done, .onboardingProbed(OnboardingInputs(), .failure(ConsoleFailure(DevnetLikeError()))))
+        #expect(done.current == markets)
+
+        // No membership in the cache: the wizard waits for the probe.
+        var snapshot = F.snapshot
+        for i in snapshot.markets.indices { snapshot.markets[i].ours = nil }
+        var fresh = ConsoleState(network: F.network, keys: keys, now: F.now, openOnboardingUntilComplete: true)
+        _ = send(&fresh, .loaded(.success(snapshot)))
+        #expect(fresh.current == wizard)
+    }
+
+    struct DevnetLikeError: Error, CustomStringConvertible {
+        var description: String { "the RPC did not answer" }
+    }
+
     @Test func aProbeForInputsChangedSinceIsDroppedAndAskedAgain() throws {
         var s = try O.state(O.probe(O.fresh))
         var other = s.onboarding.inputs

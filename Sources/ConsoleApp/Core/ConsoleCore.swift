@@ -60,6 +60,8 @@ extension ConsoleState {
         case .tick(let date):
             return tick(date)
         case .key(let key):
+            // The operator is at work on the screen shown: a late probe no longer changes it.
+            leftOnboardingFromCache = false
             return handleKey(key)
         case .loaded(.success(let snapshot)):
             let chain = afterFirstLoad()
@@ -68,6 +70,7 @@ extension ConsoleState {
             guard snapshot != data else { return (hadError ? [.redraw] : []) + chain }
             // Details the cache newly lacks (a first stake in a new token) are read at once.
             let newlyLoading = !snapshot.loading.isEmpty && snapshot.loading != data?.loading && chain.isEmpty
+            if data == nil { leaveOnboardingIfTheCacheShowsAMembership(snapshot) }
             data = snapshot
             if let pace = snapshot.secondsPerBlock { network.secondsPerBlock = pace }
             _ = refreshScreens()

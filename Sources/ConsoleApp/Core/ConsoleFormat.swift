@@ -46,23 +46,36 @@ public enum ConsoleFormat {
         return "\(paddedYear)-\(two(month))-\(two(day)) \(two(inDay / 3_600)):\(two(inDay % 3_600 / 60))"
     }
 
-    /// The market's name from its metadata: the `name` of JSON metadata, else the text itself when it
-    /// is short printable text, else "market N".
+    /// The market's name from its metadata, else "market N".
     public static func marketName(_ market: CachedMarket) -> String {
-        if market.metadataIsJSON, let data = market.metadata.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        {
-            for key in ["name", "title", "Name"] {
-                if let n = object[key] as? String, !n.isEmpty { return n }
+        marketName(metadata: market.metadata) ?? "market \(market.marketId)"
+    }
+
+    /// The name in a market's metadata: of JSON metadata its `zkAppName` (the SDK's convention, spec §3) or a
+    /// `name`/`title`; else the text itself when it is short printable text that is not JSON or hex; else nil.
+    public static func marketName(metadata: String) -> String? {
+        let t = metadata.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t.hasPrefix("{") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(t.utf8)) as? [String: Any] else {
+                return nil
             }
+            for key in ["zkAppName", "name", "title", "Name"] {
+                if let n = (object[key] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines), !n.isEmpty,
+                    printable(n)
+                {
+                    return n.count <= 60 ? n : String(n.prefix(59)) + "…"
+                }
+            }
+            return nil
         }
-        let t = market.metadata.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !t.isEmpty, !t.hasPrefix("0x"), !t.hasPrefix("{"), t.count <= 40,
-            t.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.isASCII && $0.value >= 0x20 })
-        {
-            return t
+        guard !t.isEmpty, !t.hasPrefix("0x"), t.count <= 40, printable(t) else { return nil }
+        return t
+    }
+
+    private static func printable(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f
         }
-        return "market \(market.marketId)"
     }
 }
 

@@ -235,11 +235,25 @@ extension ConsoleState {
             var effects: [ConsoleEffect] = []
             if openOnboardingUntilComplete {
                 openOnboardingUntilComplete = false
-                let complete = (try? result.get())?.plan.isComplete ?? true
-                if complete, current == registry.index(named: OnboardingScreen.name),
-                    let markets = registry.index(named: MarketsScreen.name)
-                {
-                    current = markets
+                let fromCache = leftOnboardingFromCache
+                leftOnboardingFromCache = false
+                let wizard = registry.index(named: OnboardingScreen.name)
+                let markets = registry.index(named: MarketsScreen.name)
+                let plan = try? result.get().plan
+                if plan?.isComplete ?? true {
+                    if current == wizard, let markets {
+                        current = markets
+                        effects.append(.redraw)
+                    }
+                } else if let plan, let wizard, current != wizard {
+                    let next = plan.next.map { "'\($0.kind.rawValue)' is next" } ?? "a step waits"
+                    if fromCache && current == markets {
+                        current = wizard
+                        status = ConsoleStatus("Onboarding in market \(plan.marketId) is not complete: \(next)", .warn)
+                    } else {
+                        status = ConsoleStatus(
+                            "Onboarding in market \(plan.marketId) is not complete: \(next) (screen 1)", .warn)
+                    }
                     effects.append(.redraw)
                 }
             }
@@ -252,6 +266,18 @@ extension ConsoleState {
         default:
             return []
         }
+    }
+
+    /// Opened on Onboarding, the first probe still out, and the first snapshot shows our operator in a market:
+    /// Markets at once (most likely onboarded; the probe says for sure and may bring the wizard back).
+    mutating func leaveOnboardingIfTheCacheShowsAMembership(_ snapshot: ConsoleSnapshot) {
+        guard openOnboardingUntilComplete,
+            current == registry.index(named: OnboardingScreen.name),
+            let markets = registry.index(named: MarketsScreen.name),
+            snapshot.markets.contains(where: { $0.ours != nil })
+        else { return }
+        current = markets
+        leftOnboardingFromCache = true
     }
 
     /// A step is over: what it did, or why it failed (shown on the screen, the step can be retried).

@@ -201,6 +201,10 @@ public struct ConsoleState: Sendable {
     public internal(set) var onboarding = OnboardingProgress()
     /// Opened on Onboarding by default: leave for Markets when the first probe finds the operator onboarded.
     public internal(set) var openOnboardingUntilComplete: Bool
+    /// Left Onboarding for Markets before the first probe answered, because the cache showed our operator in a
+    /// market (a probe through a dead RPC takes its whole timeout); the probe brings the wizard back if it finds
+    /// a step to do (an enclave restart's key update) and no key was pressed meanwhile.
+    public internal(set) var leftOnboardingFromCache = false
 
     public var readOnly: Bool { keys.readOnly }
 

@@ -273,16 +273,9 @@ extension LiveConsoleServices {
         return OnboardingProbe(setup: setup, runner: runner, goal: goal, view: view)
     }
 
-    /// The `name` of JSON metadata, else the text itself (nil when empty or not text).
+    /// The name in a market's metadata (``ConsoleFormat/marketName(metadata:)``); nil when there is none.
     static func marketName(_ metadata: [UInt8]) -> String? {
-        guard let text = String(bytes: metadata, encoding: .utf8) else { return nil }
-        if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-            let name = object["name"] as? String, !name.isEmpty
-        {
-            return name
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty || trimmed.count > 40 ? nil : trimmed
+        String(bytes: metadata, encoding: .utf8).flatMap { ConsoleFormat.marketName(metadata: $0) }
     }
 
     public func probeOnboarding(_ inputs: OnboardingInputs) async throws -> ConsoleOnboarding {
