@@ -94,6 +94,9 @@ struct RangeIndexer: Sendable {
                 job: UInt64?, index: UInt64?
             )] = []
         var pendingReward: [(RPCLog, Address, BigUInt)] = []
+        // The jobs proved by each transaction, in log order: a ProverFeeRewardAdded (which names no job) pays
+        // for the proof of its transaction.
+        var provedInTx: [String: [Int64]] = [:]
 
         write.events.reserveCapacity(logs.count)
         // Consecutive logs mostly share their block and transaction (and often their prover): their hex is built once.
@@ -172,7 +175,10 @@ struct RangeIndexer: Sendable {
                 hint.outcomeBlock = b
                 hint.outcomeTx = tx
                 touched.jobs[id] = hint
-                if event.name == "ProofCreated" && contracts.generation == .a { touched.provedJobs.append((id, log)) }
+                if event.name == "ProofCreated" {
+                    if contracts.generation == .a { touched.provedJobs.append((id, log)) }
+                    provedInTx[tx, default: []].append(Int64(id))
+                }
             case "ProverFeeRewardAdded":
                 if let a = addr(0) {
                     row.account = Hex.encode(a.bytes)
@@ -269,13 +275,23 @@ struct RangeIndexer: Sendable {
                     jobId: job.map(Int64.init), withdrawalIndex: index.map(Int64.init),
                     txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
         }
+        // A reward's job: the n-th reward of a transaction pays for its n-th proof when the two counts agree (one
+        // proof per transaction, or a batch that pays each proof); otherwise it is left without one.
+        var rewardsInTx: [String: Int] = [:]
+        for (log, _, _) in pendingReward { rewardsInTx[txHashes.encode(log.transactionHash), default: 0] += 1 }
+        var rewardOrdinal: [String: Int] = [:]
         for (log, address, amount) in pendingReward {
             let n = log.blockNumber ?? 0
+            let tx = txHashes.encode(log.transactionHash)
+            let ordinal = rewardOrdinal[tx, default: 0]
+            rewardOrdinal[tx] = ordinal + 1
+            let proved = provedInTx[tx] ?? []
+            let job = !tx.isEmpty && proved.count == rewardsInTx[tx] ? proved[ordinal] : nil
             write.rewardEvents.append(
                 CachedRewardEvent(
                     blockNumber: Int64(n), logIndex: try Self.logIndex(log), timestamp: times[n] ?? 0,
-                    address: Hex.encode(address.bytes), kind: .accrued, amount: String(amount), jobId: nil,
-                    txHash: log.transactionHash.map { Hex.encode($0) } ?? ""))
+                    address: Hex.encode(address.bytes), kind: .accrued, amount: String(amount), jobId: job,
+                    txHash: tx))
         }
 
         if readsGetters {
