@@ -269,10 +269,18 @@ public enum Profitability {
             ourJobs = .success(perHour)
         }
 
-        // Reward per proof.
+        // Reward per proof: the contracts credit the prover exactly its proofGenerationCost for a proof, whatever
+        // the ask offered (the rest goes back to the requester, spec §2.6.3). Before joining, the asks' rewards
+        // are what a cost could be set to.
         let rewardPerProof: Result<BigUInt, NotEnoughData>
         if eligible.isEmpty {
             rewardPerProof = .failure(NotEnoughData("no recent ask within our terms"))
+        } else if let ours = x.ours {
+            rewardPerProof = .success(ours.minimumReward)
+            inputs.append(
+                InsightInput(
+                    "reward per proof", x.paymentToken.format(ours.minimumReward),
+                    source: "chain: our proofGenerationCost, credited for each proof"))
         } else {
             let sum = eligible.reduce(BigUInt(0)) { $0 + (BigUInt($1.reward) ?? 0) }
             rewardPerProof = .success(sum / BigUInt(eligible.count))
@@ -280,6 +288,9 @@ public enum Profitability {
                 InsightInput(
                     "reward per proof", "mean \(x.paymentToken.format(sum / BigUInt(eligible.count)))",
                     source: "cache: the asks' reward"))
+            assumptions.append(
+                "a proof earns the proof cost we join with, at most the ask's reward: "
+                    + "the mean reward is the most a cost could take")
         }
         let cost = x.costPerProof ?? 0
         inputs.append(

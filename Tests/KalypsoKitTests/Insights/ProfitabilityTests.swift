@@ -52,14 +52,16 @@ import Testing
         #expect(try r.eligibleAsksPerHour.get() == 4)
         // One of the four was assigned to us.
         #expect(try r.ourJobsPerHour.get() == 1)
-        #expect(try r.rewardPerProof.get() == 10_000_000)
+        // Joined: a proof is credited our proofGenerationCost (5 USDC), not the ask's 10.
+        #expect(try r.rewardPerProof.get() == 5_000_000)
+        #expect(r.inputs.contains { $0.label == "reward per proof" && $0.source.contains("proofGenerationCost") })
         // Deadline 60 s less 20 % = 48 s: the 50 s run of three is slower.
         let miss = try r.missChance.get()
         #expect(miss.slowRuns == 1)
         #expect(miss.runs == 3)
         #expect(abs(miss.probability - 1.0 / 3) < 1e-12)
-        // 1 job/h × 2/3 in time × 10 USDC, nothing spent.
-        #expect(try r.earningsPerHour.get() == 6_666_666)
+        // 1 job/h × 2/3 in time × 5 USDC, nothing spent.
+        #expect(try r.earningsPerHour.get() == 3_333_333)
         // 1 job/h × 1/3 missed × 5 POND.
         #expect(try r.slashLossPerHour.get() == [SlashLoss(token: Self.pond, perHour: 1_666_666_665_000_000_000)])
         #expect(r.inputs.contains { $0.label == "recent asks" && $0.value == "6 in 1h, 4 within our terms" })
@@ -70,7 +72,7 @@ import Testing
         var x = Self.inputs(runs: [1000, 1000, 1000])
         x.costPerProof = 12_000_000
         let r = Profitability.assess(x)
-        #expect(try r.earningsPerHour.get() == -2_000_000)
+        #expect(try r.earningsPerHour.get() == -7_000_000)
         #expect(try r.missChance.get().probability == 0)
     }
 
@@ -79,7 +81,18 @@ import Testing
         #expect(r.missChance == .failure(NotEnoughData("1 benchmark runs, the chance of missing needs 3")))
         #expect(r.slashLossPerHour == .failure(NotEnoughData("1 benchmark runs, the chance of missing needs 3")))
         #expect(r.assumptions.contains("no misses: the chance of missing cannot be estimated yet"))
-        #expect(try r.earningsPerHour.get() == 10_000_000)
+        #expect(try r.earningsPerHour.get() == 5_000_000)
+    }
+
+    /// Before joining there is no proof cost of ours: the asks' mean reward, said to be the most a cost could take.
+    @Test func notJoinedTheAsksRewardIsTheCeiling() throws {
+        var x = Self.inputs(runs: [1000, 1000, 1000])
+        x.ours = nil
+        let r = Profitability.assess(x)
+        // Any reward is within the terms now: asks 1–6 of the window, (5 × 10 + 1) / 6 USDC.
+        #expect(try r.rewardPerProof.get() == 8_500_000)
+        #expect(r.inputs.contains { $0.label == "reward per proof" && $0.source == "cache: the asks' reward" })
+        #expect(r.assumptions.contains { $0.hasPrefix("a proof earns the proof cost we join with") })
     }
 
     @Test func noWindowNoRates() {
