@@ -266,9 +266,12 @@ struct StatusCommand: AsyncParsableCommand {
                 "  stake \(s.token.format(s.staked)) (locked \(s.token.format(s.locked)), free \(s.token.format(s.free)))"
             )
         }
+        var payment = snapshot.rewards.first?.token
+        if payment == nil { payment = try? await context.session.paymentToken() }
         for m in snapshot.markets where m.isMember {
+            let cost = payment?.format(m.proofCost) ?? "\(m.proofCost) base units of the payment token"
             lines.append(
-                "  market \(m.marketId): compute per request \(m.computePerRequest), proof cost \(m.proofCost), "
+                "  market \(m.marketId): compute per request \(m.computePerRequest), proof cost \(cost), "
                     + "proposed time \(snapshot.clock.display(m.proposedTime)), key on chain: "
                     + (m.enclaveKey == nil ? "none" : "yes"))
         }
@@ -276,10 +279,11 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("  claimable by \(r.rewardAddress.checksummed): \(r.token.format(r.claimable))")
         }
         if enclaveObject["reachable"] as? Bool == true {
+            let programs = (enclaveObject["programs"] as? [String]) ?? []
             lines.append(
                 "Enclave: reachable, key address \(enclaveObject["address"] ?? "?"), configured: "
                     + "\(enclaveObject["configured"] as? Bool == true ? "yes" : "no"), programs running: "
-                    + "\((enclaveObject["programs"] as? [String])?.joined(separator: ", ") ?? "none")")
+                    + (programs.isEmpty ? "none" : programs.joined(separator: ", ")))
         } else {
             lines.append("Enclave: unreachable (\(enclaveObject["reason"] ?? "?"))")
         }
@@ -502,7 +506,8 @@ struct OnboardCommand: AsyncParsableCommand {
         ]
         goal.join = OnboardingJoinTerms(
             computePerRequest: perRequest, proofCost: try cost.baseUnits(decimals: payment.decimals),
-            proposedTime: converted.value, commission: session.api.generation == .b ? (fraction ?? 0) : nil)
+            proposedTime: converted.value, commission: session.api.generation == .b ? (fraction ?? 0) : nil,
+            paymentToken: payment)
         let killAtSend = testKillAfter.flatMap { $0.hasPrefix("send-") ? Int($0.dropFirst(5)) : nil }
         let runner = try context.runner(marketId: marketId, flags: flags, killAtSend: killAtSend)
         if options.dryRun {

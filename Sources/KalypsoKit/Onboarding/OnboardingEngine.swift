@@ -150,7 +150,8 @@ public enum OnboardingEngine {
                 words +=
                     " (the goal is \(goal.declaredCompute): `kalypso-console compute increase "
                     + "\(goal.declaredCompute - declared)` raises it)"
-            } else if declared > goal.declaredCompute {
+            } else if declared > goal.declaredCompute && goal.declaredCompute > 0 {
+                // (A goal of 0 is no goal: status and the enclave-only sequences ask for no compute.)
                 words +=
                     " (the goal is \(goal.declaredCompute): `kalypso-console compute reduce --to "
                     + "\(goal.declaredCompute)` lowers it, in two steps)"
@@ -227,9 +228,7 @@ public enum OnboardingEngine {
             return .done(.join, "joined market \(goal.marketId), compute per request \(membership.computePerRequest)")
         }
         let p = goal.join
-        var terms =
-            "compute per request \(p.computePerRequest), proof cost \(p.proofCost), proposed time \(p.proposedTime)"
-        if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
+        let terms = p.words
         if goal.publicMarket {
             return .toDo(
                 .join, "join public market \(goal.marketId) without an enclave key with \(terms) (spec §2.6.3)",

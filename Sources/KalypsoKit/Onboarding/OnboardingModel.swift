@@ -37,12 +37,26 @@ public struct OnboardingJoinTerms: Sendable, Hashable {
     public var proposedTime: ChainTime
     /// Generation B only: fraction × 1e18.
     public var commission: BigUInt?
+    /// The payment token, for the plan's words ("proof cost 8 USDC"); nil: base units are said.
+    public var paymentToken: TokenInfo?
 
-    public init(computePerRequest: BigUInt, proofCost: BigUInt, proposedTime: ChainTime, commission: BigUInt? = nil) {
+    public init(
+        computePerRequest: BigUInt, proofCost: BigUInt, proposedTime: ChainTime, commission: BigUInt? = nil,
+        paymentToken: TokenInfo? = nil
+    ) {
         self.computePerRequest = computePerRequest
         self.proofCost = proofCost
         self.proposedTime = proposedTime
         self.commission = commission
+        self.paymentToken = paymentToken
+    }
+
+    /// The terms in words: amounts in the payment token, the commission in per cent.
+    public var words: String {
+        let cost = paymentToken?.format(proofCost) ?? "\(proofCost) base units of the payment token"
+        var text = "compute per request \(computePerRequest), proof cost \(cost), proposed time \(proposedTime)"
+        if let commission { text += ", commission \(Units.format(commission, decimals: 16)) %" }
+        return text
     }
 }
 

@@ -116,8 +116,35 @@ import Testing
         let terms = OnboardingJoinTerms(computePerRequest: 10, proofCost: 5, proposedTime: .blocks(480))
         #expect(plan.next?.kind == .join)
         #expect(plan.next?.effect == .join(marketId: 3, parameters: terms))
-        #expect(plan.next?.plan.contains("compute per request 10, proof cost 5, proposed time 480 blocks") == true)
+        #expect(
+            plan.next?.plan.contains(
+                "compute per request 10, proof cost 5 base units of the payment token, proposed time 480 blocks")
+                == true)
         #expect(plan.step(.verifyKey)?.state == .blocked(reason: "waits for step 'join'"))
+        // With the payment token known, amounts are in it; a Gen B commission in per cent.
+        var goal = Self.goal()
+        goal.join.proofCost = 8_000_000
+        goal.join.commission = 25 * BigUInt(10).power(16)
+        goal.join.paymentToken = TokenInfo(address: Self.pond.address, symbol: "USDC", decimals: 6)
+        let priced = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(priced.next?.plan.contains("proof cost 8 USDC, proposed time 480 blocks, commission 25 %") == true)
+    }
+
+    /// A goal without a compute target (status, update-key) says what is declared and suggests nothing.
+    @Test func aGoalOfNoComputeSuggestsNoChange() {
+        var o = Self.fresh()
+        o.registered = true
+        o.declaredCompute = 10
+        var goal = Self.goal()
+        goal.declaredCompute = 0
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).step(.register)?.plan
+                == "registered, declared compute 10")
+        goal.declaredCompute = 4
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).step(.register)?.plan.contains(
+                "compute reduce --to 4")
+                == true)
     }
 
     @Test func joinedButKeyNotVerifiedPlansVerifyKeyAtTheGoalsVerifier() {
