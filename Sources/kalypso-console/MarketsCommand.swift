@@ -27,12 +27,14 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
                     "metadataIsJSON": m.metadataIsJSON, "private": m.isPrivate, "provers": m.proverCount,
                     "jobs": m.jobCount, "openJobs": m.openJobCount, "createdBlock": m.createdBlock,
                 ]
+                o["name"] = MarketMetadata.name(m.metadata) ?? NSNull()
                 o["slashingPenalty"] = m.slashingPenalty ?? NSNull()
                 o["activationBlock"] = m.activationBlock ?? NSNull()
                 if let ours = r.ours {
                     o["ours"] =
                         [
-                            "state": ours.state, "proofGenerationCost": ours.proofGenerationCost,
+                            "state": ours.state, "stateName": ours.stateWords,
+                            "proofGenerationCost": ours.proofGenerationCost,
                             "proposedTime": ours.proposedTime, "activeRequests": ours.activeRequests,
                             "commission": ours.commission ?? NSNull(),
                         ] as [String: Any]
@@ -45,11 +47,16 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
             return
         }
         print(view.freshnessLine)
-        print(pad("ID", 5) + pad("KIND", 9) + pad("PROVERS", 9) + pad("OPEN", 7) + pad("JOBS", 7) + "OURS")
-        for r in rows {
-            let ours = r.ours.map { "state \($0.state), \($0.activeRequests) running" } ?? "-"
+        let names = rows.map { MarketMetadata.name($0.market.metadata) ?? "-" }
+        let nameWidth = min(30, max(6, (names.map(\.count).max() ?? 0) + 2))
+        print(
+            pad("ID", 5) + pad("NAME", nameWidth) + pad("KIND", 9) + pad("PROVERS", 9) + pad("OPEN", 7) + pad("JOBS", 7)
+                + "OURS")
+        for (r, name) in zip(rows, names) {
+            let ours = r.ours?.stateWords ?? "-"
             print(
-                pad(String(r.market.marketId), 5) + pad(r.market.isPrivate ? "private" : "public", 9)
+                pad(String(r.market.marketId), 5) + pad(String(name.prefix(nameWidth - 2)), nameWidth)
+                    + pad(r.market.isPrivate ? "private" : "public", 9)
                     + pad(String(r.market.proverCount), 9) + pad(String(r.market.openJobCount), 7)
                     + pad(String(r.market.jobCount), 7) + ours)
         }

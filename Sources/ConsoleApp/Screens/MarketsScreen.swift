@@ -246,14 +246,7 @@ public struct MarketsScreen: ConsoleScreen {
 
     /// The registry's membership state in words (spec: 1 joined, 2 no compute, 3 working, 4 exit asked).
     static func ourStatus(_ p: CachedMarketProver?) -> String {
-        guard let p else { return "not joined" }
-        switch p.state {
-        case 1: return "joined"
-        case 2: return "no compute"
-        case 3: return "working (\(p.activeRequests))"
-        case 4: return "leaving"
-        default: return "state \(p.state)"
-        }
+        p?.stateWords ?? "not joined"
     }
 
     public func render(into frame: inout Frame, area: Rect, _ env: ScreenEnvironment, context: RenderContext) {
