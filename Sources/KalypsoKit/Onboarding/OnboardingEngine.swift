@@ -146,11 +146,13 @@ public enum OnboardingEngine {
         if o.registered {
             let declared = o.declaredCompute
             var words = "registered, declared compute \(declared)"
-            if declared < goal.declaredCompute {
+            // A goal of 0 is no goal (status, start and update-key only look): no advice to change it.
+            let hasGoal = goal.declaredCompute > 0
+            if hasGoal && declared < goal.declaredCompute {
                 words +=
                     " (the goal is \(goal.declaredCompute): `kalypso-console compute increase "
                     + "\(goal.declaredCompute - declared)` raises it)"
-            } else if declared > goal.declaredCompute {
+            } else if hasGoal && declared > goal.declaredCompute {
                 words +=
                     " (the goal is \(goal.declaredCompute): `kalypso-console compute reduce --to "
                     + "\(goal.declaredCompute)` lowers it, in two steps)"

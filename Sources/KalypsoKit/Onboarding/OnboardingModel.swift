@@ -60,6 +60,8 @@ public enum KeyVerification: Sendable, Hashable {
 public struct OnboardingGoal: Sendable, Hashable {
     public var marketId: BigUInt
     public var rewardAddress: Address
+    /// The compute to declare; 0 is no goal (the commands that only look), so a registered prover's compute
+    /// is left as it is.
     public var declaredCompute: BigUInt
     public var metadata: [UInt8]
     public var stakeTargets: [StakeTarget]

@@ -254,6 +254,18 @@ import Testing
         #expect(same.step(.register)?.plan == "registered, declared compute 100")
     }
 
+    /// `status`, `start` and `update-key` probe with no compute goal (0): a busy prover declaring 16 was told
+    /// "the goal is 0: `kalypso-console compute reduce --to 0` lowers it".
+    @Test func noComputeGoalGivesNoAdviceToChangeIt() {
+        var o = Self.finished()
+        o.declaredCompute = 16
+        var goal = Self.goal()
+        goal.declaredCompute = 0
+        let plan = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(plan.step(.register)?.state == .done)
+        #expect(plan.step(.register)?.plan == "registered, declared compute 16")
+    }
+
     @Test func observationFromASnapshotTakesTheMarketAndSumsStakePerToken() {
         let usdc = TokenInfo(
             address: Self.address("0x00000000000000000000000000000000000000dd"), symbol: "USDC", decimals: 6)
