@@ -269,10 +269,17 @@ public enum Profitability {
             ourJobs = .success(perHour)
         }
 
-        // Reward per proof.
+        // Reward per proof. A proof is credited exactly our proofGenerationCost, the rest of the ask's reward
+        // going back to the requester (spec §2.6.3): the asks' mean reward made a 2 USDC proof look like 4.
         let rewardPerProof: Result<BigUInt, NotEnoughData>
         if eligible.isEmpty {
             rewardPerProof = .failure(NotEnoughData("no recent ask within our terms"))
+        } else if let ours = x.ours {
+            rewardPerProof = .success(ours.minimumReward)
+            inputs.append(
+                InsightInput(
+                    "reward per proof", "\(x.paymentToken.format(ours.minimumReward)), our proof cost",
+                    source: "chain: our membership of market \(x.marketId) (a proof is credited exactly it)"))
         } else {
             let sum = eligible.reduce(BigUInt(0)) { $0 + (BigUInt($1.reward) ?? 0) }
             rewardPerProof = .success(sum / BigUInt(eligible.count))

@@ -52,25 +52,36 @@ import Testing
         #expect(try r.eligibleAsksPerHour.get() == 4)
         // One of the four was assigned to us.
         #expect(try r.ourJobsPerHour.get() == 1)
-        #expect(try r.rewardPerProof.get() == 10_000_000)
+        // Joined: a proof is credited our proof cost (5 USDC), not the asks' 10 USDC (spec §2.6.3).
+        #expect(try r.rewardPerProof.get() == 5_000_000)
         // Deadline 60 s less 20 % = 48 s: the 50 s run of three is slower.
         let miss = try r.missChance.get()
         #expect(miss.slowRuns == 1)
         #expect(miss.runs == 3)
         #expect(abs(miss.probability - 1.0 / 3) < 1e-12)
-        // 1 job/h × 2/3 in time × 10 USDC, nothing spent.
-        #expect(try r.earningsPerHour.get() == 6_666_666)
+        // 1 job/h × 2/3 in time × 5 USDC, nothing spent.
+        #expect(try r.earningsPerHour.get() == 3_333_333)
         // 1 job/h × 1/3 missed × 5 POND.
         #expect(try r.slashLossPerHour.get() == [SlashLoss(token: Self.pond, perHour: 1_666_666_665_000_000_000)])
         #expect(r.inputs.contains { $0.label == "recent asks" && $0.value == "6 in 1h, 4 within our terms" })
         #expect(r.inputs.contains { $0.label == "our cost per proof" && $0.source == "assumed 0: no cost configured" })
     }
 
+    /// Not joined there are no terms yet: the asks' mean reward is what a proof cost that low would earn.
+    @Test func notJoinedTakesTheAsksMeanReward() throws {
+        var x = Self.inputs(runs: [1000, 1000, 1000])
+        x.ours = nil
+        let r = Profitability.assess(x)
+        // Any reward and a 1.5 s proposed time: the six asks of the window, 5 × 10 USDC and 1 USDC.
+        #expect(try r.rewardPerProof.get() == 8_500_000)
+        #expect(r.inputs.contains { $0.label == "reward per proof" && $0.source == "cache: the asks' reward" })
+    }
+
     @Test func aCostAboveTheRewardLosesMoney() throws {
         var x = Self.inputs(runs: [1000, 1000, 1000])
         x.costPerProof = 12_000_000
         let r = Profitability.assess(x)
-        #expect(try r.earningsPerHour.get() == -2_000_000)
+        #expect(try r.earningsPerHour.get() == -7_000_000)
         #expect(try r.missChance.get().probability == 0)
     }
 
@@ -79,7 +90,7 @@ import Testing
         #expect(r.missChance == .failure(NotEnoughData("1 benchmark runs, the chance of missing needs 3")))
         #expect(r.slashLossPerHour == .failure(NotEnoughData("1 benchmark runs, the chance of missing needs 3")))
         #expect(r.assumptions.contains("no misses: the chance of missing cannot be estimated yet"))
-        #expect(try r.earningsPerHour.get() == 10_000_000)
+        #expect(try r.earningsPerHour.get() == 5_000_000)
     }
 
     @Test func noWindowNoRates() {
