@@ -514,7 +514,8 @@ struct OnboardCommand: AsyncParsableCommand {
         ]
         goal.join = OnboardingJoinTerms(
             computePerRequest: perRequest, proofCost: try cost.baseUnits(decimals: payment.decimals),
-            proposedTime: converted.value, commission: session.api.generation == .b ? (fraction ?? 0) : nil)
+            proposedTime: converted.value, commission: session.api.generation == .b ? (fraction ?? 0) : nil,
+            paymentToken: payment)
         let killAtSend = testKillAfter.flatMap { $0.hasPrefix("send-") ? Int($0.dropFirst(5)) : nil }
         let runner = try context.runner(marketId: marketId, flags: flags, killAtSend: killAtSend)
         if options.dryRun {

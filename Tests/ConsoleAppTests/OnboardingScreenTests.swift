@@ -27,7 +27,9 @@ import Testing
         OnboardingGoal(
             marketId: 0, rewardAddress: address(F.ourAddress), declaredCompute: 100, metadata: Array("{}".utf8),
             stakeTargets: [StakeTarget(token: pond, amount: 100)],
-            join: OnboardingJoinTerms(computePerRequest: 1, proofCost: 5, proposedTime: ChainTime(600, .seconds)),
+            join: OnboardingJoinTerms(
+                computePerRequest: 1, proofCost: 5_000_000, proposedTime: ChainTime(600, .seconds),
+                paymentToken: TokenInfo(address: verifier, symbol: "USDC", decimals: 6)),
             programs: ["listener", "prover"], keyVerification: .needed(verifier: verifier))
     }
 

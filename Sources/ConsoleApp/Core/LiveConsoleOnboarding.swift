@@ -263,7 +263,8 @@ extension LiveConsoleServices {
             }
         }
         goal.join = OnboardingJoinTerms(
-            computePerRequest: perRequest, proofCost: cost, proposedTime: proposed, commission: commission)
+            computePerRequest: perRequest, proofCost: cost, proposedTime: proposed, commission: commission,
+            paymentToken: payment)
         let plan = OnboardingEngine.evaluate(goal: goal, observation: reading.observation)
         let view = ConsoleOnboarding(
             plan: plan, marketName: Self.marketName(info.metadata),

@@ -229,8 +229,8 @@ public enum OnboardingEngine {
             return .done(.join, "joined market \(goal.marketId), compute per request \(membership.computePerRequest)")
         }
         let p = goal.join
-        var terms =
-            "compute per request \(p.computePerRequest), proof cost \(p.proofCost), proposed time \(p.proposedTime)"
+        let cost = p.paymentToken?.format(p.proofCost) ?? "\(p.proofCost) base units"
+        var terms = "compute per request \(p.computePerRequest), proof cost \(cost), proposed time \(p.proposedTime)"
         if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
         if goal.publicMarket {
             return .toDo(

@@ -37,12 +37,18 @@ public struct OnboardingJoinTerms: Sendable, Hashable {
     public var proposedTime: ChainTime
     /// Generation B only: fraction × 1e18.
     public var commission: BigUInt?
+    /// The payment token, to say the proof cost in it ("1 USDC", not "1000000"); nil says base units.
+    public var paymentToken: TokenInfo?
 
-    public init(computePerRequest: BigUInt, proofCost: BigUInt, proposedTime: ChainTime, commission: BigUInt? = nil) {
+    public init(
+        computePerRequest: BigUInt, proofCost: BigUInt, proposedTime: ChainTime, commission: BigUInt? = nil,
+        paymentToken: TokenInfo? = nil
+    ) {
         self.computePerRequest = computePerRequest
         self.proofCost = proofCost
         self.proposedTime = proposedTime
         self.commission = commission
+        self.paymentToken = paymentToken
     }
 }
 

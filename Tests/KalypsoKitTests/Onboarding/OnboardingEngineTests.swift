@@ -116,7 +116,15 @@ import Testing
         let terms = OnboardingJoinTerms(computePerRequest: 10, proofCost: 5, proposedTime: .blocks(480))
         #expect(plan.next?.kind == .join)
         #expect(plan.next?.effect == .join(marketId: 3, parameters: terms))
-        #expect(plan.next?.plan.contains("compute per request 10, proof cost 5, proposed time 480 blocks") == true)
+        #expect(
+            plan.next?.plan.contains("compute per request 10, proof cost 5 base units, proposed time 480 blocks")
+                == true)
+        // With the payment token the cost is said in it: 1000000 of a 6-decimal token read as "1000000".
+        var priced = Self.goal()
+        priced.join.proofCost = 1_000_000
+        priced.join.paymentToken = TokenInfo(address: Self.verifier, symbol: "USDC", decimals: 6)
+        let words = OnboardingEngine.evaluate(goal: priced, observation: o).next?.plan ?? ""
+        #expect(words.contains("proof cost 1 USDC, proposed time 480 blocks"), "\(words)")
         #expect(plan.step(.verifyKey)?.state == .blocked(reason: "waits for step 'join'"))
     }
 
