@@ -230,18 +230,21 @@ public enum OnboardingEngine {
         }
         let p = goal.join
         let cost = p.paymentToken?.format(p.proofCost) ?? "\(p.proofCost) base units"
-        var terms = "compute per request \(p.computePerRequest), proof cost \(cost), proposed time \(p.proposedTime)"
+        var terms =
+            " with compute per request \(p.computePerRequest), proof cost \(cost), proposed time \(p.proposedTime)"
         if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
+        // Compute per request 0 is no terms (status only looks; the contract refuses 0): no "proof cost 0".
+        if p.computePerRequest == 0 { terms = "" }
         if goal.publicMarket {
             return .toDo(
-                .join, "join public market \(goal.marketId) without an enclave key with \(terms) (spec §2.6.3)",
+                .join, "join public market \(goal.marketId) without an enclave key\(terms) (spec §2.6.3)",
                 .join(marketId: goal.marketId, parameters: p))
         }
         return withEnclave(o, .join) { enclave in
             guard enclave.key != nil else { return .blocked(.join, "the enclave reports no key to attest") }
             return .toDo(
                 .join,
-                "attestation, enclave signature, then join market \(goal.marketId) with \(terms) (spec §2.6)",
+                "attestation, enclave signature, then join market \(goal.marketId)\(terms) (spec §2.6)",
                 .join(marketId: goal.marketId, parameters: p))
         }
     }

@@ -262,6 +262,24 @@ import Testing
         #expect(same.step(.register)?.plan == "registered, declared compute 100")
     }
 
+    /// `status --market 1` on a Generation A devnet read "join public market 1 without an enclave key with
+    /// compute per request 0, proof cost 0 base units, proposed time 0 blocks": status has no terms.
+    @Test func noJoinTermsAreNotShownAsZeros() {
+        var o = Self.fresh()
+        o.registered = true
+        o.staked = [Self.pond.address: 100]
+        o.enclave = .reachable(EnclaveState(key: Self.key, hasConfig: true, benchmarkKnown: true))
+        var goal = Self.goal()
+        goal.join = OnboardingJoinTerms(computePerRequest: 0, proofCost: 0, proposedTime: .blocks(0))
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
+                == "attestation, enclave signature, then join market 3 (spec §2.6)")
+        goal.publicMarket = true
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
+                == "join public market 3 without an enclave key (spec §2.6.3)")
+    }
+
     /// `status`, `start` and `update-key` probe with no compute goal (0): a busy prover declaring 16 was told
     /// "the goal is 0: `kalypso-console compute reduce --to 0` lowers it".
     @Test func noComputeGoalGivesNoAdviceToChangeIt() {
