@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleApp
 import Foundation
 import KalypsoKit
 import KalypsoStore
@@ -27,7 +28,7 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
                     "metadataIsJSON": m.metadataIsJSON, "private": m.isPrivate, "provers": m.proverCount,
                     "jobs": m.jobCount, "openJobs": m.openJobCount, "createdBlock": m.createdBlock,
                 ]
-                o["name"] = MarketMetadata.name(m.metadata) ?? NSNull()
+                o["name"] = ConsoleFormat.marketName(metadata: m.metadata) ?? NSNull()
                 o["slashingPenalty"] = m.slashingPenalty ?? NSNull()
                 o["activationBlock"] = m.activationBlock ?? NSNull()
                 if let ours = r.ours {
@@ -47,18 +48,37 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
             return
         }
         print(view.freshnessLine)
-        let names = rows.map { MarketMetadata.name($0.market.metadata) ?? "-" }
-        let nameWidth = min(30, max(6, (names.map(\.count).max() ?? 0) + 2))
-        print(
-            pad("ID", 5) + pad("NAME", nameWidth) + pad("KIND", 9) + pad("PROVERS", 9) + pad("OPEN", 7) + pad("JOBS", 7)
-                + "OURS")
-        for (r, name) in zip(rows, names) {
-            let ours = r.ours?.stateWords ?? "-"
-            print(
-                pad(String(r.market.marketId), 5) + pad(String(name.prefix(nameWidth - 2)), nameWidth)
-                    + pad(r.market.isPrivate ? "private" : "public", 9)
-                    + pad(String(r.market.proverCount), 9) + pad(String(r.market.openJobCount), 7)
-                    + pad(String(r.market.jobCount), 7) + ours)
+        let lines = rows.map { r in
+            MarketLine(
+                id: r.market.marketId, name: ConsoleFormat.marketName(r.market), isPrivate: r.market.isPrivate,
+                provers: r.market.proverCount, open: r.market.openJobCount, jobs: r.market.jobCount,
+                ours: r.ours?.stateWords ?? "-")
         }
+        for line in Self.table(lines) { print(line) }
+    }
+
+    /// One market as the table prints it.
+    struct MarketLine {
+        var id: Int64
+        /// The metadata's zkAppName (spec §3.1), else "market N", as the console's Markets screen names it.
+        var name: String
+        var isPrivate: Bool
+        var provers: Int64
+        var open: Int64
+        var jobs: Int64
+        var ours: String
+    }
+
+    /// The table with a NAME column as wide as the longest name (a newcomer saw only ids and kinds).
+    static func table(_ lines: [MarketLine]) -> [String] {
+        let nameWidth = max(6, (lines.map(\.name.count).max() ?? 0) + 2)
+        let header =
+            pad("ID", 5) + pad("NAME", nameWidth) + pad("KIND", 9) + pad("PROVERS", 9) + pad("OPEN", 7)
+            + pad("JOBS", 7) + "OURS"
+        return [header]
+            + lines.map { l in
+                pad(String(l.id), 5) + pad(l.name, nameWidth) + pad(l.isPrivate ? "private" : "public", 9)
+                    + pad(String(l.provers), 9) + pad(String(l.open), 7) + pad(String(l.jobs), 7) + l.ours
+            }
     }
 }

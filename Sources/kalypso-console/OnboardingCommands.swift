@@ -266,27 +266,15 @@ struct StatusCommand: AsyncParsableCommand {
                 "  stake \(s.token.format(s.staked)) (locked \(s.token.format(s.locked)), free \(s.token.format(s.free)))"
             )
         }
-        var payment = snapshot.rewards.first?.token
-        if payment == nil { payment = try? await context.session.paymentToken() }
-        for m in snapshot.markets where m.isMember {
-            let cost = payment?.format(m.proofCost) ?? "\(m.proofCost) base units of the payment token"
-            lines.append(
-                "  market \(m.marketId): compute per request \(m.computePerRequest), proof cost \(cost), "
-                    + "proposed time \(snapshot.clock.display(m.proposedTime)), key on chain: "
-                    + (m.enclaveKey == nil ? "none" : "yes"))
+        let members = snapshot.markets.filter(\.isMember)
+        let payment = members.isEmpty ? nil : try await context.session.paymentToken()
+        for m in members {
+            lines.append(Self.membershipLine(m, clock: snapshot.clock, payment: payment))
         }
         for r in snapshot.rewards where r.claimable > 0 {
             lines.append("  claimable by \(r.rewardAddress.checksummed): \(r.token.format(r.claimable))")
         }
-        if enclaveObject["reachable"] as? Bool == true {
-            let programs = (enclaveObject["programs"] as? [String]) ?? []
-            lines.append(
-                "Enclave: reachable, key address \(enclaveObject["address"] ?? "?"), configured: "
-                    + "\(enclaveObject["configured"] as? Bool == true ? "yes" : "no"), programs running: "
-                    + (programs.isEmpty ? "none" : programs.joined(separator: ", ")))
-        } else {
-            lines.append("Enclave: unreachable (\(enclaveObject["reason"] ?? "?"))")
-        }
+        lines.append(Self.enclaveLine(enclaveObject))
         if let gasBalance {
             lines.append("  gas key \(gasBalance.0.checksummed): \(Units.format(gasBalance.1, decimals: 18)) ETH")
         }
@@ -299,6 +287,26 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("Cache: no data for this network yet; stake, markets and rewards were read from the chain.")
         }
         print(lines.joined(separator: "\n"))
+    }
+
+    /// One joined market as people read it: the proof cost in the payment token (the contract's base units
+    /// read as "2000000" where the operator set 2 USDC).
+    static func membershipLine(_ m: MarketMembership, clock: ChainClock, payment: TokenInfo?) -> String {
+        "  market \(m.marketId): compute per request \(m.computePerRequest), proof cost "
+            + (payment?.format(m.proofCost) ?? "\(m.proofCost) base units")
+            + ", proposed time \(clock.display(m.proposedTime)), key on chain: "
+            + (m.enclaveKey == nil ? "none" : "yes")
+    }
+
+    /// The enclave in one line; "programs running: none" when it runs none (an empty list read as cut off).
+    static func enclaveLine(_ enclave: [String: Any]) -> String {
+        guard enclave["reachable"] as? Bool == true else {
+            return "Enclave: unreachable (\(enclave["reason"] ?? "?"))"
+        }
+        let programs = (enclave["programs"] as? [String]) ?? []
+        return "Enclave: reachable, key address \(enclave["address"] ?? "?"), configured: "
+            + "\(enclave["configured"] as? Bool == true ? "yes" : "no"), programs running: "
+            + (programs.isEmpty ? "none" : programs.joined(separator: ", "))
     }
 
     static func membershipJSON(_ m: MarketMembership) -> [String: Any] {

@@ -321,6 +321,20 @@ import Testing
         try S.check(detail, Self.big, S.unicode, "jobs-generation-a-detail-200x60")
     }
 
+    /// A job proved before its deadline read "Deadline block 479 · overdue 122 blocks ≈ 2m 2s" in its detail
+    /// on a Generation A devnet: an ended job does not count down.
+    @Test func anEndedJobsDetailSaysNoCountdown() throws {
+        var s = try Self.genAState(Self.big, screen: "jobs")
+        // Rows: 25, 26, 27 (open, soonest first), then 24 (proved, deadline 40 blocks ago).
+        _ = F.press(&s, [.character("j"), .character("j"), .character("j"), .enter])
+        let text = s.frame(size: Self.big, context: S.unicode).text()
+        #expect(text.contains("Job 24"), "\(text)")
+        let line = text.split(separator: "\n").first { $0.contains("Deadline") }.map(String.init) ?? ""
+        #expect(line.contains("block 4281"), "\(line)")
+        #expect(!line.contains("overdue"), "\(line)")
+        #expect(!line.contains(" in "), "\(line)")
+    }
+
     @Test func generationAStakeShowsThePendingUnstakeWithItsReadyTime() throws {
         for size in [Self.small, Self.big] {
             let s = try Self.genAState(size, screen: "stake")

@@ -39,6 +39,14 @@ import Testing
             teeVerifiedKey: [UInt8](repeating: 1, count: 32))
     }
 
+    /// What a step runs with: the typed inputs (here only the market the probe chose) and the step's own
+    /// fields as the probe resolved them.
+    static func stepInputs(_ probe: ConsoleOnboarding, _ fields: [OnboardingInputs.Field]) -> OnboardingInputs {
+        var inputs = OnboardingInputs(marketId: 0)
+        for f in fields { inputs[f] = probe.resolved[f] }
+        return inputs
+    }
+
     func send(_ s: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect] {
         let (next, effects) = ConsoleCore.update(s, action)
         s = next
@@ -145,7 +153,7 @@ import Testing
         #expect(t.contains("1 field needs attention"))
         _ = F.press(&s, F.chars("A72"))
         let effects = send(&s, .key(.enter))
-        let inputs = O.probe(O.fresh).resolved
+        let inputs = Self.stepInputs(O.probe(O.fresh), [.rewardAddress, .declaredCompute, .metadata])
         let request = OnboardingStepRequest(step: .register, inputs: inputs)
         #expect(effects.contains(.review(.onboarding(request))))
         #expect(s.onboarding.running == .register)
@@ -170,10 +178,36 @@ import Testing
         #expect(text(s).contains("Register: market 0"))
     }
 
+    /// Walked on a Generation A devnet: the proposed time resolved at the register step (no benchmark yet,
+    /// "480blocks") was pinned, so after a benchmark supporting 19 blocks the join form still offered 480,
+    /// which no recent ask gives. A step pins only its own fields; later ones follow the probe.
+    @Test func aLaterStepsSuggestionIsNotPinnedByAnEarlierStep() throws {
+        var before = O.probe(O.fresh)
+        before.resolved.proposedTime = "480blocks"
+        var s = try O.state(before, Size(width: 120, height: 40))
+        #expect(send(&s, .key(.enter)) == [.redraw])
+        _ = send(&s, .key(.enter))
+        #expect(s.onboarding.running == .register)
+        #expect(s.onboarding.inputs.rewardAddress == F.ourAddress)
+        #expect(s.onboarding.inputs.proposedTime == "")
+        #expect(s.onboarding.inputs.proofCost == "")
+        // The register step is over; the benchmark ran; the probe now suggests 19 blocks.
+        let request = OnboardingStepRequest(step: .register, inputs: s.onboarding.inputs)
+        _ = send(&s, .sent(.onboarding(request), .success("0x01")))
+        var after = O.probe(Self.readyToJoin)
+        after.resolved.proposedTime = "19blocks"
+        _ = send(&s, .onboardingProbed(s.onboarding.inputs, .success(after)))
+        #expect(send(&s, .key(.enter)) == [.redraw])
+        let t = text(s)
+        #expect(t.contains("Join: market 0"), "\(t)")
+        #expect(t.contains("19blocks"), "\(t)")
+        #expect(!t.contains("480blocks"), "\(t)")
+    }
+
     @Test func aStepWithoutInputsRunsAtOnceWithProgressAndItsOutcome() throws {
         var s = try O.state(O.probe(Self.benchmarkNext), Size(width: 120, height: 40))
         let effects = send(&s, .key(.character("n")))
-        let request = OnboardingStepRequest(step: .benchmark, inputs: O.probe(Self.benchmarkNext).resolved)
+        let request = OnboardingStepRequest(step: .benchmark, inputs: OnboardingInputs(marketId: 0))
         #expect(effects.contains(.onboard(request)))
         #expect(s.onboarding.running == .benchmark)
         #expect(text(s).contains("Running: benchmark"))
@@ -186,7 +220,9 @@ import Testing
 
     @Test func anEnclaveRestartIsOneUpdateKeyAction() throws {
         var s = try O.state(O.probe(O.restarted))
-        let request = OnboardingStepRequest(step: .updateKey, inputs: O.probe(O.restarted).resolved)
+        let request = OnboardingStepRequest(
+            step: .updateKey,
+            inputs: Self.stepInputs(O.probe(O.restarted), [.startBlock, .proverPort, .ivsURL, .gasKeyFile]))
         #expect(send(&s, .key(.character("u"))).contains(.review(.onboarding(request))))
         var t = try O.state(O.probe(O.restarted))
         #expect(send(&t, .key(.enter)).contains(.review(.onboarding(request))))
@@ -231,7 +267,7 @@ import Testing
             text(running) + "\n", named: "onboard-running-\(size.width)x\(size.height)", suite: "Onboarding")
 
         var failed = try O.state(O.probe(Self.benchmarkNext), size)
-        let request = OnboardingStepRequest(step: .benchmark, inputs: O.probe(Self.benchmarkNext).resolved)
+        let request = OnboardingStepRequest(step: .benchmark, inputs: OnboardingInputs(marketId: 0))
         _ = send(&failed, .key(.enter))
         _ = send(
             &failed,

@@ -165,7 +165,9 @@ public struct JobsScreen: ConsoleScreen {
         ]
         var rows = rows0
         if j.deadline > 0 {
-            var deadline = "\(Self.moment(j.deadline, j.deadlineUnit)) · \(v.deadlineWords)"
+            // An ended job is not counting down: "overdue" on a proof made in time reads as a miss.
+            var deadline = Self.moment(j.deadline, j.deadlineUnit)
+            if j.outcome == nil { deadline += " · \(v.deadlineWords)" }
             // A block deadline's wall time is an estimate from the pace of blocks; say it is one.
             if j.deadlineUnit == "block", let t = ConsoleTime.wallTime(j, data: data, network: env.network) {
                 deadline += " · ≈ \(Self.moment(t, "second"))"

@@ -88,7 +88,12 @@ public struct OnboardingScreen: ConsoleScreen {
             }
             return ScreenOutcome(
                 redraw: true,
-                effects: [.review(.onboarding(OnboardingStepRequest(step: .updateKey, inputs: probe.resolved)))])
+                effects: [
+                    .review(
+                        .onboarding(
+                            OnboardingStepRequest(
+                                step: .updateKey, inputs: Self.stepInputs(.updateKey, env, probe))))
+                ])
         case Self.market:
             form = OpenForm(purpose: .market, form: Self.marketForm(env))
             return .redraw
@@ -130,6 +135,23 @@ public struct OnboardingScreen: ConsoleScreen {
         }
     }
 
+    /// What a step runs with: what the operator typed before, the market, and this step's own fields as the
+    /// probe resolved them. Later steps' suggestions are not pinned: they follow the chain and the enclave when
+    /// their step comes (pinned at the register step, the proposed time stayed 480 blocks after a benchmark
+    /// that supports 19, and the join form offered a time no recent ask gives).
+    static func stepInputs(
+        _ step: OnboardingStepKind, _ env: ScreenEnvironment, _ probe: ConsoleOnboarding
+    ) -> OnboardingInputs {
+        var inputs = env.onboarding.inputs
+        inputs.marketId = probe.resolved.marketId ?? inputs.marketId
+        let generationB = env.network.generation == "B"
+        // update-key sends the enclave its configuration again.
+        for field in fields(step == .updateKey ? .configureEnclave : step, generationB: generationB) {
+            inputs[field] = probe.resolved[field]
+        }
+        return inputs
+    }
+
     /// "Do the next step": the update-key sequence after a restart, else the engine's next step (its form
     /// first when it takes inputs); otherwise why nothing can be done.
     mutating func nextStep(_ env: ScreenEnvironment) -> ScreenOutcome {
@@ -145,7 +167,7 @@ public struct OnboardingScreen: ConsoleScreen {
             return ScreenOutcome(status: ConsoleStatus(Self.nextText(probe).replacingOccurrences(of: "\n", with: " ")))
         }
         let fields = Self.fields(step.kind, generationB: env.network.generation == "B")
-        let request = OnboardingStepRequest(step: step.kind, inputs: probe.resolved)
+        let request = OnboardingStepRequest(step: step.kind, inputs: Self.stepInputs(step.kind, env, probe))
         guard fields.isEmpty else {
             form = OpenForm(purpose: .step(step.kind), form: Self.stepForm(fields, probe))
             return .redraw
@@ -175,7 +197,8 @@ public struct OnboardingScreen: ConsoleScreen {
             inputs.parallelJobs = env.onboarding.inputs.parallelJobs
             return ScreenOutcome(redraw: true, effects: [.probeOnboarding(inputs)])
         case .step(let step):
-            var inputs = resolved
+            guard let probe = env.onboarding.probe else { return .redraw }
+            var inputs = Self.stepInputs(step, env, probe)
             for field in OnboardingInputs.Field.allCases {
                 if let v = values[field.rawValue] { inputs[field] = v.trimmingCharacters(in: .whitespaces) }
             }

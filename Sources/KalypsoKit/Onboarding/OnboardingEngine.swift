@@ -228,17 +228,18 @@ public enum OnboardingEngine {
             return .done(.join, "joined market \(goal.marketId), compute per request \(membership.computePerRequest)")
         }
         let p = goal.join
-        let terms = p.words
+        // Compute per request 0 is no terms (status only looks; the contract refuses 0): no "proof cost 0".
+        let terms = p.computePerRequest == 0 ? "" : " with " + p.words
         if goal.publicMarket {
             return .toDo(
-                .join, "join public market \(goal.marketId) without an enclave key with \(terms) (spec §2.6.3)",
+                .join, "join public market \(goal.marketId) without an enclave key\(terms) (spec §2.6.3)",
                 .join(marketId: goal.marketId, parameters: p))
         }
         return withEnclave(o, .join) { enclave in
             guard enclave.key != nil else { return .blocked(.join, "the enclave reports no key to attest") }
             return .toDo(
                 .join,
-                "attestation, enclave signature, then join market \(goal.marketId) with \(terms) (spec §2.6)",
+                "attestation, enclave signature, then join market \(goal.marketId)\(terms) (spec §2.6)",
                 .join(marketId: goal.marketId, parameters: p))
         }
     }

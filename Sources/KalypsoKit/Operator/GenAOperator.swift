@@ -100,8 +100,10 @@ public struct GenAOperator: OperatorAPI {
         let computeUtil = g.uint(8)
         let stakeUtil = g.uint(7)
         let exponent = OperatorCore.exponent
-        async let computeDue = computeUtil < exponent ? dueBlock(after: "RequestComputeDecrease") : nil
-        async let stakeDue = stakeUtil < exponent ? dueBlock(after: "RequestStakeDecrease") : nil
+        // An unregistered address reads utilisation 0 (no record), which is not a reduction of anything.
+        async let computeDue =
+            registered && computeUtil < exponent ? dueBlock(after: "RequestComputeDecrease") : nil
+        async let stakeDue = registered && stakeUtil < exponent ? dueBlock(after: "RequestStakeDecrease") : nil
         let totalStake = g.uint(1)
         let locked = g.uint(4)
         let usable = totalStake * stakeUtil / OperatorCore.exponent
@@ -109,11 +111,13 @@ public struct GenAOperator: OperatorAPI {
             address: me, registered: registered, rewardAddress: registered ? rewardAddress : nil,
             declaredCompute: declared, allocatedCompute: g.uint(2), consumedCompute: g.uint(3),
             activeMarkets: g.uint(5), metadata: g.bytes(9),
-            pendingComputeReduction: Self.pending(total: declared, utilization: computeUtil, due: try await computeDue))
+            pendingComputeReduction: Self.pending(
+                total: declared, utilization: computeUtil, registered: registered, due: try await computeDue))
         let stake = StakePosition(
             token: staking, staked: totalStake, locked: locked, free: usable > locked ? usable - locked : 0,
             lockedPerTask: nil, walletBalance: r[2].uint(0), allowance: r[3].uint(0),
-            pendingReduction: Self.pending(total: totalStake, utilization: stakeUtil, due: try await stakeDue),
+            pendingReduction: Self.pending(
+                total: totalStake, utilization: stakeUtil, registered: registered, due: try await stakeDue),
             pendingWithdrawals: [])
         let rewards =
             registered
@@ -133,9 +137,12 @@ public struct GenAOperator: OperatorAPI {
     }
 
     /// A pending reduction from a stored utilisation below 1e18; the second step's amount is what the
-    /// contract will compute (rounded down).
-    static func pending(total: BigUInt, utilization: BigUInt, due: ChainTime? = nil) -> PendingReduction? {
-        guard utilization < OperatorCore.exponent else { return nil }
+    /// contract will compute (rounded down). None for an unregistered address: its record is empty, so the
+    /// utilisation reads 0 (a fresh operator was shown "0 POND: one block after the request").
+    static func pending(
+        total: BigUInt, utilization: BigUInt, registered: Bool, due: ChainTime? = nil
+    ) -> PendingReduction? {
+        guard registered, utilization < OperatorCore.exponent else { return nil }
         let newTotal = utilization * total / OperatorCore.exponent
         return PendingReduction(current: total, newTotal: newTotal, releases: total - newTotal, dueAt: due)
     }

@@ -173,7 +173,7 @@ public struct GenBOperator: OperatorAPI {
                 PendingWithdrawal(index: i, token: w.address(0), amount: amount, availableAt: .seconds(w.uint(2))))
         }
         let declared = p.uint(4)
-        var pendingCompute = GenAOperator.pending(total: declared, utilization: p.uint(5))
+        var pendingCompute = GenAOperator.pending(total: declared, utilization: p.uint(5), registered: registered)
         pendingCompute?.dueAt = .seconds(reductionDue)
         let record = OperatorRecord(
             address: me, registered: registered, rewardAddress: registered ? rewardAddress : nil,

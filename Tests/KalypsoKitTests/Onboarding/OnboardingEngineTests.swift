@@ -130,6 +130,24 @@ import Testing
         #expect(priced.next?.plan.contains("proof cost 8 USDC, proposed time 480 blocks, commission 25 %") == true)
     }
 
+    /// `status --market 1` on a Generation A devnet read "join public market 1 without an enclave key with
+    /// compute per request 0, proof cost 0 base units, proposed time 0 blocks": status has no terms.
+    @Test func noJoinTermsAreNotShownAsZeros() {
+        var o = Self.fresh()
+        o.registered = true
+        o.staked = [Self.pond.address: 100]
+        o.enclave = .reachable(EnclaveState(key: Self.key, hasConfig: true, benchmarkKnown: true))
+        var goal = Self.goal()
+        goal.join = OnboardingJoinTerms(computePerRequest: 0, proofCost: 0, proposedTime: .blocks(0))
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
+                == "attestation, enclave signature, then join market 3 (spec §2.6)")
+        goal.publicMarket = true
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
+                == "join public market 3 without an enclave key (spec §2.6.3)")
+    }
+
     /// A goal without a compute target (status, update-key) says what is declared and suggests nothing.
     @Test func aGoalOfNoComputeSuggestsNoChange() {
         var o = Self.fresh()

@@ -1,6 +1,7 @@
 import BigInt
-import KalypsoKit
 import Testing
+
+@testable import KalypsoKit
 
 /// Time values carry their unit and convert for display with the chain's rules (spec §6.3).
 @Suite struct ChainTimeTests {
@@ -26,5 +27,20 @@ import Testing
         #expect(arbitrum.remaining(until: .blocks(20_000_100)) == .blocks(100))
         #expect(arbitrum.remaining(until: .seconds(1_700_000_100)) == .seconds(100))
         #expect(arbitrum.remaining(until: .seconds(1_600_000_000)) == .seconds(0))
+    }
+}
+
+/// Generation A's two-step reductions as the registry stores them (spec §3.3: pending ⇔ utilisation < 1e18).
+@Suite struct PendingReductionTests {
+    static let e18 = BigUInt(10).power(18)
+
+    @Test func anUnregisteredAddressHasNoReduction() {
+        // generatorRegistry(fresh address) is all zeros: utilisation 0 is no record, not "reduce everything".
+        #expect(GenAOperator.pending(total: 0, utilization: 0, registered: false) == nil)
+        #expect(GenAOperator.pending(total: 100, utilization: Self.e18, registered: true) == nil)
+        // Registered, asked to reduce 100 by 30: utilisation 0.7, releases 30 (rounded down, devnet reductions).
+        let r = GenAOperator.pending(total: 100, utilization: Self.e18 * 7 / 10, registered: true)
+        #expect(r?.newTotal == 70)
+        #expect(r?.releases == 30)
     }
 }

@@ -41,6 +41,9 @@ import Testing
             let before = try await f.api.snapshot(markets: nil)
             #expect(!before.record.registered)
             #expect(before.markets.allSatisfy { !$0.isMember })
+            // An empty record's utilisations read 0: no reduction is pending for a fresh operator.
+            #expect(before.stakes.allSatisfy { $0.pendingReduction == nil })
+            #expect(before.record.pendingComputeReduction == nil)
             try await onboard(f)
             let trips = f.client.roundTrips
             let snap = try await f.api.snapshot(markets: nil)
