@@ -262,6 +262,31 @@ import Testing
         #expect(same.step(.register)?.plan == "registered, declared compute 100")
     }
 
+    /// Walked on a Generation A devnet: after `enclave-config --market 1` the enclave served only market 1
+    /// (one market per operator), yet market 0's checklist read every step done and its jobs stopped coming.
+    @Test func anEnclaveConfiguredForAnotherMarketIsNotThisMarketsConfiguration() {
+        var o = Self.finished()
+        o.enclave = .reachable(
+            EnclaveState(
+                key: Self.key, hasConfig: true, runningPrograms: ["listener", "prover"], benchmarkKnown: true,
+                configuredMarket: 1))
+        let plan = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
+        guard case .blocked(let reason)? = plan.step(.configureEnclave)?.state else {
+            Issue.record("configure enclave is \(String(describing: plan.step(.configureEnclave)?.state))")
+            return
+        }
+        #expect(reason.contains("the enclave serves market 1"))
+        #expect(reason.contains("`kalypso-console enclave-config --market 3`"))
+        #expect(!plan.isComplete)
+        // Configured for this market, or not known from here: as before.
+        o.enclave = .reachable(
+            EnclaveState(
+                key: Self.key, hasConfig: true, runningPrograms: ["listener", "prover"], benchmarkKnown: true,
+                configuredMarket: 3))
+        #expect(OnboardingEngine.evaluate(goal: Self.goal(), observation: o).isComplete)
+        #expect(OnboardingEngine.evaluate(goal: Self.goal(), observation: Self.finished()).isComplete)
+    }
+
     /// `status --market 1` on a Generation A devnet read "join public market 1 without an enclave key with
     /// compute per request 0, proof cost 0 base units, proposed time 0 blocks": status has no terms.
     @Test func noJoinTermsAreNotShownAsZeros() {
