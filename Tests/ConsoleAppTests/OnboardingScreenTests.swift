@@ -97,6 +97,10 @@ import Testing
     @Test func isScreenOneAndReachedByName() throws {
         #expect(ScreenRegistry.standard.names.first == "onboard")
         #expect(ScreenRegistry.standard.index(named: "onboard") == 0)
+        // As the screen bar names it: `--screen onboarding` and `:Onboarding` reach it too.
+        #expect(ScreenRegistry.standard.index(named: "onboarding") == 0)
+        #expect(ScreenRegistry.standard.index(named: "Onboarding") == 0)
+        #expect(ScreenRegistry.standard.index(named: "onboardings") == nil)
         var s = try F.state(snapshot: F.snapshot)
         _ = F.press(&s, [.character(":")] + F.chars("onboard") + [.enter])
         #expect(s.current == 0)

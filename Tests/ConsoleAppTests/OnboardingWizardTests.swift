@@ -204,6 +204,27 @@ import Testing
         #expect(!t.contains("480blocks"), "\(t)")
     }
 
+    /// Walked on a Generation A devnet: after "start programs" an enclave restart showed "Done: started
+    /// listener / Done: started prover" above "The enclave restarted", its programs stopped.
+    @Test func whatAStepDidGoesOnceTheEnclaveUndidIt() throws {
+        var stopped = Self.complete
+        stopped.enclave = .reachable(EnclaveState(key: O.key, hasConfig: true, benchmarkKnown: true))
+        var s = try O.state(O.probe(stopped), Size(width: 120, height: 40))
+        #expect(s.onboarding.probe?.plan.next?.kind == .startPrograms)
+        _ = send(&s, .key(.enter))
+        #expect(s.onboarding.running == .startPrograms)
+        let request = OnboardingStepRequest(step: .startPrograms, inputs: OnboardingInputs(marketId: 0))
+        _ = send(&s, .onboarded(request, .success(["started listener", "started prover"])))
+        // The probe that follows shows the programs running: what the step did stays.
+        _ = send(&s, .onboardingProbed(s.onboarding.inputs, .success(O.probe(Self.complete))))
+        #expect(text(s).contains("Done: started prover"))
+        // The enclave restarts: its key and programs are gone, and so is "Done: started prover".
+        _ = send(&s, .onboardingProbed(s.onboarding.inputs, .success(O.probe(O.restarted))))
+        let t = text(s)
+        #expect(t.contains("The enclave restarted"), "\(t)")
+        #expect(!t.contains("Done: started"), "\(t)")
+    }
+
     @Test func aStepWithoutInputsRunsAtOnceWithProgressAndItsOutcome() throws {
         var s = try O.state(O.probe(Self.benchmarkNext), Size(width: 120, height: 40))
         let effects = send(&s, .key(.character("n")))

@@ -187,13 +187,15 @@ public struct OnboardingProgress: Sendable, Equatable {
     public var failure: (step: OnboardingStepKind, report: ErrorReport)?
     /// What the last step did, one line each.
     public var done: [String] = []
+    /// The step `done` tells of.
+    public var doneStep: OnboardingStepKind?
 
     public init() {}
 
     public static func == (a: OnboardingProgress, b: OnboardingProgress) -> Bool {
         a.inputs == b.inputs && a.probe == b.probe && a.probeError == b.probeError && a.probing == b.probing
             && a.running == b.running && a.runningSince == b.runningSince && a.failure?.step == b.failure?.step
-            && a.failure?.report == b.failure?.report && a.done == b.done
+            && a.failure?.report == b.failure?.report && a.done == b.done && a.doneStep == b.doneStep
     }
 }
 
@@ -224,6 +226,14 @@ extension ConsoleState {
             case .success(let probe):
                 onboarding.probe = probe
                 onboarding.probeError = nil
+                // What the last step did is stale once the chain or the enclave undid it: "Done: started
+                // prover" stood above "The enclave restarted" while its programs were stopped.
+                if let k = onboarding.doneStep,
+                    probe.plan.step(k).map({ $0.state != .done }) ?? (probe.updateKey != nil)
+                {
+                    onboarding.done = []
+                    onboarding.doneStep = nil
+                }
                 if onboarding.inputs.marketId == nil, let id = Int64(exactly: probe.plan.marketId) {
                     // The market the probe chose stays the wizard's until the operator picks another.
                     onboarding.inputs.marketId = id
@@ -303,11 +313,13 @@ extension ConsoleState {
         case .success(let lines):
             onboarding.failure = nil
             onboarding.done = lines
+            onboarding.doneStep = request.step
             status = ConsoleStatus("\(request.summary): done", .ok)
             record("\(request.summary): done. \(lines.joined(separator: "; "))", .ok)
         case .failure(let failure):
             onboarding.failure = (request.step, failure.report)
             onboarding.done = []
+            onboarding.doneStep = nil
             status = ConsoleStatus("\(request.summary) failed: \(failure.report.title)", .error)
             record("\(request.summary) failed: \(failure.report.title). \(failure.report.detail)", .error)
         }

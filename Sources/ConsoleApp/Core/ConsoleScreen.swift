@@ -135,10 +135,12 @@ public struct ScreenRegistry: Sendable {
 
     public var names: [String] { screens.map { $0.name } }
 
-    /// The index of a screen by exact name, or by the unique screen whose name starts with `prefix`.
+    /// The index of a screen by exact name or title (the screen bar says "Onboarding", its name is
+    /// `onboard`: `--screen onboarding` was refused), or by the unique screen whose name starts with `prefix`.
     public func index(named prefix: String) -> Int? {
         let p = prefix.lowercased()
         if let i = names.firstIndex(of: p) { return i }
+        if let i = screens.firstIndex(where: { $0.title.lowercased() == p }) { return i }
         let matches = names.indices.filter { names[$0].hasPrefix(p) }
         return matches.count == 1 ? matches[0] : nil
     }

@@ -49,11 +49,24 @@ public struct ContractTimeScale: Sendable, Hashable {
     /// `l1BlockNumber`); elsewhere the node's own blocks, whose pace is measured from the blocks the cache
     /// remembers (first to last). Nil when neither is known.
     public static func blocks(clock: ChainClock?, recentBlocks: [CachedBlock]) -> ContractTimeScale? {
-        if let s = clock?.secondsPerBlock {
-            return ContractTimeScale(
-                unit: .blocks, secondsPerBlock: Double(s),
-                source: "Arbitrum: block.number is the L1 block, \(s) s each (spec §6.3)")
+        if let clock, let s = clock.secondsPerBlock {
+            // The contracts' block differs from the node's only on Arbitrum (the L1 block); a devnet's clock
+            // with a known pace was labelled "Arbitrum: block.number is the L1 block, 1 s each".
+            if clock.contractBlockNumber != clock.nodeBlockNumber {
+                return ContractTimeScale(
+                    unit: .blocks, secondsPerBlock: Double(s),
+                    source: "Arbitrum: block.number is the L1 block, \(s) s each (spec §6.3)")
+            }
+            return measured(recentBlocks)
+                ?? ContractTimeScale(
+                    unit: .blocks, secondsPerBlock: Double(s),
+                    source: "block.number is this chain's own block, \(s) s each")
         }
+        return measured(recentBlocks)
+    }
+
+    /// The pace of the blocks the cache remembers, first to last; nil when they cannot tell.
+    static func measured(_ recentBlocks: [CachedBlock]) -> ContractTimeScale? {
         let sorted = recentBlocks.sorted { $0.number < $1.number }
         guard let first = sorted.first, let last = sorted.last, last.number > first.number,
             last.timestamp >= first.timestamp

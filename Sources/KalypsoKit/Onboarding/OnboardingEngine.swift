@@ -204,6 +204,16 @@ public enum OnboardingEngine {
 
     private static func configureEnclave(_ goal: OnboardingGoal, _ o: OnboardingObservation) -> Probe {
         return withEnclave(o, .configureEnclave) { enclave in
+            if enclave.hasConfig, let other = enclave.configuredMarket, other != goal.marketId {
+                // Configuring this market would stop the other one's jobs (one market per operator); reported
+                // as done, the enclave served market 1 while market 0 showed every step done.
+                return .blocked(
+                    .configureEnclave,
+                    "the enclave serves market \(other) (configured from here last); its generator client serves "
+                        + "one market per operator, so configuring market \(goal.marketId) stops market \(other)'s "
+                        + "jobs: use another enclave for market \(goal.marketId), or move this one with "
+                        + "`kalypso-console enclave-config --market \(goal.marketId)`")
+            }
             if enclave.hasConfig { return .done(.configureEnclave, "the enclave has its configuration") }
             return .toDo(
                 .configureEnclave, "generatorConfigSetup for market \(goal.marketId) (spec §2.4)",

@@ -118,12 +118,20 @@ public struct EnclaveState: Sendable, Hashable {
     public var runningPrograms: Set<String>
     /// Whether a benchmark result for the market is known.
     public var benchmarkKnown: Bool
+    /// The market this machine last configured the enclave for (its saved settings), nil when none is known.
+    /// The generator client serves one market per operator ("Only one market is supported for every
+    /// generator", spec §5.4.1): a configuration for another market is not this market's.
+    public var configuredMarket: BigUInt?
 
-    public init(key: [UInt8]?, hasConfig: Bool, runningPrograms: Set<String> = [], benchmarkKnown: Bool) {
+    public init(
+        key: [UInt8]?, hasConfig: Bool, runningPrograms: Set<String> = [], benchmarkKnown: Bool,
+        configuredMarket: BigUInt? = nil
+    ) {
         self.key = key
         self.hasConfig = hasConfig
         self.runningPrograms = runningPrograms
         self.benchmarkKnown = benchmarkKnown
+        self.configuredMarket = configuredMarket
     }
 }
 

@@ -63,6 +63,8 @@ package struct OnboardingRunner: Sendable {
     /// Brings the journal up to the chain before reading it (a row left `sent` by a killed run is looked up, a
     /// `signed` one sent again): the write commands pass ``TransactionSender/recover(account:unsentOnly:)``.
     package var recover: @Sendable () async throws -> Void = {}
+    /// Of these markets, the one this machine last configured the enclave for (``EnclaveState/configuredMarket``).
+    package var lastConfiguredMarket: @Sendable ([BigUInt]) throws -> BigUInt? = { _ in nil }
 
     package init(
         api: any OperatorAPI, enclave: EnclaveClient, chain: any OperatorChainReader, journal: TransactionJournal?,
@@ -91,8 +93,11 @@ package struct OnboardingRunner: Sendable {
         var enclaveError: EnclaveError?
         var address: Address?
         let observed: EnclaveObservation
+        let count = Int(exactly: snapshot.marketCount) ?? 0
+        let configured = try lastConfiguredMarket((0..<min(count, 10_000)).map { BigUInt($0) })
         do {
-            let state = try await enclaveState(goal: goal)
+            var state = try await enclaveState(goal: goal)
+            if state.state.hasConfig { state.state.configuredMarket = configured }
             address = state.address
             observed = .reachable(state.state)
         } catch {

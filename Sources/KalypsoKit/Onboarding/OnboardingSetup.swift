@@ -94,6 +94,17 @@ package struct OnboardingSetup: Sendable {
                     startBlock: config.startBlock, proverPort: config.proverPort, ivsURL: config.ivsURL,
                     updatedAt: Date().timeIntervalSince1970))
         }
+        let me = session.operatorAddress
+        runner.lastConfiguredMarket = { ids in
+            var last: (id: BigUInt, at: Double)?
+            for id in ids {
+                guard let s = try settingsStore.settings(network: networkKey, marketId: String(id)),
+                    s.operatorAddress.lowercased() == me.checksummed.lowercased()
+                else { continue }
+                if s.updatedAt > last?.at ?? -.infinity { last = (id, s.updatedAt) }
+            }
+            return last?.id
+        }
         if inputs?.plainHTTP == true {
             warn("warning: " + PlainHTTPPermission.warning)
             runner.plainHTTP = .allowed
@@ -101,7 +112,6 @@ package struct OnboardingSetup: Sendable {
         runner.benchmarkRuns = benchmarkRuns
         if session.key != nil {
             let sender = session.sender
-            let me = session.operatorAddress
             runner.recover = { _ = try await sender.recover(account: me) }
         }
         return runner

@@ -83,6 +83,16 @@ import Testing
         #expect(measured?.secondsPerBlock == 5)
         #expect(measured?.source == "measured: blocks 10…20 in the cache, 5 s per block")
         #expect(ContractTimeScale.blocks(clock: nil, recentBlocks: [blocks[0]]) == nil)
+        // Off Arbitrum (the contracts' block is the node's) a clock's pace is not Arbitrum's L1: the cache's
+        // measured pace wins, else the clock's, said as this chain's own.
+        let devnet = ChainClock(contractBlockNumber: 20, nodeBlockNumber: 20, timestamp: 150, secondsPerBlock: 1)
+        #expect(ContractTimeScale.blocks(clock: devnet, recentBlocks: blocks)?.source.contains("Arbitrum") == false)
+        #expect(ContractTimeScale.blocks(clock: devnet, recentBlocks: blocks)?.secondsPerBlock == 5)
+        let alone = ContractTimeScale.blocks(clock: devnet, recentBlocks: [])
+        #expect(alone?.source == "block.number is this chain's own block, 1 s each")
+        #expect(
+            ContractTimeScale.blocks(clock: arbitrum, recentBlocks: blocks)?.source
+                == "Arbitrum: block.number is the L1 block, 12 s each (spec §6.3)")
     }
 
     @Test func seriesSideBySidePerEnclaveAndMarket() {

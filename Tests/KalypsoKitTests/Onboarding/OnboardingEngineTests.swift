@@ -299,6 +299,43 @@ import Testing
         #expect(same.step(.register)?.plan == "registered, declared compute 100")
     }
 
+    /// Walked on a Generation A devnet: after `enclave-config --market 1` the enclave served only market 1
+    /// (one market per operator), yet market 0's checklist read every step done and its jobs stopped coming.
+    @Test func anEnclaveConfiguredForAnotherMarketIsNotThisMarketsConfiguration() {
+        var o = Self.finished()
+        o.enclave = .reachable(
+            EnclaveState(
+                key: Self.key, hasConfig: true, runningPrograms: ["listener", "prover"], benchmarkKnown: true,
+                configuredMarket: 1))
+        let plan = OnboardingEngine.evaluate(goal: Self.goal(), observation: o)
+        guard case .blocked(let reason)? = plan.step(.configureEnclave)?.state else {
+            Issue.record("configure enclave is \(String(describing: plan.step(.configureEnclave)?.state))")
+            return
+        }
+        #expect(reason.contains("the enclave serves market 1"))
+        #expect(reason.contains("`kalypso-console enclave-config --market 3`"))
+        #expect(!plan.isComplete)
+        // Configured for this market, or not known from here: as before.
+        o.enclave = .reachable(
+            EnclaveState(
+                key: Self.key, hasConfig: true, runningPrograms: ["listener", "prover"], benchmarkKnown: true,
+                configuredMarket: 3))
+        #expect(OnboardingEngine.evaluate(goal: Self.goal(), observation: o).isComplete)
+        #expect(OnboardingEngine.evaluate(goal: Self.goal(), observation: Self.finished()).isComplete)
+    }
+
+    /// `status`, `start` and `update-key` probe with no compute goal (0): a busy prover declaring 16 was told
+    /// "the goal is 0: `kalypso-console compute reduce --to 0` lowers it".
+    @Test func noComputeGoalGivesNoAdviceToChangeIt() {
+        var o = Self.finished()
+        o.declaredCompute = 16
+        var goal = Self.goal()
+        goal.declaredCompute = 0
+        let plan = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(plan.step(.register)?.state == .done)
+        #expect(plan.step(.register)?.plan == "registered, declared compute 16")
+    }
+
     @Test func observationFromASnapshotTakesTheMarketAndSumsStakePerToken() {
         let usdc = TokenInfo(
             address: Self.address("0x00000000000000000000000000000000000000dd"), symbol: "USDC", decimals: 6)
