@@ -25,7 +25,8 @@ public struct JobsScreen: ConsoleScreen {
         TableColumn("Status", width: .fixed(16)),
         // Wide enough at 80 columns for a block countdown with its time ("in 120 blocks ≈ 4m 0s").
         TableColumn("Deadline", width: .min(21)),
-        TableColumn("Reward", width: .min(10), alignment: .right, sort: .numeric),
+        // What the requester offered; a proof is credited our proof cost (spec §2.6.3): "Earned".
+        TableColumn("Offered", width: .min(10), alignment: .right, sort: .numeric),
         TableColumn("Earned", width: .min(10), alignment: .right, sort: .numeric),
     ]
 
@@ -159,7 +160,7 @@ public struct JobsScreen: ConsoleScreen {
         let v = CachedJobView(j, env)
         let rows0: [(String, String)] = [
             ("Status", JobWords.status(v)), ("Market", String(j.marketId)),
-            ("Reward", data.paymentToken.format(j.reward)),
+            ("Reward offered", data.paymentToken.format(j.reward)),
             ("Earned", Self.earnings(data)[j.jobId].map { data.paymentToken.format($0) } ?? "—"),
             ("Time for proof", Self.span(j.timeForProof, j.deadlineUnit)),
         ]
