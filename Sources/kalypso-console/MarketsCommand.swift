@@ -34,7 +34,8 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
                 if let ours = r.ours {
                     o["ours"] =
                         [
-                            "state": ours.state, "proofGenerationCost": ours.proofGenerationCost,
+                            "state": ours.state, "stateName": ours.stateWords,
+                            "proofGenerationCost": ours.proofGenerationCost,
                             "proposedTime": ours.proposedTime, "activeRequests": ours.activeRequests,
                             "commission": ours.commission ?? NSNull(),
                         ] as [String: Any]
@@ -51,7 +52,7 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
             MarketLine(
                 id: r.market.marketId, name: ConsoleFormat.marketName(r.market), isPrivate: r.market.isPrivate,
                 provers: r.market.proverCount, open: r.market.openJobCount, jobs: r.market.jobCount,
-                ours: r.ours.map { "state \($0.state), \($0.activeRequests) running" } ?? "-")
+                ours: r.ours?.stateWords ?? "-")
         }
         for line in Self.table(lines) { print(line) }
     }

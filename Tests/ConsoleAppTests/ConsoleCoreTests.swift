@@ -185,6 +185,22 @@ import Testing
         #expect(m.log.last?.text.hasPrefix("Sync failed: ") == true)
     }
 
+    /// The console log tells what each sync brought; quiet polls add nothing.
+    @Test func syncNewsReachesTheConsoleLog() throws {
+        var s = try F.state(snapshot: F.snapshot)
+        let first = ConsoleSyncProgress(fraction: 1, lastIndexed: 20, head: 20, caughtUp: true, newEvents: 7)
+        s = ConsoleCore.update(s, .synced(.success(first))).0
+        #expect(s.log.last?.text == "Synced to block 20: 7 new events")
+        let count = s.log.count
+        let quiet = ConsoleSyncProgress(fraction: 1, lastIndexed: 21, head: 21, caughtUp: true)
+        s = ConsoleCore.update(s, .synced(.success(quiet))).0
+        #expect(s.log.count == count)
+        let reorg = ConsoleSyncProgress(fraction: 1, lastIndexed: 22, head: 22, caughtUp: true, newEvents: 1, reorgs: 1)
+        s = ConsoleCore.update(s, .synced(.success(reorg))).0
+        #expect(s.log.last?.text == "Synced to block 22: 1 new event, 1 reorganisation(s) repaired")
+        #expect(s.log.last?.severity == .warn)
+    }
+
     @Test func aWriteGoesThroughTheReviewWithFocusOnCancel() throws {
         var s = try F.state(snapshot: F.snapshot)
         // Market 2 (public: joined without the enclave; a private one goes to the onboarding wizard).

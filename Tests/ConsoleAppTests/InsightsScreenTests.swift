@@ -60,6 +60,18 @@ import Testing
         return s
     }
 
+    /// Generation B's stake per job is the staking pool's lock of each token, the same in every market; the
+    /// Markets detail says it with amounts once the pool's terms are read, and that they are not read before.
+    @Test func marketsDetailShowsThePoolsLockPerToken() throws {
+        let data = Self.snapshot
+        let market = try #require(data.markets.first?.market)
+        #expect(market.slashingPenalty == nil)
+        #expect(MarketsScreen.stakeDetail(market, data).hasPrefix("10 POND (one token per job"))
+        var unread = data
+        unread.insights.amountToLock = [:]
+        #expect(MarketsScreen.stakeDetail(market, unread) == "per token, set by the staking pool (not read yet)")
+    }
+
     static func state(_ screen: String, _ size: Size, readOnly: Bool = false) throws -> ConsoleState {
         let i = try #require(ScreenRegistry.standard.names.firstIndex(of: screen))
         return try F.state(size, snapshot: snapshot, readOnly: readOnly, screen: i)

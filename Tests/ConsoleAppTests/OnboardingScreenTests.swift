@@ -29,7 +29,8 @@ import Testing
             stakeTargets: [StakeTarget(token: pond, amount: 100)],
             join: OnboardingJoinTerms(
                 computePerRequest: 1, proofCost: 5_000_000, proposedTime: ChainTime(600, .seconds),
-                paymentToken: TokenInfo(address: verifier, symbol: "USDC", decimals: 6)),
+                paymentToken: TokenInfo(
+                    address: address("0x00000000000000000000000000000000000000cc"), symbol: "USDC", decimals: 6)),
             programs: ["listener", "prover"], keyVerification: .needed(verifier: verifier))
     }
 

@@ -87,10 +87,13 @@ import Testing
         _ = send(&s, .onboardingProbed(OnboardingInputs(), .success(O.probe(O.restarted))))
         #expect(s.current == wizard)
         #expect(s.status?.text.contains("'update key' is next") == true)
+        #expect(s.log.last?.text == "Onboarding in market 0: 'update key' is next")
+        let logged = s.log.count
         // Only the first probe decides: later ones leave the screen alone.
         _ = send(&s, .key(.character("2")))
         _ = send(&s, .onboardingProbed(s.onboarding.inputs, .success(O.probe(O.restarted))))
         #expect(s.current != wizard)
+        #expect(s.log.count == logged, "the same conclusion is not news")
 
         var moved = ConsoleState(network: F.network, keys: keys, now: F.now, openOnboardingUntilComplete: true)
         _ = send(&moved, .loaded(.success(F.snapshot)))

@@ -58,7 +58,7 @@ import Testing
         screen = try tm.waitFor(text: "Enter Market detail")
         #expect(!screen.contains("cancelled"))
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     /// Whether one line of the screen holds both texts (a detail view's label and its value).
@@ -122,7 +122,7 @@ import Testing
         try tm.send("8")
         try tm.waitForAll(["[8 Activity]", "confirmed"], timeout: .seconds(30))
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func readOnlyShowsNoWriteActionAnywhere() async throws {
@@ -156,7 +156,7 @@ import Testing
         screen = try tm.capture()
         #expect(!screen.contains("review"))
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func resizeToTinyAndBack() async throws {
@@ -171,7 +171,7 @@ import Testing
         try tm.resize(cols: 200, rows: 60)
         try tm.waitForAll(["[3 Jobs]", "[RO]", "Our jobs"])
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func notATerminalSaysSoWithAHint() throws {

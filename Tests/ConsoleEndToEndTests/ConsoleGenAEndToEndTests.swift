@@ -90,7 +90,7 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor(text: "Enter Market detail")
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func joinsAndLeavesAPublicMarketThroughTheReview() async throws {
@@ -135,7 +135,7 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor(text: "Enter Market detail")
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func requestsAndCompletesAStakeWithdrawalFromTheStakeScreen() async throws {
@@ -179,7 +179,7 @@ import Testing
         #expect(out >= 10 * Self.e18 && out <= 10 * Self.e18 + 1000, "\(out)")
         try tm.waitFor("no pending withdrawal", timeout: .seconds(60)) { $0.contains("None.") }
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func aLongReviewScrollsAt80x24AndCancelSendsNothing() async throws {
@@ -211,7 +211,7 @@ import Testing
         let after = try await Self.stake(net)
         #expect(after.total == before.total)
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     /// Creates an ask in our market and has the matching engine assign it to our operator (the devnet's own
@@ -268,7 +268,7 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor(text: "Enter Job detail")
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func readOnlyShowsNoWriteActionAnywhere() async throws {
@@ -313,7 +313,7 @@ import Testing
         #expect(!screen.contains("how many"))
         #expect(!screen.contains("review"))
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func resizeToTinyAndBack() async throws {
@@ -330,6 +330,6 @@ import Testing
         try tm.resize(cols: 80, rows: 24)
         try tm.waitForAll([" Jobs]", "[RO]", "Our jobs"])
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 }

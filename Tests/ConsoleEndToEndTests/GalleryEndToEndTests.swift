@@ -50,7 +50,7 @@ import Testing
             "RPC timed out", "Queue depth", "m opens a dialog, d a dangerous one",
         ])
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
         #expect(try tm.paneValue("alternate_on") == "0")
     }
 
@@ -143,7 +143,7 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor("help closed") { !$0.contains("Keys ─") }
         try tm.send("x")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func readOnlyHidesTheDangerousAction() throws {
@@ -184,7 +184,7 @@ import Testing
         let s = try tm.waitFor(text: "10000 of 10000")
         #expect(s.contains("[2 Table]"))
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func tooSmallScreenIgnoresKeysButQuit() throws {
@@ -202,7 +202,7 @@ import Testing
         try tm.resize(cols: 50, rows: 15)
         try tm.waitFor(text: "needs 60×20, have 50×15")
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func formFieldsWithTabEnterAndAltSubmit() throws {
@@ -240,7 +240,7 @@ import Testing
             Self.selectedLine($0).hasPrefix("│›     2 ") || Self.selectedLine($0).hasPrefix("|>     2 ")
         }
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test func asciiOnlyUnderLangC() throws {

@@ -151,7 +151,7 @@ import Testing
         // Quit half-way; the console opened again resumes from what the chain and the enclave say (the market
         // is the one whose enclave configuration was sent).
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
         tm.close()
         tm = try Self.open(net, db: db, gas: gas)
         defer { tm.close() }
@@ -194,6 +194,6 @@ import Testing
         let programsAfter = restarted["programs"] as? [String: String] ?? [:]
         #expect(programsAfter["listener"] == "Running" && programsAfter["prover"] == "Running", "\(programsAfter)")
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 }

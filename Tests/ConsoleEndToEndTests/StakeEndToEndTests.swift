@@ -42,6 +42,6 @@ extension ConsoleDevnetEndToEndTests {
         let after = try #require(try await Self.proverStake(net, token: pond))
         #expect(after - before == Decimal(string: "2500000000000000000"))
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 }

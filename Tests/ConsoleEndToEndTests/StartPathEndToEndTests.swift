@@ -74,6 +74,6 @@ import Testing
         try tm.waitFor("the chain details' status") { $0.contains("the payment token's symbol, the staking pool") }
         try tm.waitFor("the failed read", timeout: .seconds(30)) { $0.contains("Could not read the payment token") }
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 }

@@ -30,7 +30,7 @@ import Testing
         let colours = try tm.capture(escapes: true)
         #expect(colours.contains("\u{1B}[38;5;81m"))  // #5fd7ff accent as xterm colour 81
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
         #expect(try tm.paneValue("alternate_on") == "0")
     }
 
@@ -54,7 +54,7 @@ import Testing
         try tm.send("Escape")
         try tm.waitFor("help closed") { !$0.contains("Help ─") && !$0.contains("Help -") }
         try tm.send("q")
-        let after = try tm.waitFor(text: "EXIT=0")
+        let after = try tm.waitForExit()
         // The shell gets its screen back: the alternate screen where there is one, a cleared
         // screen where there is none (linux, vt100).
         #expect(!after.contains(Self.title) && !after.contains("Rows 2 of 500"), "\(term):\n\(after)")
@@ -89,6 +89,19 @@ import Testing
         try tm.waitFor("help closed", timeout: .seconds(5)) { !$0.contains("┌─ Help") }
         // ncurses waits ESCDELAY (default 1000 ms) after a bare ESC; we set 25 ms.
         #expect(ContinuousClock.now - start < .milliseconds(800))
+    }
+
+    /// The harness itself: a program that does not end is reported with what its threads wait in.
+    @Test func aProgramThatDoesNotEndIsReportedWithItsThreads() throws {
+        let tm = try Tmux(command: "sleep 30")
+        defer { tm.close() }
+        _ = try tm.programPID()
+        do {
+            try tm.waitForExit(timeout: .milliseconds(300))
+            Issue.record("sleep 30 ended")
+        } catch let timeout as Tmux.Timeout {
+            #expect(timeout.what.contains("pid ") && timeout.what.contains("sleep S"), "\(timeout.what)")
+        }
     }
 
     @Test func unknownTermIsAClearErrorWithExitCode2() throws {
@@ -159,7 +172,7 @@ import Testing
         let screen = try tm.waitFor(text: "size=80x24")
         #expect(screen.contains("Rows 1 of 500"))
         try tm.send("q")
-        try tm.waitFor(text: "EXIT=0")
+        try tm.waitForExit()
     }
 
     @Test(arguments: [SIGTERM, SIGHUP, SIGINT]) func terminationSignalRestoresTheTerminal(signal: Int32) throws {

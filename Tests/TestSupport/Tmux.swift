@@ -103,6 +103,39 @@ public final class Tmux {
         try waitFor("\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 
+    /// Waits for the program to end with `code` (the pane prints `EXIT=<code>`). The wait is long because a
+    /// starved CI machine can take seconds to schedule a quitting process; when it still times out, the
+    /// error tells what the program's threads were waiting in, so a hang can be told from slowness.
+    @discardableResult
+    public func waitForExit(_ code: Int32 = 0, timeout: Duration = .seconds(30)) throws -> String {
+        do {
+            return try waitFor(text: "EXIT=\(code)", timeout: timeout)
+        } catch let timeout as Timeout {
+            throw Timeout(what: timeout.what + " (\(programThreads()))", screen: timeout.screen)
+        }
+    }
+
+    /// The program's threads: name, state and kernel wait channel of each (from /proc), for error reports.
+    func programThreads() -> String {
+        guard let shell = (try? paneValue("pane_pid")).flatMap({ Int32($0) }) else { return "no pane" }
+        let programs = Self.children(of: shell)
+        guard !programs.isEmpty else { return "no program running under the pane's shell" }
+        func read(_ path: String) -> String {
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "?"
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return programs.map { pid in
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let threads = tasks.sorted().map { t in
+                let stat = read("/proc/\(pid)/task/\(t)/stat")
+                let state =
+                    stat.lastIndex(of: ")").map { String(stat[stat.index($0, offsetBy: 2)...].prefix(1)) } ?? "?"
+                return "\(read("/proc/\(pid)/task/\(t)/comm")) \(state) \(read("/proc/\(pid)/task/\(t)/wchan"))"
+            }
+            return "pid \(pid): " + threads.joined(separator: "; ")
+        }.joined(separator: " | ")
+    }
+
     /// Process ids of the direct children of `pid` (from /proc).
     public static func children(of pid: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }

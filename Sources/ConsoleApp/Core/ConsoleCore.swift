@@ -101,6 +101,12 @@ extension ConsoleState {
             sync.error = nil
             sync.running = false
             if before.error != nil { record("Sync works again", .ok) }
+            if let last = status.lastIndexed, before.status == nil || status.newEvents > 0 || status.reorgs > 0 {
+                // What the sync brought (quiet polls are not news).
+                let reorgs = status.reorgs > 0 ? ", \(status.reorgs) reorganisation(s) repaired" : ""
+                let events = status.newEvents == 1 ? "1 new event" : "\(status.newEvents) new events"
+                record("Synced to block \(last): \(events)\(reorgs)", status.reorgs > 0 ? .warn : .info)
+            }
             // The wizard on screen follows the chain and the enclave (an enclave restart shows up by itself).
             let probe = current == registry.index(named: OnboardingScreen.name) ? pollOnboarding() : []
             var redraw = sync != before

@@ -267,6 +267,7 @@ extension ConsoleState {
                     effects.append(.redraw)
                 }
             }
+            if let line = Self.probeNews(before, onboarding) { record(line.0, line.1) }
             guard onboarding != before else { return effects }
             _ = refreshScreens()
             return [.redraw]
@@ -276,6 +277,20 @@ extension ConsoleState {
         default:
             return []
         }
+    }
+
+    /// The console log's line for a probe whose conclusion differs from the one before: complete, the next
+    /// step, or why the probe failed.
+    static func probeNews(_ before: OnboardingProgress, _ after: OnboardingProgress) -> (String, Severity)? {
+        func conclusion(_ p: OnboardingProgress) -> String? {
+            if let error = p.probeError { return "Reading the onboarding state failed: \(error.title)" }
+            guard let plan = p.probe?.plan else { return nil }
+            if plan.isComplete { return "Onboarding in market \(plan.marketId): complete" }
+            let next = plan.next.map { "'\($0.kind.rawValue)' is next" } ?? "waiting for the chain"
+            return "Onboarding in market \(plan.marketId): \(next)"
+        }
+        guard let now = conclusion(after), now != conclusion(before) else { return nil }
+        return (now, after.probeError != nil ? .warn : .info)
     }
 
     /// Opened on Onboarding, the first probe still out, and the first snapshot shows our operator in a market:

@@ -81,17 +81,25 @@ public struct ConsoleSyncProgress: Sendable, Hashable {
     public var lastIndexed: UInt64?
     public var head: UInt64?
     public var caughtUp: Bool
+    /// Events indexed and reorganisations repaired by this run of the sync (the console log's news).
+    public var newEvents: Int
+    public var reorgs: Int
 
-    public init(fraction: Double?, lastIndexed: UInt64?, head: UInt64?, caughtUp: Bool) {
+    public init(
+        fraction: Double?, lastIndexed: UInt64?, head: UInt64?, caughtUp: Bool, newEvents: Int = 0, reorgs: Int = 0
+    ) {
         self.fraction = fraction
         self.lastIndexed = lastIndexed
         self.head = head
         self.caughtUp = caughtUp
+        self.newEvents = newEvents
+        self.reorgs = reorgs
     }
 
     public init(_ status: SyncStatus) {
         self.init(
-            fraction: status.progress, lastIndexed: status.lastIndexed, head: status.head, caughtUp: status.caughtUp)
+            fraction: status.progress, lastIndexed: status.lastIndexed, head: status.head, caughtUp: status.caughtUp,
+            newEvents: status.logsIndexed, reorgs: status.reorgs)
     }
 }
 

@@ -218,10 +218,22 @@ public struct MarketsScreen: ConsoleScreen {
     }
 
     /// Generation A locks the market's slashing penalty per job; Generation B locks per token in the
-    /// staking pools (the Stake screen).
+    /// staking pools (the Stake screen), whatever the market.
     static func stakeText(_ m: CachedMarket, _ data: ConsoleSnapshot) -> String {
         guard let p = m.slashingPenalty else { return "per token" }
         return data.stakeToken?.format(p) ?? "\(p) base units"
+    }
+
+    /// The detail view's words: Generation B's lock of each token, as the pool reads it ("100 POND or 0.1 WETH":
+    /// the pool locks one of them per job, chosen among the tokens we have enough of, spec §2.5).
+    static func stakeDetail(_ m: CachedMarket, _ data: ConsoleSnapshot) -> String {
+        guard m.slashingPenalty == nil else { return stakeText(m, data) }
+        let locks = data.insights.amountToLock.sorted { $0.key < $1.key }.map { token, amount -> String in
+            guard let t = data.insights.stakeTokens[token] else { return "\(amount) base units of \(token)" }
+            return "\(Units.format(amount, decimals: t.decimals, groupThousands: true)) \(t.symbol)"
+        }
+        guard !locks.isEmpty else { return "per token, set by the staking pool (not read yet)" }
+        return locks.joined(separator: " or ") + " (one token per job, set by the staking pool for every market)"
     }
 
     /// The time a proof may take: the latest job's time for proof, in the generation's unit ("—" before
@@ -234,14 +246,7 @@ public struct MarketsScreen: ConsoleScreen {
 
     /// The registry's membership state in words (spec: 1 joined, 2 no compute, 3 working, 4 exit asked).
     static func ourStatus(_ p: CachedMarketProver?) -> String {
-        guard let p else { return "not joined" }
-        switch p.state {
-        case 1: return "joined"
-        case 2: return "no compute"
-        case 3: return "working (\(p.activeRequests))"
-        case 4: return "leaving"
-        default: return "state \(p.state)"
-        }
+        p?.stateWords ?? "not joined"
     }
 
     public func render(into frame: inout Frame, area: Rect, _ env: ScreenEnvironment, context: RenderContext) {
@@ -286,7 +291,7 @@ public struct MarketsScreen: ConsoleScreen {
             ("Name", ConsoleFormat.marketName(market)), ("Kind", market.isPrivate ? "private (enclave)" : "public"),
             ("Verifier", ConsoleFormat.address(market.verifier)), ("Creator", ConsoleFormat.address(market.creator)),
             ("Prover image", market.proverImageId),
-            ("IVS image", market.ivsImageId), ("Stake per job", Self.stakeText(market, data)),
+            ("IVS image", market.ivsImageId), ("Stake per job", Self.stakeDetail(market, data)),
             ("Provers", String(market.proverCount)),
             ("Jobs", "\(market.jobCount) (\(market.openJobCount) open)"),
             ("Created at block", String(market.createdBlock)),

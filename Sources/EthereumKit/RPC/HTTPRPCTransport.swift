@@ -78,7 +78,7 @@ public final class HTTPRPCTransport: RPCTransport {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await session.cancellableData(for: request)
         } catch let error as URLError {
             if error.code == .cancelled || Task.isCancelled { throw CancellationError() }
             throw Self.failure(error)

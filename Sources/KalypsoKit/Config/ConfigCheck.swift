@@ -24,7 +24,7 @@ public struct URLSessionEndpointProbe: EndpointProbe {
         config.timeoutIntervalForRequest = TimeInterval(timeoutSeconds)
         let session = URLSession(configuration: config)
         defer { session.finishTasksAndInvalidate() }
-        let (_, response) = try await session.data(for: request)
+        let (_, response) = try await session.cancellableData(for: request)
         guard let http = response as? HTTPURLResponse else { return 0 }
         return http.statusCode
     }

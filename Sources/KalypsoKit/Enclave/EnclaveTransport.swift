@@ -97,7 +97,7 @@ public final class URLSessionEnclaveTransport: EnclaveTransport {
         ) { group in
             group.addTask {
                 do {
-                    let (data, response) = try await session.data(for: prepared)
+                    let (data, response) = try await session.cancellableData(for: prepared)
                     guard let http = response as? HTTPURLResponse else { return .failure(.dropped) }
                     var headers: [String: String] = [:]
                     for (key, value) in http.allHeaderFields {

@@ -269,8 +269,9 @@ public enum Profitability {
             ourJobs = .success(perHour)
         }
 
-        // Reward per proof. A proof is credited exactly our proofGenerationCost, the rest of the ask's reward
-        // going back to the requester (spec §2.6.3): the asks' mean reward made a 2 USDC proof look like 4.
+        // Reward per proof: the contracts credit the prover exactly its proofGenerationCost for a proof, whatever
+        // the ask offered (the rest goes back to the requester, spec §2.6.3). Before joining, the asks' rewards
+        // are what a cost could be set to.
         let rewardPerProof: Result<BigUInt, NotEnoughData>
         if eligible.isEmpty {
             rewardPerProof = .failure(NotEnoughData("no recent ask within our terms"))
@@ -278,8 +279,8 @@ public enum Profitability {
             rewardPerProof = .success(ours.minimumReward)
             inputs.append(
                 InsightInput(
-                    "reward per proof", "\(x.paymentToken.format(ours.minimumReward)), our proof cost",
-                    source: "chain: our membership of market \(x.marketId) (a proof is credited exactly it)"))
+                    "reward per proof", x.paymentToken.format(ours.minimumReward),
+                    source: "chain: our proofGenerationCost, credited for each proof"))
         } else {
             let sum = eligible.reduce(BigUInt(0)) { $0 + (BigUInt($1.reward) ?? 0) }
             rewardPerProof = .success(sum / BigUInt(eligible.count))
@@ -287,6 +288,9 @@ public enum Profitability {
                 InsightInput(
                     "reward per proof", "mean \(x.paymentToken.format(sum / BigUInt(eligible.count)))",
                     source: "cache: the asks' reward"))
+            assumptions.append(
+                "a proof earns the proof cost we join with, at most the ask's reward: "
+                    + "the mean reward is the most a cost could take")
         }
         let cost = x.costPerProof ?? 0
         inputs.append(

@@ -146,13 +146,12 @@ public enum OnboardingEngine {
         if o.registered {
             let declared = o.declaredCompute
             var words = "registered, declared compute \(declared)"
-            // A goal of 0 is no goal (status, start and update-key only look): no advice to change it.
-            let hasGoal = goal.declaredCompute > 0
-            if hasGoal && declared < goal.declaredCompute {
+            if declared < goal.declaredCompute {
                 words +=
                     " (the goal is \(goal.declaredCompute): `kalypso-console compute increase "
                     + "\(goal.declaredCompute - declared)` raises it)"
-            } else if hasGoal && declared > goal.declaredCompute {
+            } else if declared > goal.declaredCompute && goal.declaredCompute > 0 {
+                // (A goal of 0 is no goal: status and the enclave-only sequences ask for no compute.)
                 words +=
                     " (the goal is \(goal.declaredCompute): `kalypso-console compute reduce --to "
                     + "\(goal.declaredCompute)` lowers it, in two steps)"
@@ -239,12 +238,8 @@ public enum OnboardingEngine {
             return .done(.join, "joined market \(goal.marketId), compute per request \(membership.computePerRequest)")
         }
         let p = goal.join
-        let cost = p.paymentToken?.format(p.proofCost) ?? "\(p.proofCost) base units"
-        var terms =
-            " with compute per request \(p.computePerRequest), proof cost \(cost), proposed time \(p.proposedTime)"
-        if let commission = p.commission { terms += ", commission \(commission) (× 1e-18)" }
         // Compute per request 0 is no terms (status only looks; the contract refuses 0): no "proof cost 0".
-        if p.computePerRequest == 0 { terms = "" }
+        let terms = p.computePerRequest == 0 ? "" : " with " + p.words
         if goal.publicMarket {
             return .toDo(
                 .join, "join public market \(goal.marketId) without an enclave key\(terms) (spec §2.6.3)",

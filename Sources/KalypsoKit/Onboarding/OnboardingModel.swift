@@ -37,7 +37,7 @@ public struct OnboardingJoinTerms: Sendable, Hashable {
     public var proposedTime: ChainTime
     /// Generation B only: fraction × 1e18.
     public var commission: BigUInt?
-    /// The payment token, to say the proof cost in it ("1 USDC", not "1000000"); nil says base units.
+    /// The payment token, for the plan's words ("proof cost 8 USDC"); nil: base units are said.
     public var paymentToken: TokenInfo?
 
     public init(
@@ -49,6 +49,14 @@ public struct OnboardingJoinTerms: Sendable, Hashable {
         self.proposedTime = proposedTime
         self.commission = commission
         self.paymentToken = paymentToken
+    }
+
+    /// The terms in words: amounts in the payment token, the commission in per cent.
+    public var words: String {
+        let cost = paymentToken?.format(proofCost) ?? "\(proofCost) base units of the payment token"
+        var text = "compute per request \(computePerRequest), proof cost \(cost), proposed time \(proposedTime)"
+        if let commission { text += ", commission \(Units.format(commission, decimals: 16)) %" }
+        return text
     }
 }
 
@@ -66,8 +74,6 @@ public enum KeyVerification: Sendable, Hashable {
 public struct OnboardingGoal: Sendable, Hashable {
     public var marketId: BigUInt
     public var rewardAddress: Address
-    /// The compute to declare; 0 is no goal (the commands that only look), so a registered prover's compute
-    /// is left as it is.
     public var declaredCompute: BigUInt
     public var metadata: [UInt8]
     public var stakeTargets: [StakeTarget]

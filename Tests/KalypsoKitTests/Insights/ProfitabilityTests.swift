@@ -52,8 +52,9 @@ import Testing
         #expect(try r.eligibleAsksPerHour.get() == 4)
         // One of the four was assigned to us.
         #expect(try r.ourJobsPerHour.get() == 1)
-        // Joined: a proof is credited our proof cost (5 USDC), not the asks' 10 USDC (spec §2.6.3).
+        // Joined: a proof is credited our proofGenerationCost (5 USDC), not the ask's 10.
         #expect(try r.rewardPerProof.get() == 5_000_000)
+        #expect(r.inputs.contains { $0.label == "reward per proof" && $0.source.contains("proofGenerationCost") })
         // Deadline 60 s less 20 % = 48 s: the 50 s run of three is slower.
         let miss = try r.missChance.get()
         #expect(miss.slowRuns == 1)
@@ -65,16 +66,6 @@ import Testing
         #expect(try r.slashLossPerHour.get() == [SlashLoss(token: Self.pond, perHour: 1_666_666_665_000_000_000)])
         #expect(r.inputs.contains { $0.label == "recent asks" && $0.value == "6 in 1h, 4 within our terms" })
         #expect(r.inputs.contains { $0.label == "our cost per proof" && $0.source == "assumed 0: no cost configured" })
-    }
-
-    /// Not joined there are no terms yet: the asks' mean reward is what a proof cost that low would earn.
-    @Test func notJoinedTakesTheAsksMeanReward() throws {
-        var x = Self.inputs(runs: [1000, 1000, 1000])
-        x.ours = nil
-        let r = Profitability.assess(x)
-        // Any reward and a 1.5 s proposed time: the six asks of the window, 5 × 10 USDC and 1 USDC.
-        #expect(try r.rewardPerProof.get() == 8_500_000)
-        #expect(r.inputs.contains { $0.label == "reward per proof" && $0.source == "cache: the asks' reward" })
     }
 
     @Test func aCostAboveTheRewardLosesMoney() throws {
@@ -91,6 +82,17 @@ import Testing
         #expect(r.slashLossPerHour == .failure(NotEnoughData("1 benchmark runs, the chance of missing needs 3")))
         #expect(r.assumptions.contains("no misses: the chance of missing cannot be estimated yet"))
         #expect(try r.earningsPerHour.get() == 5_000_000)
+    }
+
+    /// Before joining there is no proof cost of ours: the asks' mean reward, said to be the most a cost could take.
+    @Test func notJoinedTheAsksRewardIsTheCeiling() throws {
+        var x = Self.inputs(runs: [1000, 1000, 1000])
+        x.ours = nil
+        let r = Profitability.assess(x)
+        // Any reward is within the terms now: asks 1–6 of the window, (5 × 10 + 1) / 6 USDC.
+        #expect(try r.rewardPerProof.get() == 8_500_000)
+        #expect(r.inputs.contains { $0.label == "reward per proof" && $0.source == "cache: the asks' reward" })
+        #expect(r.assumptions.contains { $0.hasPrefix("a proof earns the proof cost we join with") })
     }
 
     @Test func noWindowNoRates() {

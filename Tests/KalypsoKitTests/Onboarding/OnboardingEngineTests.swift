@@ -117,15 +117,52 @@ import Testing
         #expect(plan.next?.kind == .join)
         #expect(plan.next?.effect == .join(marketId: 3, parameters: terms))
         #expect(
-            plan.next?.plan.contains("compute per request 10, proof cost 5 base units, proposed time 480 blocks")
+            plan.next?.plan.contains(
+                "compute per request 10, proof cost 5 base units of the payment token, proposed time 480 blocks")
                 == true)
-        // With the payment token the cost is said in it: 1000000 of a 6-decimal token read as "1000000".
-        var priced = Self.goal()
-        priced.join.proofCost = 1_000_000
-        priced.join.paymentToken = TokenInfo(address: Self.verifier, symbol: "USDC", decimals: 6)
-        let words = OnboardingEngine.evaluate(goal: priced, observation: o).next?.plan ?? ""
-        #expect(words.contains("proof cost 1 USDC, proposed time 480 blocks"), "\(words)")
         #expect(plan.step(.verifyKey)?.state == .blocked(reason: "waits for step 'join'"))
+        // With the payment token known, amounts are in it; a Gen B commission in per cent.
+        var goal = Self.goal()
+        goal.join.proofCost = 8_000_000
+        goal.join.commission = 25 * BigUInt(10).power(16)
+        goal.join.paymentToken = TokenInfo(address: Self.pond.address, symbol: "USDC", decimals: 6)
+        let priced = OnboardingEngine.evaluate(goal: goal, observation: o)
+        #expect(priced.next?.plan.contains("proof cost 8 USDC, proposed time 480 blocks, commission 25 %") == true)
+    }
+
+    /// `status --market 1` on a Generation A devnet read "join public market 1 without an enclave key with
+    /// compute per request 0, proof cost 0 base units, proposed time 0 blocks": status has no terms.
+    @Test func noJoinTermsAreNotShownAsZeros() {
+        var o = Self.fresh()
+        o.registered = true
+        o.staked = [Self.pond.address: 100]
+        o.enclave = .reachable(EnclaveState(key: Self.key, hasConfig: true, benchmarkKnown: true))
+        var goal = Self.goal()
+        goal.join = OnboardingJoinTerms(computePerRequest: 0, proofCost: 0, proposedTime: .blocks(0))
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
+                == "attestation, enclave signature, then join market 3 (spec §2.6)")
+        goal.publicMarket = true
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
+                == "join public market 3 without an enclave key (spec §2.6.3)")
+    }
+
+    /// A goal without a compute target (status, update-key) says what is declared and suggests nothing.
+    @Test func aGoalOfNoComputeSuggestsNoChange() {
+        var o = Self.fresh()
+        o.registered = true
+        o.declaredCompute = 10
+        var goal = Self.goal()
+        goal.declaredCompute = 0
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).step(.register)?.plan
+                == "registered, declared compute 10")
+        goal.declaredCompute = 4
+        #expect(
+            OnboardingEngine.evaluate(goal: goal, observation: o).step(.register)?.plan.contains(
+                "compute reduce --to 4")
+                == true)
     }
 
     @Test func joinedButKeyNotVerifiedPlansVerifyKeyAtTheGoalsVerifier() {
@@ -285,36 +322,6 @@ import Testing
                 configuredMarket: 3))
         #expect(OnboardingEngine.evaluate(goal: Self.goal(), observation: o).isComplete)
         #expect(OnboardingEngine.evaluate(goal: Self.goal(), observation: Self.finished()).isComplete)
-    }
-
-    /// `status --market 1` on a Generation A devnet read "join public market 1 without an enclave key with
-    /// compute per request 0, proof cost 0 base units, proposed time 0 blocks": status has no terms.
-    @Test func noJoinTermsAreNotShownAsZeros() {
-        var o = Self.fresh()
-        o.registered = true
-        o.staked = [Self.pond.address: 100]
-        o.enclave = .reachable(EnclaveState(key: Self.key, hasConfig: true, benchmarkKnown: true))
-        var goal = Self.goal()
-        goal.join = OnboardingJoinTerms(computePerRequest: 0, proofCost: 0, proposedTime: .blocks(0))
-        #expect(
-            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
-                == "attestation, enclave signature, then join market 3 (spec §2.6)")
-        goal.publicMarket = true
-        #expect(
-            OnboardingEngine.evaluate(goal: goal, observation: o).next?.plan
-                == "join public market 3 without an enclave key (spec §2.6.3)")
-    }
-
-    /// `status`, `start` and `update-key` probe with no compute goal (0): a busy prover declaring 16 was told
-    /// "the goal is 0: `kalypso-console compute reduce --to 0` lowers it".
-    @Test func noComputeGoalGivesNoAdviceToChangeIt() {
-        var o = Self.finished()
-        o.declaredCompute = 16
-        var goal = Self.goal()
-        goal.declaredCompute = 0
-        let plan = OnboardingEngine.evaluate(goal: goal, observation: o)
-        #expect(plan.step(.register)?.state == .done)
-        #expect(plan.step(.register)?.plan == "registered, declared compute 16")
     }
 
     @Test func observationFromASnapshotTakesTheMarketAndSumsStakePerToken() {

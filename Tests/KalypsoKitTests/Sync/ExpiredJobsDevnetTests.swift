@@ -72,6 +72,8 @@ extension SyncProcessTests {
                 let m = (market["id"] as? NSNumber)?.int64Value
                 let listedHere = listed.filter { ($0["marketId"] as? NSNumber)?.int64Value == m }.count
                 #expect((market["openJobs"] as? NSNumber)?.intValue == listedHere, "market \(market) vs \(listedHere)")
+                // The devnet's metadata names each market by the SDK's zkAppName.
+                #expect((market["name"] as? String)?.hasPrefix("devnet-") == true, "\(market)")
             }
         }
 
