@@ -360,6 +360,7 @@ struct EnclaveConfigCommand: AsyncParsableCommand {
         let marketId = try parseMarket(market)
         let context = try await OnboardingContext.open(options: options, action: "enclave-config", write: true)
         let runner = try context.runner(marketId: marketId, flags: flags)
+        if let warning = try await Self.movingWarning(runner, to: marketId) { writeError(warning + "\n") }
         if options.dryRun {
             // Built and checked against the enclave's rules and the gas key's balance; not sent.
             let config = try await runner.enclaveConfig(marketId)
@@ -372,6 +373,22 @@ struct EnclaveConfigCommand: AsyncParsableCommand {
         let line = try await runner.configure(marketId)
         try ActionReport(action: "enclave-config", facts: [("Enclave", line)])
             .print(json: options.json, dryRun: false)
+    }
+}
+
+extension EnclaveConfigCommand {
+    /// The enclave serves one market per operator (spec §5.4.1): configuring it for another market stops the
+    /// one it served. Said when this machine configured it last for a market the operator is still in
+    /// (`enclave-config --market 1` silently ended market 0's jobs).
+    static func movingWarning(_ runner: OnboardingRunner, to marketId: BigUInt) async throws -> String? {
+        let snapshot = try await runner.api.snapshot(markets: nil)
+        let count = Int(exactly: snapshot.marketCount) ?? 0
+        guard let served = try runner.lastConfiguredMarket((0..<min(count, 10_000)).map { BigUInt($0) }),
+            served != marketId, snapshot.membership(served)?.isMember == true
+        else { return nil }
+        return "warning: the enclave served market \(served) (configured from here last) and the operator is still in "
+            + "it; its generator client serves one market per operator, so market \(served)'s jobs will be missed "
+            + "(and slashed) from now on: leave market \(served), or run another enclave for it"
     }
 }
 

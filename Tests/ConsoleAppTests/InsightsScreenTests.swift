@@ -155,3 +155,22 @@ import Testing
         #expect(!F.press(&r, [.character("b")]).contains(.benchmark(marketId: 0)))
     }
 }
+
+extension InsightsScreenTests {
+    /// The cache keeps enclave addresses in lowercase; the Benchmarks screen showed them so
+    /// ("0x0f634c255303a6c5190d4549355e0f…"), where every other screen shows EIP-55.
+    @Test func benchmarksShowEnclavesInEIP55() throws {
+        var snapshot = Self.snapshot
+        snapshot.insights.benchmarkRuns = [1, 2].map {
+            BenchmarkRun(
+                enclave: "0x0f634c255303a6c5190d4549355e0f28951ddf1d", marketId: 0, milliseconds: 12_300,
+                at: Double(F.nowSeconds - 600 * $0))
+        }
+        let size = Size(width: 200, height: 60)
+        let i = try #require(ScreenRegistry.standard.names.firstIndex(of: BenchmarksScreen.name))
+        let text = try F.state(size, snapshot: snapshot, screen: i).frame(size: size, context: S.unicode).text()
+        // EIP-55 of the devnet's enclave key address (devnet/up prints it so).
+        #expect(text.contains("0x0F634C255303a6c5190D4549355e0F28951dDF1D"), "\(text)")
+        #expect(!text.contains("0x0f634c255303a6c5190d4549355e0f28951ddf1d"), "\(text)")
+    }
+}

@@ -98,7 +98,7 @@ public struct BenchmarksScreen: ConsoleScreen {
             case .failure: supports = "—"
             }
             return [
-                s.enclave, s.marketId.map(String.init) ?? "—", String(s.runs.count),
+                ConsoleFormat.address(s.enclave), s.marketId.map(String.init) ?? "—", String(s.runs.count),
                 s.latest.map { Self.short($0.milliseconds) } ?? "—", s.p90.map(Self.short) ?? "—",
                 s.fastest.map(Self.short) ?? "—", s.slowest.map(Self.short) ?? "—", supports,
             ]
@@ -157,7 +157,8 @@ public struct BenchmarksScreen: ConsoleScreen {
         let chart = LineChart(
             series: peers.enumerated().map { i, p in
                 ChartSeries(
-                    name: p.enclave, values: p.runs.map { Double($0.milliseconds) / 1000 }, role: roles[i % 4])
+                    name: ConsoleFormat.address(p.enclave), values: p.runs.map { Double($0.milliseconds) / 1000 },
+                    role: roles[i % 4])
             }, unit: " s", xLabels: ["oldest run", "newest"])
         let rows = Layout.rows(inner, [.proportional(1), .fixed(1)])
         chart.render(into: &frame, area: rows[0], context: context)
@@ -180,11 +181,12 @@ public struct BenchmarksScreen: ConsoleScreen {
         if let s = selected {
             switch Self.suggestion(s, data, env.network) {
             case .success(let sug):
-                lines.append(("\(s.enclave) supports a proposed time of \(sug.display)", .accent))
+                lines.append(
+                    ("\(ConsoleFormat.address(s.enclave)) supports a proposed time of \(sug.display)", .accent))
                 if let w = sug.warning { lines.append(("warning: \(w)", .warn)) }
                 lines += InsightLines.inputs(sug.inputs)
             case .failure(let e):
-                lines.append(("\(s.enclave): \(e)", .muted))
+                lines.append(("\(ConsoleFormat.address(s.enclave)): \(e)", .muted))
             }
         } else if lines.isEmpty {
             lines.append(("Run a benchmark to see what proposed time it supports.", .muted))

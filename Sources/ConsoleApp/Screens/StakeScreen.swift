@@ -174,8 +174,11 @@ public struct StakeScreen: ConsoleScreen {
         }
         let key = Hex.encode(line.token.address.bytes)
         let points = view.series[key] ?? []
-        let inner = Box(title: "\(line.token.symbol) staked and locked over time", info: "\(points.count) points")
-            .render(into: &frame, area: area, context: context)
+        let inner = Box(
+            title: "\(line.token.symbol) staked and locked over time",
+            info: "\(points.count) point\(points.count == 1 ? "" : "s")"
+        )
+        .render(into: &frame, area: area, context: context)
         guard points.count >= 2, inner.height >= 3 else {
             InsightLines(lines: [("No stake movements in the cache yet.", .muted)]).render(
                 into: &frame, area: inner, context: context)

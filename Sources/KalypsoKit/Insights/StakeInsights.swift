@@ -193,6 +193,8 @@ public struct StakeView: Sendable, Hashable {
     ) -> [StakePoint] {
         let ordered = events.sorted { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }
         var points = [StakePoint(blockNumber: head.0, timestamp: head.1, total: total, locked: locked)]
+        // No movement, no history: one point (a fresh operator's chart drew a 0 POND line on a ±1 axis).
+        guard !ordered.isEmpty else { return points }
         var t = BigInt(total)
         var l = BigInt(locked)
         for e in ordered.reversed() {

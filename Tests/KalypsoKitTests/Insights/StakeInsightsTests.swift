@@ -81,6 +81,12 @@ import Testing
         #expect(points.map(\.locked) == [0, 0, 0, 10, 10, 10])
     }
 
+    @Test func noEventsNoHistory() throws {
+        let view = StakeView(
+            snapshot: Self.snapshot(.a, stakes: [Self.position(staked: 0, locked: 0, perTask: nil)]), events: [])
+        #expect(view.series[Self.pondAddress]?.count == 1)
+    }
+
     @Test func generationASlashTakesFromTotalAndLocked() throws {
         // Gen A: RemovedStake (withdrawn) and StakeSlashed reduce the total; Gen B's slash does not.
         let events = [

@@ -188,6 +188,18 @@ import Testing
             )
             #expect(onboard.output.contains("[done] verify key"), "\(onboard.output)")
             #expect(try await nonce(f) == before)
+            // One market per operator on the enclave: another market's checklist does not take this market's
+            // configuration for its own, and moving the enclave there says that this market's jobs stop.
+            let other = "\(f.privateMarket)"
+            let elsewhere = try await cli.run(["status", "--market", other], yes: false)
+            #expect(
+                elsewhere.output.contains("[blocked] configure enclave: the enclave serves market \(m)"),
+                "\(elsewhere.output)")
+            let moving = try await cli.run([
+                "enclave-config", "--market", other, "--gas-key-file", gasFile, "--dry-run",
+            ])
+            #expect(moving.output.contains("warning: the enclave served market \(m)"), "\(moving.output)")
+            #expect(try await port() == "4000")
 
             try await control.call("POST", "_sim/restart")
             #expect(try await !verified())
