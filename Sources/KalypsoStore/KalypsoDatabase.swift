@@ -89,6 +89,9 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v6-cache-stake-terms") { db in
             try CacheSchema.addStakeTerms(db)
         }
+        migrator.registerMigration("v7-cache-event-compact") { db in
+            try CacheSchema.compactEvents(db)
+        }
         return migrator
     }
 

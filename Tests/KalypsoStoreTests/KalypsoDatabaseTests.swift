@@ -28,7 +28,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
-                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
             ])
         let mode = try db.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -48,7 +48,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try again.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
-                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
             ])
         let row = try TransactionJournal(database: again).entry(hash: "0x01")
         #expect(row?.nonce == 7)
@@ -71,7 +71,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
-                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
             ])
         #expect(try db.pool.read { try String.fetchOne($0, sql: "SELECT x FROM notes") } == "kept")
     }

@@ -285,8 +285,10 @@ extension ChainCache {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT blockNumber, logIndex, blockHash, txHash, name, jobId FROM cache_event WHERE networkId = ?
-                    ORDER BY blockNumber, logIndex
+                    SELECT e.blockNumber, e.logIndex, \(CacheSchema.eventBytesSQL("e.blockHash")) AS blockHash,
+                    \(CacheSchema.eventBytesSQL("e.txHash")) AS txHash, k.name, e.jobId
+                    FROM cache_event e JOIN cache_event_kind k ON k.id = e.kind WHERE e.networkId = ?
+                    ORDER BY e.blockNumber, e.logIndex
                     """, arguments: [n])
             var hasher = FNV64()
             for r in rows {
