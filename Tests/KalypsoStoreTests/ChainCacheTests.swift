@@ -326,8 +326,10 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(typed) FROM (SELECT e.*, k.contract, k.name FROM cache_event e
-                    JOIN cache_event_kind k ON k.id = e.kind) ORDER BY logIndex
+                    SELECT \(typed) FROM (SELECT e.*, b.hash AS blockHash, k.contract, k.name FROM cache_event e
+                    JOIN cache_event_kind k ON k.id = e.kind
+                    JOIN cache_event_block b ON b.networkId = e.networkId AND b.number = e.blockNumber)
+                    ORDER BY logIndex
                     """)
         }
         let expected = try reference.read { db in
@@ -394,6 +396,14 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'cache_event_job'")
         }
         #expect(noIndex == 0)
+        // v8: the block hash once per block.
+        let blocks = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT number, hash FROM cache_event_block ORDER BY number")
+        }
+        #expect(blocks.map { $0["number"] as Int64 } == [5, 12])
+        #expect(blocks.allSatisfy { ($0["hash"] as Data) == Data(repeating: 0xab, count: 32) })
+        let eventColumns = try DatabaseQueue(path: path).read { db in try db.columns(in: "cache_event").map(\.name) }
+        #expect(!eventColumns.contains("blockHash"))
 
         // The same (readable) events written by this build give the same digest.
         let fresh = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
@@ -416,6 +426,33 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         #expect(migrated.count == 3)
         try fresh.rollback(network: f, after: 10)
         #expect(try cache.eventDigest(network: n) == fresh.eventDigest(network: f))
+    }
+
+    /// A block's hash is stored once: logs of one block that disagree on it (in one range, or with a range
+    /// stored before) refuse the range, and nothing of it stays.
+    @Test func logsOfOneBlockMustAgreeOnItsHash() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        func event(_ block: Int64, _ index: Int64, hash: Int64) -> CachedEvent {
+            CachedEvent(
+                blockNumber: block, logIndex: index, blockHash: word(hash), txHash: word(index),
+                contract: "proofMarketplace", name: "TaskCreated", jobId: index)
+        }
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.events = [event(5, 0, hash: 5), event(5, 1, hash: 5), event(6, 2, hash: 6), event(5, 3, hash: 55)]
+        #expect(throws: StoreError.self) { try cache.apply(w, network: n) }
+        w.events = [event(5, 0, hash: 5), event(5, 1, hash: 55)]
+        #expect(throws: StoreError.self) { try cache.apply(w, network: n) }
+        #expect(try cache.eventDigest(network: n).count == 0)
+
+        w.events = [event(5, 0, hash: 5), event(5, 1, hash: 5)]
+        try cache.apply(w, network: n)
+        var later = CacheRangeWrite(fromBlock: 5, toBlock: 11, progress: progress(11), confirmationsWindow: 64)
+        later.events = [event(5, 2, hash: 55)]
+        #expect(throws: StoreError.self) { try cache.apply(later, network: n) }
+        later.events = [event(5, 2, hash: 5)]
+        try cache.apply(later, network: n)
+        #expect(try cache.eventDigest(network: n).count == 3)
     }
 
     @Test func confirmationsWindowKeepsOnlyRecentHashes() throws {

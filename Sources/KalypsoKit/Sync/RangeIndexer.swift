@@ -128,9 +128,16 @@ struct RangeIndexer: Sendable {
         guard logs.count <= Int32.max else {
             throw SyncError(.internalInconsistency, "the node returned \(logs.count) logs for the range \(from)…\(to)")
         }
+        // The block of the previous log: logs of one block must carry its one hash (the cache keeps it once).
+        var blockRun: (number: UInt64, hash: [UInt8]?)?
         for (i, log) in logs.enumerated() {
             guard let block = log.blockNumber, let topic0 = log.topics.first else { continue }
             let position = Int32(truncatingIfNeeded: i)
+            if let run = blockRun, run.number == block {
+                if run.hash != log.blockHash { throw ReorgDuringRange(block: block) }
+            } else {
+                blockRun = (block, log.blockHash)
+            }
             let role: SyncContracts.Role
             let event: ABIEvent
             let layout: EventLayout?

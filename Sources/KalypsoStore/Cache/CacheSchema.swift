@@ -89,6 +89,41 @@ enum CacheSchema {
                 """)
     }
 
+    /// Migration `v8-cache-event-blocks`: an event's block hash once per block (`cache_event_block`) instead of
+    /// once per event. The logs of a block share its hash, and a busy block's events repeated its 32 bytes in
+    /// every row, a third of the row. Two logs of one block with different hashes cannot both be stored: the
+    /// write refuses the range (the indexer re-fetches such a range before, as a reorg during the range). A cache
+    /// whose rows of one block disagree (a reorg an older build missed) keeps the lowest of their hashes.
+    static func eventBlocks(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE cache_event_block (
+                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (networkId, number)
+                ) WITHOUT ROWID;
+                INSERT INTO cache_event_block (networkId, number, hash)
+                    SELECT networkId, blockNumber, MIN(blockHash) FROM cache_event GROUP BY networkId, blockNumber;
+                CREATE TABLE cache_event_by_block (
+                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
+                    blockNumber INTEGER NOT NULL,
+                    logIndex INTEGER NOT NULL,
+                    txHash BLOB NOT NULL,
+                    kind INTEGER NOT NULL,
+                    jobId INTEGER,
+                    marketId INTEGER,
+                    account BLOB,
+                    PRIMARY KEY (networkId, blockNumber, logIndex)
+                ) WITHOUT ROWID;
+                INSERT INTO cache_event_by_block (networkId, blockNumber, logIndex, txHash, kind, jobId, marketId,
+                    account)
+                    SELECT networkId, blockNumber, logIndex, txHash, kind, jobId, marketId, account FROM cache_event;
+                DROP TABLE cache_event;
+                ALTER TABLE cache_event_by_block RENAME TO cache_event;
+                """)
+    }
+
     /// `kalypso_hex_bytes(text)`: the bytes of `0x`-prefixed hex of whole bytes (`''` gives an empty BLOB);
     /// any other value unchanged, so a conversion never loses what it cannot read.
     static let hexBytes = DatabaseFunction("kalypso_hex_bytes", argumentCount: 1, pure: true) { values in

@@ -242,6 +242,8 @@ public struct ChainCache: Sendable {
     /// every value (ten per event) before binding it, which was a visible share of a first sync's CPU.
     static func insertEvents(_ events: [CachedEvent], network n: Int64, db: Database) throws {
         var kinds = EventKinds()
+        // The hash of each block the events are in, stored once per block (`cache_event_block`).
+        var blocks: [(number: Int64, hash: [UInt8])] = []
         var start = 0
         while start < events.count {
             let count = min(eventBatch, events.count - start)
@@ -249,7 +251,15 @@ public struct ChainCache: Sendable {
             // Looked up before the batch statement is bound: a new kind runs statements of its own.
             var kindIds: [Int64] = []
             kindIds.reserveCapacity(count)
-            for e in rows { kindIds.append(try kinds.id(contract: e.contract, name: e.name, db: db)) }
+            for e in rows {
+                kindIds.append(try kinds.id(contract: e.contract, name: e.name, db: db))
+                // A run of one block's events: its hash is compared (the same array when the reader shared it).
+                if let run = blocks.last, run.number == e.blockNumber {
+                    if run.hash != e.blockHash { throw blockHashConflict(e.blockNumber) }
+                } else {
+                    blocks.append((e.blockNumber, e.blockHash))
+                }
+            }
             let sql = count == eventBatch ? fullEventBatchSQL : eventInsertSQL(rows: count)
             let statement = try db.cachedStatement(sql: sql)
             var binder = RawBinder(statement.sqliteStatement)
@@ -257,7 +267,6 @@ public struct ChainCache: Sendable {
                 binder.bind(n)
                 binder.bind(e.blockNumber)
                 binder.bind(e.logIndex)
-                binder.bind(bytes: e.blockHash)
                 binder.bind(bytes: e.txHash)
                 binder.bind(kind)
                 binder.bind(e.jobId)
@@ -268,15 +277,51 @@ public struct ChainCache: Sendable {
             try binder.execute(db: db, sql: sql)
             start += count
         }
+        try insertEventBlocks(blocks, network: n, db: db)
+    }
+
+    /// Stores the hash of each block the events are in (one entry per run of a block's events), once; refuses
+    /// the range when two of its logs, or a log and one stored before, disagree on a block's hash (only one can
+    /// be the chain's).
+    static func insertEventBlocks(_ blocks: [(number: Int64, hash: [UInt8])], network n: Int64, db: Database) throws {
+        var hashes: [Int64: [UInt8]] = [:]
+        for b in blocks {
+            if let seen = hashes[b.number], seen != b.hash { throw blockHashConflict(b.number) }
+            hashes[b.number] = b.hash
+        }
+        let sql = """
+            INSERT INTO cache_event_block (networkId, number, hash) VALUES (?, ?, ?)
+            ON CONFLICT (networkId, number) DO NOTHING
+            """
+        let insert = try db.cachedStatement(sql: sql)
+        let stored = try db.cachedStatement(
+            sql: "SELECT hash FROM cache_event_block WHERE networkId = ? AND number = ?")
+        for (number, hash) in hashes.sorted(by: { $0.key < $1.key }) {
+            // Bound with the C API: GRDB binds an empty `Data` as NULL.
+            var binder = RawBinder(insert.sqliteStatement)
+            binder.bind(n)
+            binder.bind(number)
+            binder.bind(bytes: hash)
+            try binder.execute(db: db, sql: sql)
+            if db.changesCount == 0, (try Data.fetchOne(stored, arguments: [n, number])).map(Array.init) != hash {
+                throw blockHashConflict(number)
+            }
+        }
+    }
+
+    static func blockHashConflict(_ number: Int64) -> DatabaseError {
+        DatabaseError(
+            resultCode: .SQLITE_CONSTRAINT,
+            message: "the logs of block \(number) carry different block hashes (a reorg while they were read)")
     }
 
     static let fullEventBatchSQL = eventInsertSQL(rows: eventBatch)
 
     static func eventInsertSQL(rows: Int) -> String {
-        let values = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let values = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
         return """
-            INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, kind, jobId, marketId,
-            account) VALUES \(values)
+            INSERT INTO cache_event (networkId, blockNumber, logIndex, txHash, kind, jobId, marketId, account)
+            VALUES \(values)
             """
     }
 
@@ -433,6 +478,8 @@ public struct ChainCache: Sendable {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE networkId = ? AND blockNumber > ?", arguments: [n, fork])
             }
+            try db.execute(
+                sql: "DELETE FROM cache_event_block WHERE networkId = ? AND number > ?", arguments: [n, fork])
             try db.execute(sql: "DELETE FROM cache_block WHERE networkId = ? AND number > ?", arguments: [n, fork])
             try db.execute(sql: "DELETE FROM cache_job WHERE networkId = ? AND createdBlock > ?", arguments: [n, fork])
             try db.execute(
