@@ -112,9 +112,6 @@ public struct KalypsoDatabase: Sendable {
         migrator.registerMigration("v7-cache-event-compact") { db in
             try CacheSchema.compactEvents(db)
         }
-        migrator.registerMigration("v8-cache-event-blocks") { db in
-            try CacheSchema.eventBlocks(db)
-        }
         return migrator
     }
 

@@ -396,7 +396,7 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'cache_event_job'")
         }
         #expect(noIndex == 0)
-        // v8: the block hash once per block.
+        // The block hash once per block.
         let blocks = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: "SELECT number, hash FROM cache_event_block ORDER BY number")
         }

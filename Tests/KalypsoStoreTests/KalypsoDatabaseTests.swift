@@ -29,7 +29,6 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
                 "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
-                "v8-cache-event-blocks",
             ])
         let mode = try db.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -50,7 +49,6 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
             try again.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
                 "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
-                "v8-cache-event-blocks",
             ])
         let row = try TransactionJournal(database: again).entry(hash: "0x01")
         #expect(row?.nonce == 7)
@@ -74,7 +72,6 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
                 "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
-                "v8-cache-event-blocks",
             ])
         #expect(try db.pool.read { try String.fetchOne($0, sql: "SELECT x FROM notes") } == "kept")
     }

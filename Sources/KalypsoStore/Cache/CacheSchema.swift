@@ -45,15 +45,19 @@ enum CacheSchema {
                 """)
     }
 
-    /// Migration `v7-cache-event-compact`: an indexed log's row at about half its size, since the events of a first
+    /// Migration `v7-cache-event-compact`: an indexed log's row at under half its size, since the events of a first
     /// sync are most of what it writes (every byte is written twice in WAL mode: to the WAL, then at the
-    /// checkpoint). Transaction and block hashes become 32-byte BLOBs and the account a 20-byte BLOB instead of
-    /// 66- and 42-character hex; the emitting contract and the event's name become one small integer, a row of
-    /// `cache_event_kind`. The `cache_event_job` index goes: no query reads events by job (the monitor and the
-    /// rollback read them by block, off the primary key), and it was a third B-tree written per row.
+    /// checkpoint). The transaction hash becomes a 32-byte BLOB and the account a 20-byte BLOB instead of 66- and
+    /// 42-character hex; the emitting contract and the event's name one small integer, a row of
+    /// `cache_event_kind`; the block hash, which every log of a block repeated, is kept once per block in
+    /// `cache_event_block` (two logs of one block with different hashes cannot both be stored: the write refuses
+    /// the range, and the indexer re-fetches such a range before, as a reorg during the range). The
+    /// `cache_event_job` index goes: no query reads events by job (the monitor and the rollback read them by
+    /// block, off the primary key), and it was a second B-tree written per row.
     ///
     /// Existing rows are converted, nothing dropped: hex that is not `0x` + whole bytes stays as it was (a BLOB
-    /// column keeps TEXT), and the readers render either (``eventBytesSQL(_:)``).
+    /// column keeps TEXT), and the readers render either (``eventBytesSQL(_:)``). A cache whose rows of one block
+    /// disagree on its hash (a reorg an older build missed) keeps the lowest of them.
     static func compactEvents(_ db: Database) throws {
         db.add(function: hexBytes)
         defer { db.remove(function: hexBytes) }
@@ -65,11 +69,16 @@ enum CacheSchema {
                     name TEXT NOT NULL,
                     UNIQUE (contract, name)
                 );
+                CREATE TABLE cache_event_block (
+                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (networkId, number)
+                ) WITHOUT ROWID;
                 CREATE TABLE cache_event_compact (
                     networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
                     blockNumber INTEGER NOT NULL,
                     logIndex INTEGER NOT NULL,
-                    blockHash BLOB NOT NULL,
                     txHash BLOB NOT NULL,
                     kind INTEGER NOT NULL,
                     jobId INTEGER,
@@ -79,48 +88,16 @@ enum CacheSchema {
                 ) WITHOUT ROWID;
                 INSERT INTO cache_event_kind (contract, name)
                     SELECT DISTINCT contract, name FROM cache_event ORDER BY contract, name;
-                INSERT INTO cache_event_compact (networkId, blockNumber, logIndex, blockHash, txHash, kind, jobId,
-                    marketId, account)
-                    SELECT e.networkId, e.blockNumber, e.logIndex, kalypso_hex_bytes(e.blockHash),
-                    kalypso_hex_bytes(e.txHash), k.id, e.jobId, e.marketId, kalypso_hex_bytes(e.account)
+                INSERT INTO cache_event_block (networkId, number, hash)
+                    SELECT networkId, blockNumber, MIN(kalypso_hex_bytes(blockHash)) FROM cache_event
+                    GROUP BY networkId, blockNumber;
+                INSERT INTO cache_event_compact (networkId, blockNumber, logIndex, txHash, kind, jobId, marketId,
+                    account)
+                    SELECT e.networkId, e.blockNumber, e.logIndex, kalypso_hex_bytes(e.txHash), k.id, e.jobId,
+                    e.marketId, kalypso_hex_bytes(e.account)
                     FROM cache_event e JOIN cache_event_kind k ON k.contract = e.contract AND k.name = e.name;
                 DROP TABLE cache_event;
                 ALTER TABLE cache_event_compact RENAME TO cache_event;
-                """)
-    }
-
-    /// Migration `v8-cache-event-blocks`: an event's block hash once per block (`cache_event_block`) instead of
-    /// once per event. The logs of a block share its hash, and a busy block's events repeated its 32 bytes in
-    /// every row, a third of the row. Two logs of one block with different hashes cannot both be stored: the
-    /// write refuses the range (the indexer re-fetches such a range before, as a reorg during the range). A cache
-    /// whose rows of one block disagree (a reorg an older build missed) keeps the lowest of their hashes.
-    static func eventBlocks(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE cache_event_block (
-                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
-                    number INTEGER NOT NULL,
-                    hash BLOB NOT NULL,
-                    PRIMARY KEY (networkId, number)
-                ) WITHOUT ROWID;
-                INSERT INTO cache_event_block (networkId, number, hash)
-                    SELECT networkId, blockNumber, MIN(blockHash) FROM cache_event GROUP BY networkId, blockNumber;
-                CREATE TABLE cache_event_by_block (
-                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
-                    blockNumber INTEGER NOT NULL,
-                    logIndex INTEGER NOT NULL,
-                    txHash BLOB NOT NULL,
-                    kind INTEGER NOT NULL,
-                    jobId INTEGER,
-                    marketId INTEGER,
-                    account BLOB,
-                    PRIMARY KEY (networkId, blockNumber, logIndex)
-                ) WITHOUT ROWID;
-                INSERT INTO cache_event_by_block (networkId, blockNumber, logIndex, txHash, kind, jobId, marketId,
-                    account)
-                    SELECT networkId, blockNumber, logIndex, txHash, kind, jobId, marketId, account FROM cache_event;
-                DROP TABLE cache_event;
-                ALTER TABLE cache_event_by_block RENAME TO cache_event;
                 """)
     }
 
