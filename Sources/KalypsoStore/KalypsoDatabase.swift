@@ -50,12 +50,32 @@ public struct KalypsoDatabase: Sendable {
             throw StoreError(.migrationFailed, path: path, reason: "the file has migrations newer than this build")
         }
         do {
-            // Migrating takes the write lock even when nothing is pending, and so waits behind another
-            // process's sync: a current file is only read (what the console's start needs).
-            let current = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
-            if !current { try Self.migrator.migrate(pool) }
+            try Self.migrate(pool)
         } catch {
             throw StoreError(.migrationFailed, path: path, underlying: error)
+        }
+    }
+
+    /// Brings the schema up to date, waiting for another process that migrates the same file at the same moment.
+    ///
+    /// Migrating takes the write lock even when nothing is pending, and so waits behind another process's sync:
+    /// a current file is only read (what the console's start needs). GRDB reads the applied migrations first,
+    /// then runs each pending one in a transaction of its own: of two processes opening a new file at once (a
+    /// syncing console and a `monitor`), the second fails on the first migration the other committed meanwhile
+    /// (`duplicate column`, `table … already exists`). Nothing of a failed migration stays, so it reads the
+    /// applied list again and goes on from there; an error that persists is thrown.
+    static func migrate(_ pool: DatabasePool) throws {
+        var attempts = 0
+        while true {
+            if try pool.read({ db in try migrator.hasCompletedMigrations(db) }) { return }
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                attempts += 1
+                if attempts >= 30 { throw error }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
         }
     }
 
@@ -88,6 +108,9 @@ public struct KalypsoDatabase: Sendable {
         }
         migrator.registerMigration("v6-cache-stake-terms") { db in
             try CacheSchema.addStakeTerms(db)
+        }
+        migrator.registerMigration("v7-cache-event-compact") { db in
+            try CacheSchema.compactEvents(db)
         }
         return migrator
     }

@@ -7,6 +7,13 @@ private let marketplace = "0x00000000000000000000000000000000000000a1"
 private let me = "0x00000000000000000000000000000000000000b1"
 private let other = "0x00000000000000000000000000000000000000b2"
 private let token = "0x00000000000000000000000000000000000000c1"
+/// `me` as an event row holds it.
+private let meBytes: [UInt8] = Array(repeating: 0, count: 19) + [0xb1]
+
+/// A 32-byte hash whose last bytes are `n` (big-endian).
+private func word(_ n: Int64) -> [UInt8] {
+    Array(repeating: 0, count: 24) + withUnsafeBytes(of: UInt64(bitPattern: n).bigEndian) { Array($0) }
+}
 
 private func key(_ generation: String = "B", marketplace address: String = marketplace) -> CacheNetworkKey {
     CacheNetworkKey(chainId: 31337, generation: generation, addresses: ["proofMarketplace": address])
@@ -166,9 +173,10 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         w1.blocks = [CachedBlock(number: 10, hash: "0x10", timestamp: 100)]
         w1.markets = [market(1, created: 2)]
         w1.jobs = [job(1, market: 1, due: 500, prover: nil, created: 5)]
+        w1.stakeBalances = [CachedStakeBalance(token: token, prover: me, total: "5", locked: "0", refreshedBlock: 10)]
         w1.events = [
             CachedEvent(
-                blockNumber: 5, logIndex: 0, blockHash: "0x05", txHash: "0xa", contract: "proofMarketplace",
+                blockNumber: 5, logIndex: 0, blockHash: word(5), txHash: word(0xa), contract: "proofMarketplace",
                 name: "BidCreated", jobId: 1)
         ]
         try cache.apply(w1, network: n)
@@ -182,10 +190,10 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         w2.jobs[0].assignedBlock = 12
         w2.events = [
             CachedEvent(
-                blockNumber: 12, logIndex: 0, blockHash: "0x12", txHash: "0xb", contract: "proofMarketplace",
-                name: "TaskCreated", jobId: 1, account: me),
+                blockNumber: 12, logIndex: 0, blockHash: word(12), txHash: word(0xb), contract: "proofMarketplace",
+                name: "TaskCreated", jobId: 1, account: meBytes),
             CachedEvent(
-                blockNumber: 15, logIndex: 0, blockHash: "0x15", txHash: "0xc", contract: "proofMarketplace",
+                blockNumber: 15, logIndex: 0, blockHash: word(15), txHash: word(0xc), contract: "proofMarketplace",
                 name: "BidCreated", jobId: 2),
         ]
         w2.stakeEvents = [
@@ -204,6 +212,8 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         #expect(survivor.assignedBlock == nil)
         #expect(survivor.refreshedBlock == -1)
         #expect(try cache.staleJobIds(network: n) == [1])
+        // The event after the fork names `me` (a BLOB in the row): its stake is re-read.
+        #expect(try cache.staleAccounts(network: n).provers == [me])
         #expect(try cache.stakeSeries(network: n, prover: me).isEmpty)
         #expect(try cache.progress(network: n).first?.lastBlock == 10)
         #expect(try cache.progress(network: n).first?.lastHash == "0x10")
@@ -217,7 +227,7 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
         w.events = [
             CachedEvent(
-                blockNumber: 5, logIndex: 0, blockHash: "0x05", txHash: "0xa", contract: "proofMarketplace",
+                blockNumber: 5, logIndex: 0, blockHash: word(5), txHash: word(0xa), contract: "proofMarketplace",
                 name: "BidCreated", jobId: 1)
         ]
         try cache.apply(w, network: n)
@@ -238,9 +248,9 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
         let n = try cache.networkId(for: key())
         func event(_ i: Int64) -> CachedEvent {
             var e = CachedEvent(
-                blockNumber: 100 + i / 3, logIndex: i % 3, blockHash: "0x\(100 + i / 3)", txHash: "0xt\(i)",
-                contract: "proofMarketplace", name: "TaskCreated", jobId: i)
-            e.account = i % 2 == 0 ? me : nil
+                blockNumber: 100 + i / 3, logIndex: i % 3, blockHash: word(100 + i / 3), txHash: word(1_000 + i),
+                contract: "proofMarketplace", name: i % 7 == 0 ? "ProofCreated" : "TaskCreated", jobId: i)
+            e.account = i % 2 == 0 ? meBytes : nil
             e.marketId = i % 5 == 0 ? i / 5 : nil
             return e
         }
@@ -276,18 +286,18 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
     }
 
     /// The events' values are bound with the C API: what lands in the file is what GRDB's own binding stores
-    /// (types included), for empty and non-ASCII text, NULLs and the extremes of 64-bit integers.
+    /// (types included), for empty BLOBs, non-ASCII names, NULLs and the extremes of 64-bit integers.
     @Test func eventsBoundWithTheCAPIMatchGRDBsBinding() throws {
         let path = temporaryDatabasePath()
         let cache = ChainCache(database: try KalypsoDatabase(path: path))
         let n = try cache.networkId(for: key())
         let events = [
             CachedEvent(
-                blockNumber: Int64.max, logIndex: 0, blockHash: "", txHash: "0xAB", contract: "proofMarketplace",
+                blockNumber: Int64.max, logIndex: 0, blockHash: [], txHash: [0xAB], contract: "proofMarketplace",
                 name: "Ünïcødé ✓", jobId: Int64.min, marketId: nil, account: nil),
             CachedEvent(
-                blockNumber: 1, logIndex: -1, blockHash: "0x" + String(repeating: "f", count: 64), txHash: "",
-                contract: "", name: "TaskCreated", jobId: nil, marketId: 0, account: me),
+                blockNumber: 1, logIndex: -1, blockHash: Array(repeating: 0xff, count: 32), txHash: [],
+                contract: "", name: "TaskCreated", jobId: nil, marketId: 0, account: meBytes),
         ]
         var w = CacheRangeWrite(fromBlock: 1, toBlock: 2, progress: progress(2), confirmationsWindow: 64)
         w.events = events
@@ -303,8 +313,8 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
                 try db.execute(
                     sql: "INSERT INTO e VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
-                        n, e.blockNumber, e.logIndex, e.blockHash, e.txHash, e.contract, e.name, e.jobId, e.marketId,
-                        e.account,
+                        n, e.blockNumber, e.logIndex, Data(e.blockHash), Data(e.txHash), e.contract, e.name, e.jobId,
+                        e.marketId, e.account.map { Data($0) },
                     ])
             }
         }
@@ -313,15 +323,136 @@ private func member(_ market: Int64, _ prover: String, joined: Int64, state: Int
             "\($0), typeof(\($0))"
         }.joined(separator: ", ")
         let stored = try DatabaseQueue(path: path).read { db in
-            try Row.fetchAll(db, sql: "SELECT \(typed) FROM cache_event ORDER BY logIndex")
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(typed) FROM (SELECT e.*, b.hash AS blockHash, k.contract, k.name FROM cache_event e
+                    JOIN cache_event_kind k ON k.id = e.kind
+                    JOIN cache_event_block b ON b.networkId = e.networkId AND b.number = e.blockNumber)
+                    ORDER BY logIndex
+                    """)
         }
         let expected = try reference.read { db in
             try Row.fetchAll(db, sql: "SELECT \(typed) FROM e ORDER BY logIndex")
         }
         #expect(stored == expected)
         #expect(stored.count == 2)
-        #expect(stored.first?["blockHash"] == "0x" + String(repeating: "f", count: 64))
-        #expect(stored.last?["typeof(blockHash)"] == "text")
+        #expect(stored.first?["blockHash"] == Data(repeating: 0xff, count: 32))
+        #expect(stored.first?["typeof(blockHash)"] == "blob")
+        #expect(stored.last?["typeof(blockHash)"] == "blob")  // empty, not NULL
+        #expect(stored.first?["typeof(txHash)"] == "blob")
+    }
+
+    /// `v7-cache-event-compact` converts a cache written by an older build: the same digest as the same events
+    /// written now, hex it cannot read kept as it was, and the rollback still finds the accounts.
+    @Test func compactingMigrationConvertsExistingEvents() throws {
+        let path = temporaryDatabasePath()
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let old = try DatabasePool(path: path)
+            try KalypsoDatabase.migrator.migrate(old, upTo: "v6-cache-stake-terms")
+            try old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO cache_network (id, key, chainId, generation, addresses, createdAt)
+                        VALUES (1, ?, 31337, 'B', '', 0)
+                        """, arguments: [key().text])
+                let hash = "0x" + String(repeating: "ab", count: 32)
+                let rows: [[(any DatabaseValueConvertible)?]] = [
+                    [
+                        5, 0, hash, "0x" + String(repeating: "CD", count: 32), "proofMarketplace", "AskCreated", 7, nil,
+                        nil,
+                    ],
+                    [12, 1, hash, "", "proofMarketplace", "TaskCreated", 7, nil, me],
+                    [12, 2, hash, "0xnot-hex", "nativeStaking", "Staked", nil, 3, me],
+                ]
+                for r in rows {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, contract, name,
+                            jobId, marketId, account) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: StatementArguments(r))
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO cache_stake_balance (networkId, token, prover, total, locked, refreshedBlock)
+                        VALUES (1, ?, ?, '5', '0', 12)
+                        """, arguments: [token, me])
+            }
+            try old.close()
+        }
+        let cache = ChainCache(database: try KalypsoDatabase(path: path))
+        let n = try #require(try cache.existingNetworkId(for: key()))
+        let kept = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT txHash, typeof(txHash) AS type, typeof(account) AS a FROM cache_event ORDER BY logIndex")
+        }
+        #expect(kept.map { $0["type"] as String } == ["blob", "blob", "text"])
+        #expect(kept[2]["txHash"] == "0xnot-hex")
+        #expect(kept.map { $0["a"] as String } == ["null", "blob", "blob"])
+        let noIndex = try DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'cache_event_job'")
+        }
+        #expect(noIndex == 0)
+        // The block hash once per block.
+        let blocks = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT number, hash FROM cache_event_block ORDER BY number")
+        }
+        #expect(blocks.map { $0["number"] as Int64 } == [5, 12])
+        #expect(blocks.allSatisfy { ($0["hash"] as Data) == Data(repeating: 0xab, count: 32) })
+        let eventColumns = try DatabaseQueue(path: path).read { db in try db.columns(in: "cache_event").map(\.name) }
+        #expect(!eventColumns.contains("blockHash"))
+
+        // The same (readable) events written by this build give the same digest.
+        let fresh = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let f = try fresh.networkId(for: key())
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 12, progress: progress(12), confirmationsWindow: 64)
+        w.events = [
+            CachedEvent(
+                blockNumber: 5, logIndex: 0, blockHash: Array(repeating: 0xab, count: 32),
+                txHash: Array(repeating: 0xcd, count: 32), contract: "proofMarketplace", name: "AskCreated", jobId: 7),
+            CachedEvent(
+                blockNumber: 12, logIndex: 1, blockHash: Array(repeating: 0xab, count: 32), txHash: [],
+                contract: "proofMarketplace", name: "TaskCreated", jobId: 7, account: meBytes),
+        ]
+        try fresh.apply(w, network: f)
+        let migrated = try cache.eventDigest(network: n)
+        try cache.rollback(network: n, after: 11)
+        #expect(try cache.staleAccounts(network: n).provers == [me])
+        try cache.rollback(network: n, after: 10)
+        #expect(try cache.eventDigest(network: n).count == 1)
+        #expect(migrated.count == 3)
+        try fresh.rollback(network: f, after: 10)
+        #expect(try cache.eventDigest(network: n) == fresh.eventDigest(network: f))
+    }
+
+    /// A block's hash is stored once: logs of one block that disagree on it (in one range, or with a range
+    /// stored before) refuse the range, and nothing of it stays.
+    @Test func logsOfOneBlockMustAgreeOnItsHash() throws {
+        let cache = ChainCache(database: try KalypsoDatabase(path: temporaryDatabasePath()))
+        let n = try cache.networkId(for: key())
+        func event(_ block: Int64, _ index: Int64, hash: Int64) -> CachedEvent {
+            CachedEvent(
+                blockNumber: block, logIndex: index, blockHash: word(hash), txHash: word(index),
+                contract: "proofMarketplace", name: "TaskCreated", jobId: index)
+        }
+        var w = CacheRangeWrite(fromBlock: 1, toBlock: 10, progress: progress(10), confirmationsWindow: 64)
+        w.events = [event(5, 0, hash: 5), event(5, 1, hash: 5), event(6, 2, hash: 6), event(5, 3, hash: 55)]
+        #expect(throws: StoreError.self) { try cache.apply(w, network: n) }
+        w.events = [event(5, 0, hash: 5), event(5, 1, hash: 55)]
+        #expect(throws: StoreError.self) { try cache.apply(w, network: n) }
+        #expect(try cache.eventDigest(network: n).count == 0)
+
+        w.events = [event(5, 0, hash: 5), event(5, 1, hash: 5)]
+        try cache.apply(w, network: n)
+        var later = CacheRangeWrite(fromBlock: 5, toBlock: 11, progress: progress(11), confirmationsWindow: 64)
+        later.events = [event(5, 2, hash: 55)]
+        #expect(throws: StoreError.self) { try cache.apply(later, network: n) }
+        later.events = [event(5, 2, hash: 5)]
+        try cache.apply(later, network: n)
+        #expect(try cache.eventDigest(network: n).count == 3)
     }
 
     @Test func confirmationsWindowKeepsOnlyRecentHashes() throws {

@@ -28,7 +28,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
-                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
             ])
         let mode = try db.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -48,7 +48,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try again.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
-                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
             ])
         let row = try TransactionJournal(database: again).entry(hash: "0x01")
         #expect(row?.nonce == 7)
@@ -71,7 +71,7 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         #expect(
             try db.appliedMigrations() == [
                 "v1-journal", "v2-chain-cache", "v3-enclave-settings", "v4-cache-l1-block",
-                "v5-cache-recent-job-indexes", "v6-cache-stake-terms",
+                "v5-cache-recent-job-indexes", "v6-cache-stake-terms", "v7-cache-event-compact",
             ])
         #expect(try db.pool.read { try String.fetchOne($0, sql: "SELECT x FROM notes") } == "kept")
     }
@@ -132,5 +132,30 @@ func sampleEntry(nonce: Int64, hash: String, from: String = "0xAbCdEf00000000000
         let count = try await db.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM journal") }
         #expect(count == 2 * rows)
         #expect(try journal.latestNonce(chainId: 31337, from: "0xbb") == Int64(rows - 1))
+    }
+
+    /// Connections opening one new file at the same moment (a console and a `monitor` started together) all get a
+    /// migrated file: the ones that lose the race to a migration wait for it instead of failing on it.
+    @Test func openersRacingOnANewFileAllMigrateIt() async throws {
+        for round in 0..<8 {
+            let path = temporaryDatabasePath("race-\(round)")
+            let results = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        do {
+                            let db = try KalypsoDatabase(path: path)
+                            return try db.appliedMigrations() == KalypsoDatabase.migrator.migrations
+                                ? nil : "not every migration applied"
+                        } catch {
+                            return String(describing: error)
+                        }
+                    }
+                }
+                var out: [String?] = []
+                for await r in group { out.append(r) }
+                return out
+            }
+            #expect(results.compactMap { $0 }.isEmpty, "round \(round): \(results.compactMap { $0 })")
+        }
     }
 }

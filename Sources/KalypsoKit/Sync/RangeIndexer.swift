@@ -29,16 +29,28 @@ struct RangeIndexer: Sendable {
         self.layouts = layouts
     }
 
-    /// What the events said about one job in this range.
+    /// What the events said about one job in this range: the positions, in the range's logs, of the events that
+    /// created, assigned and ended it (-1 for none). Sixteen bytes and no references per job: a first sync keeps
+    /// one per job of the range, and the block and transaction hex are built only for the jobs written.
     struct JobHint {
-        var createdBlock: Int64 = 0
-        var createdTx = ""
-        var hasPrivateInputs = false
-        var assignedBlock: Int64?
-        var assignedTx: String?
+        var created: Int32 = -1
+        var assigned: Int32 = -1
+        var ended: Int32 = -1
         var outcome: CachedJob.Outcome?
-        var outcomeBlock: Int64?
-        var outcomeTx: String?
+        var hasPrivateInputs = false
+    }
+
+    /// The block and transaction of the log at `position` (-1: none) as a job row holds them.
+    static func origin(_ position: Int32, in logs: [RPCLog]) -> (block: Int64, tx: String)? {
+        guard position >= 0 else { return nil }
+        let log = logs[Int(position)]
+        return (Int64(clamping: log.blockNumber ?? 0), txText(log.transactionHash))
+    }
+
+    /// A job row's transaction hash: lowercase hex, or "" when the node gave none.
+    static func txText(_ bytes: [UInt8]?) -> String {
+        guard let bytes, !bytes.isEmpty else { return "" }
+        return Hex.encode(bytes)
     }
 
     struct Touched {
@@ -67,8 +79,10 @@ struct RangeIndexer: Sendable {
         progress: SyncProgress, window: Int64
     ) async throws -> CacheRangeWrite {
         // Nodes answer in chain order: check that before paying for a sort (and a copy) of every log.
-        let inOrder = zip(unsorted, unsorted.dropFirst()).allSatisfy {
-            ($0.blockNumber ?? 0, $0.logIndex ?? 0) <= ($1.blockNumber ?? 0, $1.logIndex ?? 0)
+        // (By index: zipping the array would copy, retain and release every log twice.)
+        let inOrder = unsorted.indices.dropFirst().allSatisfy { i in
+            (unsorted[i - 1].blockNumber ?? 0, unsorted[i - 1].logIndex ?? 0)
+                <= (unsorted[i].blockNumber ?? 0, unsorted[i].logIndex ?? 0)
         }
         let logs =
             inOrder
@@ -96,18 +110,34 @@ struct RangeIndexer: Sendable {
         var pendingReward: [(RPCLog, Address, BigUInt)] = []
         // The jobs proved by each transaction, in log order: a ProverFeeRewardAdded (which names no job) pays
         // for the proof of its transaction.
-        var provedInTx: [String: [Int64]] = [:]
+        var provedInTx: [[UInt8]: [Int64]] = [:]
 
         write.events.reserveCapacity(logs.count)
-        // Consecutive logs mostly share their block and transaction (and often their prover): their hex is built once.
-        var blockHashes = HexMemo()
-        var txHashes = HexMemo()
-        var accounts = HexMemo()
         touched.jobs.reserveCapacity(touched.jobs.count + logs.count)
+        // Runs of logs about one prover insert it once.
+        var lastProver: Address?
+        func touch(_ prover: Address) {
+            if prover != lastProver {
+                touched.provers.insert(prover)
+                lastProver = prover
+            }
+        }
         // The event of the previous log: runs of one event from one contract skip both table lookups.
         var last: (topic0: [UInt8], address: Address, role: SyncContracts.Role, event: ABIEvent, layout: EventLayout?)?
-        for log in logs {
+        // Job hints hold positions in `logs` as 32 bits.
+        guard logs.count <= Int32.max else {
+            throw SyncError(.internalInconsistency, "the node returned \(logs.count) logs for the range \(from)…\(to)")
+        }
+        // The block of the previous log: logs of one block must carry its one hash (the cache keeps it once).
+        var blockRun: (number: UInt64, hash: [UInt8]?)?
+        for (i, log) in logs.enumerated() {
             guard let block = log.blockNumber, let topic0 = log.topics.first else { continue }
+            let position = Int32(truncatingIfNeeded: i)
+            if let run = blockRun, run.number == block {
+                if run.hash != log.blockHash { throw ReorgDuringRange(block: block) }
+            } else {
+                blockRun = (block, log.blockHash)
+            }
             let role: SyncContracts.Role
             let event: ABIEvent
             let layout: EventLayout?
@@ -122,8 +152,10 @@ struct RangeIndexer: Sendable {
                 throw SyncError(
                     .internalInconsistency, "the node returned a log of block \(block) for the range \(from)…\(to)")
             }
-            let tx = txHashes.encode(log.transactionHash)
-            func place() -> String { "\(event.name) in block \(block), transaction \(tx.isEmpty ? "?" : tx)" }
+            let tx = log.transactionHash
+            func place() -> String {
+                "\(event.name) in block \(block), transaction \(tx.map { Hex.encode($0) } ?? "?")"
+            }
             let args: LogArguments
             if let layout, let words = layout.words(topics: log.topics, data: log.data) {
                 args = .words(words, layout)
@@ -132,10 +164,10 @@ struct RangeIndexer: Sendable {
             }
             func uint(_ i: Int) -> BigUInt { args.uint(i) }
             func addr(_ i: Int) -> Address? { args.address(i) }
+            // The row holds the log's own byte arrays (the reader shares a repeated hash's): nothing built per log.
             var row = CachedEvent(
-                blockNumber: Int64(block), logIndex: try Self.logIndex(log),
-                blockHash: blockHashes.encode(log.blockHash), txHash: tx, contract: role.rawValue,
-                name: event.name)
+                blockNumber: Int64(block), logIndex: try Self.logIndex(log), blockHash: log.blockHash ?? [],
+                txHash: tx ?? [], contract: role.rawValue, name: event.name)
             let b = Int64(block)
             switch event.name {
             case "MarketplaceCreated", "MarketMetadataUpdated", "AddExtraProverImage", "AddExtraIVSImage",
@@ -146,42 +178,35 @@ struct RangeIndexer: Sendable {
             case "AskCreated", "BidCreated":
                 let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
-                var hint = touched.jobs[id] ?? JobHint()
-                hint.createdBlock = b
-                hint.createdTx = tx
-                hint.hasPrivateInputs = args.bool(1) ?? false
-                touched.jobs[id] = hint
+                // In place: one hash lookup per log, no copy of the hint.
+                touched.jobs[id, default: JobHint()].created = position
+                touched.jobs[id, default: JobHint()].hasPrivateInputs = args.bool(1) ?? false
             case "TaskCreated":
                 let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
                 let prover = addr(1)
-                row.account = prover.map { accounts.encode($0.bytes) }
-                var hint = touched.jobs[id] ?? JobHint()
-                hint.assignedBlock = b
-                hint.assignedTx = tx
-                touched.jobs[id] = hint
-                if let p = prover { touched.provers.insert(p) }
+                row.account = prover?.bytes
+                touched.jobs[id, default: JobHint()].assigned = position
+                if let p = prover { touch(p) }
             case "ProofCreated", "ProofNotGenerated", "InvalidInputsDetected", "AskCancelled", "BidCancelled":
                 let id = try args.id(0, "the job id of \(place())")
                 row.jobId = Int64(id)
-                var hint = touched.jobs[id] ?? JobHint()
-                hint.outcome =
+                let outcome: CachedJob.Outcome =
                     switch event.name {
                     case "ProofCreated": .proved
                     case "ProofNotGenerated": .notGenerated
                     case "InvalidInputsDetected": .invalidInputs
                     default: .cancelled
                     }
-                hint.outcomeBlock = b
-                hint.outcomeTx = tx
-                touched.jobs[id] = hint
+                touched.jobs[id, default: JobHint()].ended = position
+                touched.jobs[id, default: JobHint()].outcome = outcome
                 if event.name == "ProofCreated" {
                     if contracts.generation == .a { touched.provedJobs.append((id, log)) }
-                    provedInTx[tx, default: []].append(Int64(id))
+                    provedInTx[tx ?? [], default: []].append(Int64(id))
                 }
             case "ProverFeeRewardAdded":
                 if let a = addr(0) {
-                    row.account = Hex.encode(a.bytes)
+                    row.account = a.bytes
                     touched.rewardAddresses.insert(a)
                     pendingReward.append((log, a, uint(1)))
                     timeBlocks.insert(block)
@@ -190,17 +215,17 @@ struct RangeIndexer: Sendable {
                 "ProverRequestedMarketplaceExit", "ProverLeftMarketplace":
                 if let p = addr(0) {
                     let m = try args.id(1, "the market id of \(place())")
-                    row.account = Hex.encode(p.bytes)
+                    row.account = p.bytes
                     row.marketId = Int64(m)
                     let key = MembershipKey(market: m, prover: p)
                     let joined = event.name.hasSuffix("JoinedMarketplace") ? b : Int64.max
                     touched.memberships[key] = min(touched.memberships[key] ?? joined, joined)
-                    touched.provers.insert(p)
+                    touch(p)
                 }
             case "Staked", "StakeWithdrawalRequested", "StakeWithdrawn":
                 guard let account = addr(0), let prover = addr(1), let token = addr(2) else { break }
-                row.account = Hex.encode(prover.bytes)
-                touched.provers.insert(prover)
+                row.account = prover.bytes
+                touch(prover)
                 let kind: CachedStakeEvent.Kind =
                     event.name == "Staked"
                     ? .staked : event.name == "StakeWithdrawn" ? .withdrawn : .withdrawalRequested
@@ -211,17 +236,17 @@ struct RangeIndexer: Sendable {
             case "StakeLocked", "StakeUnlocked", "TaskSlashed":
                 guard let prover = addr(1), let token = addr(2) else { break }
                 let id = try args.id(0, "the job id of \(place())")
-                row.account = Hex.encode(prover.bytes)
+                row.account = prover.bytes
                 row.jobId = Int64(id)
-                touched.provers.insert(prover)
+                touch(prover)
                 let kind: CachedStakeEvent.Kind =
                     event.name == "StakeLocked" ? .locked : event.name == "StakeUnlocked" ? .unlocked : .slashed
                 pendingStake.append((log, kind, token, prover, nil, uint(3), id, nil))
                 timeBlocks.insert(block)
             case "AddedStake", "RemovedStake", "StakeLockImposed", "StakeLockReleased", "StakeSlashed":
                 guard let prover = addr(0), let token = stakeTokens.first else { break }
-                row.account = Hex.encode(prover.bytes)
-                touched.provers.insert(prover)
+                row.account = prover.bytes
+                touch(prover)
                 let kind: CachedStakeEvent.Kind =
                     switch event.name {
                     case "AddedStake": .staked
@@ -235,8 +260,8 @@ struct RangeIndexer: Sendable {
             default:
                 // Registry events about one prover (registration, compute, reward address): re-read it.
                 if let p = addr(0) {
-                    row.account = Hex.encode(p.bytes)
-                    touched.provers.insert(p)
+                    row.account = p.bytes
+                    touch(p)
                 }
             }
             write.events.append(row)
@@ -277,12 +302,12 @@ struct RangeIndexer: Sendable {
         }
         // A reward's job: the n-th reward of a transaction pays for its n-th proof when the two counts agree (one
         // proof per transaction, or a batch that pays each proof); otherwise it is left without one.
-        var rewardsInTx: [String: Int] = [:]
-        for (log, _, _) in pendingReward { rewardsInTx[txHashes.encode(log.transactionHash), default: 0] += 1 }
-        var rewardOrdinal: [String: Int] = [:]
+        var rewardsInTx: [[UInt8]: Int] = [:]
+        for (log, _, _) in pendingReward { rewardsInTx[log.transactionHash ?? [], default: 0] += 1 }
+        var rewardOrdinal: [[UInt8]: Int] = [:]
         for (log, address, amount) in pendingReward {
             let n = log.blockNumber ?? 0
-            let tx = txHashes.encode(log.transactionHash)
+            let tx = log.transactionHash ?? []
             let ordinal = rewardOrdinal[tx, default: 0]
             rewardOrdinal[tx] = ordinal + 1
             let proved = provedInTx[tx] ?? []
@@ -291,11 +316,12 @@ struct RangeIndexer: Sendable {
                 CachedRewardEvent(
                     blockNumber: Int64(n), logIndex: try Self.logIndex(log), timestamp: times[n] ?? 0,
                     address: Hex.encode(address.bytes), kind: .accrued, amount: String(amount), jobId: job,
-                    txHash: tx))
+                    txHash: Self.txText(log.transactionHash)))
         }
 
         if readsGetters {
-            try await readGetters(into: &write, touched: touched, knownMarkets: knownMarkets, to: to, times: times)
+            try await readGetters(
+                into: &write, touched: touched, logs: logs, knownMarkets: knownMarkets, to: to, times: times)
         }
         return write
     }
@@ -303,7 +329,7 @@ struct RangeIndexer: Sendable {
     // MARK: - Getters
 
     private func readGetters(
-        into write: inout CacheRangeWrite, touched: Touched, knownMarkets: [UInt64], to: UInt64,
+        into write: inout CacheRangeWrite, touched: Touched, logs: [RPCLog], knownMarkets: [UInt64], to: UInt64,
         times: [UInt64: Int64]
     ) async throws {
         let refreshed = write.progress.lastBlock
@@ -331,6 +357,9 @@ struct RangeIndexer: Sendable {
         for id in jobIds {
             guard let v = first["job\(id)"], v.count >= 4, let ask = v[0].elements, ask.count >= 6 else { continue }
             let hint = touched.jobs[id] ?? JobHint()
+            let created = Self.origin(hint.created, in: logs)
+            let assigned = Self.origin(hint.assigned, in: logs)
+            let ended = Self.origin(hint.ended, in: logs)
             let marketId = try Storable.id(ask[0].uintValue ?? 0, "the market id of job \(id) (its getter)")
             let proverAddress = v[3].addressValue.flatMap { $0 == .zero ? nil : $0 }
             if let p = proverAddress {
@@ -346,9 +375,10 @@ struct RangeIndexer: Sendable {
                     deadline: Int64(clamping: ask[4].uintValue ?? 0),
                     deadlineUnit: unit, requester: Hex.encode((v[2].addressValue ?? .zero).bytes),
                     prover: proverAddress.map { Hex.encode($0.bytes) }, hasPrivateInputs: hint.hasPrivateInputs,
-                    outcome: hint.outcome, createdBlock: hint.createdBlock, createdTx: hint.createdTx,
-                    assignedBlock: hint.assignedBlock, assignedTx: hint.assignedTx, outcomeBlock: hint.outcomeBlock,
-                    outcomeTx: hint.outcomeTx, refreshedBlock: refreshed))
+                    outcome: hint.outcome, createdBlock: created?.block ?? 0, createdTx: created?.tx ?? "",
+                    assignedBlock: assigned?.block, assignedTx: assigned?.tx, outcomeBlock: ended?.block,
+                    outcomeTx: ended?.tx,
+                    refreshedBlock: refreshed))
         }
         for id in marketIds {
             guard let v = first["market\(id)"] else { continue }
@@ -469,22 +499,6 @@ struct RangeIndexer: Sendable {
     static func isPublicImage(_ image: [UInt8]) -> Bool {
         image.allSatisfy { $0 == 0 }
             || Hex.encode(image) == "0xcd2e66bf0b91eeedc6c648ae9335a78d7c9a4ab0ef33612a824d91cdc68a4f21"
-    }
-}
-
-/// The hex of the last bytes encoded: a run of equal hashes (the logs of one block or transaction) gives one string.
-struct HexMemo {
-    private var bytes: [UInt8]?
-    private var text = ""
-
-    /// `Hex.encode(bytes)`, or "" for nil.
-    mutating func encode(_ value: [UInt8]?) -> String {
-        guard let value else { return "" }
-        if value != bytes {
-            bytes = value
-            text = Hex.encode(value)
-        }
-        return text
     }
 }
 

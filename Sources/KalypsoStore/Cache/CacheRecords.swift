@@ -35,33 +35,38 @@ public struct CachedBlock: Sendable, Hashable {
 }
 
 /// One indexed log, by its position in the chain: the primary key makes a second copy impossible.
+///
+/// Hashes and the account are raw bytes (stored as BLOBs, read back as lowercase `0x` hex): a first sync
+/// writes one of these per log, and the bytes are the log's own arrays, not a string built per log.
 public struct CachedEvent: Sendable, Hashable {
     public var blockNumber: Int64
     public var logIndex: Int64
-    public var blockHash: String
-    public var txHash: String
+    /// 32 bytes; empty when unknown.
+    public var blockHash: [UInt8]
+    /// 32 bytes; empty when unknown.
+    public var txHash: [UInt8]
     /// The emitting contract's role (`proofMarketplace`, `nativeStaking`, …).
     public var contract: String
     /// The event's name (`TaskCreated`, `AskCreated`, …).
     public var name: String
     public var jobId: Int64?
     public var marketId: Int64?
-    /// The prover or account the event is about, if any.
-    public var account: String?
+    /// The prover or account the event is about (20 bytes), if any.
+    public var account: [UInt8]?
 
     public init(
-        blockNumber: Int64, logIndex: Int64, blockHash: String, txHash: String, contract: String, name: String,
-        jobId: Int64? = nil, marketId: Int64? = nil, account: String? = nil
+        blockNumber: Int64, logIndex: Int64, blockHash: [UInt8], txHash: [UInt8], contract: String, name: String,
+        jobId: Int64? = nil, marketId: Int64? = nil, account: [UInt8]? = nil
     ) {
         self.blockNumber = blockNumber
         self.logIndex = logIndex
-        self.blockHash = blockHash.lowercasedIfNeeded
-        self.txHash = txHash.lowercasedIfNeeded
+        self.blockHash = blockHash
+        self.txHash = txHash
         self.contract = contract
         self.name = name
         self.jobId = jobId
         self.marketId = marketId
-        self.account = account?.lowercasedIfNeeded
+        self.account = account
     }
 }
 

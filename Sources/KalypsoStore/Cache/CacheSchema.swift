@@ -1,10 +1,12 @@
+import Foundation
 import GRDB
 
 /// The chain cache's tables: every row is keyed by a `network` row (chain id, generation, contract
 /// addresses), so a changed configuration starts a new key and never mixes data with the old one.
 ///
 /// Amounts are decimal strings (the store knows no big-integer type); addresses and hashes are
-/// lowercase `0x` hex. Times are in the unit the contract uses, named beside them (`deadlineUnit`).
+/// lowercase `0x` hex, except in `cache_event` (BLOBs since `v7-cache-event-compact`: most of a sync's
+/// bytes). Times are in the unit the contract uses, named beside them (`deadlineUnit`).
 enum CacheSchema {
     /// Migration `v4-cache-l1-block`: Arbitrum's L1 block number beside the sync progress (Gen A due times).
     static func addL1Block(_ db: Database) throws {
@@ -41,6 +43,79 @@ enum CacheSchema {
                     readAt REAL NOT NULL
                 );
                 """)
+    }
+
+    /// Migration `v7-cache-event-compact`: an indexed log's row at under half its size, since the events of a first
+    /// sync are most of what it writes (every byte is written twice in WAL mode: to the WAL, then at the
+    /// checkpoint). The transaction hash becomes a 32-byte BLOB and the account a 20-byte BLOB instead of 66- and
+    /// 42-character hex; the emitting contract and the event's name one small integer, a row of
+    /// `cache_event_kind`; the block hash, which every log of a block repeated, is kept once per block in
+    /// `cache_event_block` (two logs of one block with different hashes cannot both be stored: the write refuses
+    /// the range, and the indexer re-fetches such a range before, as a reorg during the range). The
+    /// `cache_event_job` index goes: no query reads events by job (the monitor and the rollback read them by
+    /// block, off the primary key), and it was a second B-tree written per row.
+    ///
+    /// Existing rows are converted, nothing dropped: hex that is not `0x` + whole bytes stays as it was (a BLOB
+    /// column keeps TEXT), and the readers render either (``eventBytesSQL(_:)``). A cache whose rows of one block
+    /// disagree on its hash (a reorg an older build missed) keeps the lowest of them.
+    static func compactEvents(_ db: Database) throws {
+        db.add(function: hexBytes)
+        defer { db.remove(function: hexBytes) }
+        try db.execute(
+            sql: """
+                CREATE TABLE cache_event_kind (
+                    id INTEGER PRIMARY KEY,
+                    contract TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    UNIQUE (contract, name)
+                );
+                CREATE TABLE cache_event_block (
+                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (networkId, number)
+                ) WITHOUT ROWID;
+                CREATE TABLE cache_event_compact (
+                    networkId INTEGER NOT NULL REFERENCES cache_network(id) ON DELETE CASCADE,
+                    blockNumber INTEGER NOT NULL,
+                    logIndex INTEGER NOT NULL,
+                    txHash BLOB NOT NULL,
+                    kind INTEGER NOT NULL,
+                    jobId INTEGER,
+                    marketId INTEGER,
+                    account BLOB,
+                    PRIMARY KEY (networkId, blockNumber, logIndex)
+                ) WITHOUT ROWID;
+                INSERT INTO cache_event_kind (contract, name)
+                    SELECT DISTINCT contract, name FROM cache_event ORDER BY contract, name;
+                INSERT INTO cache_event_block (networkId, number, hash)
+                    SELECT networkId, blockNumber, MIN(kalypso_hex_bytes(blockHash)) FROM cache_event
+                    GROUP BY networkId, blockNumber;
+                INSERT INTO cache_event_compact (networkId, blockNumber, logIndex, txHash, kind, jobId, marketId,
+                    account)
+                    SELECT e.networkId, e.blockNumber, e.logIndex, kalypso_hex_bytes(e.txHash), k.id, e.jobId,
+                    e.marketId, kalypso_hex_bytes(e.account)
+                    FROM cache_event e JOIN cache_event_kind k ON k.contract = e.contract AND k.name = e.name;
+                DROP TABLE cache_event;
+                ALTER TABLE cache_event_compact RENAME TO cache_event;
+                """)
+    }
+
+    /// `kalypso_hex_bytes(text)`: the bytes of `0x`-prefixed hex of whole bytes (`''` gives an empty BLOB);
+    /// any other value unchanged, so a conversion never loses what it cannot read.
+    static let hexBytes = DatabaseFunction("kalypso_hex_bytes", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return values[0] }
+        if text.isEmpty { return Data() }
+        return HexBytes.decode(text).map { Data($0) } ?? text
+    }
+
+    /// SQL for a hash or address column as the lowercase `0x` hex text the rest of the cache uses: a BLOB is
+    /// rendered (an empty one as `''`, the "unknown" of the old text rows); TEXT a migration kept is itself.
+    static func eventBytesSQL(_ column: String) -> String {
+        """
+        CASE typeof(\(column)) WHEN 'blob' THEN CASE length(\(column)) WHEN 0 THEN '' \
+        ELSE '0x' || lower(hex(\(column))) END ELSE \(column) END
+        """
     }
 
     static func create(_ db: Database) throws {
@@ -209,5 +284,32 @@ enum CacheSchema {
                 );
                 CREATE INDEX cache_benchmark_run_enclave ON cache_benchmark_run(networkId, enclave, marketId, at);
                 """)
+    }
+}
+
+/// `0x` hex → bytes for the cache's BLOB columns (the store does not depend on EthereumKit).
+enum HexBytes {
+    /// The bytes of `0x` (or `0X`) followed by an even number of hex digits in either case; nil otherwise.
+    static func decode(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 2, utf8[0] == 0x30, utf8[1] | 0x20 == 0x78, utf8.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count / 2 - 1)
+        var i = 2
+        while i < utf8.count {
+            guard let high = nibble(utf8[i]), let low = nibble(utf8[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+            i += 2
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
     }
 }

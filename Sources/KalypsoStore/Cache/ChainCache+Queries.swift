@@ -285,8 +285,11 @@ extension ChainCache {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT blockNumber, logIndex, blockHash, txHash, name, jobId FROM cache_event WHERE networkId = ?
-                    ORDER BY blockNumber, logIndex
+                    SELECT e.blockNumber, e.logIndex, COALESCE(\(CacheSchema.eventBytesSQL("b.hash")), '') AS blockHash,
+                    \(CacheSchema.eventBytesSQL("e.txHash")) AS txHash, k.name, e.jobId
+                    FROM cache_event e JOIN cache_event_kind k ON k.id = e.kind
+                    LEFT JOIN cache_event_block b ON b.networkId = e.networkId AND b.number = e.blockNumber
+                    WHERE e.networkId = ? ORDER BY e.blockNumber, e.logIndex
                     """, arguments: [n])
             var hasher = FNV64()
             for r in rows {

@@ -241,38 +241,119 @@ public struct ChainCache: Sendable {
     /// The values are bound with the SQLite C API on GRDB's cached statement: GRDB's `StatementArguments` box
     /// every value (ten per event) before binding it, which was a visible share of a first sync's CPU.
     static func insertEvents(_ events: [CachedEvent], network n: Int64, db: Database) throws {
+        var kinds = EventKinds()
+        // The hash of each block the events are in, stored once per block (`cache_event_block`).
+        var blocks: [(number: Int64, hash: [UInt8])] = []
         var start = 0
         while start < events.count {
             let count = min(eventBatch, events.count - start)
+            let rows = events[start..<start + count]
+            // Looked up before the batch statement is bound: a new kind runs statements of its own.
+            var kindIds: [Int64] = []
+            kindIds.reserveCapacity(count)
+            for e in rows {
+                kindIds.append(try kinds.id(contract: e.contract, name: e.name, db: db))
+                // A run of one block's events: its hash is compared (the same array when the reader shared it).
+                if let run = blocks.last, run.number == e.blockNumber {
+                    if run.hash != e.blockHash { throw blockHashConflict(e.blockNumber) }
+                } else {
+                    blocks.append((e.blockNumber, e.blockHash))
+                }
+            }
             let sql = count == eventBatch ? fullEventBatchSQL : eventInsertSQL(rows: count)
             let statement = try db.cachedStatement(sql: sql)
             var binder = RawBinder(statement.sqliteStatement)
-            for e in events[start..<start + count] {
+            for (e, kind) in zip(rows, kindIds) {
                 binder.bind(n)
                 binder.bind(e.blockNumber)
                 binder.bind(e.logIndex)
-                binder.bind(e.blockHash)
-                binder.bind(e.txHash)
-                binder.bind(e.contract)
-                binder.bind(e.name)
+                binder.bind(bytes: e.txHash)
+                binder.bind(kind)
                 binder.bind(e.jobId)
                 binder.bind(e.marketId)
-                binder.bind(e.account)
+                binder.bind(bytes: e.account)
             }
             // Not `statement.sql`: GRDB rebuilds and trims that text (Foundation) on every call.
             try binder.execute(db: db, sql: sql)
             start += count
         }
+        try insertEventBlocks(blocks, network: n, db: db)
+    }
+
+    /// Stores the hash of each block the events are in (one entry per run of a block's events), once; refuses
+    /// the range when two of its logs, or a log and one stored before, disagree on a block's hash (only one can
+    /// be the chain's).
+    static func insertEventBlocks(_ blocks: [(number: Int64, hash: [UInt8])], network n: Int64, db: Database) throws {
+        var hashes: [Int64: [UInt8]] = [:]
+        for b in blocks {
+            if let seen = hashes[b.number], seen != b.hash { throw blockHashConflict(b.number) }
+            hashes[b.number] = b.hash
+        }
+        let sql = """
+            INSERT INTO cache_event_block (networkId, number, hash) VALUES (?, ?, ?)
+            ON CONFLICT (networkId, number) DO NOTHING
+            """
+        let insert = try db.cachedStatement(sql: sql)
+        let stored = try db.cachedStatement(
+            sql: "SELECT hash FROM cache_event_block WHERE networkId = ? AND number = ?")
+        for (number, hash) in hashes.sorted(by: { $0.key < $1.key }) {
+            // Bound with the C API: GRDB binds an empty `Data` as NULL.
+            var binder = RawBinder(insert.sqliteStatement)
+            binder.bind(n)
+            binder.bind(number)
+            binder.bind(bytes: hash)
+            try binder.execute(db: db, sql: sql)
+            if db.changesCount == 0, (try Data.fetchOne(stored, arguments: [n, number])).map(Array.init) != hash {
+                throw blockHashConflict(number)
+            }
+        }
+    }
+
+    static func blockHashConflict(_ number: Int64) -> DatabaseError {
+        DatabaseError(
+            resultCode: .SQLITE_CONSTRAINT,
+            message: "the logs of block \(number) carry different block hashes (a reorg while they were read)")
     }
 
     static let fullEventBatchSQL = eventInsertSQL(rows: eventBatch)
 
     static func eventInsertSQL(rows: Int) -> String {
-        let values = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let values = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
         return """
-            INSERT INTO cache_event (networkId, blockNumber, logIndex, blockHash, txHash, contract, name, jobId,
-            marketId, account) VALUES \(values)
+            INSERT INTO cache_event (networkId, blockNumber, logIndex, txHash, kind, jobId, marketId, account)
+            VALUES \(values)
             """
+    }
+
+    /// The `cache_event_kind` row of each (contract, event name), created on first use; a range's logs are
+    /// mostly runs of one event, so the previous answer is checked first.
+    struct EventKinds {
+        private var known: [(contract: String, name: String, id: Int64)] = []
+        private var last: (contract: String, name: String, id: Int64)?
+
+        mutating func id(contract: String, name: String, db: Database) throws -> Int64 {
+            if let last, last.name == name, last.contract == contract { return last.id }
+            let id: Int64
+            if let found = known.first(where: { $0.name == name && $0.contract == contract }) {
+                id = found.id
+            } else {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO cache_event_kind (contract, name) VALUES (?, ?)",
+                    arguments: [contract, name])
+                guard
+                    let stored = try Int64.fetchOne(
+                        db, sql: "SELECT id FROM cache_event_kind WHERE contract = ? AND name = ?",
+                        arguments: [contract, name])
+                else {
+                    throw DatabaseError(
+                        resultCode: .SQLITE_INTERNAL, message: "no cache_event_kind row for \(contract).\(name)")
+                }
+                id = stored
+                known.append((contract, name, id))
+            }
+            last = (contract, name, id)
+            return id
+        }
     }
 
     /// Binds values in order to a prepared statement with the C API, then runs it once.
@@ -314,6 +395,23 @@ public struct ChainCache: Sendable {
             if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
         }
 
+        /// Binds a BLOB (an empty one for no bytes), or NULL for nil.
+        mutating func bind(bytes value: [UInt8]?) {
+            index += 1
+            guard let value else {
+                let code = sqlite3_bind_null(handle, index)
+                if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
+                return
+            }
+            let code = value.withUnsafeBytes { bytes in
+                // A null pointer would bind NULL instead of an empty BLOB.
+                bytes.baseAddress.map {
+                    sqlite3_bind_blob64(handle, index, $0, sqlite3_uint64(bytes.count), Self.transient)
+                } ?? sqlite3_bind_zeroblob(handle, index, 0)
+            }
+            if code != SQLITE_OK, failure == SQLITE_OK { failure = code }
+        }
+
         /// Steps the statement to its end; the SQLite error (as GRDB reports it) when binding or stepping failed.
         func execute(db: Database, sql: String) throws {
             let code = failure == SQLITE_OK ? sqlite3_step(handle) : failure
@@ -346,6 +444,7 @@ public struct ChainCache: Sendable {
     /// survive but were touched after the fork are marked stale (`refreshedBlock = -1`) so the next range
     /// re-reads their getters; the progress goes back to `fork`.
     public func rollback(network n: Int64, after fork: Int64) throws(StoreError) {
+        let account = CacheSchema.eventBytesSQL("account")
         try write { db in
             let hash =
                 try String.fetchOne(
@@ -364,13 +463,14 @@ public struct ChainCache: Sendable {
             try db.execute(
                 sql: """
                     UPDATE cache_market_prover SET refreshedBlock = -1 WHERE networkId = ?1 AND (marketId, prover) IN
-                    (SELECT marketId, account FROM cache_event WHERE networkId = ?1 AND blockNumber > ?2
+                    (SELECT marketId, \(account) FROM cache_event WHERE networkId = ?1 AND blockNumber > ?2
                      AND marketId IS NOT NULL AND account IS NOT NULL)
                     """, arguments: [n, fork])
             try db.execute(
                 sql: """
                     UPDATE cache_stake_balance SET refreshedBlock = -1 WHERE networkId = ?1 AND prover IN
-                    (SELECT account FROM cache_event WHERE networkId = ?1 AND blockNumber > ?2 AND account IS NOT NULL)
+                    (SELECT \(account) FROM cache_event WHERE networkId = ?1 AND blockNumber > ?2
+                     AND account IS NOT NULL)
                     """, arguments: [n, fork])
             try db.execute(
                 sql: "UPDATE cache_reward_balance SET refreshedBlock = -1 WHERE networkId = ?", arguments: [n])
@@ -378,6 +478,8 @@ public struct ChainCache: Sendable {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE networkId = ? AND blockNumber > ?", arguments: [n, fork])
             }
+            try db.execute(
+                sql: "DELETE FROM cache_event_block WHERE networkId = ? AND number > ?", arguments: [n, fork])
             try db.execute(sql: "DELETE FROM cache_block WHERE networkId = ? AND number > ?", arguments: [n, fork])
             try db.execute(sql: "DELETE FROM cache_job WHERE networkId = ? AND createdBlock > ?", arguments: [n, fork])
             try db.execute(
