@@ -13,14 +13,14 @@ extension MonitorEvent {
         switch self {
         case .newJob(let j):
             let who = j.prover.map { "assigned to \(Self.checksummed($0))" } ?? "created (not assigned yet)"
-            return "new job \(j.jobId) in market \(j.marketId) \(who); reward \(units.reward(j.reward))"
+            return "new job \(j.jobId) in market \(j.marketId) \(who); offered \(units.reward(j.reward))"
                 + (j.dueWallTime.map { "; due \(Self.iso($0))" } ?? "")
         case .deadlineNear(let j, let left):
             let when = left >= 0 ? "due in \(HumanDuration.text(left))" : "overdue by \(HumanDuration.text(-left))"
             return "deadline near: job \(j.jobId) in market \(j.marketId) is \(when)"
                 + (j.dueWallTime.map { " (at \(Self.iso($0)))" } ?? "")
         case .proofDone(let j):
-            return "proof done: job \(j.jobId) in market \(j.marketId); reward \(units.reward(j.reward))"
+            return "proof done: job \(j.jobId) in market \(j.marketId); offered \(units.reward(j.reward))"
         case .missed(let j):
             return
                 "deadline missed: job \(j.jobId) in market \(j.marketId) ended without a proof; the prover is slashed"

@@ -145,6 +145,10 @@ import Testing
             MonitorEvent.deadlineNear(j, secondsLeft: -75).text
                 == "deadline near: job 4 in market 2 is overdue by 1m 15s (at 1970-01-01T09:51:40Z)")
         #expect(MonitorEvent.enclaveDown("connection refused").text == "enclave down: connection refused")
+        // The job's reward is what the requester offered; a proof earns our proof cost (spec §2.6.3).
+        #expect(
+            MonitorEvent.proofDone(j).text.hasSuffix("; offered 1000 base units of the payment token"),
+            "\(MonitorEvent.proofDone(j).text)")
     }
 
     @Test func durationsUseTwoUnits() {
