@@ -30,11 +30,11 @@ struct MonitorCommand: AsyncParsableCommand, GlobalOptionsCommand {
     @Option(help: "Keep a Prometheus text-format file current here (written atomically by rename).")
     var metricsFile: String?
 
-    @Option(help: "Seconds between polls.")
-    var interval: Double = 15
+    @Option(help: "Time between polls: seconds (15, 0.3) or with a unit (500ms, 5s, 2m).")
+    var interval = SecondsArgument(seconds: 15)
 
-    @Option(help: "Report a deadline this many seconds before it is due.")
-    var deadlineLead: Int64 = 600
+    @Option(help: "Report a deadline this long before it is due: seconds (600) or with a unit (10m, 1h).")
+    var deadlineLead = SecondsArgument(seconds: 600)
 
     @Option(help: "The prover to watch (default: the configured operator; none: every job).")
     var prover: String?
@@ -46,10 +46,9 @@ struct MonitorCommand: AsyncParsableCommand, GlobalOptionsCommand {
     @Option(help: .hidden) var polls: Int?
 
     func validate() throws {
-        guard interval >= 0.05, interval.isFinite else {
-            throw ValidationError("--interval must be at least 0.05 seconds (got \(interval))")
+        guard interval.seconds >= 0.05 else {
+            throw ValidationError("--interval must be at least 50ms (got \(interval))")
         }
-        guard deadlineLead >= 0 else { throw ValidationError("--deadline-lead must not be negative") }
         if let polls, polls < 1 { throw ValidationError("--polls must be at least 1") }
     }
 
@@ -102,7 +101,8 @@ struct MonitorCommand: AsyncParsableCommand, GlobalOptionsCommand {
                         cache: cache, network: network, prover: watched, chainId: Int64(config.chainId ?? 0)
                     ).read(previous: previous, now: wall, enclave: reach)
                 {
-                    let events = MonitorEvents.diff(from: previous, to: snapshot, deadlineLead: deadlineLead)
+                    let events = MonitorEvents.diff(
+                        from: previous, to: snapshot, deadlineLead: Int64(deadlineLead.seconds.rounded()))
                     if !events.isEmpty {
                         units = await Self.units(config: config, path: path, stake: snapshot.stake.keys, known: units)
                     }
@@ -118,7 +118,7 @@ struct MonitorCommand: AsyncParsableCommand, GlobalOptionsCommand {
             }
             try metrics?.write()
             if let polls, count >= polls { return }
-            try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            try await Task.sleep(for: .milliseconds(Int64(interval.seconds * 1000)))
         }
     }
 
