@@ -146,7 +146,14 @@ package struct OnboardingSetup: Sendable {
         let c = config.contracts
         var startBlock: Int64
         if let text = inputs?.startBlock {
-            startBlock = Int64(try CountInput.parse(text, argument: "--start-block")) ?? -1
+            // A block past what the enclave's signed 64-bit field holds is an input error, not a trap.
+            guard let block = Int64(exactly: try CountInput.parse(text, argument: "--start-block")) else {
+                throw OperatorInputError(
+                    code: "input.invalidNumber", argument: "--start-block", title: "--start-block is too large",
+                    detail: "a block number must be below 2^63; got \(text.count) digits",
+                    hint: "Give the block to start listening from, e.g. the current block.")
+            }
+            startBlock = block
         } else if let stored {
             startBlock = stored.startBlock
         } else {

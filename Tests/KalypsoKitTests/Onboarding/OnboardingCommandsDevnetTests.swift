@@ -152,6 +152,12 @@ import Testing
             let poor = try cli.dir.file("poor.hex", String(repeating: "1f", count: 32), mode: 0o600)
             try await cli.fails(["enclave-config", "--market", m, "--gas-key-file", poor], 3, "0.05 ETH")
             #expect(try await control.state()["runtime_config"] is NSNull)
+            // A start block past 2^63 is an input error (exit 2), not a trap.
+            try await cli.fails(
+                [
+                    "enclave-config", "--market", m, "--gas-key-file", gasFile, "--start-block",
+                    "99999999999999999999",
+                ], 2, "--start-block is too large")
             let dry = try await cli.run(["enclave-config", "--market", m, "--gas-key-file", gasFile, "--dry-run"])
             #expect(dry.status == 0 && dry.output.contains("not sent (dry run)"), "\(dry.output)")
             #expect(try await control.state()["runtime_config"] is NSNull)
