@@ -28,7 +28,7 @@ struct MarketsCommand: AsyncParsableCommand, OperatorOptionsCommand {
                     "metadataIsJSON": m.metadataIsJSON, "private": m.isPrivate, "provers": m.proverCount,
                     "jobs": m.jobCount, "openJobs": m.openJobCount, "createdBlock": m.createdBlock,
                 ]
-                o["name"] = ConsoleFormat.marketName(metadata: m.metadata) ?? NSNull()
+                o["name"] = MarketMetadata.name(m.metadata) ?? NSNull()
                 o["slashingPenalty"] = m.slashingPenalty ?? NSNull()
                 o["activationBlock"] = m.activationBlock ?? NSNull()
                 if let ours = r.ours {

@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import KalypsoKit
 import KalypsoStore
 import TestSupport
 import Testing
@@ -271,14 +272,14 @@ import Testing
         #expect(ConsoleFormat.countdown(252) == "4m 12s")
         // Market names: the SDK's `zkAppName`, else a name or title, else short plain text; never raw JSON or hex.
         #expect(
-            ConsoleFormat.marketName(metadata: #"{"zkAppName": "zkEVM blocks", "proverCode": "x"}"#) == "zkEVM blocks")
-        #expect(ConsoleFormat.marketName(metadata: #"{"name":"tx-batch"}"#) == "tx-batch")
-        #expect(ConsoleFormat.marketName(metadata: #"{"proverCode":"x"}"#) == nil)
-        #expect(ConsoleFormat.marketName(metadata: #"{"zkAppName":"a\u0007b"}"#) == nil)
-        #expect(ConsoleFormat.marketName(metadata: "{not json") == nil)
-        #expect(ConsoleFormat.marketName(metadata: " plain name ") == "plain name")
-        #expect(ConsoleFormat.marketName(metadata: "0x1234") == nil)
-        #expect(ConsoleFormat.marketName(metadata: "") == nil)
+            MarketMetadata.name(#"{"zkAppName": "zkEVM blocks", "proverCode": "x"}"#) == "zkEVM blocks")
+        #expect(MarketMetadata.name(#"{"name":"tx-batch"}"#) == "tx-batch")
+        #expect(MarketMetadata.name(#"{"proverCode":"x"}"#) == nil)
+        #expect(MarketMetadata.name(#"{"zkAppName":"a\u0007b"}"#) == nil)
+        #expect(MarketMetadata.name("{not json") == nil)
+        #expect(MarketMetadata.name(" plain name ") == "plain name")
+        #expect(MarketMetadata.name("0x1234") == nil)
+        #expect(MarketMetadata.name("") == nil)
         #expect(ConsoleFormat.countdown(34_500) == "9h 35m")
         #expect(F.pond.format("1500000000000000000") == "1.5 POND")
         #expect(F.pond.format("42000000000000000") == "0.042 POND")

@@ -48,11 +48,8 @@ public enum ConsoleFormat {
 
     /// The market's name from its metadata, else "market N".
     public static func marketName(_ market: CachedMarket) -> String {
-        marketName(metadata: market.metadata) ?? "market \(market.marketId)"
+        MarketMetadata.name(market.metadata) ?? "market \(market.marketId)"
     }
-
-    /// The name in a market's metadata (``MarketMetadata/name(_:)``); nil when there is none.
-    public static func marketName(metadata: String) -> String? { MarketMetadata.name(metadata) }
 }
 
 /// Chain time for countdowns: deadlines are in blocks (Generation A) or seconds (Generation B).

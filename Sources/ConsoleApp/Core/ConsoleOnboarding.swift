@@ -257,13 +257,12 @@ extension ConsoleState {
                     }
                 } else if let plan, let wizard, current != wizard {
                     let next = plan.next.map { "'\($0.kind.rawValue)' is next" } ?? "a step waits"
-                    if fromCache && current == markets {
-                        current = wizard
-                        status = ConsoleStatus("Onboarding in market \(plan.marketId) is not complete: \(next)", .warn)
-                    } else {
-                        status = ConsoleStatus(
-                            "Onboarding in market \(plan.marketId) is not complete: \(next) (screen 1)", .warn)
-                    }
+                    // Back to the wizard when the operator has not moved; else the status line says where it is.
+                    let back = fromCache && current == markets
+                    if back { current = wizard }
+                    status = ConsoleStatus(
+                        "Onboarding in market \(plan.marketId) is not complete: \(next)" + (back ? "" : " (screen 1)"),
+                        .warn)
                     effects.append(.redraw)
                 }
             }

@@ -274,9 +274,9 @@ extension LiveConsoleServices {
         return OnboardingProbe(setup: setup, runner: runner, goal: goal, view: view)
     }
 
-    /// The name in a market's metadata (``ConsoleFormat/marketName(metadata:)``); nil when there is none.
+    /// The name in a market's metadata (``MarketMetadata/name(_:)``); nil when there is none.
     static func marketName(_ metadata: [UInt8]) -> String? {
-        String(bytes: metadata, encoding: .utf8).flatMap { ConsoleFormat.marketName(metadata: $0) }
+        String(bytes: metadata, encoding: .utf8).flatMap { MarketMetadata.name($0) }
     }
 
     public func probeOnboarding(_ inputs: OnboardingInputs) async throws -> ConsoleOnboarding {

@@ -230,7 +230,7 @@ public struct MarketsScreen: ConsoleScreen {
         guard m.slashingPenalty == nil else { return stakeText(m, data) }
         let locks = data.insights.amountToLock.sorted { $0.key < $1.key }.map { token, amount -> String in
             guard let t = data.insights.stakeTokens[token] else { return "\(amount) base units of \(token)" }
-            return "\(Units.format(amount, decimals: t.decimals, groupThousands: true)) \(t.symbol)"
+            return t.format(amount)
         }
         guard !locks.isEmpty else { return "per token, set by the staking pool (not read yet)" }
         return locks.joined(separator: " or ") + " (one token per job, set by the staking pool for every market)"
